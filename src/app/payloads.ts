@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** The parts of webhook payloads we rely on. A payload without them is refused with a precise message. */
+
+const Repository = z.object({ name: z.string(), owner: z.object({ login: z.string() }) });
+
+export const PullRequestPayload = z.object({
+  repository: Repository,
+  pull_request: z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }) }),
+});
+
+const PullRequestRefs = z.array(
+  z.object({ number: z.number().int().positive(), base: z.object({ repo: z.object({ id: z.number() }) }).optional() }),
+);
+
+export const CheckRunPayload = z.object({
+  repository: Repository.extend({ id: z.number() }),
+  check_run: z.object({
+    name: z.string(),
+    head_sha: z.string(),
+    app: z.object({ id: z.number() }).nullable(),
+    pull_requests: PullRequestRefs,
+  }),
+});
+
+export const CheckSuitePayload = z.object({
+  repository: Repository.extend({ id: z.number() }),
+  check_suite: z.object({ head_sha: z.string(), app: z.object({ id: z.number() }).nullable(), pull_requests: PullRequestRefs }),
+});
+
+export const StatusPayload = z.object({
+  repository: Repository,
+  sha: z.string(),
+  context: z.string(),
+});
+
+/** Thrown for a webhook whose payload lacks what we need; `status` makes Probot answer 400 instead of 500. */
+export class MalformedPayloadError extends Error {
+  readonly status = 400;
+
+  constructor(event: string, error: z.ZodError) {
+    super(`malformed ${event} payload: ${z.prettifyError(error).replace(/\n/g, '; ')}`);
+    this.name = 'MalformedPayloadError';
+  }
+}
+
+export function parsePayload<T extends z.ZodType>(schema: T, event: string, payload: unknown): z.infer<T> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new MalformedPayloadError(event, parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** A Jira project key: upper-case letter, then letters, digits or underscores. */
+const ProjectKey = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]+$/, { error: 'must be a Jira project key in capitals, such as CHG' });
+
+/** An `org/team-slug` reference. */
+const TeamSlug = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written org/team-slug, such as acme/release-managers' });
+
+export const TicketConfig = z
+  .object({
+    /** Where change tickets live. `none` switches the ticket control off (it then passes with that noted). */
+    provider: z.enum(['jira', 'none']).default('jira').describe('Ticket provider: jira, or none to switch the ticket control off.'),
+    /** Jira project keys whose issues count as change tickets. Required when the provider is jira. */
+    projects: z.array(ProjectKey).default([]).describe('Jira project keys whose issues count as change tickets; required with jira.'),
+    /** Jira statuses that mean the change is approved (compared case-insensitively). */
+    statuses: z.array(z.string().min(1)).min(1).default(['Approved']).describe('Jira statuses that count as approved.'),
+    /** Optional: issue types allowed as change tickets (compared case-insensitively). Empty means any type. */
+    types: z.array(z.string().min(1)).default([]).describe('Optional issue types allowed as change tickets; empty allows any.'),
+  })
+  .strict();
+export type TicketConfig = z.infer<typeof TicketConfig>;
+
+export const ApprovalConfig = z
+  .object({
+    /** Independent approvals needed on the head commit. */
+    count: z.int().min(0).default(1).describe('Independent approvals needed on the head commit.'),
+    /** Optional `org/team-slug` list: only members of these teams count as approvers. */
+    teams: z.array(TeamSlug).default([]).describe('Only members of these org/team-slug teams count as approvers; empty allows anyone.'),
+  })
+  .strict();
+export type ApprovalConfig = z.infer<typeof ApprovalConfig>;
+
+export const ChecksConfig = z
+  .object({
+    /** Check run names or commit status contexts that must succeed on the head commit. */
+    required: z.array(z.string().min(1)).default([]).describe('Check run names or status contexts that must succeed on the head commit.'),
+  })
+  .strict();
+export type ChecksConfig = z.infer<typeof ChecksConfig>;
+
+/** The schema of `.github/change-control.yml`. Strict: a misspelt key is an error, not a silent default. */
+export const ChangeControlConfig = z
+  .object({
+    /** Base branches under control (glob patterns with `*`). Default: the repository's default branch. */
+    branches: z.array(z.string().min(1)).optional().describe('Base branches under control, glob patterns allowed; default: the default branch.'),
+    ticket: TicketConfig.prefault({}).describe('Where change tickets live and which ones count as approved.'),
+    approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
+    checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
+  })
+  .strict()
+  // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no
+  // project could never find a ticket, and an unusable policy must fail closed, never pass.
+  .superRefine((config, ctx) => {
+    if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ticket', 'projects'],
+        message: 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)',
+      });
+    }
+  });
+export type ChangeControlConfig = z.infer<typeof ChangeControlConfig>;

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** Zod schemas of the parts of GitHub's GraphQL answers that we use (see queries.ts). */
+
+const GitActor = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  user: z.object({ login: z.string() }).nullable(),
+});
+
+export const CommitNode = z.object({
+  commit: z.object({
+    oid: z.string(),
+    committedViaWeb: z.boolean(),
+    parents: z.object({ totalCount: z.number() }),
+    authors: z.object({ nodes: z.array(GitActor) }),
+    committer: GitActor.nullable(),
+  }),
+});
+export type CommitNode = z.infer<typeof CommitNode>;
+
+const ActorRef = z.object({ __typename: z.string(), login: z.string() }).nullable();
+
+export const ReviewNode = z.object({
+  author: ActorRef,
+  state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']),
+  submittedAt: z.string().nullable(),
+  commit: z.object({ oid: z.string() }).nullable(),
+});
+export type ReviewNode = z.infer<typeof ReviewNode>;
+
+export const CheckRunNode = z.object({
+  __typename: z.literal('CheckRun'),
+  databaseId: z.number().nullable(),
+  name: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  detailsUrl: z.string().nullable(),
+  url: z.string(),
+  externalId: z.string().nullable(),
+  checkSuite: z.object({ app: z.object({ databaseId: z.number().nullable() }).nullable() }),
+});
+export type CheckRunNode = z.infer<typeof CheckRunNode>;
+
+export const StatusContextNode = z.object({
+  __typename: z.literal('StatusContext'),
+  context: z.string(),
+  state: z.enum(['ERROR', 'EXPECTED', 'FAILURE', 'PENDING', 'SUCCESS']),
+  description: z.string().nullable(),
+  createdAt: z.string(),
+  targetUrl: z.string().nullable(),
+  creator: z.object({ login: z.string() }).nullable(),
+});
+export type StatusContextNode = z.infer<typeof StatusContextNode>;
+
+export const ContextNode = z.discriminatedUnion('__typename', [CheckRunNode, StatusContextNode]);
+export type ContextNode = z.infer<typeof ContextNode>;
+
+export const PageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+
+export const Contexts = z.object({ pageInfo: PageInfo, nodes: z.array(ContextNode) });
+
+const ConfigFile = z
+  .object({
+    object: z.object({ oid: z.string().optional(), text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() }).nullable(),
+  })
+  .nullable();
+
+const DefaultBranchTarget = z.object({ file: ConfigFile.optional() }).nullable();
+
+export const PullRequestFactsResponse = z.object({
+  repository: z
+    .object({
+      nameWithOwner: z.string(),
+      defaultBranchRef: z.object({ name: z.string(), target: DefaultBranchTarget }).nullable(),
+      pullRequest: z
+        .object({
+          number: z.number(),
+          title: z.string(),
+          body: z.string(),
+          url: z.string(),
+          state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+          author: ActorRef,
+          baseRefName: z.string(),
+          headRefName: z.string(),
+          headRefOid: z.string(),
+          commits: z.object({ totalCount: z.number(), pageInfo: PageInfo, nodes: z.array(CommitNode) }),
+          reviews: z.object({ pageInfo: PageInfo, nodes: z.array(ReviewNode) }),
+          headCommit: z.object({
+            nodes: z.array(z.object({ commit: z.object({ oid: z.string(), statusCheckRollup: z.object({ contexts: Contexts }).nullable() }) })),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+  orgConfig: z
+    .object({
+      nameWithOwner: z.string(),
+      defaultBranchRef: z.object({ target: DefaultBranchTarget }).nullable(),
+    })
+    .nullable()
+    .optional(),
+});
+export type PullRequestFactsResponse = z.infer<typeof PullRequestFactsResponse>;
+
+export const MoreCommitsResponse = z.object({
+  repository: z.object({
+    pullRequest: z.object({ commits: z.object({ pageInfo: PageInfo, nodes: z.array(CommitNode) }) }),
+  }),
+});
+
+export const MoreReviewsResponse = z.object({
+  repository: z.object({
+    pullRequest: z.object({ reviews: z.object({ pageInfo: PageInfo, nodes: z.array(ReviewNode) }) }),
+  }),
+});
+
+export const MoreContextsResponse = z.object({
+  repository: z.object({ object: z.object({ statusCheckRollup: z.object({ contexts: Contexts }).nullable() }) }),
+});
+
+export const TeamMembersResponse = z.object({
+  organization: z
+    .object({
+      team: z.object({ members: z.object({ pageInfo: PageInfo, nodes: z.array(z.object({ login: z.string() })) }) }).nullable(),
+    })
+    .nullable(),
+});

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { ProbotOctokit } from 'probot';
+import type { Verdict } from '../policy/verdict.js';
+import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
+import type { PublishedState } from './read-pull-request-facts.js';
+import { renderReport, type CheckRunReport } from './render-report.js';
+
+export type RestClient = InstanceType<typeof ProbotOctokit>;
+
+export interface PublishResult {
+  wroteStatus: boolean;
+  /** `created` or `updated` when the check run was written. */
+  checkRun: 'created' | 'updated' | 'unchanged';
+  checkRunUrl: string | null;
+}
+
+/** A short, stable fingerprint of what the check run shows, kept in its external_id to detect change without reading it back. */
+export function reportFingerprint(state: Verdict['state'], report: CheckRunReport): string {
+  const hash = createHash('sha256').update(JSON.stringify([state, report.title, report.summary, report.text])).digest('hex');
+  return `change-control:v1:${hash.slice(0, 32)}`;
+}
+
+function checkRunFields(verdict: Verdict, report: CheckRunReport): Record<string, unknown> {
+  const output = { title: report.title, summary: report.summary, text: report.text };
+  if (verdict.state === 'pending') return { status: 'in_progress', output };
+  // An evaluation error is shown as a failure: a check run has no `error` conclusion and must never look passable.
+  const conclusion = verdict.state === 'success' ? 'success' : 'failure';
+  return { status: 'completed', conclusion, completed_at: verdict.evaluatedAt, output };
+}
+
+/**
+ * Posts the `change-control` commit status and the `Change control` check run on the head commit, each
+ * only when it differs from what is already there (`force` writes both, for a re-run the user asked for).
+ * A check run still in progress is updated in place; a completed one is kept as a record and a new one is created.
+ */
+export async function publishVerdict(input: {
+  octokit: RestClient;
+  verdict: Verdict;
+  published: PublishedState;
+  force: boolean;
+}): Promise<PublishResult> {
+  const { octokit, verdict, published, force } = input;
+  const { owner, repo, headSha } = verdict.pullRequest;
+  const report = renderReport(verdict);
+  const fingerprint = reportFingerprint(verdict.state, report);
+
+  let checkRun: PublishResult['checkRun'] = 'unchanged';
+  let checkRunUrl = published.checkRun?.url ?? null;
+  if (force || published.checkRun?.externalId !== fingerprint) {
+    const fields = { ...checkRunFields(verdict, report), external_id: fingerprint };
+    if (!force && published.checkRun && published.checkRun.status !== 'COMPLETED') {
+      const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        owner,
+        repo,
+        check_run_id: published.checkRun.id,
+        ...fields,
+      });
+      checkRun = 'updated';
+      checkRunUrl = data.html_url;
+    } else {
+      const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner,
+        repo,
+        name: CHECK_RUN_NAME,
+        head_sha: headSha,
+        ...fields,
+      });
+      checkRun = 'created';
+      checkRunUrl = data.html_url;
+    }
+  }
+
+  const statusChanged = published.status?.state !== verdict.state || published.status?.description !== verdict.description;
+  if (force || statusChanged) {
+    await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      owner,
+      repo,
+      sha: headSha,
+      state: verdict.state,
+      context: STATUS_CONTEXT,
+      description: verdict.description,
+      ...(checkRunUrl ? { target_url: checkRunUrl } : {}),
+    });
+  }
+  return { wroteStatus: force || statusChanged, checkRun, checkRunUrl };
+}

@@ -1,0 +1,91 @@
+import type { ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketResult, Verdict } from '../policy/verdict.js';
+import { escapeMarkdown as md } from './escape-markdown.js';
+
+export interface CheckRunReport {
+  title: string;
+  summary: string;
+  text: string;
+}
+
+const ICON: Record<ControlOutcome, string> = { success: '✅', pending: '⏳', failure: '❌' };
+const HEADING: Record<ControlResult['control'], string> = {
+  ticket: 'Change ticket',
+  approval: 'Segregation of duties',
+  checks: 'Required checks',
+};
+const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
+
+function ticketEvidence(result: TicketResult): string[] {
+  const { evidence: e } = result;
+  if (e.provider === 'none') return ['- Ticket provider: none (control switched off by the policy)'];
+  const lines = [`- Key: ${e.key ? `**${e.key}** (found in the PR ${e.source})` : 'none found'}`];
+  if (e.lookup?.found) {
+    lines.push(`- Jira: [${md(e.lookup.key)}](${e.lookup.url}): ${md(e.lookup.summary)}`);
+    lines.push(`- Status: **${md(e.lookup.status)}** (approved statuses: ${e.requiredStatuses.map(md).join(', ')})`);
+    lines.push(`- Type: ${md(e.lookup.issueType)}${e.requiredTypes.length > 0 ? ` (allowed: ${e.requiredTypes.map(md).join(', ')})` : ''}`);
+  } else if (e.lookup) {
+    lines.push(`- Jira: [${md(e.lookup.requestedKey)}](${e.lookup.url}) was not found`);
+  }
+  if (e.otherProjectKeys.length > 0) lines.push(`- Not tickets of this policy: ${e.otherProjectKeys.slice(0, 10).map(md).join(', ')}`);
+  return lines;
+}
+
+function approvalEvidence(result: ApprovalResult): string[] {
+  const { evidence: e } = result;
+  const lines = [
+    `- Required: ${e.required} independent approval${e.required === 1 ? '' : 's'} on ${short(e.headSha)}${e.teams.length > 0 ? ` from ${e.teams.join(', ')}` : ''}`,
+    `- Author: @${e.author}; contributors: ${e.contributors.map((c) => `@${c}`).join(', ')}`,
+  ];
+  for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);
+  for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${i.detail}`);
+  for (const login of e.changesRequestedBy) lines.push(`- ✋ @${login} requested changes`);
+  for (const u of e.unattributed) {
+    lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} <${md(u.email ?? 'no email')}> is not tied to a GitHub user`);
+  }
+  if (e.counted.length === 0 && e.ignored.length === 0) lines.push('- No approvals yet');
+  return lines;
+}
+
+function checksEvidence(result: ChecksResult): string[] {
+  const { evidence: e } = result;
+  if (e.required.length === 0) return ['- No checks are required by the policy'];
+  const rows = e.required.map((r) => {
+    const name = r.result?.url ? `[${md(r.name)}](${r.result.url})` : md(r.name);
+    const detail = r.result ? `${r.result.kind === 'check_run' ? 'check run' : 'status'} ${r.result.raw}` : 'not reported';
+    return `| ${name} | ${r.state} | ${detail} |`;
+  });
+  return [`Head commit ${short(e.headSha)}:`, '', '| Check | State | Result |', '| --- | --- | --- |', ...rows];
+}
+
+function section(result: ControlResult): string {
+  const evidence =
+    result.control === 'ticket' ? ticketEvidence(result) : result.control === 'approval' ? approvalEvidence(result) : checksEvidence(result);
+  const next = result.nextStep ? ['', `**Next:** ${result.nextStep}`] : [];
+  return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(result.summary)}`, '', ...evidence, ...next].join('\n');
+}
+
+const TITLE: Record<Verdict['state'], string> = {
+  success: 'Ready to merge',
+  pending: 'Waiting',
+  failure: 'Blocked',
+  error: 'Cannot evaluate',
+};
+
+/** The check run's readable report. Deterministic for the same verdict (no clock), so it can be compared. */
+export function renderReport(verdict: Verdict): CheckRunReport {
+  const policy = verdict.policy ? `${verdict.policy.repo}:${verdict.policy.path}@${short(verdict.policy.blobSha)}` : 'none';
+  const footer = `Policy: \`${policy}\` · head \`${verdict.pullRequest.headSha}\``;
+  if (verdict.state === 'error') {
+    const summary = [
+      '**The evaluation could not be made, so the change may not merge.**',
+      '',
+      ...verdict.errors.map((e) => `- ${md(e)}`),
+      '',
+      `**Next:** ${verdict.nextStep}`,
+    ].join('\n');
+    return { title: `${TITLE.error}: ${verdict.description.replace(/^Cannot evaluate: /, '')}`.slice(0, 250), summary, text: footer };
+  }
+  const table = ['| Control | Result |', '| --- | --- |', ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(c.summary)} |`)];
+  const summary = [table.join('\n'), ...verdict.controls.map(section)].join('\n\n');
+  return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };
+}

@@ -1,0 +1,74 @@
+import type { ChangeControlConfig } from '../config/schema.js';
+import { evaluateApprovals } from './evaluate-approvals.js';
+import { evaluateChecks } from './evaluate-checks.js';
+import { evaluateTicket } from './evaluate-ticket.js';
+import type { PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
+import type { TicketKeySearch } from './find-ticket-keys.js';
+import type { ControlResult, PolicySource, PullRequestRef, Verdict } from './verdict.js';
+
+/** GitHub's limit for a commit status description. */
+export const MAX_DESCRIPTION = 140;
+
+export function truncate(text: string, max = MAX_DESCRIPTION): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function pullRequestRef(pr: Pick<PullRequestFacts, 'owner' | 'repo' | 'number' | 'headSha' | 'url'>): PullRequestRef {
+  return { owner: pr.owner, repo: pr.repo, number: pr.number, headSha: pr.headSha, url: pr.url };
+}
+
+/**
+ * The verdict from the three controls: success only when all pass; failure when any failed;
+ * otherwise pending. The description names what blocks the merge.
+ */
+export function evaluate(input: {
+  config: ChangeControlConfig;
+  policy: PolicySource;
+  pr: PullRequestFacts;
+  ticketSearch: TicketKeySearch;
+  ticketLookup: TicketLookup | null;
+  teamMembers: TeamMembers;
+  now: Date;
+}): Verdict {
+  const controls: ControlResult[] = [
+    evaluateTicket({ config: input.config.ticket, search: input.ticketSearch, lookup: input.ticketLookup }),
+    evaluateApprovals({ config: input.config.approval, pr: input.pr, teamMembers: input.teamMembers }),
+    evaluateChecks({ config: input.config.checks, headSha: input.pr.headSha, checks: input.pr.checks }),
+  ];
+  const failed = controls.filter((c) => c.outcome === 'failure');
+  const pending = controls.filter((c) => c.outcome === 'pending');
+  const state = failed.length > 0 ? 'failure' : pending.length > 0 ? 'pending' : 'success';
+  const blocking = failed.length > 0 ? failed : pending;
+  const description =
+    state === 'success'
+      ? `All controls passed: ${controls.map((c) => c.summary).join('; ')}`
+      : blocking.map((c) => c.summary).join('; ');
+  return {
+    state,
+    description: truncate(description),
+    pullRequest: pullRequestRef(input.pr),
+    policy: input.policy,
+    controls,
+    evaluatedAt: input.now.toISOString(),
+  };
+}
+
+/** A verdict for an evaluation that could not be made: never a pass, never a control failure. */
+export function errorVerdict(input: {
+  pullRequest: PullRequestRef;
+  policy: PolicySource | null;
+  errors: string[];
+  nextStep: string;
+  now: Date;
+}): Verdict {
+  const first = input.errors[0] ?? 'evaluation failed';
+  return {
+    state: 'error',
+    description: truncate(`Cannot evaluate: ${first}`),
+    pullRequest: input.pullRequest,
+    policy: input.policy,
+    errors: input.errors,
+    nextStep: input.nextStep,
+    evaluatedAt: input.now.toISOString(),
+  };
+}

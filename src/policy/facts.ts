@@ -1,0 +1,85 @@
+/**
+ * The facts one evaluation uses. Everything here is plain data read from GitHub and the ticket
+ * provider by the edges (src/github, src/tickets); the policy core only reads it. Each fact keeps
+ * who, what, when and which SHA so a verdict can be replayed by an auditor.
+ */
+
+/** A person or bot as GitHub identifies it. `login` is null when git metadata could not be tied to a user. */
+export interface Actor {
+  login: string;
+  isBot: boolean;
+}
+
+/** One git identity on a commit (author, committer or Co-authored-by trailer). */
+export interface GitIdentity {
+  role: 'author' | 'committer' | 'co-author';
+  name: string | null;
+  email: string | null;
+  /** The GitHub login GitHub resolved this identity to; null when it could not be resolved. */
+  login: string | null;
+}
+
+export interface CommitFact {
+  sha: string;
+  parentCount: number;
+  /** True when GitHub itself made the commit on behalf of a user (web edits, suggestions, merges in the UI). */
+  committedViaWeb: boolean;
+  identities: GitIdentity[];
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface ReviewFact {
+  reviewer: Actor;
+  state: ReviewState;
+  /** The commit the review was given on; null if GitHub no longer knows it (force-pushed away). */
+  commitSha: string | null;
+  /** ISO-8601 time the review was submitted. */
+  submittedAt: string;
+}
+
+export type CheckState = 'success' | 'pending' | 'failure';
+
+export interface CheckFact {
+  name: string;
+  kind: 'check_run' | 'status';
+  /** Raw GitHub value: check run status/conclusion (e.g. `COMPLETED/SUCCESS`) or status state (e.g. `FAILURE`). */
+  raw: string;
+  state: CheckState;
+  /** ISO-8601 time of this result, used to keep the latest one per name. */
+  at: string;
+  url: string | null;
+}
+
+export interface PullRequestFacts {
+  owner: string;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  author: Actor;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  commits: CommitFact[];
+  reviews: ReviewFact[];
+  checks: CheckFact[];
+}
+
+/** What the ticket provider said about one key. */
+export type TicketLookup =
+  | {
+      found: true;
+      /** The key Jira answered with: differs from the requested key when the issue moved projects. */
+      key: string;
+      requestedKey: string;
+      status: string;
+      issueType: string;
+      summary: string;
+      url: string;
+    }
+  | { found: false; requestedKey: string; url: string };
+
+/** Team memberships used by `approval.teams`: team slug (org/slug) to member logins (lower-case). */
+export type TeamMembers = Record<string, string[]>;

@@ -1,0 +1,132 @@
+import type { CheckFact, CheckState, GitIdentity, TicketLookup } from './facts.js';
+
+/** A control's own outcome. A control never reports `error`: a missing fact makes the whole evaluation an error. */
+export type ControlOutcome = 'success' | 'pending' | 'failure';
+
+/** The commit status state GitHub shows for `change-control`. */
+export type VerdictState = 'success' | 'pending' | 'failure' | 'error';
+
+export type ControlName = 'ticket' | 'approval' | 'checks';
+
+interface ControlResultBase {
+  outcome: ControlOutcome;
+  /** One line for the status description and the report heading. */
+  summary: string;
+  /** What the PR author (or a reviewer) should do next; null when the control passes. */
+  nextStep: string | null;
+}
+
+export type TicketKeySource = 'title' | 'branch' | 'body';
+
+export interface TicketEvidence {
+  /** Where the key was found. */
+  source: TicketKeySource | null;
+  key: string | null;
+  /** Keys that looked like Jira keys but are not of the configured projects. */
+  otherProjectKeys: string[];
+  lookup: TicketLookup | null;
+  requiredStatuses: string[];
+  requiredTypes: string[];
+  provider: 'jira' | 'none';
+}
+
+export interface TicketResult extends ControlResultBase {
+  control: 'ticket';
+  evidence: TicketEvidence;
+}
+
+export interface CountedApproval {
+  login: string;
+  commitSha: string;
+  submittedAt: string;
+}
+
+export type IgnoredApprovalReason =
+  | 'author'
+  | 'contributor'
+  | 'bot'
+  | 'stale'
+  | 'superseded'
+  | 'not-in-team';
+
+export interface IgnoredApproval {
+  login: string;
+  reason: IgnoredApprovalReason;
+  /** Human-readable explanation for the report. */
+  detail: string;
+  commitSha: string | null;
+  submittedAt: string;
+}
+
+export interface UnattributedIdentity extends GitIdentity {
+  commitSha: string;
+}
+
+export interface ApprovalEvidence {
+  required: number;
+  headSha: string;
+  author: string;
+  contributors: string[];
+  unattributed: UnattributedIdentity[];
+  counted: CountedApproval[];
+  ignored: IgnoredApproval[];
+  /** Reviewers whose latest review requests changes. */
+  changesRequestedBy: string[];
+  teams: string[];
+}
+
+export interface ApprovalResult extends ControlResultBase {
+  control: 'approval';
+  evidence: ApprovalEvidence;
+}
+
+export interface RequiredCheckEvidence {
+  name: string;
+  state: CheckState | 'missing';
+  /** The result used (latest one for the name); null when the check has not reported. */
+  result: CheckFact | null;
+}
+
+export interface ChecksResult extends ControlResultBase {
+  control: 'checks';
+  evidence: { headSha: string; required: RequiredCheckEvidence[] };
+}
+
+export type ControlResult = TicketResult | ApprovalResult | ChecksResult;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  url: string;
+}
+
+/** The policy file a verdict applied (its blob SHA pins the exact version). */
+export interface PolicySource {
+  repo: string;
+  path: string;
+  blobSha: string;
+}
+
+/** The decision for one head commit, with the facts it used. */
+export type Verdict =
+  | {
+      state: Exclude<VerdictState, 'error'>;
+      description: string;
+      pullRequest: PullRequestRef;
+      policy: PolicySource;
+      controls: ControlResult[];
+      evaluatedAt: string;
+    }
+  | {
+      state: 'error';
+      description: string;
+      pullRequest: PullRequestRef;
+      /** Null when the policy itself could not be found or read. */
+      policy: PolicySource | null;
+      /** Why the evaluation could not be made, one line each (e.g. config errors with their lines). */
+      errors: string[];
+      nextStep: string;
+      evaluatedAt: string;
+    };

@@ -1,0 +1,216 @@
+import { describe, it, expect } from '@jest/globals';
+import { formatConfigError, parseConfig } from '../../src/config/parse-config.js';
+import type { ConfigError, ConfigSource, ParseConfigResult } from '../../src/config/parse-config.js';
+
+const SOURCE: ConfigSource = { repo: 'acme/payments', path: '.github/change-control.yml', blobSha: 'f00dcafe' };
+
+const DEFAULTS = {
+  ticket: { provider: 'jira', projects: [], statuses: ['Approved'], types: [] },
+  approval: { count: 1, teams: [] },
+  checks: { required: [] },
+};
+
+const FULL_EXAMPLE = `branches: [main, "release/*"]
+ticket:
+  provider: jira
+  projects: [CHG]
+  statuses: [Approved]
+  types: [Change]
+approval:
+  count: 1
+  teams: []
+checks:
+  required: [ci/test]
+`;
+
+function errorsOf(result: ParseConfigResult): ConfigError[] {
+  if (result.ok) {
+    throw new Error(`expected errors, got a valid config: ${JSON.stringify(result.config)}`);
+  }
+  return result.errors;
+}
+
+describe('parseConfig: valid files', () => {
+  it.each([
+    { name: 'an empty file', text: '' },
+    { name: 'a file of comments only', text: '# change control: defaults for now\n\n# more later\n' },
+    { name: 'an explicit null document', text: '---\n~\n' },
+  ])('applies all defaults for $name', ({ text }) => {
+    expect(parseConfig(text, SOURCE)).toEqual({ ok: true, config: DEFAULTS, source: SOURCE });
+  });
+
+  it.each([
+    {
+      name: 'the full example',
+      text: FULL_EXAMPLE,
+      expected: {
+        branches: ['main', 'release/*'],
+        ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: ['Change'] },
+        approval: { count: 1, teams: [] },
+        checks: { required: ['ci/test'] },
+      },
+    },
+    {
+      name: 'one section, the rest defaulted',
+      text: 'approval:\n  count: 2\n  teams: [acme/release-managers]\n',
+      expected: { ...DEFAULTS, approval: { count: 2, teams: ['acme/release-managers'] } },
+    },
+    {
+      name: 'the ticket control switched off without projects',
+      text: 'ticket:\n  provider: none\n',
+      expected: { ...DEFAULTS, ticket: { ...DEFAULTS.ticket, provider: 'none' } },
+    },
+    {
+      name: 'a count of zero',
+      text: 'approval: { count: 0 }\n',
+      expected: { ...DEFAULTS, approval: { count: 0, teams: [] } },
+    },
+    {
+      name: 'anchors and aliases',
+      text: 'ticket:\n  projects: &keys [CHG, OPS]\n  types: *keys\n',
+      expected: { ...DEFAULTS, ticket: { ...DEFAULTS.ticket, projects: ['CHG', 'OPS'], types: ['CHG', 'OPS'] } },
+    },
+  ])('parses $name', ({ text, expected }) => {
+    expect(parseConfig(text, SOURCE)).toEqual({ ok: true, config: expected, source: SOURCE });
+  });
+});
+
+describe('parseConfig: invalid files', () => {
+  it.each([
+    {
+      name: 'an unknown key at the root',
+      text: 'branches: [main]\napprovals: 2\n',
+      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks', line: 2 },
+    },
+    {
+      name: 'an unknown nested key',
+      text: 'ticket:\n  projects: [CHG]\n  status: [Done]\n',
+      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types', line: 3 },
+    },
+    {
+      name: 'a count written as a word',
+      text: 'approval:\n  count: two\n',
+      error: { path: 'approval.count', message: 'must be a whole number ≥ 0, got "two"', line: 2 },
+    },
+    {
+      name: 'a negative count',
+      text: 'checks:\n  required: [ci/test]\napproval:\n  count: -1\n',
+      error: { path: 'approval.count', message: 'must be a whole number ≥ 0, got -1', line: 4 },
+    },
+    {
+      name: 'a fractional count',
+      text: 'approval: {count: 1.5}\n',
+      error: { path: 'approval.count', message: 'must be a whole number ≥ 0, got 1.5', line: 1 },
+    },
+    {
+      name: 'an unknown ticket provider',
+      text: 'ticket:\n  provider: servicenow\n',
+      error: { path: 'ticket.provider', message: 'must be one of jira, none, got "servicenow"', line: 2 },
+    },
+    {
+      name: 'jira without projects (line of the ticket mapping)',
+      text: 'branches: [main]\nticket:\n  provider: jira\n',
+      error: { path: 'ticket.projects', message: 'must list at least one Jira project key when ticket.provider is jira', line: 2 },
+    },
+    {
+      name: 'jira with an empty project list',
+      text: 'ticket:\n  statuses: [Done]\n  projects: []\n',
+      error: { path: 'ticket.projects', message: 'must list at least one Jira project key when ticket.provider is jira, got []', line: 3 },
+    },
+    {
+      name: 'a project key in lower case',
+      text: 'ticket:\n  projects:\n    - CHG\n    - ops\n',
+      error: { path: 'ticket.projects[1]', message: 'must be a Jira project key in capitals, such as CHG, got "ops"', line: 4 },
+    },
+    {
+      name: 'a team without its org',
+      text: 'approval:\n  count: 1\n  teams: [release-managers]\n',
+      error: { path: 'approval.teams[0]', message: 'must be written org/team-slug, such as acme/release-managers, got "release-managers"', line: 3 },
+    },
+    {
+      name: 'a string where a list is expected',
+      text: 'branches: main\n',
+      error: { path: 'branches', message: 'must be a list of non-empty strings, got "main"', line: 1 },
+    },
+    {
+      name: 'a list where a mapping is expected',
+      text: 'checks: [ci/test]\n',
+      error: { path: 'checks', message: 'must be a mapping with keys required, got ["ci/test"]', line: 1 },
+    },
+    {
+      name: 'an empty status list',
+      text: 'ticket:\n  projects: [CHG]\n  statuses: []\n',
+      error: { path: 'ticket.statuses', message: 'must be a non-empty list of non-empty strings, got []', line: 3 },
+    },
+    {
+      name: 'a long value, truncated to 40 characters',
+      text: `checks:\n  required: "${'x'.repeat(60)}"\n`,
+      error: { path: 'checks.required', message: `must be a list of non-empty strings, got "${'x'.repeat(38)}…`, line: 2 },
+    },
+    {
+      name: 'a list at the top level',
+      text: '- main\n- release/*\n',
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, got ["main","release/*"]', line: 1 },
+    },
+    {
+      name: 'a scalar at the top level',
+      text: '# comment\nmain\n',
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, got "main"', line: 2 },
+    },
+    {
+      name: 'a YAML syntax error',
+      text: 'branches: [main\nticket:\n  provider: jira\n',
+      error: { path: '', message: expect.stringMatching(/^invalid YAML: /), line: 2 },
+    },
+    {
+      name: 'a duplicate key',
+      text: 'approval:\n  count: 1\n  count: 2\n',
+      error: { path: '', message: 'invalid YAML: Map keys must be unique', line: 3 },
+    },
+    {
+      name: 'an unknown tag',
+      text: 'approval:\n  count: !two 2\n',
+      error: { path: '', message: 'invalid YAML: Unresolved tag: !two', line: 2 },
+    },
+    {
+      name: 'an alias without its anchor',
+      text: 'branches: *main\n',
+      error: { path: '', message: expect.stringContaining('Unresolved alias'), line: null },
+    },
+  ])('reports $name', ({ text, error }) => {
+    expect(errorsOf(parseConfig(text, SOURCE))).toEqual([error]);
+  });
+
+  it('reports every problem, in line order, with the source', () => {
+    const text = 'approval:\n  count: two\n  teams: [nobody]\nticket:\n  provider: servicenow\nextra: true\n';
+
+    const result = parseConfig(text, SOURCE);
+
+    expect(result).toEqual({ ok: false, source: SOURCE, errors: expect.any(Array) });
+    expect(errorsOf(result).map(formatConfigError)).toEqual([
+      'approval.count must be a whole number ≥ 0, got "two" (line 2)',
+      'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
+      'ticket.provider must be one of jira, none, got "servicenow" (line 5)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks (line 6)',
+    ]);
+  });
+});
+
+describe('formatConfigError', () => {
+  it.each([
+    {
+      error: { path: 'approval.count', message: 'must be a whole number ≥ 0, got "two"', line: 2 },
+      expected: 'approval.count must be a whole number ≥ 0, got "two" (line 2)',
+    },
+    {
+      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks', line: null },
+      expected: 'approvals is not a known key; allowed keys: branches, ticket, approval, checks',
+    },
+    {
+      error: { path: '', message: 'invalid YAML: Map keys must be unique', line: 3 },
+      expected: 'invalid YAML: Map keys must be unique (line 3)',
+    },
+  ])('renders $expected', ({ error, expected }) => {
+    expect(formatConfigError(error)).toBe(expected);
+  });
+});
