@@ -15,7 +15,8 @@ function newestMtime(dir) {
 }
 
 const marker = 'lib/index.js';
-const stale = !existsSync(marker) || newestMtime('src') > statSync(marker).mtimeMs;
+// A production image ships lib/ without src/: nothing to build from, so use lib/ as it is.
+const stale = existsSync('src') && (!existsSync(marker) || newestMtime('src') > statSync(marker).mtimeMs);
 if (stale) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 }

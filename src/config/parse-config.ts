@@ -18,7 +18,7 @@ type LineAt = (offset: number) => number;
 
 /**
  * Parses `.github/change-control.yml`: YAML problems and schema problems become errors that say what was allowed,
- * what was given and on which line (policy-bot style). An empty file, or one with only comments, means all defaults.
+ * what was given and on which line (policy-bot style). An empty file, or one with only comments, is an error: the default provider is jira, which needs ticket.projects.
  */
 export function parseConfig(text: string, source: ConfigSource): ParseConfigResult {
   const lineCounter = new LineCounter();

@@ -40,7 +40,7 @@ function approvalEvidence(result: ApprovalResult): string[] {
   for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${i.detail}`);
   for (const login of e.changesRequestedBy) lines.push(`- ✋ @${login} requested changes`);
   for (const u of e.unattributed) {
-    lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} <${md(u.email ?? 'no email')}> is not tied to a GitHub user`);
+    lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} &lt;${md(u.email ?? 'no email')}&gt; is not tied to a GitHub user`);
   }
   if (e.counted.length === 0 && e.ignored.length === 0) lines.push('- No approvals yet');
   return lines;

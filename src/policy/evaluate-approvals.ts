@@ -75,12 +75,13 @@ export function evaluateApprovals(input: {
     teams: config.teams,
   };
 
-  if (contributors.unattributed.length > 0) {
+  // With approval.count 0 there is no approver whose independence matters, so an unknown identity cannot block.
+  if (config.count > 0 && contributors.unattributed.length > 0) {
     const first = contributors.unattributed[0]!;
     return {
       control: 'approval',
       outcome: 'failure',
-      summary: `Commit ${short(first.commitSha)} has a ${first.role} (${first.email ?? 'no email'}) not tied to a GitHub user`,
+      summary: `Commit ${short(first.commitSha)} has ${first.role === 'author' ? 'an' : 'a'} ${first.role} (${first.email ?? 'no email'}) not tied to a GitHub user`,
       nextStep:
         'Independence cannot be proven for commits by unknown people: have the author add that email to their GitHub account, or rewrite the commits with a known identity.',
       evidence,

@@ -4,11 +4,16 @@ import type { ConfigError, ConfigSource, ParseConfigResult } from '../../src/con
 
 const SOURCE: ConfigSource = { repo: 'acme/payments', path: '.github/change-control.yml', blobSha: 'f00dcafe' };
 
+// The smallest valid file: jira is the default provider, and it needs at least one project to find a ticket in.
+const MINIMAL = 'ticket:\n  projects: [CHG]\n';
+
 const DEFAULTS = {
-  ticket: { provider: 'jira', projects: [], statuses: ['Approved'], types: [] },
+  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [] },
   approval: { count: 1, teams: [] },
   checks: { required: [] },
 };
+
+const NO_PROJECTS = 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)';
 
 const FULL_EXAMPLE = `branches: [main, "release/*"]
 ticket:
@@ -32,14 +37,11 @@ function errorsOf(result: ParseConfigResult): ConfigError[] {
 
 describe('parseConfig: valid files', () => {
   it.each([
-    { name: 'an empty file', text: '' },
-    { name: 'a file of comments only', text: '# change control: defaults for now\n\n# more later\n' },
-    { name: 'an explicit null document', text: '---\n~\n' },
-  ])('applies all defaults for $name', ({ text }) => {
-    expect(parseConfig(text, SOURCE)).toEqual({ ok: true, config: DEFAULTS, source: SOURCE });
-  });
-
-  it.each([
+    {
+      name: 'one project key, the rest defaulted',
+      text: MINIMAL,
+      expected: DEFAULTS,
+    },
     {
       name: 'the full example',
       text: FULL_EXAMPLE,
@@ -52,17 +54,17 @@ describe('parseConfig: valid files', () => {
     },
     {
       name: 'one section, the rest defaulted',
-      text: 'approval:\n  count: 2\n  teams: [acme/release-managers]\n',
+      text: `${MINIMAL}approval:\n  count: 2\n  teams: [acme/release-managers]\n`,
       expected: { ...DEFAULTS, approval: { count: 2, teams: ['acme/release-managers'] } },
     },
     {
       name: 'the ticket control switched off without projects',
       text: 'ticket:\n  provider: none\n',
-      expected: { ...DEFAULTS, ticket: { ...DEFAULTS.ticket, provider: 'none' } },
+      expected: { ...DEFAULTS, ticket: { ...DEFAULTS.ticket, provider: 'none', projects: [] } },
     },
     {
       name: 'a count of zero',
-      text: 'approval: { count: 0 }\n',
+      text: `${MINIMAL}approval: { count: 0 }\n`,
       expected: { ...DEFAULTS, approval: { count: 0, teams: [] } },
     },
     {
@@ -76,10 +78,20 @@ describe('parseConfig: valid files', () => {
 });
 
 describe('parseConfig: invalid files', () => {
+  // Fail closed: jira is the default provider, and a policy that names no project could never find a ticket.
+  it.each([
+    { name: 'an empty file', text: '', line: null },
+    { name: 'a file of comments only', text: '# change control: defaults for now\n\n# more later\n', line: null },
+    { name: 'an explicit null document (line of the null)', text: '---\n~\n', line: 2 },
+    { name: 'a file without a ticket section (line of the top-level mapping)', text: 'approval:\n  count: 1\n', line: 1 },
+  ])('reports the missing projects for $name', ({ text, line }) => {
+    expect(errorsOf(parseConfig(text, SOURCE))).toEqual([{ path: 'ticket.projects', message: NO_PROJECTS, line }]);
+  });
+
   it.each([
     {
       name: 'an unknown key at the root',
-      text: 'branches: [main]\napprovals: 2\n',
+      text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks', line: 2 },
     },
     {
@@ -94,7 +106,7 @@ describe('parseConfig: invalid files', () => {
     },
     {
       name: 'a negative count',
-      text: 'checks:\n  required: [ci/test]\napproval:\n  count: -1\n',
+      text: `checks:\n  required: [ci/test]\napproval:\n  count: -1\n${MINIMAL}`,
       error: { path: 'approval.count', message: 'must be a whole number ≥ 0, got -1', line: 4 },
     },
     {
@@ -110,12 +122,12 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'jira without projects (line of the ticket mapping)',
       text: 'branches: [main]\nticket:\n  provider: jira\n',
-      error: { path: 'ticket.projects', message: 'must list at least one Jira project key when ticket.provider is jira', line: 2 },
+      error: { path: 'ticket.projects', message: NO_PROJECTS, line: 2 },
     },
     {
       name: 'jira with an empty project list',
       text: 'ticket:\n  statuses: [Done]\n  projects: []\n',
-      error: { path: 'ticket.projects', message: 'must list at least one Jira project key when ticket.provider is jira, got []', line: 3 },
+      error: { path: 'ticket.projects', message: `${NO_PROJECTS}, got []`, line: 3 },
     },
     {
       name: 'a project key in lower case',
@@ -124,7 +136,7 @@ describe('parseConfig: invalid files', () => {
     },
     {
       name: 'a team without its org',
-      text: 'approval:\n  count: 1\n  teams: [release-managers]\n',
+      text: `approval:\n  count: 1\n  teams: [release-managers]\n${MINIMAL}`,
       error: { path: 'approval.teams[0]', message: 'must be written org/team-slug, such as acme/release-managers, got "release-managers"', line: 3 },
     },
     {

@@ -147,13 +147,20 @@ describe('createJiraTicketReader', () => {
   });
 
   it('fails with a provider error naming the code when the connection is refused', async () => {
-    // nock 14 only forwards Error instances: `replyWithError({ code })` with a plain object leaves the request hanging.
-    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
-    mockGetIssue(cloud, 'CHG-1').replyWithError(refused);
+    // A real refused connection on loopback (port 1 is closed): nock's replyWithError races its own socket
+    // error event under load and was flaky.
+    const closed = 'http://127.0.0.1:1';
+    nock.enableNetConnect('127.0.0.1:1');
+    let error: TicketProviderError;
+    try {
+      error = await lookupError({ ...cloud, baseUrl: closed }, 'CHG-1');
+    } finally {
+      nock.disableNetConnect();
+      // nock reports the passed-through request as unmatched; it was meant to reach the network.
+      unmatched.splice(0);
+    }
 
-    const error = await lookupError(cloud, 'CHG-1');
-
-    expect(error.message).toBe(`Jira could not be reached at ${BASE} for CHG-1 (ECONNREFUSED)`);
+    expect(error.message).toBe(`Jira could not be reached at ${closed} for CHG-1 (ECONNREFUSED)`);
   });
 
   it('fails with a provider error when Jira does not answer within JIRA_TIMEOUT_MS', async () => {
