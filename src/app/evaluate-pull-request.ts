@@ -79,8 +79,15 @@ async function decide(input: {
     const [ticket, teamMembers] = await Promise.all([lookupTicket(config, read.facts, deps), readTeams(config, read.facts, octokit)]);
     return evaluate({ config, policy, pr: read.facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, now: deps.now() });
   } catch (error) {
-    if (!(error instanceof EvaluationError)) throw error;
-    return errorVerdict({ pullRequest: pullRequestRef(read.facts), policy, errors: [error.message], nextStep: error.nextStep, now: deps.now() });
+    // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
+    const known = error instanceof EvaluationError;
+    return errorVerdict({
+      pullRequest: pullRequestRef(read.facts),
+      policy,
+      errors: [known ? error.message : `unexpected failure: ${error instanceof Error ? error.message : String(error)}`],
+      nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
+      now: deps.now(),
+    });
   }
 }
 
@@ -125,11 +132,15 @@ export async function evaluatePullRequest(input: {
     });
     return { kind: 'published', verdict, publish: { wroteStatus: true, checkRun: 'unchanged', checkRunUrl: null } };
   }
-  if (!read.found) return { kind: 'skipped', reason: read.reason };
-  if (!read.open) return { kind: 'skipped', reason: `#${number} is not open` };
+  const skip = (reason: string): EvaluationOutcome => {
+    log.info({ pr: `${owner}/${repo}#${number}`, reason }, 'pull request not evaluated');
+    return { kind: 'skipped', reason };
+  };
+  if (!read.found) return skip(read.reason);
+  if (!read.open) return skip(`#${number} is not open`);
 
   const policy = resolvePolicy(read);
-  if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
+  if (policy.kind === 'none') return skip('no .github/change-control.yml in the repository or the organisation');
 
   let verdict: Verdict;
   if (policy.kind === 'invalid') {
@@ -143,7 +154,7 @@ export async function evaluatePullRequest(input: {
     });
   } else {
     const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
-    if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
+    if (!controlled) return skip(`base branch ${read.facts.baseRef} is not under control`);
     verdict = await decide({ read, config: policy.config, policy: policy.source, octokit, deps });
   }
 

@@ -12,12 +12,13 @@ const AppId = z.coerce.number({ error: 'APP_ID must be the numeric id of the Git
 export function readAppEnv(env: NodeJS.ProcessEnv): { deps: AppDeps; warnings: string[] } {
   const warnings: string[] = [];
   const appId = AppId.safeParse(env.APP_ID);
-  if (!appId.success) warnings.push(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
+  // Without our own id we cannot tell our check runs from others' and would react to our own output.
+  if (!appId.success) throw new Error(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
   const jira = readJiraEnv(env);
   if (!jira.ok) warnings.push(`Jira is not configured (${jira.reason}); PRs whose policy needs Jira will get an error status`);
   return {
     deps: {
-      appId: appId.success ? appId.data : 0,
+      appId: appId.data,
       tickets: jira.ok ? { reader: createJiraTicketReader(jira.value) } : { unavailable: jira.reason },
       now: () => new Date(),
     },

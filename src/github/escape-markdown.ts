@@ -5,5 +5,5 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n?|\n/g, ' ');
 }

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/** Parses a GitHub answer; a shape we do not expect is an error that names the query and the first field. */
+export function parseGitHubAnswer<T extends z.ZodType>(schema: T, answer: unknown, query: string): z.infer<T> {
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.join('.') || '(root)';
+  throw new Error(`GitHub answered ${query} with an unexpected shape at ${where}: ${issue?.message ?? 'invalid'}`);
+}
+
 /** Zod schemas of the parts of GitHub's GraphQL answers that we use (see queries.ts). */
 
 const GitActor = z.object({
@@ -13,7 +22,7 @@ export const CommitNode = z.object({
     oid: z.string(),
     committedViaWeb: z.boolean(),
     parents: z.object({ totalCount: z.number() }),
-    authors: z.object({ nodes: z.array(GitActor) }),
+    authors: z.object({ totalCount: z.number(), nodes: z.array(GitActor) }),
     committer: GitActor.nullable(),
   }),
 });

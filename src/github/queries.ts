@@ -5,7 +5,7 @@ const COMMIT_FIELDS = `
   oid
   committedViaWeb
   parents { totalCount }
-  authors(first: 20) { nodes { name email user { login } } }
+  authors(first: 100) { totalCount nodes { name email user { login } } }
   committer { name email user { login } }
 `;
 

@@ -8,6 +8,7 @@ import {
   MoreCommitsResponse,
   MoreContextsResponse,
   MoreReviewsResponse,
+  parseGitHubAnswer,
   PullRequestFactsResponse,
   type ReviewNode,
   type StatusContextNode,
@@ -51,6 +52,10 @@ function toConfigFile(repo: string, file: { object: { oid?: string; text?: strin
 
 function toCommitFact(node: CommitNode): CommitFact {
   const { commit } = node;
+  if (commit.authors.nodes.length < commit.authors.totalCount) {
+    // A co-author we cannot see could be the approver: never decide on a truncated list.
+    throw new Error(`commit ${commit.oid} has ${commit.authors.totalCount} authors; GitHub returned ${commit.authors.nodes.length}`);
+  }
   const identities: GitIdentity[] = commit.authors.nodes.map((actor, index) => ({
     role: index === 0 ? 'author' : 'co-author',
     name: actor.name,
@@ -109,7 +114,7 @@ export async function readPullRequestFacts(input: {
     variables: { owner, repo, number, configPath: CONFIG_PATH },
     optionalFields: ['orgConfig'],
   });
-  const data = PullRequestFactsResponse.parse(raw);
+  const data = parseGitHubAnswer(PullRequestFactsResponse, raw, 'ChangeControlFacts');
   const repository = data.repository;
   if (!repository) return { found: false, reason: `repository ${owner}/${repo} not found` };
   const pr = repository.pullRequest;
@@ -118,7 +123,7 @@ export async function readPullRequestFacts(input: {
 
   const commits = [...pr.commits.nodes];
   for (let page = pr.commits.pageInfo; page.hasNextPage; ) {
-    const more = MoreCommitsResponse.parse(await graphql(MORE_COMMITS_QUERY, { owner, repo, number, cursor: page.endCursor }));
+    const more = parseGitHubAnswer(MoreCommitsResponse, await graphql(MORE_COMMITS_QUERY, { owner, repo, number, cursor: page.endCursor }), 'ChangeControlMoreCommits');
     commits.push(...more.repository.pullRequest.commits.nodes);
     page = more.repository.pullRequest.commits.pageInfo;
   }
@@ -127,7 +132,7 @@ export async function readPullRequestFacts(input: {
   }
   const reviews = [...pr.reviews.nodes];
   for (let page = pr.reviews.pageInfo; page.hasNextPage; ) {
-    const more = MoreReviewsResponse.parse(await graphql(MORE_REVIEWS_QUERY, { owner, repo, number, cursor: page.endCursor }));
+    const more = parseGitHubAnswer(MoreReviewsResponse, await graphql(MORE_REVIEWS_QUERY, { owner, repo, number, cursor: page.endCursor }), 'ChangeControlMoreReviews');
     reviews.push(...more.repository.pullRequest.reviews.nodes);
     page = more.repository.pullRequest.reviews.pageInfo;
   }
@@ -137,7 +142,7 @@ export async function readPullRequestFacts(input: {
   }
   const contexts = [...(head.statusCheckRollup?.contexts.nodes ?? [])];
   for (let page = head.statusCheckRollup?.contexts.pageInfo; page?.hasNextPage; ) {
-    const more = MoreContextsResponse.parse(await graphql(MORE_CONTEXTS_QUERY, { owner, repo, sha: pr.headRefOid, cursor: page.endCursor }));
+    const more = parseGitHubAnswer(MoreContextsResponse, await graphql(MORE_CONTEXTS_QUERY, { owner, repo, sha: pr.headRefOid, cursor: page.endCursor }), 'ChangeControlMoreContexts');
     contexts.push(...(more.repository.object.statusCheckRollup?.contexts.nodes ?? []));
     page = more.repository.object.statusCheckRollup?.contexts.pageInfo;
   }

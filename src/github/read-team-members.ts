@@ -1,6 +1,6 @@
 import type { TeamMembers } from '../policy/facts.js';
 import { graphqlAllowingMissing, type GraphqlClient } from './graphql-client.js';
-import { TeamMembersResponse } from './pr-facts.schema.js';
+import { parseGitHubAnswer, TeamMembersResponse } from './pr-facts.schema.js';
 import { TEAM_MEMBERS_QUERY } from './queries.js';
 
 /** Raised when a configured team cannot be read: the approval control cannot be decided. */
@@ -25,7 +25,7 @@ export async function readTeamMembers(input: { graphql: GraphqlClient; teams: st
         variables: { org, slug, cursor },
         optionalFields: ['organization'],
       });
-      const data = TeamMembersResponse.parse(raw);
+      const data = parseGitHubAnswer(TeamMembersResponse, raw, 'ChangeControlTeamMembers');
       const page = data.organization?.team?.members;
       if (!page) throw new TeamNotFoundError(team);
       logins.push(...page.nodes.map((n) => n.login.toLowerCase()));

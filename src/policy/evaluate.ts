@@ -10,7 +10,10 @@ import type { ControlResult, PolicySource, PullRequestRef, Verdict } from './ver
 export const MAX_DESCRIPTION = 140;
 
 export function truncate(text: string, max = MAX_DESCRIPTION): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // Never cut an emoji (a surrogate pair) in half: a lone surrogate is not valid text to send to GitHub.
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 export function pullRequestRef(pr: Pick<PullRequestFacts, 'owner' | 'repo' | 'number' | 'headSha' | 'url'>): PullRequestRef {

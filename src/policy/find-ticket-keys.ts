@@ -1,7 +1,8 @@
 import type { TicketKeySource } from './verdict.js';
 
 /** Anything shaped like a Jira key; the project part is filtered against the configured projects. */
-const KEY_PATTERN = /(?<![A-Za-z0-9_-])([A-Za-z][A-Za-z0-9_]+)-(\d+)(?![A-Za-z0-9_])/g;
+// `-`, `_` and `/` may border a key (`hotfix-CHG-12`, `feature/CHG-12_fix`); letters and digits may not (`XCHG-12`, `CHG-12a`).
+const KEY_PATTERN = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]+)-(\d+)(?![A-Za-z0-9])/g;
 
 export interface TicketKeySearch {
   /** The first configured-project key, in the order title, head branch, body. */

@@ -1,0 +1,286 @@
+import { describe, it, expect } from '@jest/globals';
+import { renderReport } from '../../src/github/render-report.js';
+import type { ChangeControlConfig } from '../../src/config/schema.js';
+import { errorVerdict, evaluate } from '../../src/policy/evaluate.js';
+import type { PullRequestFacts, TicketLookup } from '../../src/policy/facts.js';
+import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
+import type { Verdict } from '../../src/policy/verdict.js';
+import {
+  aCheck,
+  aCommit,
+  aConfig,
+  aFoundTicket,
+  aKeySearch,
+  aMissingTicket,
+  aPullRequest,
+  aReview,
+  gitIdentity,
+  HEAD_SHA,
+  NOW,
+  OLD_SHA,
+  POLICY,
+} from '../policy/builders.js';
+
+const RUNS = 'https://github.com/acme/payments/runs';
+
+function verdictOf(
+  input: { config?: ChangeControlConfig; pr?: Partial<PullRequestFacts>; search?: Partial<TicketKeySearch>; lookup?: TicketLookup | null; now?: Date } = {},
+): Verdict {
+  return evaluate({
+    config: input.config ?? aConfig({ checks: ['build', 'test'] }),
+    policy: POLICY,
+    pr: aPullRequest({ checks: [aCheck('build', 'success'), aCheck('test', 'success', { kind: 'status', raw: 'SUCCESS', url: null })], ...input.pr }),
+    ticketSearch: aKeySearch(input.search),
+    ticketLookup: input.lookup === undefined ? aFoundTicket() : input.lookup,
+    teamMembers: {},
+    now: input.now ?? NOW,
+  });
+}
+
+/** Every control passes. */
+const PASSING = verdictOf();
+
+/** Every control blocks: the ticket awaits approval, only the author and a stale reviewer approved, checks are mixed. */
+const BLOCKED = verdictOf({
+  config: aConfig({ checks: ['build', 'test', 'deploy-preview'] }),
+  pr: {
+    reviews: [aReview('alice', 'APPROVED'), aReview('bob', 'APPROVED', { commitSha: OLD_SHA }), aReview('erin', 'CHANGES_REQUESTED')],
+    checks: [aCheck('build', 'failure'), aCheck('deploy-preview', 'pending')],
+  },
+  lookup: aFoundTicket({ status: 'Awaiting Approval', issueType: 'Standard Change' }),
+});
+
+const ERROR = errorVerdict({
+  pullRequest: { owner: 'acme', repo: 'payments', number: 42, headSha: HEAD_SHA, url: 'https://github.com/acme/payments/pull/42' },
+  policy: POLICY,
+  errors: ['Jira answered 503 for CHG-12', 'acme/payments:.github/change-control.yml: approval.count must be a whole number ≥ 0 (line 2)'],
+  nextStep: 'Re-run the check when Jira is back.',
+  now: NOW,
+});
+
+describe('renderReport: the report of a verdict', () => {
+  it.each<{ name: string; verdict: Verdict; title: string }>([
+    {
+      name: 'passing',
+      verdict: PASSING,
+      title: 'Ready to merge: All controls passed: Ticket CHG-12 is Approved; Approved on c0ffee1 by bob; Passed: build, test',
+    },
+    {
+      name: 'blocked',
+      verdict: BLOCKED,
+      title: 'Blocked: Ticket CHG-12 is Awaiting Approval; it needs Approved; Failed: build',
+    },
+    { name: 'waiting', verdict: verdictOf({ pr: { reviews: [] } }), title: 'Waiting: Needs 1 more independent approval on c0ffee1' },
+    { name: 'not evaluated', verdict: ERROR, title: 'Cannot evaluate: Jira answered 503 for CHG-12' },
+  ])('titles a $name verdict with its state and description', ({ verdict, title }) => {
+    // Act
+    const report = renderReport(verdict);
+
+    // Assert
+    expect(report.title).toBe(title);
+    expect(report.text).toBe(`Policy: \`acme/payments:.github/change-control.yml@f00dcaf\` · head \`${HEAD_SHA}\``);
+  });
+
+  it.each<{ section: string; line: string }>([
+    { section: 'overview', line: '| Control | Result |\n| --- | --- |\n| Change ticket | ✅ Ticket CHG-12 is Approved |' },
+    { section: 'overview', line: '| Segregation of duties | ✅ Approved on c0ffee1 by bob |' },
+    { section: 'overview', line: '| Required checks | ✅ Passed: build, test |' },
+    { section: 'ticket', line: '### ✅ Change ticket: Ticket CHG-12 is Approved' },
+    { section: 'ticket', line: '- Key: **CHG-12** (found in the PR title)' },
+    { section: 'ticket', line: '- Jira: [CHG-12](https://acme.atlassian.net/browse/CHG-12): Rotate the card vault key' },
+    { section: 'ticket', line: '- Status: **Approved** (approved statuses: Approved)' },
+    { section: 'ticket', line: '- Type: Change' },
+    { section: 'approval', line: '### ✅ Segregation of duties: Approved on c0ffee1 by bob' },
+    { section: 'approval', line: '- Required: 1 independent approval on c0ffee1' },
+    { section: 'approval', line: '- Author: @alice; contributors: @alice' },
+    { section: 'approval', line: '- ✅ @bob approved c0ffee1 at 2024-05-02T10:00:00Z' },
+    { section: 'checks', line: '### ✅ Required checks: Passed: build, test' },
+    { section: 'checks', line: 'Head commit c0ffee1:' },
+    { section: 'checks', line: `| [build](${RUNS}/build) | success | check run COMPLETED/SUCCESS |` },
+    { section: 'checks', line: '| test | success | status SUCCESS |' },
+  ])('shows passing $section evidence: $line', ({ line }) => {
+    // Act
+    const { summary } = renderReport(PASSING);
+
+    // Assert
+    expect(summary).toContain(line);
+  });
+
+  it('has no next steps when every control passes', () => {
+    // Act
+    const { summary } = renderReport(PASSING);
+
+    // Assert
+    expect(summary).not.toContain('**Next:**');
+  });
+
+  it.each<{ section: string; line: string }>([
+    { section: 'overview', line: '| Change ticket | ❌ Ticket CHG-12 is Awaiting Approval; it needs Approved |' },
+    { section: 'ticket', line: '### ❌ Change ticket: Ticket CHG-12 is Awaiting Approval; it needs Approved' },
+    { section: 'ticket', line: '- Status: **Awaiting Approval** (approved statuses: Approved)' },
+    { section: 'ticket', line: '- Type: Standard Change' },
+    { section: 'ticket', line: '**Next:** Get CHG-12 moved to Approved in Jira, then re-run the check.' },
+    { section: 'approval', line: '### ⏳ Segregation of duties: Needs 1 more independent approval on c0ffee1' },
+    { section: 'approval', line: '- ➖ @alice not counted: the PR author cannot approve their own change' },
+    { section: 'approval', line: '- ➖ @bob not counted: approved bada551, before the last push to c0ffee1' },
+    { section: 'approval', line: '- ✋ @erin requested changes' },
+    {
+      section: 'approval',
+      line: '**Next:** Ask a reviewer who did not write or commit to this PR to approve the current head commit c0ffee1.',
+    },
+    { section: 'checks', line: '### ❌ Required checks: Failed: build' },
+    { section: 'checks', line: `| [build](${RUNS}/build) | failure | check run COMPLETED/FAILURE |` },
+    { section: 'checks', line: '| test | missing | not reported |' },
+    { section: 'checks', line: `| [deploy-preview](${RUNS}/deploy-preview) | pending | check run IN_PROGRESS |` },
+    { section: 'checks', line: '**Next:** Fix build and push, or re-run it if the failure was flaky.' },
+  ])('shows blocking $section evidence and next steps: $line', ({ line }) => {
+    // Act
+    const { summary } = renderReport(BLOCKED);
+
+    // Assert
+    expect(summary).toContain(line);
+  });
+
+  it.each<{ name: string; verdict: Verdict; lines: string[] }>([
+    {
+      name: 'no ticket key, with keys of other projects',
+      verdict: verdictOf({ search: { key: null, source: null, otherProjectKeys: ['UTF-8', 'SHA-256'] }, lookup: null }),
+      lines: ['- Key: none found', '- Not tickets of this policy: UTF-8, SHA-256', "**Next:** Put the approved change ticket's key (CHG-123)"],
+    },
+    {
+      name: 'a key Jira does not know',
+      verdict: verdictOf({ search: { key: 'CHG-99' }, lookup: aMissingTicket('CHG-99') }),
+      lines: ['- Key: **CHG-99** (found in the PR title)', '- Jira: [CHG-99](https://acme.atlassian.net/browse/CHG-99) was not found'],
+    },
+    {
+      name: 'the ticket control switched off',
+      verdict: verdictOf({ config: aConfig({ ticket: { provider: 'none', projects: [] } }), lookup: null }),
+      lines: ['### ✅ Change ticket: Ticket control is off \\(ticket.provider: none\\)', '- Ticket provider: none (control switched off by the policy)'],
+    },
+    {
+      name: 'a commit author not tied to a GitHub user',
+      verdict: verdictOf({ pr: { commits: [aCommit(null, { identities: [gitIdentity('author', null, 'ghost@example.com')] })] } }),
+      lines: ['- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user', '**Next:** Independence cannot be proven'],
+    },
+    {
+      name: 'approval teams and no approvals yet',
+      verdict: verdictOf({ config: aConfig({ approval: { count: 2, teams: ['acme/release'] } }), pr: { reviews: [] } }),
+      lines: ['- Required: 2 independent approvals on c0ffee1 from acme/release', '- No approvals yet'],
+    },
+    {
+      name: 'no required checks',
+      verdict: verdictOf({ config: aConfig({ checks: [] }) }),
+      lines: ['### ✅ Required checks: No checks required', '- No checks are required by the policy'],
+    },
+    {
+      name: 'an evaluation that could not be made',
+      verdict: ERROR,
+      lines: [
+        '**The evaluation could not be made, so the change may not merge.**',
+        '- Jira answered 503 for CHG-12',
+        '- acme/payments:.github/change-control.yml: approval.count must be a whole number ≥ 0 \\(line 2\\)',
+        '**Next:** Re-run the check when Jira is back.',
+      ],
+    },
+  ])('shows the evidence of $name', ({ verdict, lines }) => {
+    // Act
+    const { summary } = renderReport(verdict);
+
+    // Assert
+    for (const line of lines) expect(summary).toContain(line);
+  });
+});
+
+describe('renderReport: user text is inert', () => {
+  it.each<{ name: string; verdict: Verdict; raw: string; escaped: string }>([
+    {
+      name: 'a script tag in the Jira summary',
+      verdict: verdictOf({ lookup: aFoundTicket({ summary: 'Fix <script>alert(1)</script>' }) }),
+      raw: '<script>',
+      escaped: 'Fix &lt;script&gt;alert\\(1\\)&lt;/script&gt;',
+    },
+    {
+      name: 'a markdown link in the Jira summary',
+      verdict: verdictOf({ lookup: aFoundTicket({ summary: 'Click [x](y)' }) }),
+      raw: '[x](y)',
+      escaped: 'Click \\[x\\]\\(y\\)',
+    },
+    {
+      name: 'an image and table pipes in the Jira summary',
+      verdict: verdictOf({ lookup: aFoundTicket({ summary: '| a | ![i](https://evil.test/i.png)' }) }),
+      raw: '![i]',
+      escaped: '\\| a \\| \\!\\[i\\]\\(https://evil.test/i.png\\)',
+    },
+    {
+      name: 'a line break and heading in the Jira summary',
+      verdict: verdictOf({ lookup: aFoundTicket({ summary: 'Fix\n## ✅ All clear' }) }),
+      raw: '\n## ✅ All clear',
+      escaped: 'Fix \\#\\# ✅ All clear',
+    },
+    {
+      name: 'HTML in a Jira status (summary heading, table and evidence)',
+      verdict: verdictOf({ lookup: aFoundTicket({ status: '<img src=x onerror=alert(1)>' }) }),
+      raw: '<img',
+      escaped: '| Change ticket | ❌ Ticket CHG-12 is &lt;img src=x onerror=alert\\(1\\)&gt;; it needs Approved |',
+    },
+    {
+      name: 'emphasis in a Jira issue type',
+      verdict: verdictOf({ lookup: aFoundTicket({ issueType: '**Change**' }) }),
+      raw: '**Change**',
+      escaped: '- Type: \\*\\*Change\\*\\*',
+    },
+    {
+      name: 'HTML in a git email of an unknown commit author',
+      verdict: verdictOf({
+        pr: { commits: [aCommit(null, { identities: [{ role: 'author', login: null, name: '<b>Mallory</b>', email: 'img src=x onerror=alert(1)' }] })] },
+      }),
+      raw: '<img',
+      escaped: 'author &lt;b&gt;Mallory&lt;/b&gt; &lt;img src=x onerror=alert\\(1\\)&gt; is not tied',
+    },
+    {
+      name: 'HTML in an error',
+      verdict: errorVerdict({
+        pullRequest: { owner: 'acme', repo: 'payments', number: 42, headSha: HEAD_SHA, url: 'https://github.com/acme/payments/pull/42' },
+        policy: null,
+        errors: ['Jira said <script>x</script>'],
+        nextStep: 'Re-run the check.',
+        now: NOW,
+      }),
+      raw: '<script>',
+      escaped: '- Jira said &lt;script&gt;x&lt;/script&gt;',
+    },
+  ])('escapes $name', ({ verdict, raw, escaped }) => {
+    // Act
+    const { summary } = renderReport(verdict);
+
+    // Assert
+    expect(summary).not.toContain(raw);
+    expect(summary).toContain(escaped);
+  });
+});
+
+describe('renderReport: deterministic', () => {
+  it.each<{ name: string; verdict: Verdict }>([
+    { name: 'passing', verdict: PASSING },
+    { name: 'blocked', verdict: BLOCKED },
+    { name: 'not evaluated', verdict: ERROR },
+  ])('renders a $name verdict the same way twice, and from a copy of it', ({ verdict }) => {
+    // Act
+    const first = renderReport(verdict);
+    const second = renderReport(structuredClone(verdict));
+
+    // Assert
+    expect(second).toEqual(first);
+  });
+
+  it('does not depend on when the verdict was evaluated', () => {
+    // Arrange
+    const later = verdictOf({ now: new Date('2024-06-30T23:59:59.000Z') });
+
+    // Act
+    const report = renderReport(later);
+
+    // Assert
+    expect(report).toEqual(renderReport(PASSING));
+  });
+});

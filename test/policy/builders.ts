@@ -1,0 +1,132 @@
+/**
+ * Small builders of policy facts for table-driven tests: each returns a valid, passing-by-default value
+ * and takes only the fields a test row cares about.
+ */
+import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/config/schema.js';
+import type {
+  Actor,
+  CheckFact,
+  CheckState,
+  CommitFact,
+  GitIdentity,
+  PullRequestFacts,
+  ReviewFact,
+  ReviewState,
+  TicketLookup,
+} from '../../src/policy/facts.js';
+import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
+import type { PolicySource } from '../../src/policy/verdict.js';
+
+export const HEAD_SHA = 'c0ffee1234567890abcdef1234567890abcdef12';
+export const OLD_SHA = 'bada551234567890abcdef1234567890abcdef12';
+export const AUTHOR = 'alice';
+export const NOW = new Date('2024-05-02T12:00:00.000Z');
+export const JIRA = 'https://acme.atlassian.net/browse';
+export const POLICY: PolicySource = { repo: 'acme/payments', path: '.github/change-control.yml', blobSha: 'f00dcafe00112233' };
+
+export function user(login: string): Actor {
+  return { login, isBot: false };
+}
+
+export function bot(login: string): Actor {
+  return { login, isBot: true };
+}
+
+/** A git identity GitHub resolved to `login` (null: not tied to a GitHub user). */
+export function gitIdentity(role: GitIdentity['role'], login: string | null, email?: string): GitIdentity {
+  return { role, login, name: login ?? 'Unknown Person', email: email ?? `${login ?? 'unknown'}@example.com` };
+}
+
+/** A commit authored and committed by `login` unless `identities` says otherwise. */
+export function aCommit(login: string | null = AUTHOR, overrides: Partial<CommitFact> = {}): CommitFact {
+  return {
+    sha: HEAD_SHA,
+    parentCount: 1,
+    committedViaWeb: false,
+    identities: [gitIdentity('author', login), gitIdentity('committer', login)],
+    ...overrides,
+  };
+}
+
+/** A review by a human on the head commit, submitted at `at`. */
+export function aReview(login: string, state: ReviewState, overrides: Partial<ReviewFact> = {}): ReviewFact {
+  return { reviewer: user(login), state, commitSha: HEAD_SHA, submittedAt: '2024-05-02T10:00:00Z', ...overrides };
+}
+
+export function aCheck(name: string, state: CheckState, overrides: Partial<CheckFact> = {}): CheckFact {
+  const raw: Record<CheckState, string> = { success: 'COMPLETED/SUCCESS', pending: 'IN_PROGRESS', failure: 'COMPLETED/FAILURE' };
+  return {
+    name,
+    kind: 'check_run',
+    raw: raw[state],
+    state,
+    at: '2024-05-02T09:00:00Z',
+    url: `https://github.com/acme/payments/runs/${name}`,
+    ...overrides,
+  };
+}
+
+export function aPullRequest(overrides: Partial<PullRequestFacts> = {}): PullRequestFacts {
+  return {
+    owner: 'acme',
+    repo: 'payments',
+    number: 42,
+    title: 'CHG-12: rotate the card vault key',
+    body: '',
+    url: 'https://github.com/acme/payments/pull/42',
+    author: user(AUTHOR),
+    baseRef: 'main',
+    headRef: 'feature/rotate-key',
+    headSha: HEAD_SHA,
+    commits: [aCommit()],
+    reviews: [aReview('bob', 'APPROVED')],
+    checks: [aCheck('build', 'success')],
+    ...overrides,
+  };
+}
+
+export function aTicketConfig(overrides: Partial<TicketConfig> = {}): TicketConfig {
+  return { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [], ...overrides };
+}
+
+export function anApprovalConfig(overrides: Partial<ApprovalConfig> = {}): ApprovalConfig {
+  return { count: 1, teams: [], ...overrides };
+}
+
+export function aChecksConfig(required: string[] = ['build']): ChecksConfig {
+  return { required };
+}
+
+export function aConfig(
+  overrides: { ticket?: Partial<TicketConfig>; approval?: Partial<ApprovalConfig>; checks?: string[]; branches?: string[] } = {},
+): ChangeControlConfig {
+  return {
+    branches: overrides.branches,
+    ticket: aTicketConfig(overrides.ticket),
+    approval: anApprovalConfig(overrides.approval),
+    checks: aChecksConfig(overrides.checks),
+  };
+}
+
+export function aKeySearch(overrides: Partial<TicketKeySearch> = {}): TicketKeySearch {
+  return { key: 'CHG-12', source: 'title', otherProjectKeys: [], ...overrides };
+}
+
+/** What Jira says about an existing issue; `key` differs from `requestedKey` when the issue moved. */
+export function aFoundTicket(overrides: Partial<Extract<TicketLookup, { found: true }>> = {}): TicketLookup {
+  const key = overrides.key ?? 'CHG-12';
+  return {
+    found: true,
+    key,
+    requestedKey: 'CHG-12',
+    status: 'Approved',
+    issueType: 'Change',
+    summary: 'Rotate the card vault key',
+    url: `${JIRA}/${key}`,
+    ...overrides,
+  };
+}
+
+export function aMissingTicket(requestedKey = 'CHG-12'): TicketLookup {
+  return { found: false, requestedKey, url: `${JIRA}/${requestedKey}` };
+}
