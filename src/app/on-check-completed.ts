@@ -12,14 +12,19 @@ interface Target {
   sha: string;
   /** PR numbers the payload names; empty means look them up by SHA. */
   numbers: number[];
+  /** Someone else wrote our `change-control` status: re-post ours and record it. */
+  overwrittenBy?: { login: string; state: string; description: string | null };
 }
 
 /** Which commit the event is about, or null when it is our own output (which must not trigger us again). */
-function targetOf(context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>, appId: number): Target | null {
+async function targetOf(context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>, deps: AppDeps): Promise<Target | null> {
+  const appId = deps.appId;
   if (context.name === 'status') {
     const p = parsePayload(StatusPayload, 'status', context.payload);
-    if (p.context === STATUS_CONTEXT) return null;
-    return { owner: p.repository.owner.login, repo: p.repository.name, sha: p.sha, numbers: [] };
+    const target = { owner: p.repository.owner.login, repo: p.repository.name, sha: p.sha, numbers: [] };
+    if (p.context !== STATUS_CONTEXT) return target;
+    if (p.sender.login === (await deps.botLogin())) return null;
+    return { ...target, overwrittenBy: { login: p.sender.login, state: p.state, description: p.description ?? null } };
   }
   if (context.name === 'check_run') {
     const p = parsePayload(CheckRunPayload, 'check_run', context.payload);
@@ -36,11 +41,23 @@ function targetOf(context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>, app
 /** A check or status finished on a commit: evaluate each open PR whose head it is. */
 export function onCheckCompleted(deps: AppDeps) {
   return async (context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>): Promise<void> => {
-    const target = targetOf(context, deps.appId);
+    const target = await targetOf(context, deps);
     if (target === null) return;
     const numbers =
       target.numbers.length > 0 ? target.numbers : await findOpenPullRequests({ octokit: context.octokit, ...target });
     for (const number of numbers) {
+      if (target.overwrittenBy) {
+        context.log.warn({ pr: `${target.owner}/${target.repo}#${number}`, overwrittenBy: target.overwrittenBy }, 'our status was overwritten');
+        await deps.audit.append({
+          kind: 'status-overwritten',
+          at: deps.now().toISOString(),
+          deliveryId: context.id,
+          repo: `${target.owner}/${target.repo}`,
+          prNumber: number,
+          headSha: target.sha,
+          data: { overwrittenBy: target.overwrittenBy.login, state: target.overwrittenBy.state, description: target.overwrittenBy.description },
+        });
+      }
       await evaluatePullRequest({
         octokit: context.octokit,
         log: context.log,
@@ -49,6 +66,8 @@ export function onCheckCompleted(deps: AppDeps) {
         repo: target.repo,
         number,
         headSha: target.sha,
+        deliveryId: context.id,
+        force: target.overwrittenBy ? 'status' : 'none',
       });
     }
   };

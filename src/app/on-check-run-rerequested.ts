@@ -15,7 +15,7 @@ export function onCheckRunRerequested(deps: AppDeps) {
     const named = p.check_run.pull_requests.filter((pr) => !pr.base || pr.base.repo.id === p.repository.id).map((pr) => pr.number);
     const numbers = named.length > 0 ? named : await findOpenPullRequests({ octokit: context.octokit, owner, repo, sha });
     for (const number of numbers) {
-      await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: sha, force: true });
+      await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: sha, deliveryId: context.id, force: 'all' });
     }
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
 import { evaluatePullRequest, type AppDeps } from './evaluate-pull-request.js';
-import { parsePayload, PullRequestPayload } from './payloads.js';
+import { parsePayload, PullRequestPayload, SenderPayload } from './payloads.js';
 
 export const PULL_REQUEST_EVENTS = [
   'pull_request.opened',
@@ -13,18 +13,28 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request_review.dismissed',
 ] as const;
 
-/** A PR or one of its reviews changed: evaluate that PR. */
+/** Events that put a new head on the PR: whoever sent them pushed that code. */
+const PUSH_ACTIONS = new Set(['opened', 'reopened', 'synchronize']);
+
+/** A PR or one of its reviews changed: record who pushed a new head, then evaluate the PR. */
 export function onPullRequest(deps: AppDeps) {
   return async (context: Context<(typeof PULL_REQUEST_EVENTS)[number]>): Promise<void> => {
     const payload = parsePayload(PullRequestPayload, context.name, context.payload);
-    await evaluatePullRequest({
-      octokit: context.octokit,
-      log: context.log,
-      deps,
-      owner: payload.repository.owner.login,
-      repo: payload.repository.name,
-      number: payload.pull_request.number,
-      headSha: payload.pull_request.head.sha,
-    });
+    const owner = payload.repository.owner.login;
+    const repo = payload.repository.name;
+    const { number, head } = payload.pull_request;
+    if (context.name === 'pull_request' && PUSH_ACTIONS.has(context.payload.action)) {
+      const { sender } = parsePayload(SenderPayload, context.name, context.payload);
+      await deps.audit.append({
+        kind: 'push',
+        at: deps.now().toISOString(),
+        deliveryId: context.id,
+        repo: `${owner}/${repo}`,
+        prNumber: number,
+        headSha: head.sha,
+        data: { pusher: sender.login, senderType: sender.type ?? null, action: context.payload.action },
+      });
+    }
+    await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: head.sha, deliveryId: context.id });
   };
 }

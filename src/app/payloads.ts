@@ -32,6 +32,9 @@ export const StatusPayload = z.object({
   repository: Repository,
   sha: z.string(),
   context: z.string(),
+  state: z.string(),
+  description: z.string().nullable().optional(),
+  sender: z.object({ login: z.string() }),
 });
 
 /** Thrown for a webhook whose payload lacks what we need; `status` makes Probot answer 400 instead of 500. */
@@ -49,3 +52,21 @@ export function parsePayload<T extends z.ZodType>(schema: T, event: string, payl
   if (!parsed.success) throw new MalformedPayloadError(event, parsed.error);
   return parsed.data;
 }
+
+export const ClosedPullRequestPayload = z.object({
+  repository: Repository,
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    title: z.string(),
+    html_url: z.string(),
+    merged: z.boolean().nullable(),
+    merge_commit_sha: z.string().nullable(),
+    merged_at: z.string().nullable(),
+    merged_by: z.object({ login: z.string() }).nullable().optional(),
+    user: z.object({ login: z.string() }),
+    head: z.object({ sha: z.string() }),
+    base: z.object({ ref: z.string() }),
+  }),
+});
+
+export const SenderPayload = z.object({ sender: z.object({ login: z.string(), type: z.string().optional() }) });

@@ -1,27 +1,46 @@
+import type { Probot } from 'probot';
 import { z } from 'zod';
+import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
-import type { AppDeps } from './evaluate-pull-request.js';
+import type { AppDeps } from './app-deps.js';
 
 const AppId = z.coerce.number({ error: 'APP_ID must be the numeric id of the GitHub App' }).int().positive();
 
+/** Our bot's login, asked of GitHub once (`GET /app` with the app's own credentials) and then remembered. */
+function botLoginOf(app: Probot): () => Promise<string> {
+  let login: Promise<string> | null = null;
+  return () => {
+    login ??= app
+      .auth()
+      .then((octokit) => octokit.request('GET /app'))
+      .then(({ data }) => `${data?.slug ?? 'change-control'}[bot]`)
+      .catch((error: unknown) => {
+        login = null; // ask again next time
+        throw error;
+      });
+    return login;
+  };
+}
+
 /**
  * The app's dependencies from the environment. `APP_ID` is also read by Probot; we need it to tell our
- * own check runs from others'. Jira settings are optional: without them, a policy that needs Jira gets `error`.
+ * own check runs from others'. The audit store opens (and migrates) here, so a bad DATABASE_URL stops
+ * the start. Jira settings are optional: without them, a policy that needs Jira gets `error`.
  */
-export function readAppEnv(env: NodeJS.ProcessEnv): { deps: AppDeps; warnings: string[] } {
-  const warnings: string[] = [];
+export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Promise<AppDeps> {
   const appId = AppId.safeParse(env.APP_ID);
   // Without our own id we cannot tell our check runs from others' and would react to our own output.
   if (!appId.success) throw new Error(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
   const jira = readJiraEnv(env);
-  if (!jira.ok) warnings.push(`Jira is not configured (${jira.reason}); PRs whose policy needs Jira will get an error status`);
+  if (!jira.ok) app.log.warn({ reason: jira.reason }, 'Jira is not configured; PRs whose policy needs Jira will get an error status');
+  const audit = await openAuditStore(readAuditEnv(env));
+  app.log.info({ store: audit.kind }, 'audit store open');
   return {
-    deps: {
-      appId: appId.data,
-      tickets: jira.ok ? { reader: createJiraTicketReader(jira.value) } : { unavailable: jira.reason },
-      now: () => new Date(),
-    },
-    warnings,
+    appId: appId.data,
+    tickets: jira.ok ? { reader: createJiraTicketReader(jira.value) } : { unavailable: jira.reason },
+    audit,
+    botLogin: botLoginOf(app),
+    now: () => new Date(),
   };
 }

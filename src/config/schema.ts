@@ -40,6 +40,18 @@ export const ChecksConfig = z
   .strict();
 export type ChecksConfig = z.infer<typeof ChecksConfig>;
 
+export const AuditConfig = z
+  .object({
+    /** `owner/name` of the repository where bypass exceptions are opened as issues; default: the PR's repository. */
+    exceptions_repo: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written owner/name, such as acme/compliance' })
+      .optional()
+      .describe('Repository (owner/name) where bypass exceptions are opened as issues; default: the PR repository.'),
+  })
+  .strict();
+export type AuditConfig = z.infer<typeof AuditConfig>;
+
 /** The schema of `.github/change-control.yml`. Strict: a misspelt key is an error, not a silent default. */
 export const ChangeControlConfig = z
   .object({
@@ -48,6 +60,7 @@ export const ChangeControlConfig = z
     ticket: TicketConfig.prefault({}).describe('Where change tickets live and which ones count as approved.'),
     approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
     checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
+    audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no

@@ -30,14 +30,15 @@ function checkRunFields(verdict: Verdict, report: CheckRunReport): Record<string
 
 /**
  * Posts the `change-control` commit status and the `Change control` check run on the head commit, each
- * only when it differs from what is already there (`force` writes both, for a re-run the user asked for).
+ * only when it differs from what is already there, unless `force` says otherwise.
  * A check run still in progress is updated in place; a completed one is kept as a record and a new one is created.
  */
 export async function publishVerdict(input: {
   octokit: RestClient;
   verdict: Verdict;
   published: PublishedState;
-  force: boolean;
+  /** `all`: a re-run the user asked for; `status`: our status was overwritten by someone else. */
+  force: 'none' | 'status' | 'all';
 }): Promise<PublishResult> {
   const { octokit, verdict, published, force } = input;
   const { owner, repo, headSha } = verdict.pullRequest;
@@ -46,9 +47,9 @@ export async function publishVerdict(input: {
 
   let checkRun: PublishResult['checkRun'] = 'unchanged';
   let checkRunUrl = published.checkRun?.url ?? null;
-  if (force || published.checkRun?.externalId !== fingerprint) {
+  if (force === 'all' || published.checkRun?.externalId !== fingerprint) {
     const fields = { ...checkRunFields(verdict, report), external_id: fingerprint };
-    if (!force && published.checkRun && published.checkRun.status !== 'COMPLETED') {
+    if (force !== 'all' && published.checkRun && published.checkRun.status !== 'COMPLETED') {
       const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
         owner,
         repo,
@@ -71,7 +72,8 @@ export async function publishVerdict(input: {
   }
 
   const statusChanged = published.status?.state !== verdict.state || published.status?.description !== verdict.description;
-  if (force || statusChanged) {
+  const writeStatus = force !== 'none' || statusChanged;
+  if (writeStatus) {
     await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
       owner,
       repo,
@@ -82,5 +84,5 @@ export async function publishVerdict(input: {
       ...(checkRunUrl ? { target_url: checkRunUrl } : {}),
     });
   }
-  return { wroteStatus: force || statusChanged, checkRun, checkRunUrl };
+  return { wroteStatus: writeStatus, checkRun, checkRunUrl };
 }

@@ -1,99 +1,25 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../../src/index.js';
-import { createJiraTicketReader } from '../../src/tickets/jira/create-jira-ticket-reader.js';
-import { prFactsResponse, type FactsFixture } from '../fixtures/pr-facts-response.js';
+import { prFactsResponse } from '../fixtures/pr-facts-response.js';
 import { webhookExample } from '../fixtures/webhook-examples.js';
+import {
+  APP_ID,
+  audit,
+  GITHUB,
+  HEAD,
+  mockFacts,
+  mockJira,
+  mockToken,
+  mockWrites,
+  newProbot,
+  PASSING,
+  POLICY,
+  receive,
+  REPO_PATH,
+  useHandlerHarness,
+} from './harness.js';
 
-const APP_ID = 123;
-const GITHUB = 'https://api.github.com';
-const JIRA = 'https://jira.example.com';
-const REPO_PATH = '/repos/Codertocat/Hello-World';
-const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-
-const POLICY = 'ticket:\n  projects: [CHG]\n  statuses: [Approved]\napproval:\n  count: 1\nchecks:\n  required: [ci/test]\n';
-
-/** Facts of a PR that passes every control. */
-const PASSING: FactsFixture = {
-  headSha: HEAD,
-  repoConfig: POLICY,
-  reviews: [{ login: 'reviewer', state: 'APPROVED', commit: HEAD, at: '2026-11-01T11:00:00Z' }],
-  checkRuns: [{ name: 'ci/test' }],
-};
-
-function newProbot(): Probot {
-  const probot = new Probot({
-    appId: APP_ID,
-    privateKey,
-    logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
-  const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
-  probot.load(createApp({ appId: APP_ID, tickets: { reader }, now: () => new Date('2026-11-01T12:00:00Z') }), {
-    cwd: process.cwd(),
-    addHandler: () => {},
-  });
-  return probot;
-}
-
-function mockToken(): void {
-  nock(GITHUB).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
-}
-
-function mockFacts(facts: FactsFixture): void {
-  nock(GITHUB)
-    .post('/graphql', (body: { query: string }) => body.query.includes('query ChangeControlFacts'))
-    .reply(200, { data: prFactsResponse(facts) });
-}
-
-function mockJira(key: string, status: string, code = 200): void {
-  const scope = nock(JIRA).get(`/rest/api/3/issue/${key}`).query(true);
-  if (code === 200) {
-    scope.reply(200, { id: '1', key, self: `${JIRA}/rest/api/3/issue/1`, fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } } });
-  } else {
-    scope.reply(code, { errorMessages: ['unavailable'] });
-  }
-}
-
-/** Captures the bodies of our writes. */
-function mockWrites(): { status: Record<string, unknown>[]; checkRuns: Record<string, unknown>[] } {
-  const written = { status: [] as Record<string, unknown>[], checkRuns: [] as Record<string, unknown>[] };
-  nock(GITHUB)
-    .post(`${REPO_PATH}/check-runs`, (body: Record<string, unknown>) => {
-      written.checkRuns.push(body);
-      return true;
-    })
-    .reply(201, { id: 77, html_url: 'https://github.com/Codertocat/Hello-World/runs/77' });
-  nock(GITHUB)
-    .post(`${REPO_PATH}/statuses/${HEAD}`, (body: Record<string, unknown>) => {
-      written.status.push(body);
-      return true;
-    })
-    .reply(201, {});
-  return written;
-}
-
-async function receive(probot: Probot, name: string, payload: Record<string, unknown>): Promise<void> {
-  await probot.receive({ id: 'delivery-1', name, payload } as Parameters<Probot['receive']>[0]);
-}
-
-let unmatched: string[] = [];
-beforeEach(() => {
-  nock.disableNetConnect();
-  unmatched = [];
-  nock.emitter.on('no match', (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.emitter.removeAllListeners('no match');
-  nock.enableNetConnect();
-  expect(unmatched).toEqual([]);
-  expect(pending).toEqual([]);
-});
+useHandlerHarness();
 
 describe('pull_request events', () => {
   it('posts success and a check run when every control passes', async () => {
@@ -256,8 +182,29 @@ describe('check and status events', () => {
   it('ignores its own commit status', async () => {
     const payload = webhookExample('status', null);
     payload.context = 'change-control';
+    (payload.sender as { login: string }).login = 'change-control[bot]';
 
     await receive(newProbot(), 'status', payload);
+  });
+
+  it('re-posts its status and records it when someone else overwrites it', async () => {
+    const payload = webhookExample('status', null);
+    Object.assign(payload, { sha: HEAD, context: 'change-control', state: 'success', description: 'trust me' });
+    (payload.sender as { login: string }).login = 'mallory';
+    payload.repository = webhookExample('check_run', 'completed').repository;
+    mockToken();
+    nock(GITHUB).get(`${REPO_PATH}/commits/${HEAD}/pulls`).query(true).reply(200, [{ number: 2, state: 'open', head: { sha: HEAD } }]);
+    // GitHub shows the forged status, and our check run is current: only the status is re-posted.
+    mockFacts({ ...PASSING, reviews: [], statuses: [{ context: 'change-control', state: 'SUCCESS', description: 'trust me' }] });
+    mockJira('CHG-1', 'Approved');
+    const written = mockWrites();
+
+    await receive(newProbot(), 'status', payload);
+
+    expect(written.status[0]).toMatchObject({ state: 'pending' });
+    const entries = await audit.list({ repo: 'Codertocat/Hello-World', prNumber: 2 });
+    expect(entries.map((e) => e.kind)).toEqual(['status-overwritten', 'verdict']);
+    expect(entries[0]?.data).toMatchObject({ overwrittenBy: 'mallory', state: 'success', description: 'trust me' });
   });
 
   it('maps a status to the open PRs whose head it is', async () => {

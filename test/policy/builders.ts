@@ -105,6 +105,7 @@ export function aConfig(
     ticket: aTicketConfig(overrides.ticket),
     approval: anApprovalConfig(overrides.approval),
     checks: aChecksConfig(overrides.checks),
+    audit: {},
   };
 }
 

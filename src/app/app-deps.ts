@@ -1,0 +1,14 @@
+import type { AuditStore } from '../audit/audit-entry.js';
+import type { TicketReader } from '../tickets/ticket-reader.js';
+
+/** What the app needs besides GitHub: injected, so tests and the demo choose their own. */
+export interface AppDeps {
+  appId: number;
+  /** The Jira reader, or why there is none (e.g. JIRA_BASE_URL not set): a policy that needs Jira then gets `error`. */
+  tickets: { reader: TicketReader } | { unavailable: string };
+  /** The system of record for every decision. */
+  audit: AuditStore;
+  /** Our bot's login (`slug[bot]`), to tell our own status from one written by someone else. */
+  botLogin: () => Promise<string>;
+  now: () => Date;
+}

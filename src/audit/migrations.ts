@@ -1,0 +1,146 @@
+import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
+
+/**
+ * Versioned schema changes, applied in order at open and recorded in `schema_migrations`. Never edit a
+ * released migration: add the next version. Each one runs in the transaction that records it.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+const APPEND_ONLY_MESSAGE = 'audit_entries is append-only';
+
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'audit entries, append-only',
+    statements: [
+      `CREATE TABLE audit_entries (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        at TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        delivery_id TEXT,
+        kind TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        pr_number INTEGER,
+        head_sha TEXT,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        signature TEXT,
+        idempotency_key TEXT UNIQUE
+      ) STRICT`,
+      'CREATE INDEX audit_entries_repo_pr ON audit_entries (repo, pr_number, seq)',
+      'CREATE INDEX audit_entries_at ON audit_entries (at_ms)',
+      `CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, '${APPEND_ONLY_MESSAGE}: UPDATE refused'); END`,
+      `CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, '${APPEND_ONLY_MESSAGE}: DELETE refused'); END`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'meta',
+    statements: ['CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT'],
+  },
+];
+
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'audit entries, append-only',
+    statements: [
+      `CREATE TABLE audit_entries (
+        seq bigint PRIMARY KEY CHECK (seq > 0),
+        at text NOT NULL,
+        at_ms bigint NOT NULL,
+        delivery_id text,
+        kind text NOT NULL,
+        repo text NOT NULL,
+        pr_number integer,
+        head_sha text,
+        data text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        signature text,
+        idempotency_key text UNIQUE
+      )`,
+      'CREATE INDEX audit_entries_repo_pr ON audit_entries (repo, pr_number, seq)',
+      'CREATE INDEX audit_entries_at ON audit_entries (at_ms)',
+      `CREATE FUNCTION audit_entries_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION '${APPEND_ONLY_MESSAGE}: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+        END
+      $$`,
+      `CREATE TRIGGER audit_entries_no_update_delete BEFORE UPDATE OR DELETE ON audit_entries
+        FOR EACH ROW EXECUTE FUNCTION audit_entries_refuse_change()`,
+      `CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_refuse_change()`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'meta',
+    statements: ['CREATE TABLE audit_meta (key text PRIMARY KEY, value text NOT NULL, updated_at text NOT NULL)'],
+  },
+];
+
+const CREATE_SCHEMA_MIGRATIONS =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)';
+
+/** Advisory lock class for migrations; the second key is the schema, so separate schemas do not wait on each other. */
+const MIGRATION_LOCK_CLASS = 0x43430001;
+
+function pending(migrations: Migration[], applied: number[]): Migration[] {
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...migrations.map((migration) => migration.version));
+  if (newest > known) {
+    throw new Error(`the audit database schema is at version ${newest}, newer than this app knows (${known}): upgrade the app`);
+  }
+  return migrations.filter((migration) => !applied.includes(migration.version));
+}
+
+/** Brings a SQLite database up to date. BEGIN IMMEDIATE: two processes opening one file migrate one after the other. */
+export function migrateSqlite(db: Database.Database, now: () => Date): number[] {
+  return db
+    .transaction(() => {
+      db.exec(CREATE_SCHEMA_MIGRATIONS);
+      const applied = db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[];
+      const todo = pending(SQLITE_MIGRATIONS, applied);
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const migration of todo) {
+        for (const statement of migration.statements) db.exec(statement);
+        record.run(migration.version, migration.name, now().toISOString());
+      }
+      return todo.map((migration) => migration.version);
+    })
+    .immediate();
+}
+
+/**
+ * Brings a PostgreSQL schema up to date. Replicas starting together take turns on an advisory lock, so
+ * each migration runs once.
+ */
+export async function migratePostgres(db: SqlDatabase, now: () => Date): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))", [MIGRATION_LOCK_CLASS]);
+    await tx.query(CREATE_SCHEMA_MIGRATIONS);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const todo = pending(
+      POSTGRES_MIGRATIONS,
+      rows.map((row) => row.version),
+    );
+    for (const migration of todo) {
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        now().toISOString(),
+      ]);
+    }
+    return todo.map((migration) => migration.version);
+  });
+}

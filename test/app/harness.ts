@@ -1,0 +1,108 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect } from '@jest/globals';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import type { AuditStore } from '../../src/audit/audit-entry.js';
+import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { createApp } from '../../src/index.js';
+import { createJiraTicketReader } from '../../src/tickets/jira/create-jira-ticket-reader.js';
+import { prFactsResponse, type FactsFixture } from '../fixtures/pr-facts-response.js';
+
+/** Shared setup of the handler tests: Probot over nock-mocked GitHub and Jira, and a fresh in-memory audit store. */
+export const APP_ID = 123;
+export const GITHUB = 'https://api.github.com';
+export const JIRA = 'https://jira.example.com';
+export const REPO_PATH = '/repos/Codertocat/Hello-World';
+export const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+
+export const POLICY = 'ticket:\n  projects: [CHG]\n  statuses: [Approved]\napproval:\n  count: 1\nchecks:\n  required: [ci/test]\n';
+
+/** Facts of a PR that passes every control. */
+export const PASSING: FactsFixture = {
+  headSha: HEAD,
+  repoConfig: POLICY,
+  reviews: [{ login: 'reviewer', state: 'APPROVED', commit: HEAD, at: '2026-11-01T11:00:00Z' }],
+  checkRuns: [{ name: 'ci/test' }],
+};
+
+export let audit: AuditStore;
+
+export function newProbot(): Probot {
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey,
+    logLevel: 'fatal',
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+  const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
+  const deps = { appId: APP_ID, tickets: { reader }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date('2026-11-01T12:00:00Z') };
+  void probot.load(createApp(deps), {
+    cwd: process.cwd(),
+    addHandler: () => {},
+  });
+  return probot;
+}
+
+export function mockToken(): void {
+  nock(GITHUB).post('/app/installations/1/access_tokens').reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
+}
+
+export function mockFacts(facts: FactsFixture): void {
+  nock(GITHUB)
+    .post('/graphql', (body: { query: string }) => body.query.includes('query ChangeControlFacts'))
+    .reply(200, { data: prFactsResponse(facts) });
+}
+
+export function mockJira(key: string, status: string, code = 200): void {
+  const scope = nock(JIRA).get(`/rest/api/3/issue/${key}`).query(true);
+  if (code === 200) {
+    scope.reply(200, { id: '1', key, self: `${JIRA}/rest/api/3/issue/1`, fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } } });
+  } else {
+    scope.reply(code, { errorMessages: ['unavailable'] });
+  }
+}
+
+/** Captures the bodies of our writes. */
+export function mockWrites(): { status: Record<string, unknown>[]; checkRuns: Record<string, unknown>[] } {
+  const written = { status: [] as Record<string, unknown>[], checkRuns: [] as Record<string, unknown>[] };
+  nock(GITHUB)
+    .post(`${REPO_PATH}/check-runs`, (body: Record<string, unknown>) => {
+      written.checkRuns.push(body);
+      return true;
+    })
+    .reply(201, { id: 77, html_url: 'https://github.com/Codertocat/Hello-World/runs/77' });
+  nock(GITHUB)
+    .post(`${REPO_PATH}/statuses/${HEAD}`, (body: Record<string, unknown>) => {
+      written.status.push(body);
+      return true;
+    })
+    .reply(201, {});
+  return written;
+}
+
+/** Delivers a webhook; each call is a new delivery unless `id` repeats one. */
+export async function receive(probot: Probot, name: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<void> {
+  await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+}
+
+let unmatched: string[] = [];
+
+/** Registers the per-test setup and the exhaustive-mock checks; call once at the top of a test file. */
+export function useHandlerHarness(): void {
+  beforeEach(async () => {
+    audit = await openAuditStore({ databaseUrl: 'sqlite::memory:' });
+    nock.disableNetConnect();
+    unmatched = [];
+    nock.emitter.on('no match', (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
+  });
+  afterEach(async () => {
+    await audit.close();
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    nock.emitter.removeAllListeners('no match');
+    nock.enableNetConnect();
+    expect(unmatched).toEqual([]);
+    expect(pending).toEqual([]);
+  });
+}
