@@ -1,6 +1,8 @@
 import { resolvePolicy } from '../config/resolve-policy.js';
 import type { ChangeControlConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
+import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
+import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type PullRequestRead } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
@@ -15,7 +17,14 @@ export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
 
 export type Assessment =
   | { kind: 'skipped'; reason: string }
-  | { kind: 'assessed'; read: FoundPullRequest; config: ChangeControlConfig | null; verdict: Verdict };
+  | {
+      kind: 'assessed';
+      read: FoundPullRequest;
+      /** The facts the verdict used (the read facts, completed with what the policy needed). */
+      facts: PullRequestFacts;
+      config: ChangeControlConfig | null;
+      verdict: Verdict;
+    };
 
 /** A fact could not be read: the evaluation becomes an `error` verdict with this reason. */
 class EvaluationError extends Error {
@@ -47,16 +56,38 @@ async function lookupTicket(config: ChangeControlConfig, pr: PullRequestFacts, d
 }
 
 async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octokit: RestClient): Promise<TeamMembers> {
+  const teams = [...new Set([...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)])];
   // Team membership matters only when someone approved; skip the calls otherwise.
-  if (config.approval.teams.length === 0 || !pr.reviews.some((r) => r.state === 'APPROVED')) return {};
+  if (teams.length === 0 || !pr.reviews.some((r) => r.state === 'APPROVED')) return {};
   try {
-    return await readTeamMembers({ graphql: octokit.graphql, teams: config.approval.teams });
+    return await readTeamMembers({ graphql: octokit.graphql, teams });
   } catch (error) {
     if (error instanceof TeamNotFoundError) {
       throw new EvaluationError(error.message, 'Fix approval.teams in the policy, or grant the app the Members: read permission.');
     }
     throw error;
   }
+}
+
+/**
+ * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
+ * files (path rules), and which merge commits only bring in the base branch (`ignore_base_merges`).
+ */
+async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
+  const { facts } = read;
+  const { owner, repo, number } = facts;
+  const [pushes, changedFiles, cleanBaseMerges] = await Promise.all([
+    deps.audit.list({ repo: `${owner}/${repo}`, prNumber: number, kinds: ['push'] }),
+    config.approval.rules.length > 0 ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
+    config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
+      ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
+      : [],
+  ]);
+  const pushers = pushes.flatMap((e) => {
+    const pusher = e.data.pusher;
+    return typeof pusher === 'string' && e.headSha ? [{ login: pusher, headSha: e.headSha, at: e.at }] : [];
+  });
+  return { ...facts, pushers, changedFiles, cleanBaseMerges };
 }
 
 /** Decides the verdict from the read facts; `error` when a needed fact could not be had. */
@@ -66,21 +97,27 @@ async function decide(input: {
   policy: PolicySource;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<Verdict> {
+}): Promise<{ verdict: Verdict; facts: PullRequestFacts }> {
   const { read, config, policy, octokit, deps } = input;
   try {
-    const [ticket, teamMembers] = await Promise.all([lookupTicket(config, read.facts, deps), readTeams(config, read.facts, octokit)]);
-    return evaluate({ config, policy, pr: read.facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, now: deps.now() });
+    const [facts, ticket, teamMembers] = await Promise.all([
+      completeFacts(read, config, octokit, deps),
+      lookupTicket(config, read.facts, deps),
+      readTeams(config, read.facts, octokit),
+    ]);
+    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, now: deps.now() });
+    return { verdict, facts };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
     const known = error instanceof EvaluationError;
-    return errorVerdict({
+    const verdict = errorVerdict({
       pullRequest: pullRequestRef(read.facts),
       policy,
       errors: [known ? error.message : `unexpected failure: ${error instanceof Error ? error.message : String(error)}`],
       nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
       now: deps.now(),
     });
+    return { verdict, facts: read.facts };
   }
 }
 
@@ -113,10 +150,10 @@ export async function assessPullRequest(input: {
       nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
       now: deps.now(),
     });
-    return { kind: 'assessed', read, config: null, verdict };
+    return { kind: 'assessed', read, facts: read.facts, config: null, verdict };
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const verdict = await decide({ read, config: policy.config, policy: policy.source, octokit, deps });
-  return { kind: 'assessed', read, config: policy.config, verdict };
+  const { verdict, facts } = await decide({ read, config: policy.config, policy: policy.source, octokit, deps });
+  return { kind: 'assessed', read, facts, config: policy.config, verdict };
 }

@@ -83,7 +83,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       repo: repoName,
       prNumber: pr.number,
       headSha: pr.head.sha,
-      data: { ...record, verdictAtMerge: atMerge, facts: assessment.read.facts },
+      data: { ...record, verdictAtMerge: atMerge, facts: assessment.facts },
     });
     // A redelivery of the merge event finds the record already there: the exception was handled then.
     if (!bypass || merged === null) return;

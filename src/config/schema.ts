@@ -22,12 +22,46 @@ export const TicketConfig = z
   .strict();
 export type TicketConfig = z.infer<typeof TicketConfig>;
 
+/** A stricter requirement for PRs that touch some paths. */
+export const ApprovalRule = z
+  .object({
+    /** Globs of repository paths (`src/ledger/**`); the rule applies when the PR changes a matching file. */
+    paths: z.array(z.string().min(1)).min(1).describe('Globs of paths; the rule applies when the PR changes a matching file (renames count as both paths).'),
+    /** Independent approvals this rule needs. */
+    count: z.int().min(0).default(1).describe('Independent approvals this rule needs.'),
+    /** Only members of these `org/team-slug` teams count for this rule. */
+    teams: z.array(TeamSlug).default([]).describe('Only members of these org/team-slug teams count for this rule; empty allows anyone.'),
+  })
+  .strict();
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
 export const ApprovalConfig = z
   .object({
     /** Independent approvals needed on the head commit. */
     count: z.int().min(0).default(1).describe('Independent approvals needed on the head commit.'),
     /** Optional `org/team-slug` list: only members of these teams count as approvers. */
     teams: z.array(TeamSlug).default([]).describe('Only members of these org/team-slug teams count as approvers; empty allows anyone.'),
+    /** Count an approval by the PR author. Default false. */
+    allow_author: z.boolean().default(false).describe('Count an approval by the PR author (default false).'),
+    /** Count approvals by people who wrote, committed, co-authored or pushed to the PR. Never allows the author. Default false. */
+    allow_contributors: z
+      .boolean()
+      .default(false)
+      .describe('Count approvals by contributors (commit authors, committers, co-authors, pushers); never allows the PR author (default false).'),
+    /** `block`: a commit identity not tied to a GitHub user fails the control; `allow`: it is only reported. */
+    unattributed_commits: z
+      .enum(['block', 'allow'])
+      .default('block')
+      .describe('block: a commit by an identity not tied to a GitHub user fails the control; allow: it is only reported.'),
+    /** Only approvals of the current head commit count (a push invalidates earlier approvals). Default true. */
+    invalidate_on_push: z.boolean().default(true).describe('Only approvals of the current head commit count (default true).'),
+    /** A clean merge of the base branch into the PR neither invalidates approvals nor makes its author a contributor. */
+    ignore_base_merges: z
+      .boolean()
+      .default(false)
+      .describe('A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).'),
+    /** Stricter requirements for PRs that touch some paths; every matching rule must be met. */
+    rules: z.array(ApprovalRule).default([]).describe('Stricter requirements by changed paths; every matching rule must be met.'),
   })
   .strict();
 export type ApprovalConfig = z.infer<typeof ApprovalConfig>;

@@ -21,7 +21,7 @@ export const CommitNode = z.object({
   commit: z.object({
     oid: z.string(),
     committedViaWeb: z.boolean(),
-    parents: z.object({ totalCount: z.number() }),
+    parents: z.object({ totalCount: z.number(), nodes: z.array(z.object({ oid: z.string() })) }),
     authors: z.object({ totalCount: z.number(), nodes: z.array(GitActor) }),
     committer: GitActor.nullable(),
   }),
@@ -32,6 +32,7 @@ const ActorRef = z.object({ __typename: z.string(), login: z.string() }).nullabl
 
 export const ReviewNode = z.object({
   author: ActorRef,
+  authorCanPushToRepository: z.boolean(),
   state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']),
   submittedAt: z.string().nullable(),
   commit: z.object({ oid: z.string() }).nullable(),
@@ -95,6 +96,7 @@ export const PullRequestFactsResponse = z.object({
           baseRefName: z.string(),
           headRefName: z.string(),
           headRefOid: z.string(),
+          changedFiles: z.number(),
           commits: z.object({ totalCount: z.number(), pageInfo: PageInfo, nodes: z.array(CommitNode) }),
           reviews: z.object({ pageInfo: PageInfo, nodes: z.array(ReviewNode) }),
           headCommit: z.object({

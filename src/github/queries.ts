@@ -4,13 +4,14 @@ export const CONFIG_PATH = '.github/change-control.yml';
 const COMMIT_FIELDS = `
   oid
   committedViaWeb
-  parents { totalCount }
+  parents(first: 2) { totalCount nodes { oid } }
   authors(first: 100) { totalCount nodes { name email user { login } } }
   committer { name email user { login } }
 `;
 
 const REVIEW_FIELDS = `
   author { __typename login }
+  authorCanPushToRepository
   state
   submittedAt
   commit { oid }
@@ -42,7 +43,7 @@ query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $config
     pullRequest(number: $number) {
       number title body url state
       author { __typename login }
-      baseRefName headRefName headRefOid
+      baseRefName headRefName headRefOid changedFiles
       commits(first: 100) {
         totalCount
         pageInfo { hasNextPage endCursor }

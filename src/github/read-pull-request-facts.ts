@@ -36,6 +36,8 @@ export type PullRequestRead =
   | {
       found: true;
       facts: PullRequestFacts;
+      /** How many files GitHub says the PR changes (to check a file listing is complete). */
+      changedFilesCount: number;
       open: boolean;
       defaultBranch: string;
       repoConfig: ConfigFile | null;
@@ -65,7 +67,10 @@ function toCommitFact(node: CommitNode): CommitFact {
   if (commit.committer) {
     identities.push({ role: 'committer', name: commit.committer.name, email: commit.committer.email, login: commit.committer.user?.login ?? null });
   }
-  return { sha: commit.oid, parentCount: commit.parents.totalCount, committedViaWeb: commit.committedViaWeb, identities };
+  if (commit.parents.nodes.length < commit.parents.totalCount) {
+    throw new Error(`commit ${commit.oid} has ${commit.parents.totalCount} parents; only 2 are supported`);
+  }
+  return { sha: commit.oid, parents: commit.parents.nodes.map((p) => p.oid), committedViaWeb: commit.committedViaWeb, identities };
 }
 
 function toReviewFact(node: ReviewNode): ReviewFact | null {
@@ -76,6 +81,7 @@ function toReviewFact(node: ReviewNode): ReviewFact | null {
     state: node.state,
     commitSha: node.commit?.oid ?? null,
     submittedAt: node.submittedAt,
+    reviewerCanPush: node.authorCanPushToRepository,
   };
 }
 
@@ -161,10 +167,15 @@ export async function readPullRequestFacts(input: {
     commits: commits.map(toCommitFact),
     reviews: reviews.map(toReviewFact).filter((r): r is ReviewFact => r !== null),
     checks: contexts.filter((n) => !isOurs(n, input.appId)).map(toCheckFact),
+    // Filled in by the caller when the policy needs them (they cost extra reads or come from the audit store).
+    pushers: [],
+    changedFiles: null,
+    cleanBaseMerges: [],
   };
   return {
     found: true,
     facts,
+    changedFilesCount: pr.changedFiles,
     open: pr.state === 'OPEN',
     defaultBranch: repository.defaultBranchRef?.name ?? '',
     repoConfig: toConfigFile(repository.nameWithOwner, repository.defaultBranchRef?.target?.file),

@@ -32,15 +32,22 @@ function ticketEvidence(result: TicketResult): string[] {
 
 function approvalEvidence(result: ApprovalResult): string[] {
   const { evidence: e } = result;
-  const lines = [
-    `- Required: ${e.required} independent approval${e.required === 1 ? '' : 's'} on ${short(e.headSha)}${e.teams.length > 0 ? ` from ${e.teams.join(', ')}` : ''}`,
-    `- Author: @${e.author}; contributors: ${e.contributors.map((c) => `@${c}`).join(', ')}`,
-  ];
+  const contributors = e.contributors.map((c) => `@${c.login} (${c.detail})`).join(', ');
+  const lines = [`- PR author: @${e.author}${contributors ? `; contributors: ${contributors}` : ''}`];
+  for (const r of e.requirements) {
+    const pool = r.teams.length > 0 ? ` from ${r.teams.join(' or ')}` : '';
+    const scope = r.paths.length > 0 ? ` for ${r.paths.map(md).join(', ')} (matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''})` : '';
+    lines.push(`- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`);
+  }
   for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);
-  for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${i.detail}`);
-  for (const login of e.changesRequestedBy) lines.push(`- ✋ @${login} requested changes`);
+  for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${md(i.detail)}`);
+  for (const login of e.changesRequestedBy) {
+    const blocking = e.blockingChangesRequestedBy.includes(login);
+    lines.push(`- ✋ @${login} requested changes${blocking ? ' (blocks until they approve or the review is dismissed)' : ' (no write access: does not block)'}`);
+  }
   for (const u of e.unattributed) {
-    lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} &lt;${md(u.email ?? 'no email')}&gt; is not tied to a GitHub user`);
+    const effect = e.unattributedPolicy === 'block' ? 'is not tied to a GitHub user' : 'is not tied to a GitHub user (allowed by approval.unattributed_commits)';
+    lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} &lt;${md(u.email ?? 'no email')}&gt; ${effect}`);
   }
   if (e.counted.length === 0 && e.ignored.length === 0) lines.push('- No approvals yet');
   return lines;

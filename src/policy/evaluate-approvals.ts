@@ -1,12 +1,15 @@
 import type { ApprovalConfig } from '../config/schema.js';
+import { approvalRequirements, type Requirement } from './approval-requirements.js';
 import type { PullRequestFacts, ReviewFact, TeamMembers } from './facts.js';
 import { findContributors } from './find-contributors.js';
-import type { ApprovalResult, CountedApproval, IgnoredApproval } from './verdict.js';
+import type { ApprovalRequirement, ApprovalResult, CountedApproval, IgnoredApproval } from './verdict.js';
+
+type Facts = Pick<PullRequestFacts, 'author' | 'commits' | 'reviews' | 'headSha' | 'pushers' | 'changedFiles' | 'cleanBaseMerges'>;
 
 const short = (sha: string | null): string => (sha === null ? 'an unknown commit' : sha.slice(0, 7));
 
-/** Each reviewer's reviews in time order; COMMENTED and PENDING reviews do not change a reviewer's state. */
-function latestStatePerReviewer(reviews: ReviewFact[]): Map<string, { latest: ReviewFact; history: ReviewFact[] }> {
+/** Each reviewer's decisive reviews in time order; COMMENTED and PENDING reviews do not change a reviewer's state. */
+function reviewsByReviewer(reviews: ReviewFact[]): { latest: ReviewFact; history: ReviewFact[] }[] {
   const byReviewer = new Map<string, { latest: ReviewFact; history: ReviewFact[] }>();
   const ordered = [...reviews].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   for (const review of ordered) {
@@ -20,63 +23,104 @@ function latestStatePerReviewer(reviews: ReviewFact[]): Map<string, { latest: Re
       byReviewer.set(login, { latest: review, history: [review] });
     }
   }
-  return byReviewer;
-}
-
-function isTeamMember(login: string, teams: string[], members: TeamMembers): boolean {
-  return teams.some((team) => (members[team] ?? []).includes(login.toLowerCase()));
+  return [...byReviewer.values()];
 }
 
 /**
- * The segregation-of-duties control: enough approvals, on the head commit, from people independent
- * of the change (not the author, not a commit author, committer or co-author, not a bot).
+ * Whether an approval of `sha` covers the head: it is the head, or (`ignore_base_merges`) every later
+ * commit is a verified clean merge of the base branch, or approvals survive pushes (`invalidate_on_push: false`).
  */
-export function evaluateApprovals(input: {
-  config: ApprovalConfig;
-  pr: Pick<PullRequestFacts, 'author' | 'commits' | 'reviews' | 'headSha'>;
-  teamMembers: TeamMembers;
-}): ApprovalResult {
+function coversHead(sha: string | null, pr: Facts, config: ApprovalConfig): boolean {
+  if (sha === null) return false;
+  if (sha === pr.headSha) return true;
+  const index = pr.commits.findIndex((c) => c.sha === sha);
+  if (!config.invalidate_on_push) return index >= 0;
+  if (!config.ignore_base_merges || index < 0) return false;
+  const clean = new Set(pr.cleanBaseMerges);
+  return pr.commits.slice(index + 1).every((c) => clean.has(c.sha));
+}
+
+function inTeams(login: string, teams: string[], members: TeamMembers): boolean {
+  return teams.length === 0 || teams.some((team) => (members[team] ?? []).includes(login.toLowerCase()));
+}
+
+function describeRequirement(r: Requirement): string {
+  const pool = r.teams.length > 0 ? ` from ${r.teams.join(' or ')}` : '';
+  const paths = r.paths.length > 0 ? ` for ${r.paths.join(', ')}` : '';
+  return `${pool}${paths}`;
+}
+
+/**
+ * The segregation-of-duties control: enough approvals of the code being merged, from people with write
+ * access who are independent of the change (not the PR author, not anyone who authored, committed,
+ * co-authored or pushed it, not a bot), meeting the policy's count and every matching path rule; no
+ * outstanding request for changes from someone with write access; every commit attributable.
+ */
+export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; teamMembers: TeamMembers }): ApprovalResult {
   const { config, pr, teamMembers } = input;
   const contributors = findContributors(pr);
-  const counted: CountedApproval[] = [];
+  const requirements = approvalRequirements(config, pr.changedFiles);
+  const eligible: CountedApproval[] = [];
   const ignored: IgnoredApproval[] = [];
   const changesRequestedBy: string[] = [];
+  const blockingChangesRequestedBy: string[] = [];
 
-  for (const { latest, history } of latestStatePerReviewer(pr.reviews).values()) {
+  for (const { latest, history } of reviewsByReviewer(pr.reviews)) {
     const login = latest.reviewer.login;
     const ignore = (reason: IgnoredApproval['reason'], detail: string): void => {
       ignored.push({ login, reason, detail, commitSha: latest.commitSha, submittedAt: latest.submittedAt });
     };
     if (latest.state !== 'APPROVED') {
-      if (latest.state === 'CHANGES_REQUESTED') changesRequestedBy.push(login);
+      if (latest.state === 'CHANGES_REQUESTED') {
+        changesRequestedBy.push(login);
+        if (latest.reviewer.isBot === false && latest.reviewerCanPush) blockingChangesRequestedBy.push(login);
+      }
       if (history.some((r) => r.state === 'APPROVED')) {
         const why = latest.state === 'DISMISSED' ? 'was dismissed' : 'was followed by a request for changes';
         ignore('superseded', `approval ${why} (${latest.submittedAt})`);
       }
       continue;
     }
-    if (latest.reviewer.isBot) ignore('bot', 'bots cannot approve a change');
-    else if (login.toLowerCase() === pr.author.login.toLowerCase()) ignore('author', 'the PR author cannot approve their own change');
-    else if (contributors.logins.has(login.toLowerCase())) ignore('contributor', 'authored or committed a commit in this PR');
-    else if (latest.commitSha !== pr.headSha) ignore('stale', `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`);
-    else if (config.teams.length > 0 && !isTeamMember(login, config.teams, teamMembers)) ignore('not-in-team', `not a member of ${config.teams.join(', ')}`);
-    else counted.push({ login, commitSha: latest.commitSha, submittedAt: latest.submittedAt });
+    const key = login.toLowerCase();
+    const contribution = contributors.byLogin.get(key);
+    if (latest.reviewer.isBot) ignore('bot', 'bots cannot approve');
+    else if (!latest.reviewerCanPush) ignore('no-write-access', 'has no write access to the repository');
+    else if (key === pr.author.login.toLowerCase() && !config.allow_author) ignore('author', 'is the PR author');
+    // Allowing contributors never allows the author: that needs allow_author.
+    else if (contribution && key !== pr.author.login.toLowerCase() && !config.allow_contributors) ignore('contributor', contribution.detail);
+    else if (!coversHead(latest.commitSha, pr, config)) ignore('stale', `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`);
+    else eligible.push({ login, commitSha: latest.commitSha ?? pr.headSha, submittedAt: latest.submittedAt });
+  }
+
+  const met: ApprovalRequirement[] = requirements.map((r) => {
+    const approvers = eligible.filter((a) => inTeams(a.login, r.teams, teamMembers)).map((a) => a.login);
+    return { ...r, approvers, satisfied: approvers.length >= r.count };
+  });
+  const counted = eligible.filter((a) => met.some((r) => r.approvers.includes(a.login)));
+  for (const a of eligible.filter((e) => !counted.includes(e))) {
+    const teams = [...new Set(requirements.flatMap((r) => r.teams))];
+    ignored.push({ login: a.login, reason: 'not-in-team', detail: `not in ${teams.join(' or ')}`, commitSha: a.commitSha, submittedAt: a.submittedAt });
   }
 
   const evidence = {
     required: config.count,
     headSha: pr.headSha,
     author: pr.author.login,
-    contributors: [...contributors.logins].sort(),
+    contributors: [...contributors.byLogin.values()].sort((a, b) => a.login.localeCompare(b.login)),
     unattributed: contributors.unattributed,
+    unattributedPolicy: config.unattributed_commits,
     counted,
     ignored,
     changesRequestedBy,
+    blockingChangesRequestedBy,
     teams: config.teams,
+    requirements: met,
   };
+  const unsatisfied = met.filter((r) => !r.satisfied);
+  // With nothing required there is nothing to prove independent, so unknown identities are only reported.
+  const mustAttribute = config.unattributed_commits === 'block' && met.some((r) => r.count > 0);
 
-  // With approval.count 0 there is no approver whose independence matters, so an unknown identity cannot block.
-  if (config.count > 0 && contributors.unattributed.length > 0) {
+  if (mustAttribute && contributors.unattributed.length > 0) {
     const first = contributors.unattributed[0]!;
     return {
       control: 'approval',
@@ -87,23 +131,34 @@ export function evaluateApprovals(input: {
       evidence,
     };
   }
-  if (counted.length >= config.count) {
+  if (blockingChangesRequestedBy.length > 0) {
+    const who = blockingChangesRequestedBy.join(', ');
+    return {
+      control: 'approval',
+      outcome: 'failure',
+      summary: `Changes requested by ${who}`,
+      nextStep: `Address the requested changes; ${who} must approve, or the review must be dismissed.`,
+      evidence,
+    };
+  }
+  if (unsatisfied.length === 0) {
     const who = counted.map((a) => a.login).join(', ');
     return {
       control: 'approval',
       outcome: 'success',
-      summary: config.count === 0 ? 'No approval required (approval.count: 0)' : `Approved on ${short(pr.headSha)} by ${who}`,
+      summary: counted.length === 0 ? 'No approval required (approval.count: 0)' : `Approved on ${short(pr.headSha)} by ${who}`,
       nextStep: null,
       evidence,
     };
   }
-  const missing = config.count - counted.length;
-  const pool = config.teams.length > 0 ? ` from ${config.teams.join(' or ')}` : '';
+  const first = unsatisfied[0]!;
+  const missing = first.count - first.approvers.length;
+  const pool = describeRequirement(first);
   return {
     control: 'approval',
     outcome: 'pending',
     summary: `Needs ${missing} more independent approval${missing === 1 ? '' : 's'}${pool} on ${short(pr.headSha)}`,
-    nextStep: `Ask ${missing === 1 ? 'a reviewer' : `${missing} reviewers`}${pool} who did not write or commit to this PR to approve the current head commit ${short(pr.headSha)}.`,
+    nextStep: `Ask ${missing === 1 ? 'a reviewer' : `${missing} reviewers`}${pool} with write access who did not write, commit or push to this PR to approve the current head commit ${short(pr.headSha)}.`,
     evidence,
   };
 }

@@ -21,7 +21,8 @@ export interface GitIdentity {
 
 export interface CommitFact {
   sha: string;
-  parentCount: number;
+  /** Parent SHAs in git order: a merge commit has two; the second is the branch merged in. */
+  parents: string[];
   /** True when GitHub itself made the commit on behalf of a user (web edits, suggestions, merges in the UI). */
   committedViaWeb: boolean;
   identities: GitIdentity[];
@@ -36,6 +37,8 @@ export interface ReviewFact {
   commitSha: string | null;
   /** ISO-8601 time the review was submitted. */
   submittedAt: string;
+  /** Whether the reviewer has write (or higher) access to the repository. */
+  reviewerCanPush: boolean;
 }
 
 export type CheckState = 'success' | 'pending' | 'failure';
@@ -65,6 +68,24 @@ export interface PullRequestFacts {
   commits: CommitFact[];
   reviews: ReviewFact[];
   checks: CheckFact[];
+  /** Everyone who pushed a head to the PR while it was open (recorded from `pull_request` events). */
+  pushers: PushFact[];
+  /** The PR's changed files; null when the policy has no path rules (not read). */
+  changedFiles: ChangedFile[] | null;
+  /** Merge commits verified to only bring the base branch in (`approval.ignore_base_merges`). */
+  cleanBaseMerges: string[];
+}
+
+export interface PushFact {
+  login: string;
+  headSha: string;
+  at: string;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** The path before a rename; a rename counts as both paths. */
+  previousPath: string | null;
 }
 
 /** What the ticket provider said about one key. */

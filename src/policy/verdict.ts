@@ -45,6 +45,7 @@ export type IgnoredApprovalReason =
   | 'author'
   | 'contributor'
   | 'bot'
+  | 'no-write-access'
   | 'stale'
   | 'superseded'
   | 'not-in-team';
@@ -62,17 +63,36 @@ export interface UnattributedIdentity extends GitIdentity {
   commitSha: string;
 }
 
+/** One approval requirement: the policy's own, or a path rule that matched the PR's files. */
+export interface ApprovalRequirement {
+  /** `approval`, or `approval.rules[N]`. */
+  source: string;
+  count: number;
+  teams: string[];
+  /** The rule's path globs and the changed files that matched them (empty for the base requirement). */
+  paths: string[];
+  matchedFiles: string[];
+  approvers: string[];
+  satisfied: boolean;
+}
+
 export interface ApprovalEvidence {
   required: number;
   headSha: string;
   author: string;
-  contributors: string[];
+  /** Contributors with why each is one ("committed 3f2a1c9"). */
+  contributors: { login: string; detail: string }[];
   unattributed: UnattributedIdentity[];
+  /** `block` fails the control on unattributed identities; `allow` only reports them. */
+  unattributedPolicy: 'block' | 'allow';
   counted: CountedApproval[];
   ignored: IgnoredApproval[];
   /** Reviewers whose latest review requests changes. */
   changesRequestedBy: string[];
+  /** Of those, the ones with write access: their request blocks the merge until they approve or it is dismissed. */
+  blockingChangesRequestedBy: string[];
   teams: string[];
+  requirements: ApprovalRequirement[];
 }
 
 export interface ApprovalResult extends ControlResultBase {

@@ -41,7 +41,7 @@ export function gitIdentity(role: GitIdentity['role'], login: string | null, ema
 export function aCommit(login: string | null = AUTHOR, overrides: Partial<CommitFact> = {}): CommitFact {
   return {
     sha: HEAD_SHA,
-    parentCount: 1,
+    parents: [OLD_SHA],
     committedViaWeb: false,
     identities: [gitIdentity('author', login), gitIdentity('committer', login)],
     ...overrides,
@@ -50,7 +50,7 @@ export function aCommit(login: string | null = AUTHOR, overrides: Partial<Commit
 
 /** A review by a human on the head commit, submitted at `at`. */
 export function aReview(login: string, state: ReviewState, overrides: Partial<ReviewFact> = {}): ReviewFact {
-  return { reviewer: user(login), state, commitSha: HEAD_SHA, submittedAt: '2024-05-02T10:00:00Z', ...overrides };
+  return { reviewer: user(login), state, commitSha: HEAD_SHA, submittedAt: '2024-05-02T10:00:00Z', reviewerCanPush: true, ...overrides };
 }
 
 export function aCheck(name: string, state: CheckState, overrides: Partial<CheckFact> = {}): CheckFact {
@@ -81,6 +81,9 @@ export function aPullRequest(overrides: Partial<PullRequestFacts> = {}): PullReq
     commits: [aCommit()],
     reviews: [aReview('bob', 'APPROVED')],
     checks: [aCheck('build', 'success')],
+    pushers: [],
+    changedFiles: null,
+    cleanBaseMerges: [],
     ...overrides,
   };
 }
@@ -90,7 +93,17 @@ export function aTicketConfig(overrides: Partial<TicketConfig> = {}): TicketConf
 }
 
 export function anApprovalConfig(overrides: Partial<ApprovalConfig> = {}): ApprovalConfig {
-  return { count: 1, teams: [], ...overrides };
+  return {
+    count: 1,
+    teams: [],
+    allow_author: false,
+    allow_contributors: false,
+    unattributed_commits: 'block',
+    invalidate_on_push: true,
+    ignore_base_merges: false,
+    rules: [],
+    ...overrides,
+  };
 }
 
 export function aChecksConfig(required: string[] = ['build']): ChecksConfig {

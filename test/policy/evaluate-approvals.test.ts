@@ -26,7 +26,7 @@ interface Row {
 function evaluate(row: Pick<Row, 'config' | 'commits' | 'reviews'>): ReturnType<typeof evaluateApprovals> {
   return evaluateApprovals({
     config: anApprovalConfig(row.config),
-    pr: { author: { login: AUTHOR, isBot: false }, headSha: HEAD_SHA, commits: row.commits ?? [aCommit()], reviews: row.reviews },
+    pr: { author: { login: AUTHOR, isBot: false }, headSha: HEAD_SHA, commits: row.commits ?? [aCommit()], reviews: row.reviews, pushers: [], changedFiles: null, cleanBaseMerges: [] },
     teamMembers: TEAMS,
   });
 }
@@ -337,7 +337,7 @@ describe('evaluateApprovals: commit identities not tied to a GitHub user', () =>
 
     // Assert
     expect(result.outcome).toBe('success');
-    expect(result.evidence.contributors).toEqual([AUTHOR]);
+    expect(result.evidence.contributors.map((c) => c.login)).toEqual([AUTHOR]);
     expect(result.evidence.unattributed).toEqual([]);
   });
 

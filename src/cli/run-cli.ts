@@ -1,0 +1,72 @@
+import { Command, CommanderError } from 'commander';
+import type { CliIo, ExitCode } from './cli-io.js';
+import { exportCommand } from './export-command.js';
+import { showCommand } from './show-command.js';
+import { verifyCommand } from './verify-command.js';
+
+const DATABASE_HELP = 'audit store URL: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:./data/change-control.db)';
+
+const EXPORT_HELP = `
+Dates: YYYY-MM-DD (00:00 UTC that day) or an ISO-8601 time with its offset (2026-01-31T09:30:00Z).
+--since is inclusive and --until exclusive: --since 2026-01-01 --until 2026-04-01 is the first quarter.
+A merged PR is in the period when its merge entry's time is; an exception, when the exception entry's is.`;
+
+/**
+ * The `change-control` command line, run in-process: parses `argv` (without node and the script), runs
+ * the command and returns its exit code. Commander's own errors (unknown option, missing argument) exit 2.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = new Command('change-control')
+    .description('Change Control audit store: export evidence, verify the hash chain, show a pull request')
+    // Set before adding commands: subcommands inherit these settings when they are created.
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(add --help for usage)');
+
+  const audit = program.command('audit').description('read the audit store (never writes to it)');
+
+  audit
+    .command('export')
+    .description('the merged pull requests of a period, one row each, with their evidence')
+    // Checked by ExportFlags rather than requiredOption, which commander reports before an unknown option.
+    .option('--since <date>', 'start of the period, inclusive (required)')
+    .option('--until <date>', 'end of the period, exclusive (required)')
+    .option('--repo <owner/name>', 'only this repository')
+    .option('--format <format>', 'csv, jsonl or html', 'csv')
+    .option('--exceptions', 'list the exceptions (merges without a passing verdict) instead')
+    .option('--key-file <path>', 'html only: key to check signatures for the chain status (Ed25519 public key PEM or HMAC secret)')
+    .option('--database <url>', DATABASE_HELP)
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (options: Record<string, unknown>) => {
+      code = await exportCommand(options, io);
+    });
+
+  audit
+    .command('verify')
+    .description('recompute the hash chain (and signatures with a key); exit 0 when intact, 1 at the first broken entry')
+    .option('--key-file <path>', 'Ed25519 public key in PEM, or the HMAC secret (default: AUDIT_SIGNING_KEY)')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (options: Record<string, unknown>) => {
+      code = await verifyCommand(options, io);
+    });
+
+  audit
+    .command('show')
+    .description('every audit entry of one pull request, in order')
+    .argument('<pr>', 'OWNER/NAME#N, e.g. acme/payments#42')
+    .option('--json', 'print the entries as stored')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (pr: string, options: Record<string, unknown>) => {
+      code = await showCommand({ ...options, pr }, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    // exitOverride: commander throws instead of exiting; it has already printed its message.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
+}
