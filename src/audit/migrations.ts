@@ -127,7 +127,10 @@ export function migrateSqlite(db: Database.Database, now: () => Date): number[] 
 export async function migratePostgres(db: SqlDatabase, now: () => Date): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))", [MIGRATION_LOCK_CLASS]);
-    await tx.query(CREATE_SCHEMA_MIGRATIONS);
+    // Create the table only when missing: CREATE … IF NOT EXISTS needs the CREATE privilege even when the
+    // table exists, and an append-only role (docs/audit.md) should not need it once the schema is migrated.
+    const exists = await tx.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+    if (!exists.rows[0]?.present) await tx.query(CREATE_SCHEMA_MIGRATIONS);
     const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
     const todo = pending(
       POSTGRES_MIGRATIONS,

@@ -48,9 +48,10 @@ export interface OpenAuditStoreOptions {
   now?: () => Date;
 }
 
-type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-function databaseTarget(url: string): DatabaseTarget | null {
+/** What a DATABASE_URL names, or null for a form we do not accept. */
+export function databaseTarget(url: string): DatabaseTarget | null {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   if (!url.startsWith('sqlite:')) return null;
   const rest = url.slice('sqlite:'.length);

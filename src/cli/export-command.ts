@@ -23,6 +23,8 @@ export const ExportFlags = z
     database: z.string().optional(),
     keyFile: z.string().optional(),
   })
+  // Commander passes only the options it declares; a caller passing anything else has a bug.
+  .strict()
   .superRefine((flags, ctx) => {
     if (Date.parse(flags.since) >= Date.parse(flags.until)) {
       ctx.addIssue({ code: 'custom', message: `--since (${flags.since}) must be before --until (${flags.until}); --until is exclusive` });

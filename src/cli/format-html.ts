@@ -48,7 +48,7 @@ function cellHtml(row: ExportRow, column: ExportColumn): string {
 }
 
 function chainHtml(report: HtmlReport): string {
-  const checked = report.signatures ? `hashes and ${report.signatures} signatures checked` : 'hashes checked; signatures not checked (no key given)';
+  const checked = report.signatures ? `hashes and ${report.signatures} signatures checked` : 'hashes checked; signatures not checked: no key given';
   const status = report.chain.ok ? 'ok' : 'broken';
   return `<dd class="${status}">${report.chain.ok ? 'OK' : 'BROKEN'}</dd><dt>Chain detail</dt><dd><code>${escapeHtml(formatVerifyResult(report.chain))}</code> (${checked})</dd>`;
 }

@@ -4,21 +4,10 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { AuditStore } from '../audit/audit-entry.js';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, type Migration } from '../audit/migrations.js';
-import { DEFAULT_SQLITE_PATH, openAuditStore } from '../audit/open-audit-store.js';
+import { databaseTarget, DEFAULT_SQLITE_PATH, openAuditStore } from '../audit/open-audit-store.js';
 import { UsageError } from './cli-io.js';
 
-type Target = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
-
 const SUPPORTED = 'sqlite:PATH, postgres://… or postgresql://…';
-
-/** The same forms openAuditStore accepts (sqlite:path, sqlite://path, sqlite:///abs/path, postgres[ql]://…). */
-function parseTarget(url: string): Target | null {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
-  if (!url.startsWith('sqlite:')) return null;
-  const rest = url.slice('sqlite:'.length);
-  const path = rest.startsWith('//') ? rest.slice(2) : rest;
-  return path === '' ? null : { kind: 'sqlite', path };
-}
 
 /** `--database` wins over DATABASE_URL; neither means the app's default SQLite file. */
 export function resolveDatabaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): { url: string; source: string } {
@@ -80,7 +69,7 @@ async function inspectPostgres(url: string, source: string): Promise<void> {
  */
 export async function openReadOnlyStore(options: { database: string | undefined; env: NodeJS.ProcessEnv }): Promise<AuditStore> {
   const { url, source } = resolveDatabaseUrl(options.database, options.env);
-  const target = parseTarget(url);
+  const target = databaseTarget(url);
   // The value is not echoed: a postgres URL may hold a password.
   if (target === null) throw new UsageError(`${source} must be one of ${SUPPORTED}`);
   if (target.kind === 'sqlite') {

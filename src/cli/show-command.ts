@@ -4,7 +4,7 @@ import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
 import { formatEntries } from './format-entry.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 
-export const ShowFlags = z.object({ pr: PullRequestArg, json: z.boolean().default(false), database: z.string().optional() });
+export const ShowFlags = z.object({ pr: PullRequestArg, json: z.boolean().default(false), database: z.string().optional() }).strict();
 
 /** `audit show OWNER/NAME#N`: every entry of the PR in sequence order; `--json` prints them as stored. Reads only. */
 export async function showCommand(rawFlags: unknown, io: CliIo): Promise<ExitCode> {

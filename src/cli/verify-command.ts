@@ -5,7 +5,7 @@ import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 import { readSigner } from './read-signer.js';
 
-export const VerifyFlags = z.object({ database: z.string().optional(), keyFile: z.string().optional() });
+export const VerifyFlags = z.object({ database: z.string().optional(), keyFile: z.string().optional() }).strict();
 
 /**
  * `audit verify`: recomputes the whole chain (and each signature when a key is given) and prints

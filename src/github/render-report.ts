@@ -36,7 +36,8 @@ function approvalEvidence(result: ApprovalResult): string[] {
   const lines = [`- PR author: @${e.author}${contributors ? `; contributors: ${contributors}` : ''}`];
   for (const r of e.requirements) {
     const pool = r.teams.length > 0 ? ` from ${r.teams.join(' or ')}` : '';
-    const scope = r.paths.length > 0 ? ` for ${r.paths.map(md).join(', ')} (matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''})` : '';
+    const matched = r.matchedFiles.length > 0 ? `matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''}` : 'file list not read: applies';
+    const scope = r.paths.length > 0 ? ` for ${r.paths.map(md).join(', ')} (${matched})` : '';
     lines.push(`- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`);
   }
   for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);

@@ -58,7 +58,8 @@ function describeRequirement(r: Requirement): string {
  */
 export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; teamMembers: TeamMembers }): ApprovalResult {
   const { config, pr, teamMembers } = input;
-  const contributors = findContributors(pr);
+  // Clean base merges only make nobody a contributor when the policy says so; otherwise they count (fail closed).
+  const contributors = findContributors({ ...pr, cleanBaseMerges: config.ignore_base_merges ? pr.cleanBaseMerges : [] });
   const requirements = approvalRequirements(config, pr.changedFiles);
   const eligible: CountedApproval[] = [];
   const ignored: IgnoredApproval[] = [];
@@ -73,7 +74,8 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
     if (latest.state !== 'APPROVED') {
       if (latest.state === 'CHANGES_REQUESTED') {
         changesRequestedBy.push(login);
-        if (latest.reviewer.isBot === false && latest.reviewerCanPush) blockingChangesRequestedBy.push(login);
+        // As on GitHub, anyone with write access blocks with a request for changes, a bot included.
+        if (latest.reviewerCanPush) blockingChangesRequestedBy.push(login);
       }
       if (history.some((r) => r.state === 'APPROVED')) {
         const why = latest.state === 'DISMISSED' ? 'was dismissed' : 'was followed by a request for changes';

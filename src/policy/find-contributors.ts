@@ -27,7 +27,7 @@ function isGitHubWebCommitter(identity: { role: string; email: string | null }, 
  * Everyone who wrote or pushed the change under review: each commit's author, committer and
  * co-authors (GitHub resolves `Co-authored-by:` trailers into the commit's authors, by login or by
  * an email it knows), and everyone who pushed a head while the PR was open. Merge commits verified to
- * only bring in the base branch (`cleanBaseMerges`) make nobody a contributor.
+ * only bring in the base branch (`cleanBaseMerges`), and pushes of such a merge, make nobody a contributor.
  */
 export function findContributors(pr: Pick<PullRequestFacts, 'commits' | 'pushers' | 'cleanBaseMerges'>): Contributors {
   const byLogin = new Map<string, Contribution>();
@@ -44,6 +44,7 @@ export function findContributors(pr: Pick<PullRequestFacts, 'commits' | 'pushers
       else if (!isGitHubWebCommitter(identity, commit.committedViaWeb)) unattributed.push({ ...identity, commitSha: commit.sha });
     }
   }
-  for (const push of pr.pushers) add(push.login, `pushed ${push.headSha.slice(0, 7)}`);
+  // Pushing a head that is a verified clean base merge ("Update branch") only brought the base branch in.
+  for (const push of pr.pushers) if (!clean.has(push.headSha)) add(push.login, `pushed ${push.headSha.slice(0, 7)}`);
   return { byLogin, unattributed };
 }

@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { openAuditStore, readAuditEnv } from '../../src/audit/open-audit-store.js';
-import { TEST_DATABASE_URL } from './backends.js';
 import { newEntry } from './entries.js';
+import { openUrlDatabase } from './url-database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cc-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,25 +81,18 @@ describe('openAuditStore', () => {
     await expect(openAuditStore({ databaseUrl: 'sqlite::memory:', ...options })).rejects.toThrow(message);
   });
 
-  // Only where a server is given: PGlite cannot be reached by URL. The PGlite runs cover the same store code.
-  if (TEST_DATABASE_URL) {
-    const url = TEST_DATABASE_URL;
-    it('opens PostgreSQL from a postgres:// URL and migrates it', async () => {
-      const schema = `cc_test_open_${process.pid}`;
-      const admin = new pg.Pool({ connectionString: url, max: 1 });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      try {
-        const store = await openAuditStore({ databaseUrl: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` });
-        const appended = await store.append(newEntry());
-        await store.close();
+  it('opens PostgreSQL from a postgres:// URL and migrates it', async () => {
+    const database = await openUrlDatabase();
+    try {
+      const store = await openAuditStore({ databaseUrl: database.url });
+      const appended = await store.append(newEntry());
+      await store.close();
 
-        expect(store.kind).toBe('postgres');
-        expect(appended?.seq).toBe(1);
-        expect((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.audit_entries`)).rows).toEqual([{ n: 1 }]);
-      } finally {
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      }
-    });
-  }
+      expect(store.kind).toBe('postgres');
+      expect(appended?.seq).toBe(1);
+      expect(await database.query(`SELECT count(*)::int AS n FROM ${database.schema}.audit_entries`)).toEqual([{ n: 1 }]);
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { renderReport } from '../../src/github/render-report.js';
 import type { ChangeControlConfig } from '../../src/config/schema.js';
 import { errorVerdict, evaluate } from '../../src/policy/evaluate.js';
-import type { PullRequestFacts, TicketLookup } from '../../src/policy/facts.js';
+import type { PullRequestFacts, TeamMembers, TicketLookup } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 import {
@@ -13,9 +13,15 @@ import {
   aKeySearch,
   aMissingTicket,
   aPullRequest,
+  aChangedFile,
+  aPush,
   aReview,
+  aRule,
+  bot,
   gitIdentity,
   HEAD_SHA,
+  MERGE_SHA,
+  MID_SHA,
   NOW,
   OLD_SHA,
   POLICY,
@@ -24,7 +30,14 @@ import {
 const RUNS = 'https://github.com/acme/payments/runs';
 
 function verdictOf(
-  input: { config?: ChangeControlConfig; pr?: Partial<PullRequestFacts>; search?: Partial<TicketKeySearch>; lookup?: TicketLookup | null; now?: Date } = {},
+  input: {
+    config?: ChangeControlConfig;
+    pr?: Partial<PullRequestFacts>;
+    search?: Partial<TicketKeySearch>;
+    lookup?: TicketLookup | null;
+    teamMembers?: TeamMembers;
+    now?: Date;
+  } = {},
 ): Verdict {
   return evaluate({
     config: input.config ?? aConfig({ checks: ['build', 'test'] }),
@@ -32,7 +45,7 @@ function verdictOf(
     pr: aPullRequest({ checks: [aCheck('build', 'success'), aCheck('test', 'success', { kind: 'status', raw: 'SUCCESS', url: null })], ...input.pr }),
     ticketSearch: aKeySearch(input.search),
     ticketLookup: input.lookup === undefined ? aFoundTicket() : input.lookup,
-    teamMembers: {},
+    teamMembers: input.teamMembers ?? {},
     now: input.now ?? NOW,
   });
 }
@@ -40,7 +53,7 @@ function verdictOf(
 /** Every control passes. */
 const PASSING = verdictOf();
 
-/** Every control blocks: the ticket awaits approval, only the author and a stale reviewer approved, checks are mixed. */
+/** Every control blocks: the ticket awaits approval, only the author and a stale reviewer approved, a reviewer with write access requested changes, checks are mixed. */
 const BLOCKED = verdictOf({
   config: aConfig({ checks: ['build', 'test', 'deploy-preview'] }),
   pr: {
@@ -68,7 +81,7 @@ describe('renderReport: the report of a verdict', () => {
     {
       name: 'blocked',
       verdict: BLOCKED,
-      title: 'Blocked: Ticket CHG-12 is Awaiting Approval; it needs Approved; Failed: build',
+      title: 'Blocked: Ticket CHG-12 is Awaiting Approval; it needs Approved; Changes requested by erin; Failed: build',
     },
     { name: 'waiting', verdict: verdictOf({ pr: { reviews: [] } }), title: 'Waiting: Needs 1 more independent approval on c0ffee1' },
     { name: 'not evaluated', verdict: ERROR, title: 'Cannot evaluate: Jira answered 503 for CHG-12' },
@@ -120,14 +133,13 @@ describe('renderReport: the report of a verdict', () => {
     { section: 'ticket', line: '- Status: **Awaiting Approval** (approved statuses: Approved)' },
     { section: 'ticket', line: '- Type: Standard Change' },
     { section: 'ticket', line: '**Next:** Get CHG-12 moved to Approved in Jira, then re-run the check.' },
-    { section: 'approval', line: '### ⏳ Segregation of duties: Needs 1 more independent approval on c0ffee1' },
-    { section: 'approval', line: '- ➖ @alice not counted: the PR author cannot approve their own change' },
+    { section: 'overview', line: '| Segregation of duties | ❌ Changes requested by erin |' },
+    { section: 'approval', line: '### ❌ Segregation of duties: Changes requested by erin' },
+    { section: 'approval', line: '- ⏳ `approval`: 0/1 independent approval on c0ffee1' },
+    { section: 'approval', line: '- ➖ @alice not counted: is the PR author' },
     { section: 'approval', line: '- ➖ @bob not counted: approved bada551, before the last push to c0ffee1' },
-    { section: 'approval', line: '- ✋ @erin requested changes' },
-    {
-      section: 'approval',
-      line: '**Next:** Ask a reviewer who did not write or commit to this PR to approve the current head commit c0ffee1.',
-    },
+    { section: 'approval', line: '- ✋ @erin requested changes (blocks until they approve or the review is dismissed)' },
+    { section: 'approval', line: '**Next:** Address the requested changes; erin must approve, or the review must be dismissed.' },
     { section: 'checks', line: '### ❌ Required checks: Failed: build' },
     { section: 'checks', line: `| [build](${RUNS}/build) | failure | check run COMPLETED/FAILURE |` },
     { section: 'checks', line: '| test | missing | not reported |' },
@@ -160,12 +172,16 @@ describe('renderReport: the report of a verdict', () => {
     {
       name: 'a commit author not tied to a GitHub user',
       verdict: verdictOf({ pr: { commits: [aCommit(null, { identities: [gitIdentity('author', null, 'ghost@example.com')] })] } }),
-      lines: ['- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user', '**Next:** Independence cannot be proven'],
+      lines: [
+        '### ❌ Segregation of duties: Commit c0ffee1 has an author \\(ghost@example.com\\) not tied to a GitHub user',
+        '- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user\n',
+        '**Next:** Independence cannot be proven',
+      ],
     },
     {
       name: 'approval teams and no approvals yet',
       verdict: verdictOf({ config: aConfig({ approval: { count: 2, teams: ['acme/release'] } }), pr: { reviews: [] } }),
-      lines: ['- Required: 2 independent approvals on c0ffee1 from acme/release', '- No approvals yet'],
+      lines: ['- ⏳ `approval`: 0/2 independent approvals from acme/release on c0ffee1', '- No approvals yet'],
     },
     {
       name: 'no required checks',
@@ -183,6 +199,129 @@ describe('renderReport: the report of a verdict', () => {
       ],
     },
   ])('shows the evidence of $name', ({ verdict, lines }) => {
+    // Act
+    const { summary } = renderReport(verdict);
+
+    // Assert
+    for (const line of lines) expect(summary).toContain(line);
+  });
+});
+
+const RELEASE = 'acme/release-managers';
+/** alice's commit, then erin's commit (3f2a1c9) and alice's head; dave pushed the head. */
+const SHARED_WORK: Partial<PullRequestFacts> = {
+  commits: [aCommit('alice', { sha: OLD_SHA }), aCommit('erin', { sha: MID_SHA }), aCommit('alice')],
+  pushers: [aPush('dave')],
+};
+const GHOST = [aCommit('alice', { identities: [gitIdentity('author', null, 'ghost@example.com'), gitIdentity('committer', 'alice')] })];
+const LEDGER_FILES = ['src/ledger/a.ts', 'src/ledger/b.ts', 'src/ledger/c.ts', 'src/ledger/d.ts', 'src/ledger/e.ts', 'src/ledger/f.ts'].map((p) => aChangedFile(p));
+
+describe('renderReport: segregation of duties evidence', () => {
+  it.each<{ name: string; verdict: Verdict; lines: string[] }>([
+    {
+      name: 'the PR author and each contributor with why',
+      verdict: verdictOf({ pr: SHARED_WORK }),
+      lines: ['- PR author: @alice; contributors: @alice (authored bada551), @dave (pushed c0ffee1), @erin (authored 3f2a1c9)'],
+    },
+    {
+      name: 'a PR author who wrote no commit, and no contributors',
+      verdict: verdictOf({ pr: { commits: [aCommit('web-flow', { committedViaWeb: true })] } }),
+      lines: ['- PR author: @alice\n'],
+    },
+    {
+      name: 'a counted approval and an ignored contributor',
+      verdict: verdictOf({
+        pr: { commits: [aCommit('alice', { identities: [gitIdentity('author', 'alice'), gitIdentity('committer', 'erin')] })], reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'APPROVED')] },
+      }),
+      lines: ['- ✅ @bob approved c0ffee1 at 2024-05-02T10:00:00Z', '- ➖ @erin not counted: committed c0ffee1'],
+    },
+    {
+      name: 'a contributor by an earlier commit',
+      verdict: verdictOf({ pr: { ...SHARED_WORK, reviews: [aReview('erin', 'APPROVED')] } }),
+      lines: ['- ➖ @erin not counted: authored 3f2a1c9', '### ⏳ Segregation of duties: Needs 1 more independent approval on c0ffee1'],
+    },
+    {
+      name: 'an approval before the last push',
+      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED', { commitSha: MERGE_SHA })] } }),
+      lines: ['- ➖ @bob not counted: approved 1a2b3c4, before the last push to c0ffee1'],
+    },
+    {
+      name: 'a bot approval',
+      verdict: verdictOf({ pr: { reviews: [aReview('renovate[bot]', 'APPROVED', { reviewer: bot('renovate[bot]') })] } }),
+      lines: ['- ➖ @renovate[bot] not counted: bots cannot approve'],
+    },
+    {
+      name: 'an approval without write access',
+      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED', { reviewerCanPush: false })] } }),
+      lines: ['- ➖ @bob not counted: has no write access to the repository'],
+    },
+    {
+      name: 'an approval from outside the required team',
+      verdict: verdictOf({ config: aConfig({ approval: { teams: [RELEASE] } }), teamMembers: { [RELEASE]: ['carol'] } }),
+      lines: [
+        '- ➖ @bob not counted: not in acme/release-managers',
+        '- ⏳ `approval`: 0/1 independent approval from acme/release-managers on c0ffee1',
+        '**Next:** Ask a reviewer from acme/release-managers with write access who did not write, commit or push to this PR to approve the current head commit c0ffee1.',
+      ],
+    },
+    {
+      name: 'a met and an unmet path rule',
+      verdict: verdictOf({
+        config: aConfig({ approval: { rules: [aRule(['src/ledger/**'], { count: 2, teams: [RELEASE] })] } }),
+        pr: { changedFiles: [aChangedFile('src/ledger/post.ts')], reviews: [aReview('carol', 'APPROVED')] },
+        teamMembers: { [RELEASE]: ['carol'] },
+      }),
+      lines: [
+        '- ✅ `approval`: 1/1 independent approval on c0ffee1',
+        '- ⏳ `approval.rules[0]`: 1/2 independent approvals from acme/release-managers for src/ledger/\\*\\* (matched src/ledger/post.ts) on c0ffee1',
+        '### ⏳ Segregation of duties: Needs 1 more independent approval from acme/release-managers for src/ledger/\\*\\* on c0ffee1',
+      ],
+    },
+    {
+      name: 'a path rule matching many files (the first five shown)',
+      verdict: verdictOf({ config: aConfig({ approval: { rules: [aRule(['src/ledger/**'])] } }), pr: { changedFiles: LEDGER_FILES } }),
+      lines: [
+        '- ✅ `approval.rules[0]`: 1/1 independent approval for src/ledger/\\*\\* (matched src/ledger/a.ts, src/ledger/b.ts, src/ledger/c.ts, src/ledger/d.ts, src/ledger/e.ts, …) on c0ffee1',
+      ],
+    },
+    {
+      name: 'blocking and non-blocking requests for changes',
+      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'CHANGES_REQUESTED'), aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false })] } }),
+      lines: [
+        '- ✋ @erin requested changes (blocks until they approve or the review is dismissed)',
+        '- ✋ @frank requested changes (no write access: does not block)',
+        '### ❌ Segregation of duties: Changes requested by erin',
+      ],
+    },
+    {
+      name: 'only a non-blocking request for changes',
+      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED'), aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false })] } }),
+      lines: ['### ✅ Segregation of duties: Approved on c0ffee1 by bob', '- ✋ @frank requested changes (no write access: does not block)'],
+    },
+    {
+      name: 'an approval withdrawn by a request for changes',
+      verdict: verdictOf({
+        pr: { reviews: [aReview('erin', 'APPROVED'), aReview('erin', 'CHANGES_REQUESTED', { submittedAt: '2024-05-02T11:00:00Z' })] },
+      }),
+      lines: ['- ➖ @erin not counted: approval was followed by a request for changes \\(2024-05-02T11:00:00Z\\)'],
+    },
+    {
+      name: 'an unattributed identity that blocks',
+      verdict: verdictOf({ pr: { commits: GHOST } }),
+      lines: [
+        '### ❌ Segregation of duties: Commit c0ffee1 has an author \\(ghost@example.com\\) not tied to a GitHub user',
+        '- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user\n',
+      ],
+    },
+    {
+      name: 'an unattributed identity allowed by the policy',
+      verdict: verdictOf({ config: aConfig({ checks: ['build', 'test'], approval: { unattributed_commits: 'allow' } }), pr: { commits: GHOST } }),
+      lines: [
+        '### ✅ Segregation of duties: Approved on c0ffee1 by bob',
+        '- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user (allowed by approval.unattributed_commits)',
+      ],
+    },
+  ])('shows $name', ({ verdict, lines }) => {
     // Act
     const { summary } = renderReport(verdict);
 

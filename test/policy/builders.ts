@@ -2,14 +2,16 @@
  * Small builders of policy facts for table-driven tests: each returns a valid, passing-by-default value
  * and takes only the fields a test row cares about.
  */
-import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig, ApprovalRule, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/config/schema.js';
 import type {
   Actor,
+  ChangedFile,
   CheckFact,
   CheckState,
   CommitFact,
   GitIdentity,
   PullRequestFacts,
+  PushFact,
   ReviewFact,
   ReviewState,
   TicketLookup,
@@ -19,6 +21,12 @@ import type { PolicySource } from '../../src/policy/verdict.js';
 
 export const HEAD_SHA = 'c0ffee1234567890abcdef1234567890abcdef12';
 export const OLD_SHA = 'bada551234567890abcdef1234567890abcdef12';
+/** A commit between OLD_SHA and HEAD_SHA. */
+export const MID_SHA = '3f2a1c9234567890abcdef1234567890abcdef12';
+/** A merge commit of the base branch into the PR. */
+export const MERGE_SHA = '1a2b3c4234567890abcdef1234567890abcdef12';
+/** A commit of the base branch (second parent of MERGE_SHA); never in the PR's commit list. */
+export const BASE_SHA = 'ba5eba5e34567890abcdef1234567890abcdef12';
 export const AUTHOR = 'alice';
 export const NOW = new Date('2024-05-02T12:00:00.000Z');
 export const JIRA = 'https://acme.atlassian.net/browse';
@@ -46,6 +54,26 @@ export function aCommit(login: string | null = AUTHOR, overrides: Partial<Commit
     identities: [gitIdentity('author', login), gitIdentity('committer', login)],
     ...overrides,
   };
+}
+
+/** A merge of the base branch (BASE_SHA) into the PR after OLD_SHA, made by `login`. */
+export function aBaseMerge(login: string | null, overrides: Partial<CommitFact> = {}): CommitFact {
+  return aCommit(login, { sha: MERGE_SHA, parents: [OLD_SHA, BASE_SHA], ...overrides });
+}
+
+/** A push of `headSha` to the PR's head branch by `login`, recorded while the PR was open. */
+export function aPush(login: string, headSha: string = HEAD_SHA, at = '2024-05-02T09:30:00Z'): PushFact {
+  return { login, headSha, at };
+}
+
+/** A changed file; `previousPath` makes it a rename. */
+export function aChangedFile(path: string, previousPath: string | null = null): ChangedFile {
+  return { path, previousPath };
+}
+
+/** An `approval.rules` entry: `count` 1 from anyone unless overridden. */
+export function aRule(paths: string[], overrides: Partial<ApprovalRule> = {}): ApprovalRule {
+  return { paths, count: 1, teams: [], ...overrides };
 }
 
 /** A review by a human on the head commit, submitted at `at`. */

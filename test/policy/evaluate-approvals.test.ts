@@ -19,7 +19,7 @@ interface Row {
   reviews: ReviewFact[];
   outcome: ControlOutcome;
   counted: string[];
-  ignored?: { login: string; reason: IgnoredApprovalReason }[];
+  ignored?: { login: string; reason: IgnoredApprovalReason; detail?: string }[];
   summary?: string;
 }
 
@@ -76,14 +76,14 @@ describe('evaluateApprovals: who counts', () => {
       reviews: [aReview(AUTHOR, 'APPROVED')],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: AUTHOR, reason: 'author' }],
+      ignored: [{ login: AUTHOR, reason: 'author', detail: 'is the PR author' }],
     },
     {
       name: 'the author approving under the same login in another case',
       reviews: [aReview('ALICE', 'APPROVED')],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'ALICE', reason: 'author' }],
+      ignored: [{ login: 'ALICE', reason: 'author', detail: 'is the PR author' }],
     },
     {
       name: 'a reviewer who authored a commit',
@@ -91,7 +91,7 @@ describe('evaluateApprovals: who counts', () => {
       reviews: [aReview('bob', 'APPROVED')],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'contributor' }],
+      ignored: [{ login: 'bob', reason: 'contributor', detail: 'authored bada551' }],
     },
     {
       name: 'a reviewer who only committed (rebased) a commit',
@@ -99,7 +99,7 @@ describe('evaluateApprovals: who counts', () => {
       reviews: [aReview('bob', 'APPROVED')],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'contributor' }],
+      ignored: [{ login: 'bob', reason: 'contributor', detail: 'committed c0ffee1' }],
     },
     {
       name: 'a reviewer who co-authored a commit (Co-authored-by)',
@@ -107,28 +107,28 @@ describe('evaluateApprovals: who counts', () => {
       reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'APPROVED')],
       outcome: 'success',
       counted: ['erin'],
-      ignored: [{ login: 'bob', reason: 'contributor' }],
+      ignored: [{ login: 'bob', reason: 'contributor', detail: 'co-authored c0ffee1' }],
     },
     {
       name: 'a bot approving',
       reviews: [aReview('renovate[bot]', 'APPROVED', { reviewer: bot('renovate[bot]') })],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'renovate[bot]', reason: 'bot' }],
+      ignored: [{ login: 'renovate[bot]', reason: 'bot', detail: 'bots cannot approve' }],
     },
     {
       name: 'an approval of an earlier commit',
       reviews: [aReview('bob', 'APPROVED', { commitSha: OLD_SHA })],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'stale' }],
+      ignored: [{ login: 'bob', reason: 'stale', detail: 'approved bada551, before the last push to c0ffee1' }],
     },
     {
       name: 'an approval of a commit GitHub no longer knows',
       reviews: [aReview('bob', 'APPROVED', { commitSha: null })],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'stale' }],
+      ignored: [{ login: 'bob', reason: 'stale', detail: 'approved an unknown commit, before the last push to c0ffee1' }],
     },
     {
       name: 'an unsubmitted (PENDING) review',
@@ -143,7 +143,7 @@ describe('evaluateApprovals: who counts', () => {
     // Assert
     expect(result.outcome).toBe(row.outcome);
     expect(result.evidence.counted.map((a) => a.login)).toEqual(row.counted);
-    expect(result.evidence.ignored.map(({ login, reason }) => ({ login, reason }))).toEqual(row.ignored ?? []);
+    expect(result.evidence.ignored).toEqual((row.ignored ?? []).map((i) => expect.objectContaining(i)));
     if (row.summary) expect(result.summary).toBe(row.summary);
   });
 });
@@ -177,18 +177,30 @@ describe("evaluateApprovals: each reviewer's latest state", () => {
       counted: ['bob'],
     },
     {
-      name: 'approved, then requested changes',
+      name: 'approved, then requested changes (with write access: blocks)',
       reviews: [aReview('bob', 'APPROVED', { submittedAt: T1 }), aReview('bob', 'CHANGES_REQUESTED', { submittedAt: T2 })],
+      outcome: 'failure',
+      counted: [],
+      ignored: [{ login: 'bob', reason: 'superseded', detail: `approval was followed by a request for changes (${T2})` }],
+      summary: 'Changes requested by bob',
+    },
+    {
+      name: 'approved, then requested changes (without write access: does not block)',
+      reviews: [
+        aReview('bob', 'APPROVED', { submittedAt: T1, reviewerCanPush: false }),
+        aReview('bob', 'CHANGES_REQUESTED', { submittedAt: T2, reviewerCanPush: false }),
+      ],
       outcome: 'pending',
       counted: [],
       ignored: [{ login: 'bob', reason: 'superseded' }],
+      summary: 'Needs 1 more independent approval on c0ffee1',
     },
     {
       name: 'approved, then the approval was dismissed',
       reviews: [aReview('bob', 'APPROVED', { submittedAt: T1 }), aReview('bob', 'DISMISSED', { submittedAt: T2 })],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'superseded' }],
+      ignored: [{ login: 'bob', reason: 'superseded', detail: `approval was dismissed (${T2})` }],
     },
     {
       name: 'requested changes, then approved',
@@ -203,14 +215,14 @@ describe("evaluateApprovals: each reviewer's latest state", () => {
         aReview('bob', 'CHANGES_REQUESTED', { submittedAt: T2 }),
         aReview('bob', 'COMMENTED', { submittedAt: T3 }),
       ],
-      outcome: 'pending',
+      outcome: 'failure',
       counted: [],
       ignored: [{ login: 'bob', reason: 'superseded' }],
     },
     {
       name: 'reviews listed out of time order (ordered by submission time)',
       reviews: [aReview('bob', 'CHANGES_REQUESTED', { submittedAt: T2 }), aReview('bob', 'APPROVED', { submittedAt: T1 })],
-      outcome: 'pending',
+      outcome: 'failure',
       counted: [],
       ignored: [{ login: 'bob', reason: 'superseded' }],
     },
@@ -221,7 +233,8 @@ describe("evaluateApprovals: each reviewer's latest state", () => {
     // Assert
     expect(result.outcome).toBe(row.outcome);
     expect(result.evidence.counted.map((a) => a.login.toLowerCase())).toEqual(row.counted);
-    expect(result.evidence.ignored.map(({ login, reason }) => ({ login, reason }))).toEqual(row.ignored ?? []);
+    expect(result.evidence.ignored).toEqual((row.ignored ?? []).map((i) => expect.objectContaining(i)));
+    if (row.summary) expect(result.summary).toBe(row.summary);
   });
 
   it('lists who requested changes and keeps the time of a counted approval', () => {
@@ -255,7 +268,7 @@ describe('evaluateApprovals: approval.teams', () => {
       reviews: [aReview('bob', 'APPROVED')],
       outcome: 'pending',
       counted: [],
-      ignored: [{ login: 'bob', reason: 'not-in-team' }],
+      ignored: [{ login: 'bob', reason: 'not-in-team', detail: 'not in acme/release-managers' }],
       summary: 'Needs 1 more independent approval from acme/release-managers on c0ffee1',
     },
     {
@@ -273,7 +286,7 @@ describe('evaluateApprovals: approval.teams', () => {
     // Assert
     expect(result.outcome).toBe(row.outcome);
     expect(result.evidence.counted.map((a) => a.login)).toEqual(row.counted);
-    expect(result.evidence.ignored.map(({ login, reason }) => ({ login, reason }))).toEqual(row.ignored ?? []);
+    expect(result.evidence.ignored).toEqual((row.ignored ?? []).map((i) => expect.objectContaining(i)));
     if (row.summary) expect(result.summary).toBe(row.summary);
   });
 });
