@@ -25,6 +25,9 @@ COPY --from=build /app/lib ./lib
 # scripts/build-if-needed.mjs: `npm start` runs it as `prestart`; without src/ it builds nothing.
 COPY app.yml ./
 COPY scripts/build-if-needed.mjs ./scripts/
+# The default SQLite audit store lives in /app/data: owned by the app's user; mount a volume there to keep it.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

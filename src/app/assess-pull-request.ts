@@ -113,7 +113,7 @@ async function decide(input: {
     const verdict = errorVerdict({
       pullRequest: pullRequestRef(read.facts),
       policy,
-      errors: [known ? error.message : `unexpected failure: ${error instanceof Error ? error.message : String(error)}`],
+      errors: [known ? error.message : `evaluation failed: ${error instanceof Error ? error.message : String(error)}`],
       nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
       now: deps.now(),
     });

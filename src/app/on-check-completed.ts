@@ -3,6 +3,7 @@ import { findOpenPullRequests } from '../github/find-open-pull-requests.js';
 import { STATUS_CONTEXT } from '../github/names.js';
 import { evaluatePullRequest, type AppDeps } from './evaluate-pull-request.js';
 import { CheckRunPayload, CheckSuitePayload, parsePayload, StatusPayload } from './payloads.js';
+import { refreshTrail } from './record-verdict.js';
 
 export const CHECK_COMPLETED_EVENTS = ['check_run.completed', 'check_suite.completed', 'status'] as const;
 
@@ -69,6 +70,8 @@ export function onCheckCompleted(deps: AppDeps) {
         deliveryId: context.id,
         force: target.overwrittenBy ? 'status' : 'none',
       });
+      // The trail comment shows the tampering now, not only at the next verdict change.
+      if (target.overwrittenBy) await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner: target.owner, repo: target.repo, number });
     }
   };
 }

@@ -13,8 +13,11 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request_review.dismissed',
 ] as const;
 
-/** Events that put a new head on the PR: whoever sent them pushed that code. */
-const PUSH_ACTIONS = new Set(['opened', 'reopened', 'synchronize']);
+/**
+ * Events whose sender pushed the head: the PR's opener and each push while it is open. Not `reopened`:
+ * reopening pushes nothing (GitHub sends no push events for a closed PR, so its pushers are unknown).
+ */
+const PUSH_ACTIONS = new Set(['opened', 'synchronize']);
 
 /** A PR or one of its reviews changed: record who pushed a new head, then evaluate the PR. */
 export function onPullRequest(deps: AppDeps) {

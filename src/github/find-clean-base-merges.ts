@@ -1,11 +1,17 @@
 import type { CommitFact } from '../policy/facts.js';
 import type { RestClient } from './publish-verdict.js';
 
-/** The added and removed lines of each file of a comparison: what a diff changes, whatever its line numbers. */
-function changedLines(files: { filename: string; patch?: string | undefined; status: string }[]): string {
+type ComparedFile = { filename: string; patch?: string | undefined; status: string };
+
+/**
+ * The added and removed lines of each file of a comparison: what a diff changes, whatever its line
+ * numbers. Null when a file has no patch (binary or too large): then the merge cannot be proven clean.
+ */
+function changedLines(files: ComparedFile[]): string | null {
+  if (files.some((f) => f.patch === undefined && f.status !== 'removed' && f.status !== 'renamed')) return null;
   return files
     .map((f) => {
-      const lines = (f.patch ?? `<${f.status}, no textual patch>`).split('\n').filter((l) => /^[+-]/.test(l));
+      const lines = (f.patch ?? `<${f.status}>`).split('\n').filter((l) => /^[+-]/.test(l));
       return `${f.filename}\n${lines.join('\n')}`;
     })
     .sort()
@@ -31,7 +37,8 @@ export async function findCleanBaseMerges(input: { octokit: RestClient; owner: s
     const [mergeChanges, baseChanges] = await Promise.all([compare(first, commit.sha), compare(first, second)]);
     // A comparison truncated at 300 files cannot prove the merge clean.
     if ((mergeChanges.files?.length ?? 0) >= 300 || (baseChanges.files?.length ?? 0) >= 300) continue;
-    if (changedLines(mergeChanges.files ?? []) === changedLines(baseChanges.files ?? [])) clean.push(commit.sha);
+    const merged = changedLines(mergeChanges.files ?? []);
+    if (merged !== null && merged === changedLines(baseChanges.files ?? [])) clean.push(commit.sha);
   }
   return clean;
 }

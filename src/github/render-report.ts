@@ -68,7 +68,7 @@ function checksEvidence(result: ChecksResult): string[] {
 function section(result: ControlResult): string {
   const evidence =
     result.control === 'ticket' ? ticketEvidence(result) : result.control === 'approval' ? approvalEvidence(result) : checksEvidence(result);
-  const next = result.nextStep ? ['', `**Next:** ${result.nextStep}`] : [];
+  const next = result.nextStep ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(result.summary)}`, '', ...evidence, ...next].join('\n');
 }
 

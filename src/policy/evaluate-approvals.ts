@@ -80,6 +80,9 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
       if (history.some((r) => r.state === 'APPROVED')) {
         const why = latest.state === 'DISMISSED' ? 'was dismissed' : 'was followed by a request for changes';
         ignore('superseded', `approval ${why} (${latest.submittedAt})`);
+      } else if (latest.state === 'DISMISSED') {
+        // GitHub turns a dismissed review itself into DISMISSED: it may have been an approval, so list it.
+        ignore('superseded', `review was dismissed (${latest.submittedAt})`);
       }
       continue;
     }

@@ -198,10 +198,15 @@ describe('check and status events', () => {
     mockFacts({ ...PASSING, reviews: [], statuses: [{ context: 'change-control', state: 'SUCCESS', description: 'trust me' }] });
     mockJira('CHG-1', 'Approved');
     const written = mockWrites();
+    const comments: string[] = [];
+    nock(GITHUB)
+      .post(`${REPO_PATH}/issues/2/comments`, (body: { body: string }) => comments.push(body.body) > 0)
+      .reply(201, { id: 9 });
 
     await receive(newProbot(), 'status', payload);
 
     expect(written.status[0]).toMatchObject({ state: 'pending' });
+    expect(comments[0]).toMatch(/tampered \| status overwritten by mallory/);
     const entries = await audit.list({ repo: 'Codertocat/Hello-World', prNumber: 2 });
     expect(entries.map((e) => e.kind)).toEqual(['status-overwritten', 'verdict']);
     expect(entries[0]?.data).toMatchObject({ overwrittenBy: 'mallory', state: 'success', description: 'trust me' });

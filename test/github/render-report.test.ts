@@ -157,7 +157,7 @@ describe('renderReport: the report of a verdict', () => {
     {
       name: 'no ticket key, with keys of other projects',
       verdict: verdictOf({ search: { key: null, source: null, otherProjectKeys: ['UTF-8', 'SHA-256'] }, lookup: null }),
-      lines: ['- Key: none found', '- Not tickets of this policy: UTF-8, SHA-256', "**Next:** Put the approved change ticket's key (CHG-123)"],
+      lines: ['- Key: none found', '- Not tickets of this policy: UTF-8, SHA-256', "**Next:** Put the approved change ticket's key \\(CHG-123\\)"],
     },
     {
       name: 'a key Jira does not know',

@@ -285,6 +285,7 @@ describe('segregation of duties: requests for changes', () => {
       pr: { reviews: [aReview('bob', 'APPROVED', { submittedAt: T1 }), aReview('erin', 'DISMISSED', { submittedAt: T2 })] },
       outcome: 'success',
       counted: ['bob'],
+      ignored: [{ login: 'erin', reason: 'superseded', detail: `review was dismissed (${T2})` }],
       blocking: [],
     },
     {
