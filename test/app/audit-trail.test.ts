@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { verifyChain } from '../../src/audit/verify-chain.js';
 import { webhookExample } from '../fixtures/webhook-examples.js';
-import { audit, GITHUB, HEAD, mockFacts, mockJira, mockToken, mockWrites, newProbot, PASSING, POLICY, receive, REPO_PATH, useHandlerHarness } from './harness.js';
+import { APP_ID, audit, GITHUB, HEAD, loseAuditStore, mockFacts, mockJira, mockToken, mockWrites, newProbot, PASSING, POLICY, receive, REPO_PATH, useHandlerHarness } from './harness.js';
 
 useHandlerHarness();
 
@@ -40,6 +40,24 @@ describe('audit trail', () => {
     expect(entries.map((e) => e.kind)).toEqual(['verdict']);
     expect(entries[0]?.data).toMatchObject({ verdict: { state: 'pending' }, facts: { headSha: HEAD, author: { login: 'Codertocat' } } });
     await expect(verifyChain(audit.iterate())).resolves.toMatchObject({ ok: true, count: 1 });
+  });
+
+  it('records a verdict the app published but died before recording, at the next evaluation, with no GitHub write', async () => {
+    const first = await evaluate(PASSING);
+    await loseAuditStore(); // the process died between its GitHub writes and its audit write
+    mockToken();
+    mockFacts({
+      ...PASSING,
+      checkRuns: [...(PASSING.checkRuns ?? []), { name: 'Change control', appId: APP_ID, id: 77, externalId: String(first.checkRuns[0]?.external_id) }],
+      statuses: [{ context: 'change-control', state: 'SUCCESS', description: String(first.status[0]?.description) }],
+    });
+    mockJira('CHG-1', 'Approved');
+
+    await receive(newProbot(), 'pull_request', webhookExample('pull_request', 'ready_for_review'));
+
+    const entries = await audit.list({ repo: REPO, prNumber: 2, kinds: ['verdict'] });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.data).toMatchObject({ verdict: { state: 'success' }, published: { wroteStatus: false, checkRun: 'unchanged' } });
   });
 
   it('records who pushed each head', async () => {

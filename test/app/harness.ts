@@ -86,6 +86,12 @@ export async function receive(probot: Probot, name: string, payload: Record<stri
   await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
 }
 
+/** Replaces the audit store with an empty one, as if the app had lost its last audit write. */
+export async function loseAuditStore(): Promise<void> {
+  await audit.close();
+  audit = await openAuditStore({ databaseUrl: 'sqlite::memory:' });
+}
+
 let unmatched: string[] = [];
 
 /** Registers the per-test setup and the exhaustive-mock checks; call once at the top of a test file. */
