@@ -5,6 +5,7 @@ import { errorVerdict } from '../policy/evaluate.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { recordVerdict } from './record-verdict.js';
 
 export type { AppDeps } from './app-deps.js';
@@ -54,9 +55,15 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
 
 /**
  * Evaluates one open pull request, publishes the verdict (status and check run, written only when they
- * changed) and records it in the audit store when it differs from the last recorded one.
+ * changed) and records it in the audit store when it differs from the last recorded one. Evaluations of
+ * the same PR run one at a time (see one-at-a-time.ts).
  */
-export async function evaluatePullRequest(input: EvaluateInput): Promise<EvaluationOutcome> {
+export function evaluatePullRequest(input: EvaluateInput): Promise<EvaluationOutcome> {
+  const key = `${input.owner}/${input.repo}#${input.number}`.toLowerCase();
+  return oneAtATime(input.deps, key, () => evaluateNow(input));
+}
+
+async function evaluateNow(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { octokit, log, deps, owner, repo, number } = input;
   let assessment: Assessment;
   try {

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { CONFIG_PATH } from '../../../src/github/queries.js';
+import { startSimulators, type Simulators } from '../../simulators/index.js';
+import type { CommitInput } from '../../simulators/github/state.js';
+import type { SimCheckRun, SimStatus } from '../../simulators/github/model.js';
+import { buildApp } from './build-app.js';
+import { generateAppKey, startApp, type RunningApp } from './start-app.js';
+import { waitFor, waitForQuiet } from './wait.js';
+import { deliver, pullRequestEvent, type Delivery, type PullTarget } from './webhooks.js';
+
+export { CONFIG_PATH };
+export const OWNER = 'acme';
+export const APP_ID = 4242;
+
+/** The policy most tests use: a CHG ticket in Approved, one independent approval, `build` green. */
+export const STANDARD_POLICY = ['ticket:', '  projects: [CHG]', 'approval:', '  count: 1', 'checks:', '  required: [build]', ''].join('\n');
+
+export interface RepoTarget {
+  owner: string;
+  repo: string;
+  installationId: number;
+}
+
+export interface ReadyInput {
+  ticket?: string;
+  ticketStatus?: string | null;
+  reviewer?: string | null;
+  build?: 'success' | 'failure' | null;
+}
+
+export interface Verdict {
+  status: SimStatus;
+  /** Our latest check run on the commit; undefined when the app wrote only a status (e.g. GitHub unreadable). */
+  checkRun: SimCheckRun | undefined;
+}
+
+export interface E2E {
+  sims: Simulators;
+  github: Simulators['github'];
+  jira: Simulators['jira'];
+  app: RunningApp;
+  /** A repository with the policy on its default branch (null: none), under a new installation (so a fresh token). */
+  newRepo(input?: { policy?: string | null; files?: Record<string, string> }): RepoTarget;
+  /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
+  openPullRequest(repo: RepoTarget, input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string }): PullTarget;
+  /**
+   * Arranges the facts of the three controls; by default all pass: CHG-1 Approved in Jira, bob's approval on the
+   * head, `build` green. `null` leaves that fact out.
+   */
+  makeReady(target: PullTarget, input?: ReadyInput): void;
+  send(event: string, payload: unknown): Promise<Delivery>;
+  /** Waits for a `change-control` status written on `sha` after `since` (a `github.mark()`); then returns the verdict. */
+  verdict(target: PullTarget, sha: string, since: number): Promise<Verdict>;
+  /**
+   * Delivers an event (default: `pull_request.opened` for the PR), expects the app to accept it (200, or 202 when
+   * it takes longer than the webhook timeout), and waits for the
+   * verdict it writes on the PR's current head.
+   */
+  evaluate(target: PullTarget, input?: { event?: string; payload?: unknown }): Promise<Verdict & { headSha: string; delivery: Delivery }>;
+  /** Waits until neither simulator has heard from the app for a while. */
+  quiet(): Promise<void>;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the app, starts both simulators and the app process wired to them. */
+export async function startE2E(options: { env?: Record<string, string> } = {}): Promise<E2E> {
+  await buildApp();
+  const key = generateAppKey();
+  const sims = await startSimulators({ github: { app: { id: APP_ID, slug: 'change-control', publicKey: key.publicKey } } });
+  const { github, jira } = sims;
+  const credentials = jira.credentials.cloud!;
+  let app: RunningApp;
+  try {
+    app = await startApp({
+      appId: APP_ID,
+      privateKey: key.privateKey,
+      webhookSecret: randomBytes(16).toString('hex'),
+      githubHost: github.host,
+      jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
+      env: options.env,
+    });
+  } catch (error) {
+    await sims.stop();
+    throw error;
+  }
+  let repos = 0;
+
+  const e2e: E2E = {
+    sims,
+    github,
+    jira,
+    app,
+    newRepo(input = {}) {
+      repos += 1;
+      const target = { owner: OWNER, repo: `service-${repos}`, installationId: 100 + repos };
+      const policy = input.policy === undefined ? STANDARD_POLICY : input.policy;
+      github.addRepository({
+        ...target,
+        files: { 'README.md': '# service\n', ...(policy === null ? {} : { [CONFIG_PATH]: policy }), ...input.files },
+      });
+      return target;
+    },
+    openPullRequest(repo, input = {}) {
+      const ticket = input.ticket ?? 'CHG-1';
+      const pr = github.openPullRequest({
+        owner: repo.owner,
+        repo: repo.repo,
+        title: input.title ?? `${ticket}: rotate the TLS certificates`,
+        body: 'Rotates the certificates before they expire.',
+        author: input.author ?? 'alice',
+        headRef: 'rotate-certs',
+        commits: input.commits,
+      });
+      return { github, ...repo, number: pr.number };
+    },
+    makeReady(target, input = {}) {
+      const { ticket = 'CHG-1', ticketStatus = 'Approved', reviewer = 'bob', build = 'success' } = input;
+      if (ticketStatus !== null) jira.addIssue({ key: ticket, status: ticketStatus, summary: 'Rotate TLS certificates' });
+      const { headSha } = github.pullRequest(target);
+      if (reviewer !== null) github.addReview({ ...target, reviewer });
+      if (build !== null) github.addCheckRun({ ...target, sha: headSha, name: 'build', conclusion: build });
+    },
+    send: (event, payload) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload }),
+    async verdict(target, sha, since) {
+      const path = `/api/v3/repos/${target.owner}/${target.repo}/statuses/${sha}`;
+      await waitFor(
+        `a change-control status on ${sha.slice(0, 7)}`,
+        () => github.requests().some((r) => r.seq > since && r.method === 'POST' && r.path === path && r.status !== null),
+        { timeoutMs: 30_000 },
+      );
+      const status = github.statuses({ ...target, sha, context: 'change-control' }).at(-1);
+      if (!status) throw new Error(`the app's status on ${sha} was refused: ${JSON.stringify(github.unexpectedRequests())}`);
+      return { status, checkRun: github.checkRuns({ ...target, sha, ours: true }).at(-1) };
+    },
+    async evaluate(target, input = {}) {
+      const { headSha } = github.pullRequest(target);
+      const payload = input.payload ?? pullRequestEvent(target, 'opened');
+      const mark = github.mark();
+      const delivery = await e2e.send(input.event ?? 'pull_request', payload);
+      // 202 is @octokit/webhooks answering "still processing" after 9 s (GitHub gives up after 10 s); the work goes on.
+      if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
+      return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
+    },
+    quiet: () => waitForQuiet([github, jira]),
+    reset: () => sims.reset(),
+    async stop() {
+      await app.stop();
+      await sims.stop();
+    },
+  };
+  return e2e;
+}

@@ -1,0 +1,193 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import type { SimStatus } from '../../simulators/github/model.js';
+import { restLogin } from '../../simulators/github/rest-shapes.js';
+import type { GitHubSimulator } from '../../simulators/index.js';
+
+/**
+ * Webhook payloads built from GitHub's real examples (`@octokit/webhooks-examples`), with the repository, PR,
+ * commit and installation set to match the simulator. Typed by the examples' own types, so a renamed field fails tsc.
+ */
+
+// The package's main is a JSON file; createRequire reads it without import attributes.
+const definitions = createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
+
+type Example<N extends WebhookDefinition['name']> = WebhookDefinition<N>['examples'][number];
+
+function example<N extends WebhookDefinition['name']>(name: N, action: string | null): Example<N> {
+  const definition = definitions.find((d) => d.name === name) as WebhookDefinition<N> | undefined;
+  const examples = definition?.examples ?? [];
+  const found = examples.find((e) => action === null || (e as { action?: string }).action === action) ?? examples[0];
+  if (!found) throw new Error(`no ${name} example in @octokit/webhooks-examples`);
+  return structuredClone(found);
+}
+
+export interface PullTarget {
+  github: GitHubSimulator;
+  owner: string;
+  repo: string;
+  number: number;
+  installationId: number;
+}
+
+type RepositoryPayload = Example<'pull_request'>['repository'];
+
+function setRepository(payload: { repository: RepositoryPayload }, target: PullTarget): void {
+  const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase());
+  if (!repo) throw new Error(`no repository ${target.owner}/${target.repo} in the simulator`);
+  Object.assign(payload.repository, {
+    id: repo.id,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    default_branch: repo.defaultBranch,
+    private: repo.private,
+  });
+  payload.repository.owner.login = repo.owner;
+}
+
+const installation = (id: number) => ({ id, node_id: Buffer.from(`03:Installation${id}`).toString('base64') });
+
+export type PullRequestAction = 'opened' | 'synchronize' | 'reopened' | 'edited' | 'ready_for_review';
+
+/** A `pull_request` event; `sender` (default: the PR author) is who acted, e.g. who pushed for `synchronize`. */
+export function pullRequestEvent(target: PullTarget, action: PullRequestAction = 'opened', sender?: string): Example<'pull_request'> {
+  const pr = target.github.pullRequest(target);
+  const payload = example('pull_request', action);
+  Object.assign(payload, { action, number: pr.number, installation: installation(target.installationId) });
+  setRepository(payload, target);
+  Object.assign(payload.sender, { login: sender ?? pr.author.login, type: 'User' });
+  Object.assign(payload.pull_request, { number: pr.number, title: pr.title, body: pr.body, state: 'open', draft: pr.draft });
+  payload.pull_request.user.login = pr.author.login;
+  Object.assign(payload.pull_request.head, { sha: pr.headSha, ref: pr.headRef, label: `${target.owner}:${pr.headRef}` });
+  Object.assign(payload.pull_request.base, { ref: pr.baseRef, label: `${target.owner}:${pr.baseRef}` });
+  return payload;
+}
+
+/** `pull_request.closed` for a PR the simulator merged (`merged: true`, merge commit and merger set). */
+export function pullRequestMergedEvent(target: PullTarget): Example<'pull_request'> {
+  const pr = target.github.pullRequest(target);
+  if (!pr.merge) throw new Error(`#${pr.number} is not merged in the simulator`);
+  const payload = pullRequestEvent(target, 'opened');
+  Object.assign(payload, { action: 'closed' });
+  Object.assign(payload.pull_request, {
+    state: 'closed',
+    merged: true,
+    merge_commit_sha: pr.merge.commitOid,
+    merged_at: pr.merge.mergedAt,
+    closed_at: pr.merge.mergedAt,
+    merged_by: { ...payload.pull_request.user, login: pr.merge.mergedBy },
+    html_url: `${target.github.url}/${target.owner}/${target.repo}/pull/${pr.number}`,
+  });
+  return payload;
+}
+
+export function pullRequestReviewEvent(target: PullTarget, reviewer: string): Example<'pull_request_review'> {
+  const pr = target.github.pullRequest(target);
+  const review = pr.reviews.filter((r) => r.author.login === reviewer).at(-1);
+  const payload = example('pull_request_review', 'submitted');
+  Object.assign(payload, { installation: installation(target.installationId) });
+  setRepository(payload, target);
+  Object.assign(payload.review, { state: review?.state.toLowerCase() ?? 'approved', commit_id: review?.commitOid ?? pr.headSha });
+  payload.review.user.login = reviewer;
+  Object.assign(payload.sender, { login: reviewer, type: 'User' });
+  Object.assign(payload.pull_request, { number: pr.number, title: pr.title, body: pr.body });
+  Object.assign(payload.pull_request.head, { sha: pr.headSha, ref: pr.headRef });
+  return payload;
+}
+
+/** A `check_run` event (`completed` from CI, or `rerequested` when someone presses Re-run on a check run). */
+export function checkRunEvent(
+  target: PullTarget,
+  action: 'completed' | 'rerequested',
+  run: { id: number; name: string; appId: number; status: string; conclusion: string | null },
+): Example<'check_run'> {
+  const pr = target.github.pullRequest(target);
+  const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase())!;
+  const payload = example('check_run', action);
+  Object.assign(payload, { action, installation: installation(target.installationId) });
+  setRepository(payload, target);
+  Object.assign(payload.check_run, { id: run.id, name: run.name, head_sha: pr.headSha, status: run.status, conclusion: run.conclusion });
+  if (payload.check_run.app) payload.check_run.app.id = run.appId;
+  const repoUrl = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}`;
+  const ref = (sha: string, branch: string) => ({ ref: branch, sha, repo: { id: repo.id, url: repoUrl, name: repo.name } });
+  payload.check_run.pull_requests = [
+    {
+      url: `${repoUrl}/pulls/${pr.number}`,
+      id: pr.id,
+      number: pr.number,
+      head: ref(pr.headSha, pr.headRef),
+      base: ref(target.github.defaultBranchHead(target), pr.baseRef),
+    },
+  ];
+  return payload;
+}
+
+/** A `status` event; its sender is whoever wrote the status (REST spells an app's bot `slug[bot]`, as webhooks do). */
+/** `check_suite.completed` from a CI app, naming the PR whose head it ran on. */
+export function checkSuiteCompletedEvent(target: PullTarget, appId: number): Example<'check_suite'> {
+  const pr = target.github.pullRequest(target);
+  const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase())!;
+  const payload = example('check_suite', 'completed');
+  Object.assign(payload, { installation: installation(target.installationId) });
+  setRepository(payload, target);
+  Object.assign(payload.check_suite, { head_sha: pr.headSha, head_branch: pr.headRef, status: 'completed', conclusion: 'success' });
+  if (payload.check_suite.app) payload.check_suite.app.id = appId;
+  const repoUrl = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}`;
+  const ref = (sha: string, branch: string) => ({ ref: branch, sha, repo: { id: repo.id, url: repoUrl, name: repo.name } });
+  payload.check_suite.pull_requests = [
+    { url: `${repoUrl}/pulls/${pr.number}`, id: pr.id, number: pr.number, head: ref(pr.headSha, pr.headRef), base: ref(target.github.defaultBranchHead(target), pr.baseRef) },
+  ];
+  return payload;
+}
+
+export function statusEvent(target: PullTarget, status: SimStatus): Example<'status'> {
+  const payload = example('status', null);
+  Object.assign(payload, {
+    installation: installation(target.installationId),
+    id: status.id,
+    sha: status.sha,
+    context: status.context,
+    state: status.state,
+    description: status.description,
+    target_url: status.targetUrl,
+  });
+  setRepository(payload, target);
+  Object.assign(payload.sender, { login: restLogin(status.creator), type: status.creator.type });
+  return payload;
+}
+
+export interface Delivery {
+  status: number;
+  body: string;
+}
+
+/** Signs a payload as GitHub does: HMAC-SHA256 of the exact body with the webhook secret. */
+export function sign(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** POSTs a webhook to the app; `signature` and `rawBody` let a test send a forged or broken delivery. */
+export async function deliver(input: {
+  appUrl: string;
+  secret: string;
+  event: string;
+  payload?: unknown;
+  rawBody?: string;
+  signature?: string;
+}): Promise<Delivery> {
+  const body = input.rawBody ?? JSON.stringify(input.payload);
+  const response = await fetch(`${input.appUrl}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/e2e',
+      'x-github-event': input.event,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': input.signature ?? sign(input.secret, body),
+    },
+    body,
+    signal: AbortSignal.timeout(20_000),
+  });
+  return { status: response.status, body: await response.text() };
+}

@@ -1,0 +1,253 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getOperationAST, parse } from 'graphql';
+import { listen, readBody, sendJson, splitUrl, type RecordedRequest, type UnexpectedRequest } from '../http.js';
+import { executeGraphql, githubGraphqlSchema, type GraphqlRequestBody } from './execute-graphql.js';
+import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimApp, type SimCheckRun, type SimComment, type SimIssue, type SimStatus } from './model.js';
+import { REST_ROUTES, type RestRoute } from './rest-routes.js';
+import * as state from './state.js';
+import { verifyAppJwt } from './verify-app-jwt.js';
+
+export interface GitHubSimulatorOptions {
+  /** The GitHub App under test. With `publicKey`, the app's JWT signature is verified too. */
+  app?: { id: number; slug?: string; name?: string; owner?: string; publicKey?: KeyObject | string };
+}
+
+/** `token`: an installation token request; `app`: another request authenticated as the app (JWT), e.g. `GET /app`. */
+export type RequestKind = 'token' | 'app' | 'graphql' | 'rest' | 'unknown';
+
+export interface GitHubRequest extends RecordedRequest {
+  kind: RequestKind;
+  /** The GraphQL operation name (`ChangeControlFacts`), for GraphQL requests. */
+  operationName: string | null;
+  variables: Record<string, unknown> | null;
+  /** True when a failure rule answered it. */
+  injected: boolean;
+}
+
+export interface CallCounts {
+  /** `POST /app/installations/{id}/access_tokens`. */
+  tokenRequests: number;
+  /** Other requests made as the app itself (JWT), such as `GET /app`. */
+  appRequests: number;
+  graphqlQueries: number;
+  restReads: number;
+  /** REST POST/PATCH/PUT/DELETE other than token requests. */
+  restWrites: number;
+}
+
+export interface FailureRule {
+  method?: string;
+  /** Exact path (e.g. `/api/graphql`) or a pattern. */
+  path?: string | RegExp;
+  operationName?: string;
+  /** Default 502, the answer of a GHES load balancer whose backend is down. */
+  status?: number;
+  /** How many matching requests fail; default: all of them until cleared. */
+  times?: number;
+}
+
+export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
+
+const GRAPHQL_PATH = '/api/graphql';
+const BAD_GATEWAY = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n';
+
+/**
+ * An in-process GitHub Enterprise Server for the app started with `GHE_HOST=<host> GHE_PROTOCOL=http`: REST under
+ * `/api/v3`, GraphQL at `/api/graphql` executed against GitHub's real schema. Every request is recorded; one it does
+ * not know is answered 500 and listed by `unexpectedRequests()`.
+ */
+export async function startGitHubSimulator(options: GitHubSimulatorOptions = {}) {
+  githubGraphqlSchema(); // build the schema before the first request, not during it
+  const app: SimApp = {
+    id: options.app?.id ?? 1,
+    slug: options.app?.slug ?? 'change-control',
+    name: options.app?.name ?? 'Change Control',
+    owner: options.app?.owner ?? 'acme',
+  };
+  const data: GitHubData = createData();
+  const registerApps = (): void => {
+    data.apps.set(app.id, app);
+    data.apps.set(state.ACTIONS_APP.id, { ...state.ACTIONS_APP });
+  };
+  registerApps();
+  // Installation tokens outlive reset(): the app under test caches them, as it would against GitHub.
+  const tokens = new Map<string, { installationId: number }>();
+  let log: GitHubRequest[] = [];
+  let unexpected: UnexpectedRequest[] = [];
+  let failures: (FailureRule & { remaining: number })[] = [];
+  let seq = 0;
+  let inFlight = 0;
+  let lastAt = Date.now();
+
+  const server = await listen(handle);
+  const urls = { api: `${server.url}/api/v3`, web: server.url };
+
+  function issueToken(installationId: number) {
+    const token = `ghs_${randomBytes(18).toString('base64url')}`;
+    tokens.set(token, { installationId });
+    return { token, expiresAt: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  }
+
+  function takeFailure(record: GitHubRequest): FailureRule | undefined {
+    const rule = failures.find(
+      (f) =>
+        f.remaining > 0 &&
+        (f.method === undefined || f.method.toUpperCase() === record.method) &&
+        (f.path === undefined || (typeof f.path === 'string' ? f.path === record.path : f.path.test(record.path))) &&
+        (f.operationName === undefined || f.operationName === record.operationName),
+    );
+    if (rule) rule.remaining -= 1;
+    return rule;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { path, query } = splitUrl(req.url);
+    const method = req.method ?? 'GET';
+    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false };
+    log.push(record);
+    inFlight += 1;
+    const answer = (status: number, body: unknown, reason?: string, headers?: Record<string, string>): void => {
+      if (reason !== undefined) unexpected.push({ method, path, reason });
+      record.status = status;
+      if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html' }).end(body);
+      else sendJson(res, status, body, headers);
+    };
+    try {
+      const raw = await readBody(req);
+      const route: RestRoute | undefined = REST_ROUTES.find((r) => r.method === method && r.pattern.test(path));
+      const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
+      if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
+      record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : 'rest';
+      let body: unknown;
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+      } catch {
+        return answer(400, { message: 'Problems parsing JSON' }, 'request body is not JSON');
+      }
+      if (isGraphql) describeGraphql(record, body as GraphqlRequestBody);
+      const failure = takeFailure(record);
+      if (failure) {
+        record.injected = true;
+        return answer(failure.status ?? 502, BAD_GATEWAY);
+      }
+      if (route?.auth === 'jwt') {
+        const refused = verifyAppJwt({ authorization: req.headers.authorization, appId: app.id, publicKey: options.app?.publicKey, now: Date.now() });
+        if (refused) return answer(401, { message: `A JSON web token could not be decoded: ${refused}` }, `app JWT refused: ${refused}`);
+      } else {
+        const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (token === undefined || !tokens.has(token)) return answer(401, { message: 'Bad credentials' }, 'no valid installation token');
+      }
+      if (isGraphql) {
+        const outcome = await executeGraphql({ data, webUrl: server.url }, body as GraphqlRequestBody);
+        for (const problem of outcome.problems) unexpected.push({ method, path: `${path} ${outcome.operationName ?? ''}`.trim(), reason: problem });
+        return answer(200, outcome.response);
+      }
+      const params = route!.pattern.exec(path)!.slice(1);
+      const result = route!.handle({ data, urls, params, query, body, app, issueToken });
+      return answer(result.status, result.body, result.unexpected, result.headers);
+    } finally {
+      inFlight -= 1;
+      lastAt = Date.now();
+    }
+  }
+
+  function describeGraphql(record: GitHubRequest, body: GraphqlRequestBody | undefined): void {
+    record.variables = typeof body?.variables === 'object' && body.variables !== null ? (body.variables as Record<string, unknown>) : {};
+    try {
+      const name = typeof body?.operationName === 'string' ? body.operationName : null;
+      record.operationName = getOperationAST(parse(String(body?.query)), name)?.name?.value ?? name;
+    } catch {
+      record.operationName = null; // executeGraphql reports the syntax error
+    }
+  }
+
+  const repoOf = (ref: state.RepoRef) => state.findRepo(data, ref);
+
+  return {
+    /** e.g. `http://127.0.0.1:40123` */
+    url: server.url,
+    /** `127.0.0.1:40123`, the value for GHE_HOST. */
+    host: new URL(server.url).host,
+    apiUrl: urls.api,
+    graphqlUrl: `${server.url}${GRAPHQL_PATH}`,
+    app,
+    /** The raw state, for assertions the helpers do not cover. */
+    data,
+
+    addRepository: (input: Parameters<typeof state.addRepository>[1]) => state.addRepository(data, input),
+    /** Commits a file (null deletes it) to the default branch. */
+    setFile: (input: Parameters<typeof state.setDefaultBranchFile>[1]) => state.setDefaultBranchFile(data, input),
+    openPullRequest: (input: Parameters<typeof state.openPullRequest>[1]) => state.openPullRequest(data, input),
+    pushCommit: (input: Parameters<typeof state.pushCommit>[1]) => state.pushCommit(data, input),
+    /** Merges the base branch into the PR ("Update branch"); returns the new head SHA. */
+    mergeBaseIntoPullRequest: (input: Parameters<typeof state.mergeBaseIntoPullRequest>[1]) => state.mergeBaseIntoPullRequest(data, input),
+    /** Merges the PR (merge commit on the base branch); returns the merge commit SHA. */
+    mergePullRequest: (input: Parameters<typeof state.mergePullRequest>[1]) => state.mergePullRequest(data, input),
+    addReview: (input: Parameters<typeof state.addReview>[1]) => state.addReview(data, input),
+    dismissReviews: (input: Parameters<typeof state.dismissReviews>[1]) => state.dismissReviews(data, input),
+    setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),
+    addCheckRun: (input: Parameters<typeof state.addCheckRun>[1]) => state.addCheckRun(data, input),
+    addStatus: (input: Parameters<typeof state.addStatus>[1]) => state.addStatus(data, input),
+    addTeam: (input: { org: string; slug: string; members: string[] }) => void data.teams.push({ ...input }),
+
+    pullRequest(ref: state.PullRef) {
+      const { pr } = state.findPull(data, ref);
+      return { ...pr, headSha: headOid(pr) };
+    },
+    defaultBranchHead: (ref: state.RepoRef) => repoOf(ref).branches.get(repoOf(ref).defaultBranch) ?? '',
+    /** Commit statuses on a commit, oldest first. */
+    statuses: (ref: state.RepoRef & { sha: string; context?: string }): SimStatus[] =>
+      repoOf(ref).statuses.filter((s) => s.sha === ref.sha && (ref.context === undefined || s.context === ref.context)),
+    /** Check runs on a commit, oldest first; `ours` keeps those of the app under test. */
+    checkRuns: (ref: state.RepoRef & { sha: string; name?: string; ours?: boolean }): SimCheckRun[] =>
+      repoOf(ref).checkRuns.filter(
+        (r) => r.headSha === ref.sha && (ref.name === undefined || r.name === ref.name) && (!ref.ours || r.appId === app.id),
+      ),
+    /** Issues (not PRs) of a repository, e.g. the exceptions the app opened. */
+    issues: (ref: state.RepoRef): SimIssue[] => [...repoOf(ref).issues],
+    /** Comments on a PR, oldest first. */
+    comments: (ref: state.PullRef): SimComment[] => repoOf(ref).comments.filter((c) => c.issueNumber === ref.number),
+    /** Deletes a comment, as a user may do with the app's trail comment. */
+    deleteComment(ref: state.RepoRef & { id: number }): void {
+      const repo = repoOf(ref);
+      repo.comments = repo.comments.filter((c) => c.id !== ref.id);
+    },
+    fileReads: (): FileRead[] => [...data.fileReads],
+    hasRepository: (ref: state.RepoRef) => data.repos.has(repoKey(ref.owner, ref.repo)),
+
+    requests: (): GitHubRequest[] => [...log],
+    unexpectedRequests: (): UnexpectedRequest[] => [...unexpected],
+    /** The sequence number of the latest request: pass it to `callCounts` to count what came after. */
+    mark: (): number => seq,
+    callCounts(since = 0): CallCounts {
+      const after = log.filter((r) => r.seq > since);
+      return {
+        tokenRequests: after.filter((r) => r.kind === 'token').length,
+        appRequests: after.filter((r) => r.kind === 'app').length,
+        graphqlQueries: after.filter((r) => r.kind === 'graphql').length,
+        restReads: after.filter((r) => r.kind === 'rest' && r.method === 'GET').length,
+        restWrites: after.filter((r) => r.kind === 'rest' && r.method !== 'GET').length,
+      };
+    },
+    /** Requests being answered now, and when the last one finished: lets a test wait until the app is quiet. */
+    activity: () => ({ inFlight, lastAt }),
+
+    injectFailure(rule: FailureRule): { clear(): void } {
+      const entry = { ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY };
+      failures.push(entry);
+      return { clear: () => void (failures = failures.filter((f) => f !== entry)) };
+    },
+    clearFailures: (): void => void (failures = []),
+
+    /** Forgets all repositories, requests and failure rules (issued tokens stay valid). */
+    reset(): void {
+      Object.assign(data, createData());
+      registerApps();
+      log = [];
+      unexpected = [];
+      failures = [];
+    },
+    stop: () => server.close(),
+  };
+}

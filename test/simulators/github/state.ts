@@ -1,0 +1,350 @@
+import { diffTrees, mergeBase } from './git-graph.js';
+import {
+  commitOid,
+  headOid,
+  nextId,
+  nextNumber,
+  repoKey,
+  tick,
+  type CheckRunConclusion,
+  type CheckRunStatus,
+  type GitHubData,
+  type GitIdentity,
+  type PullRequestState,
+  type ReviewState,
+  type SimActor,
+  type SimCheckRun,
+  type SimCommit,
+  type SimPullRequest,
+  type SimRepository,
+  type SimStatus,
+  type StatusState,
+} from './model.js';
+
+/** GitHub Actions' app id on github.com: the default app of check runs that tests add as CI results. */
+export const ACTIONS_APP = { id: 15368, slug: 'github-actions', name: 'GitHub Actions', owner: 'github' } as const;
+
+/** The committer GitHub puts on commits made in its web UI. */
+const WEB_FLOW: GitIdentity = { name: 'GitHub', email: 'noreply@github.com', login: 'web-flow' };
+
+/** A git identity: a login (resolved to that user, with a noreply email) or the full identity. `login: null` is an email GitHub cannot tie to a user. */
+export type IdentityInput = string | { name?: string; email?: string; login: string | null };
+
+export interface CommitInput {
+  /** Default: the PR author. */
+  author?: IdentityInput;
+  /** Become `Co-authored-by:` trailers and the further `authors` of the commit, as GitHub resolves them. */
+  coAuthors?: IdentityInput[];
+  /** Default: the author, or GitHub's web-flow identity when `committedViaWeb`. */
+  committer?: IdentityInput;
+  committedViaWeb?: boolean;
+  message?: string;
+  /** 2 makes a merge commit; its second parent is the base branch head. */
+  parentCount?: 1 | 2;
+  /** Files this commit changes (null deletes). They are visible only on this commit, never on the default branch. */
+  files?: Record<string, string | null>;
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullRef extends RepoRef {
+  number: number;
+}
+
+export function toIdentity(input: IdentityInput): GitIdentity {
+  if (typeof input === 'string') return { name: input, email: `${input}@users.noreply.github.com`, login: input };
+  const fallback = input.login ?? 'unknown';
+  return { name: input.name ?? fallback, email: input.email ?? `${fallback}@example.invalid`, login: input.login };
+}
+
+export function toActor(login: string, bot = false): SimActor {
+  return { login, type: bot ? 'Bot' : 'User' };
+}
+
+export function findRepo(data: GitHubData, ref: RepoRef): SimRepository {
+  const repo = data.repos.get(repoKey(ref.owner, ref.repo));
+  if (!repo) throw new Error(`simulator: no repository ${ref.owner}/${ref.repo}`);
+  return repo;
+}
+
+export function findPull(data: GitHubData, ref: PullRef): { repo: SimRepository; pr: SimPullRequest } {
+  const repo = findRepo(data, ref);
+  const pr = repo.pulls.get(ref.number);
+  if (!pr) throw new Error(`simulator: no pull request ${ref.owner}/${ref.repo}#${ref.number}`);
+  return { repo, pr };
+}
+
+export function findCommit(repo: SimRepository, oid: string): SimCommit {
+  const commit = repo.commits.get(oid);
+  if (!commit) throw new Error(`simulator: no commit ${oid} in ${repo.owner}/${repo.name}`);
+  return commit;
+}
+
+export function addRepository(
+  data: GitHubData,
+  input: RepoRef & { defaultBranch?: string; files?: Record<string, string>; installationId?: number; private?: boolean },
+): SimRepository {
+  const defaultBranch = input.defaultBranch ?? 'main';
+  const repo: SimRepository = {
+    id: nextId(data),
+    owner: input.owner,
+    name: input.repo,
+    private: input.private ?? true,
+    installationId: input.installationId ?? 1,
+    defaultBranch,
+    branches: new Map(),
+    commits: new Map(),
+    pulls: new Map(),
+    checkRuns: [],
+    statuses: [],
+    comments: [],
+    issues: [],
+  };
+  data.repos.set(repoKey(input.owner, input.repo), repo);
+  const initial = makeCommit(data, {
+    parents: [],
+    tree: new Map(Object.entries(input.files ?? {})),
+    input: { author: input.owner, message: 'Initial commit' },
+  });
+  repo.commits.set(initial.oid, initial);
+  repo.branches.set(defaultBranch, initial.oid);
+  return repo;
+}
+
+/** Commits a change of one file (null deletes it) to the default branch; returns the new branch head. */
+export function setDefaultBranchFile(data: GitHubData, input: RepoRef & { path: string; text: string | null }): string {
+  const repo = findRepo(data, input);
+  const parent = findCommit(repo, repo.branches.get(repo.defaultBranch) ?? '');
+  const commit = makeCommit(data, {
+    parents: [parent.oid],
+    tree: applyFiles(parent.tree, { [input.path]: input.text }),
+    input: { author: repo.owner, message: `Update ${input.path}` },
+  });
+  repo.commits.set(commit.oid, commit);
+  repo.branches.set(repo.defaultBranch, commit.oid);
+  return commit.oid;
+}
+
+export function openPullRequest(
+  data: GitHubData,
+  input: RepoRef & {
+    number?: number;
+    title: string;
+    body?: string;
+    author: string;
+    authorIsBot?: boolean;
+    baseRef?: string;
+    headRef: string;
+    draft?: boolean;
+    /** Default: one commit by the author. */
+    commits?: CommitInput[];
+  },
+): SimPullRequest {
+  const repo = findRepo(data, input);
+  const number = input.number ?? nextNumber(repo);
+  if (repo.pulls.has(number)) throw new Error(`simulator: #${number} exists in ${input.owner}/${input.repo}`);
+  const at = tick(data);
+  const pr: SimPullRequest = {
+    id: nextId(data),
+    number,
+    title: input.title,
+    body: input.body ?? '',
+    author: toActor(input.author, input.authorIsBot),
+    baseRef: input.baseRef ?? repo.defaultBranch,
+    headRef: input.headRef,
+    state: 'OPEN',
+    draft: input.draft ?? false,
+    commits: [],
+    reviews: [],
+    createdAt: at,
+    updatedAt: at,
+    merge: null,
+  };
+  repo.pulls.set(number, pr);
+  for (const commit of input.commits ?? [{}]) pushCommit(data, { owner: input.owner, repo: input.repo, number, ...commit });
+  return pr;
+}
+
+/** Pushes a commit onto the PR's head branch; returns the new head SHA. */
+export function pushCommit(data: GitHubData, input: PullRef & CommitInput): string {
+  const { repo, pr } = findPull(data, input);
+  const baseHead = findCommit(repo, repo.branches.get(pr.baseRef) ?? repo.branches.get(repo.defaultBranch) ?? '');
+  const parent = pr.commits.length > 0 ? findCommit(repo, headOid(pr)) : baseHead;
+  const parents = input.parentCount === 2 ? [parent.oid, baseHead.oid] : [parent.oid];
+  const commit = makeCommit(data, {
+    parents,
+    tree: applyFiles(parent.tree, input.files ?? {}),
+    input: { author: pr.author.login, ...input, message: input.message ?? `Change ${pr.commits.length + 1} of #${pr.number}` },
+  });
+  repo.commits.set(commit.oid, commit);
+  pr.commits.push(commit.oid);
+  repo.branches.set(pr.headRef, commit.oid);
+  pr.updatedAt = commit.committedDate;
+  return commit.oid;
+}
+
+export function addReview(
+  data: GitHubData,
+  input: PullRef & { reviewer: string; state?: ReviewState; commitSha?: string; bot?: boolean; /** Default true. */ canPush?: boolean },
+): void {
+  const { pr } = findPull(data, input);
+  pr.reviews.push({
+    id: nextId(data),
+    author: toActor(input.reviewer, input.bot),
+    authorCanPush: input.canPush ?? true,
+    state: input.state ?? 'APPROVED',
+    commitOid: input.commitSha ?? headOid(pr),
+    submittedAt: tick(data),
+  });
+}
+
+/** GitHub's own rule: dismissing turns the reviewer's approval into a DISMISSED review. */
+export function dismissReviews(data: GitHubData, input: PullRef & { reviewer: string }): void {
+  const { pr } = findPull(data, input);
+  for (const review of pr.reviews) {
+    if (review.author.login.toLowerCase() === input.reviewer.toLowerCase() && review.state === 'APPROVED') review.state = 'DISMISSED';
+  }
+}
+
+export function setPullRequest(data: GitHubData, input: PullRef & { title?: string; body?: string; state?: PullRequestState }): void {
+  const { pr } = findPull(data, input);
+  Object.assign(pr, {
+    ...(input.title === undefined ? {} : { title: input.title }),
+    ...(input.body === undefined ? {} : { body: input.body }),
+    ...(input.state === undefined ? {} : { state: input.state }),
+    updatedAt: tick(data),
+  });
+}
+
+/**
+ * Merges the base branch into the PR head ("Update branch"): a commit whose parents are the PR head and the base
+ * head, holding the base branch's changes since the fork point, plus `extraFiles` (an edit slipped into the merge).
+ */
+export function mergeBaseIntoPullRequest(
+  data: GitHubData,
+  input: PullRef & { author: IdentityInput; committedViaWeb?: boolean; extraFiles?: Record<string, string | null> },
+): string {
+  const { repo, pr } = findPull(data, input);
+  const head = findCommit(repo, headOid(pr));
+  const baseHead = findCommit(repo, repo.branches.get(pr.baseRef) ?? '');
+  const fork = findCommit(repo, mergeBase(repo, head.oid, baseHead.oid) ?? baseHead.oid);
+  const baseChanges: Record<string, string | null> = {};
+  for (const diff of diffTrees(fork.tree, baseHead.tree)) {
+    baseChanges[diff.filename] = baseHead.tree.get(diff.filename) ?? null;
+    if (diff.previousFilename !== null) baseChanges[diff.previousFilename] = null;
+  }
+  const commit = makeCommit(data, {
+    parents: [head.oid, baseHead.oid],
+    tree: applyFiles(applyFiles(head.tree, baseChanges), input.extraFiles ?? {}),
+    input: { author: input.author, committedViaWeb: input.committedViaWeb, message: `Merge branch '${pr.baseRef}' into ${pr.headRef}` },
+  });
+  repo.commits.set(commit.oid, commit);
+  pr.commits.push(commit.oid);
+  repo.branches.set(pr.headRef, commit.oid);
+  pr.updatedAt = commit.committedDate;
+  return commit.oid;
+}
+
+/** Merges the PR as the merge button does: a merge commit on the base branch whose second parent is the PR head. */
+export function mergePullRequest(data: GitHubData, input: PullRef & { mergedBy: string }): string {
+  const { repo, pr } = findPull(data, input);
+  if (pr.state !== 'OPEN') throw new Error(`simulator: #${pr.number} is not open`);
+  const head = findCommit(repo, headOid(pr));
+  const baseOid = repo.branches.get(pr.baseRef) ?? '';
+  const commit = makeCommit(data, {
+    parents: [baseOid, head.oid],
+    tree: new Map(head.tree),
+    input: { author: input.mergedBy, committedViaWeb: true, message: `Merge pull request #${pr.number} from ${repo.owner}/${pr.headRef}` },
+  });
+  repo.commits.set(commit.oid, commit);
+  repo.branches.set(pr.baseRef, commit.oid);
+  pr.state = 'MERGED';
+  pr.merge = { commitOid: commit.oid, mergedBy: input.mergedBy, mergedAt: commit.committedDate };
+  pr.updatedAt = commit.committedDate;
+  return commit.oid;
+}
+
+export function addCheckRun(
+  data: GitHubData,
+  input: RepoRef & { sha: string; name: string; status?: CheckRunStatus; conclusion?: CheckRunConclusion; appId?: number },
+): SimCheckRun {
+  const repo = findRepo(data, input);
+  findCommit(repo, input.sha);
+  const status = input.status ?? 'completed';
+  const at = tick(data);
+  const run: SimCheckRun = {
+    id: nextId(data),
+    headSha: input.sha,
+    name: input.name,
+    status,
+    conclusion: status === 'completed' ? (input.conclusion ?? 'success') : null,
+    startedAt: at,
+    completedAt: status === 'completed' ? at : null,
+    detailsUrl: null,
+    externalId: null,
+    output: { title: null, summary: null, text: null },
+    appId: input.appId ?? ACTIONS_APP.id,
+    checkSuiteId: nextId(data),
+  };
+  repo.checkRuns.push(run);
+  return run;
+}
+
+export function addStatus(
+  data: GitHubData,
+  input: RepoRef & {
+    sha: string;
+    context: string;
+    state: StatusState;
+    description?: string;
+    targetUrl?: string;
+    /** Default: a CI user. */
+    creator?: string;
+    creatorIsBot?: boolean;
+  },
+): SimStatus {
+  const repo = findRepo(data, input);
+  findCommit(repo, input.sha);
+  const status: SimStatus = {
+    id: nextId(data),
+    sha: input.sha,
+    context: input.context,
+    state: input.state,
+    description: input.description ?? null,
+    targetUrl: input.targetUrl ?? null,
+    creator: toActor(input.creator ?? 'ci-bot', input.creatorIsBot),
+    createdAt: tick(data),
+  };
+  repo.statuses.push(status);
+  return status;
+}
+
+function applyFiles(tree: Map<string, string>, files: Record<string, string | null>): Map<string, string> {
+  const next = new Map(tree);
+  for (const [path, text] of Object.entries(files)) {
+    if (text === null) next.delete(path);
+    else next.set(path, text);
+  }
+  return next;
+}
+
+function makeCommit(data: GitHubData, input: { parents: string[]; tree: Map<string, string>; input: CommitInput & { message: string } }): SimCommit {
+  const { author = 'unknown', coAuthors = [], committer, committedViaWeb = false, message } = input.input;
+  const authors = [toIdentity(author), ...coAuthors.map(toIdentity)];
+  const trailers = authors.slice(1).map((a) => `Co-authored-by: ${a.name} <${a.email}>`);
+  const fullMessage = trailers.length > 0 ? `${message}\n\n${trailers.join('\n')}` : message;
+  const committedDate = tick(data);
+  return {
+    oid: commitOid(`${nextId(data)} ${fullMessage}`),
+    message: fullMessage,
+    authors,
+    committer: committer !== undefined ? toIdentity(committer) : committedViaWeb ? WEB_FLOW : toIdentity(author),
+    parents: input.parents,
+    committedViaWeb,
+    committedDate,
+    tree: input.tree,
+  };
+}
