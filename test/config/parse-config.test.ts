@@ -7,10 +7,22 @@ const SOURCE: ConfigSource = { repo: 'acme/payments', path: '.github/change-cont
 // The smallest valid file: jira is the default provider, and it needs at least one project to find a ticket in.
 const MINIMAL = 'ticket:\n  projects: [CHG]\n';
 
+const APPROVAL_DEFAULTS = {
+  count: 1,
+  teams: [],
+  allow_author: false,
+  allow_contributors: false,
+  unattributed_commits: 'block',
+  invalidate_on_push: true,
+  ignore_base_merges: false,
+  rules: [],
+};
+
 const DEFAULTS = {
   ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [] },
-  approval: { count: 1, teams: [] },
+  approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
+  audit: {},
 };
 
 const NO_PROJECTS = 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)';
@@ -48,14 +60,15 @@ describe('parseConfig: valid files', () => {
       expected: {
         branches: ['main', 'release/*'],
         ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: ['Change'] },
-        approval: { count: 1, teams: [] },
+        approval: APPROVAL_DEFAULTS,
         checks: { required: ['ci/test'] },
+        audit: {},
       },
     },
     {
       name: 'one section, the rest defaulted',
       text: `${MINIMAL}approval:\n  count: 2\n  teams: [acme/release-managers]\n`,
-      expected: { ...DEFAULTS, approval: { count: 2, teams: ['acme/release-managers'] } },
+      expected: { ...DEFAULTS, approval: { ...APPROVAL_DEFAULTS, count: 2, teams: ['acme/release-managers'] } },
     },
     {
       name: 'the ticket control switched off without projects',
@@ -65,7 +78,7 @@ describe('parseConfig: valid files', () => {
     {
       name: 'a count of zero',
       text: `${MINIMAL}approval: { count: 0 }\n`,
-      expected: { ...DEFAULTS, approval: { count: 0, teams: [] } },
+      expected: { ...DEFAULTS, approval: { ...APPROVAL_DEFAULTS, count: 0 } },
     },
     {
       name: 'anchors and aliases',
@@ -92,7 +105,7 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown key at the root',
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
-      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks', line: 2 },
+      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit', line: 2 },
     },
     {
       name: 'an unknown nested key',
@@ -162,12 +175,12 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, got ["main","release/*"]', line: 1 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, got ["main","release/*"]', line: 1 },
     },
     {
       name: 'a scalar at the top level',
       text: '# comment\nmain\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, got "main"', line: 2 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, got "main"', line: 2 },
     },
     {
       name: 'a YAML syntax error',
@@ -203,7 +216,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, none, got "servicenow" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit (line 6)',
     ]);
   });
 });
