@@ -7,9 +7,12 @@ import { z } from 'zod';
  * - `status-overwritten`: someone else wrote our `change-control` status; we re-posted ours;
  * - `push`: who pushed a head SHA to an open PR (the `sender` of `pull_request.synchronize`/`opened`);
  * - `merge`: the final evidence record of a merged PR;
- * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection).
+ * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection);
+ * - `emergency`: an emergency change authorised by a member of `emergency.teams` (with its follow-up issue);
+ * - `retro-approval`: the retrospective approval of an emergency change;
+ * - `command`: a `/change-control` command and what became of it (accepted or refused, and why).
  */
-export const AuditKind = z.enum(['verdict', 'config-error', 'status-overwritten', 'push', 'merge', 'exception']);
+export const AuditKind = z.enum(['verdict', 'config-error', 'status-overwritten', 'push', 'merge', 'exception', 'emergency', 'retro-approval', 'command']);
 export type AuditKind = z.infer<typeof AuditKind>;
 
 /** An entry as the app asks for it to be appended. */

@@ -86,6 +86,54 @@ export const AuditConfig = z
   .strict();
 export type AuditConfig = z.infer<typeof AuditConfig>;
 
+const OwnerRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written owner/name, such as acme/compliance' });
+
+export const EmergencyConfig = z
+  .object({
+    /** Members of these `org/team-slug` teams may authorise an emergency change; empty switches the path off. */
+    teams: z.array(TeamSlug).default([]).describe('Members of these org/team-slug teams may authorise an emergency change; empty: no emergency path.'),
+    /** Members of these teams may approve an emergency change retrospectively; empty: the members of `teams`. */
+    reviewers: z.array(TeamSlug).default([]).describe('Members of these teams may approve an emergency change retrospectively; empty: emergency.teams.'),
+    /** `owner/name` where follow-up issues are opened; default: the PR's repository. */
+    review_repo: OwnerRepo.optional().describe('Repository (owner/name) for emergency follow-up issues; default: the PR repository.'),
+    /** Hours within which the retrospective approval is due. */
+    review_within_hours: z.int().min(1).max(720).default(72).describe('Hours within which the retrospective approval is due (default 72).'),
+  })
+  .strict();
+export type EmergencyConfig = z.infer<typeof EmergencyConfig>;
+
+/**
+ * The organisation's floor (only in the org `.github` repository's policy): a repository's own policy can
+ * tighten it, never loosen it. Every key is optional; an absent key imposes nothing.
+ */
+export const FloorConfig = z
+  .object({
+    ticket: z
+      .object({
+        provider: z.enum(['jira', 'none']).optional(),
+        projects: z.array(ProjectKey).optional(),
+        statuses: z.array(z.string().min(1)).min(1).optional(),
+        types: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
+    approval: z
+      .object({
+        count: z.int().min(0).optional(),
+        teams: z.array(TeamSlug).optional(),
+        allow_author: z.boolean().optional(),
+        allow_contributors: z.boolean().optional(),
+        unattributed_commits: z.enum(['block', 'allow']).optional(),
+        invalidate_on_push: z.boolean().optional(),
+        ignore_base_merges: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    checks: z.object({ required: z.array(z.string().min(1)).optional() }).strict().optional(),
+  })
+  .strict();
+export type FloorConfig = z.infer<typeof FloorConfig>;
+
 /** The schema of `.github/change-control.yml`. Strict: a misspelt key is an error, not a silent default. */
 export const ChangeControlConfig = z
   .object({
@@ -95,6 +143,8 @@ export const ChangeControlConfig = z
     approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
     checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
     audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
+    emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
+    floor: FloorConfig.optional().describe("Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it."),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no

@@ -147,6 +147,7 @@ export function aConfig(
     approval: anApprovalConfig(overrides.approval),
     checks: aChecksConfig(overrides.checks),
     audit: {},
+    emergency: { teams: [], reviewers: [], review_within_hours: 72 },
   };
 }
 
