@@ -5,13 +5,17 @@ import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type PullRequestRead } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
+import { applyEmergency } from '../policy/apply-emergency.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
 import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
 import { findTicketKeys } from '../policy/find-ticket-keys.js';
+import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
-import type { PolicySource, Verdict } from '../policy/verdict.js';
+import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
 import { TicketProviderError } from '../tickets/ticket-reader.js';
 import type { AppDeps } from './app-deps.js';
+import { findEmergency } from './find-emergency.js';
+import { readPushers } from './read-pushers.js';
 
 export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
 
@@ -71,22 +75,19 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
 
 /**
  * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
- * files (path rules), and which merge commits only bring in the base branch (`ignore_base_merges`).
+ * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
+ * which merge commits only bring in the base branch (`ignore_base_merges`).
  */
 async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
-  const [pushes, changedFiles, cleanBaseMerges] = await Promise.all([
-    deps.audit.list({ repo: `${owner}/${repo}`, prNumber: number, kinds: ['push'] }),
-    config.approval.rules.length > 0 ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
+  const [pushers, changedFiles, cleanBaseMerges] = await Promise.all([
+    readPushers({ deps, owner, repo, number }),
+    config.approval.rules.some((rule) => !coversEveryPath(rule)) ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
   ]);
-  const pushers = pushes.flatMap((e) => {
-    const pusher = e.data.pusher;
-    return typeof pusher === 'string' && e.headSha ? [{ login: pusher, headSha: e.headSha, at: e.at }] : [];
-  });
   return { ...facts, pushers, changedFiles, cleanBaseMerges };
 }
 
@@ -95,17 +96,18 @@ async function decide(input: {
   read: FoundPullRequest;
   config: ChangeControlConfig;
   policy: PolicySource;
+  floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
 }): Promise<{ verdict: Verdict; facts: PullRequestFacts }> {
-  const { read, config, policy, octokit, deps } = input;
+  const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
       completeFacts(read, config, octokit, deps),
       lookupTicket(config, read.facts, deps),
       readTeams(config, read.facts, octokit),
     ]);
-    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, now: deps.now() });
+    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, floor, now: deps.now() });
     return { verdict, facts };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
@@ -133,6 +135,8 @@ export async function assessPullRequest(input: {
   repo: string;
   number: number;
   includeClosed?: boolean;
+  /** The verdict as the controls decide it, without a recorded emergency authorisation (to authorise one). */
+  ignoreEmergency?: boolean;
 }): Promise<Assessment> {
   const { octokit, deps, owner, repo, number } = input;
   const read = await readPullRequestFacts({ graphql: octokit.graphql, owner, repo, number, appId: deps.appId });
@@ -154,6 +158,9 @@ export async function assessPullRequest(input: {
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts } = await decide({ read, config: policy.config, policy: policy.source, octokit, deps });
-  return { kind: 'assessed', read, facts, config: policy.config, verdict };
+  const { verdict, facts } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
+  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  const config = policy.config;
+  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }) };
 }

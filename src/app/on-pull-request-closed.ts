@@ -73,7 +73,8 @@ export function onPullRequestClosed(deps: AppDeps) {
       gate: gateVerdict ? { state: gateVerdict.state, description: gateVerdict.description, seq: gate?.seq ?? null } : null,
       atMerge: { state: atMerge.state, description: atMerge.description },
       ...mergeEvidence(atMerge),
-      exceptions: bypass ? ['bypass'] : [],
+      // An emergency passed the gate: not a bypass, but still an exception to the controls (docs/emergency-changes.md).
+      exceptions: [...(bypass ? ['bypass'] : []), ...(gateVerdict?.state === 'success' && gateVerdict.emergency ? ['emergency'] : [])],
       policy: atMerge.policy ? `${atMerge.policy.repo}:${atMerge.policy.path}@${atMerge.policy.blobSha}` : null,
     };
     const merged = await deps.audit.append({

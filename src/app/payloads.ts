@@ -70,3 +70,20 @@ export const ClosedPullRequestPayload = z.object({
 });
 
 export const SenderPayload = z.object({ sender: z.object({ login: z.string(), type: z.string().optional() }) });
+
+export const IssueCommentPayload = z.object({
+  repository: Repository,
+  installation: z.object({ id: z.number().int() }),
+  issue: z.object({
+    number: z.number().int().positive(),
+    /** Present when the issue is a pull request. */
+    pull_request: z.object({ url: z.string().optional() }).nullable().optional(),
+  }),
+  comment: z.object({
+    id: z.number(),
+    html_url: z.string(),
+    body: z.string().nullable(),
+    user: z.object({ login: z.string(), type: z.string() }),
+  }),
+});
+export type IssueCommentPayload = z.infer<typeof IssueCommentPayload>;

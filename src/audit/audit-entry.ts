@@ -10,9 +10,27 @@ import { z } from 'zod';
  * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection);
  * - `emergency`: an emergency change authorised by a member of `emergency.teams` (with its follow-up issue);
  * - `retro-approval`: the retrospective approval of an emergency change;
- * - `command`: a `/change-control` command and what became of it (accepted or refused, and why).
+ * - `command`: a `/change-control` command and what became of it (accepted or refused, and why);
+ * - `emergency-overdue`: an emergency change whose retrospective approval is overdue was flagged on its follow-up issue;
+ * - `deployment`: a deployment to a gated environment was created (who, which SHA, which environment);
+ * - `deployment-status`: a gated deployment reached a final state; a success lists the changes it deployed;
+ * - `deployment-gate`: the app's answer as the environment's deployment protection rule, with the evidence it used.
  */
-export const AuditKind = z.enum(['verdict', 'config-error', 'status-overwritten', 'push', 'merge', 'exception', 'emergency', 'retro-approval', 'command']);
+export const AuditKind = z.enum([
+  'verdict',
+  'config-error',
+  'status-overwritten',
+  'push',
+  'merge',
+  'exception',
+  'emergency',
+  'retro-approval',
+  'command',
+  'emergency-overdue',
+  'deployment',
+  'deployment-status',
+  'deployment-gate',
+]);
 export type AuditKind = z.infer<typeof AuditKind>;
 
 /** An entry as the app asks for it to be appended. */

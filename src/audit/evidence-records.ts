@@ -49,3 +49,75 @@ export const ExceptionRecord = z.object({
   issueUrl: z.string().nullable(),
 });
 export type ExceptionRecord = z.infer<typeof ExceptionRecord>;
+
+/** A GitHub issue the app opened or acts on. */
+const IssueRef = z.object({ repo: z.string(), number: z.number().int().positive(), url: z.string() });
+/** The comment that carried a `/change-control` command. */
+const CommentRef = z.object({ id: z.number(), url: z.string() });
+
+/**
+ * The `data` of an `emergency` entry: an emergency change authorised on one head commit (the entry's
+ * `headSha`), with what was waived and the follow-up issue that asks for its retrospective approval.
+ */
+export const EmergencyRecord = z.object({
+  by: z.string(),
+  reason: z.string(),
+  headSha: z.string(),
+  /** The installation whose token can comment on the follow-up issue (the overdue sweep uses it). */
+  installationId: z.number().int(),
+  pr: z.object({ repo: z.string(), number: z.number(), title: z.string(), url: z.string(), author: z.string() }),
+  /** Contributors of the head when it was authorised: none of them may approve it retrospectively. */
+  contributors: z.array(z.string()),
+  /** The controls not passing when it was authorised, with their summaries. */
+  waived: z.array(z.object({ control: z.string(), outcome: z.string(), summary: z.string() })),
+  verdictBefore: z.object({ state: z.string(), description: z.string() }),
+  followUpIssue: IssueRef,
+  dueAt: z.string(),
+  /** The teams that could authorise it, and those whose members may approve it retrospectively. */
+  teams: z.array(z.string()),
+  reviewers: z.array(z.string()),
+  comment: CommentRef,
+  /** The policy applied (repo:path@blob). */
+  policy: z.string().nullable(),
+});
+export type EmergencyRecord = z.infer<typeof EmergencyRecord>;
+
+/** The `data` of a `retro-approval` entry: the emergency it approves (by audit entry number) and by whom. */
+export const RetroApprovalRecord = z.object({
+  by: z.string(),
+  emergencySeq: z.number().int(),
+  emergencyBy: z.string(),
+  dueAt: z.string(),
+  /** Given after `dueAt`. */
+  late: z.boolean(),
+  /** Words after the command, as the reviewer wrote them. */
+  note: z.string().nullable(),
+  followUpIssue: IssueRef,
+  comment: CommentRef,
+});
+export type RetroApprovalRecord = z.infer<typeof RetroApprovalRecord>;
+
+/** The `data` of a `command` entry: a command other than an accepted emergency or retrospective approval, or any refused one. */
+export const CommandRecord = z.object({
+  /** The command word, lower-cased; null when it was not one. */
+  command: z.string().nullable(),
+  by: z.string(),
+  outcome: z.enum(['accepted', 'refused']),
+  /** Why it was refused. */
+  reason: z.string().nullable(),
+  /** Where the command was given: a pull request, or an issue. */
+  issue: z.object({ repo: z.string(), number: z.number(), pullRequest: z.boolean() }),
+  comment: CommentRef,
+  /** What an accepted command produced (e.g. the verdict of a recheck). */
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
+export type CommandRecord = z.infer<typeof CommandRecord>;
+
+/** The `data` of an `emergency-overdue` entry: the overdue emergency, flagged on its follow-up issue. */
+export const EmergencyOverdueRecord = z.object({
+  emergencySeq: z.number().int(),
+  dueAt: z.string(),
+  followUpIssue: IssueRef,
+  commentUrl: z.string(),
+});
+export type EmergencyOverdueRecord = z.infer<typeof EmergencyOverdueRecord>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
-import { ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
+import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
+import { EmergencyRecord, ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
 
-/** The columns of `audit export`, in order. `--exceptions` adds `issue_url`. */
+/** The columns of `audit export`, in order. `--exceptions` adds `issue_url` and the columns of emergency changes. */
 export const EXPORT_COLUMNS = [
   'repo',
   'pr',
@@ -23,10 +24,24 @@ export const EXPORT_COLUMNS = [
   'verdict_at_merge',
   'exceptions',
   'policy',
+  'deployed_to',
+  'deployed_at',
   'audit_seq',
   'entry_hash',
 ] as const;
-export const EXCEPTION_COLUMNS = [...EXPORT_COLUMNS, 'issue_url'] as const;
+export const EXCEPTION_COLUMNS = [
+  ...EXPORT_COLUMNS,
+  'issue_url',
+  'type',
+  'authorised_by',
+  'reason',
+  'due_at',
+  'retro_approved_by',
+  'retro_approved_at',
+] as const;
+
+/** What an exception row is: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
+export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */
@@ -51,10 +66,21 @@ export interface ExportRow {
   /** Merge rows: the record's exception types (`bypass`). Exception rows: what was missing, one line each. */
   exceptions: string[];
   policy: string | null;
+  /** The first successful deployment to a gated environment that brought the change (filled in by the export). */
+  deployed_to?: string | null;
+  deployed_at?: string | null;
   audit_seq: number;
   entry_hash: string;
-  /** Exception rows only: the issue opened about it. */
+  /** Exception rows only: the issue opened about it (for an emergency, its follow-up issue). */
   issue_url?: string | null;
+  /** Exception rows only. */
+  type?: ExceptionType;
+  /** Emergency rows only: who authorised it, why, and its retrospective approval. */
+  authorised_by?: string | null;
+  reason?: string | null;
+  due_at?: string | null;
+  retro_approved_by?: string | null;
+  retro_approved_at?: string | null;
 }
 
 /** An entry whose data is not the record its kind promises: the export stops rather than leave a change out. */
@@ -119,6 +145,49 @@ export function exceptionRow(entry: AuditEntry, merge: AuditEntry | null): Expor
     audit_seq: entry.seq,
     entry_hash: entry.hash,
     issue_url: exception.issueUrl,
+    type: 'bypass',
+    authorised_by: null,
+    reason: null,
+    due_at: null,
+    retro_approved_by: null,
+    retro_approved_at: null,
+  };
+}
+
+/**
+ * An `emergency` entry as an exception row: the waived controls and where its retrospective approval stands
+ * at `now` (`emergency-overdue` without one past its due time), with the merge facts when the head was merged.
+ */
+export function emergencyRow(entry: AuditEntry, input: { approval: RetroApproval | null; merge: AuditEntry | null; now: Date }): ExportRow {
+  const record = parseRecord(EmergencyRecord, entry);
+  const merged = input.merge ? parseRecord(MergeRecord, input.merge) : null;
+  const { approval } = input;
+  const status = retroStatus({ dueAt: record.dueAt, approval, now: input.now });
+  const standing = {
+    overdue: `retrospective approval overdue since ${record.dueAt}`,
+    awaiting: `retrospective approval due by ${record.dueAt}`,
+    approved: `approved retrospectively by ${approval?.by ?? '?'}`,
+    'approved-late': `approved retrospectively by ${approval?.by ?? '?'} after it was due (${record.dueAt})`,
+  }[status];
+  return {
+    repo: entry.repo,
+    ...fromMergeRecord(merged),
+    pr: record.pr.number,
+    title: merged?.pr.title ?? record.pr.title,
+    url: record.pr.url,
+    author: record.pr.author,
+    head_sha: entry.headSha ?? record.headSha,
+    exceptions: [...record.waived.map((w) => `${w.control}: ${w.summary}`), standing],
+    policy: merged?.policy ?? record.policy,
+    audit_seq: entry.seq,
+    entry_hash: entry.hash,
+    issue_url: record.followUpIssue.url,
+    type: status === 'overdue' ? 'emergency-overdue' : 'emergency',
+    authorised_by: record.by,
+    reason: record.reason,
+    due_at: record.dueAt,
+    retro_approved_by: approval?.by ?? null,
+    retro_approved_at: approval?.at ?? null,
   };
 }
 

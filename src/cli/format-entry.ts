@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
-import { ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
+import { CommandRecord, EmergencyOverdueRecord, EmergencyRecord, ExceptionRecord, MergeRecord, RetroApprovalRecord } from '../audit/evidence-records.js';
 import { PushData, StatusOverwrittenData, VerdictData } from './entry-data.js';
 
 /**
@@ -80,8 +80,58 @@ function describeException(entry: AuditEntry): Described | null {
   };
 }
 
+function describeEmergency(entry: AuditEntry): Described | null {
+  const parsed = EmergencyRecord.safeParse(entry.data);
+  if (!parsed.success) return null;
+  const e = parsed.data;
+  return {
+    summary: `emergency change authorised by ${e.by}: ${e.reason}`,
+    facts: [
+      ['authorised by', e.by],
+      ['reason', e.reason],
+      ['follow-up issue', e.followUpIssue.url],
+      ['due', e.dueAt],
+      ['reviewers', e.reviewers.join(', ')],
+      ['waived', ''],
+    ],
+    list: e.waived.map((w) => `${w.control}: ${w.summary}`),
+  };
+}
+
+function describeCommand(entry: AuditEntry): Described | null {
+  switch (entry.kind) {
+    case 'retro-approval': {
+      const parsed = RetroApprovalRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      const r = parsed.data;
+      return {
+        summary: `emergency #${r.emergencySeq} approved retrospectively by ${r.by}${r.late ? ' (late)' : ''}`,
+        facts: [['approved by', r.by], ['due', r.dueAt], ['issue', r.followUpIssue.url], ...(r.note ? [['note', r.note] as [string, string]] : [])],
+      };
+    }
+    case 'emergency-overdue': {
+      const parsed = EmergencyOverdueRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      return { summary: `emergency #${parsed.data.emergencySeq} overdue (due ${parsed.data.dueAt}); flagged on its issue`, facts: [['issue', parsed.data.followUpIssue.url]] };
+    }
+    default: {
+      const parsed = CommandRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      const c = parsed.data;
+      const outcome = c.outcome === 'refused' ? `refused: ${c.reason ?? ''}` : 'accepted';
+      return { summary: `/change-control ${c.command ?? '?'} by ${c.by}, ${outcome}`, facts: [['by', c.by], ['comment', c.comment.url]] };
+    }
+  }
+}
+
 function describe(entry: AuditEntry): Described | null {
   switch (entry.kind) {
+    case 'emergency':
+      return describeEmergency(entry);
+    case 'retro-approval':
+    case 'emergency-overdue':
+    case 'command':
+      return describeCommand(entry);
     case 'verdict':
     case 'config-error':
       return describeVerdict(entry);

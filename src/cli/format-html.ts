@@ -54,7 +54,12 @@ function chainHtml(report: HtmlReport): string {
 }
 
 function summaryHtml(report: HtmlReport): string {
-  if (report.mode === 'exceptions') return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.</p>`;
+  if (report.mode === 'exceptions') {
+    const emergencies = report.rows.filter((row) => row.type === 'emergency' || row.type === 'emergency-overdue').length;
+    const overdue = report.rows.filter((row) => row.type === 'emergency-overdue').length;
+    const detail = emergencies === 0 ? '' : ` ${emergencies} emergency change${emergencies === 1 ? '' : 's'}, ${overdue} overdue for retrospective approval.`;
+    return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.${detail}</p>`;
+  }
   const withExceptions = report.rows.filter((row) => row.exceptions.length > 0).length;
   return `<p>${report.rows.length} merged change${report.rows.length === 1 ? '' : 's'} in the period; ${withExceptions} with exceptions.</p>`;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo, ExitCode } from './cli-io.js';
 import { exportCommand } from './export-command.js';
 import { showCommand } from './show-command.js';
+import { traceCommand } from './trace-command.js';
 import { verifyCommand } from './verify-command.js';
 
 const DATABASE_HELP = 'audit store URL: sqlite:PATH or postgres://… (default: DATABASE_URL, else sqlite:./data/change-control.db)';
@@ -9,7 +10,9 @@ const DATABASE_HELP = 'audit store URL: sqlite:PATH or postgres://… (default: 
 const EXPORT_HELP = `
 Dates: YYYY-MM-DD (00:00 UTC that day) or an ISO-8601 time with its offset (2026-01-31T09:30:00Z).
 --since is inclusive and --until exclusive: --since 2026-01-01 --until 2026-04-01 is the first quarter.
-A merged PR is in the period when its merge entry's time is; an exception, when the exception entry's is.`;
+A merged PR is in the period when its merge entry's time is; an exception, when the exception entry's is
+(an emergency change, when it was authorised). An emergency change without a retrospective approval past its
+due time is listed as emergency-overdue.`;
 
 /**
  * The `change-control` command line, run in-process: parses `argv` (without node and the script), runs
@@ -18,7 +21,7 @@ A merged PR is in the period when its merge entry's time is; an exception, when 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let code: ExitCode = 0;
   const program = new Command('change-control')
-    .description('Change Control audit store: export evidence, verify the hash chain, show a pull request')
+    .description('Change Control audit store: export evidence, verify the hash chain, show a pull request, trace a deployed commit')
     // Set before adding commands: subcommands inherit these settings when they are created.
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
@@ -34,7 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .option('--until <date>', 'end of the period, exclusive (required)')
     .option('--repo <owner/name>', 'only this repository')
     .option('--format <format>', 'csv, jsonl or html', 'csv')
-    .option('--exceptions', 'list the exceptions (merges without a passing verdict) instead')
+    .option('--exceptions', 'list the exceptions instead: merges without a passing verdict, and emergency changes (overdue ones as emergency-overdue)')
     .option('--key-file <path>', 'html only: key to check signatures for the chain status (Ed25519 public key PEM or HMAC secret)')
     .option('--database <url>', DATABASE_HELP)
     .addHelpText('after', EXPORT_HELP)
@@ -59,6 +62,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .option('--database <url>', DATABASE_HELP)
     .action(async (pr: string, options: Record<string, unknown>) => {
       code = await showCommand({ ...options, pr }, io);
+    });
+
+  audit
+    .command('trace')
+    .description('from a deployed commit back to each change: ticket and its approver, approvers, checks, merger, deployments')
+    .argument('<sha>', 'a commit SHA (7 to 40 hex digits), e.g. the one now in production')
+    .option('--repo <owner/name>', 'the repository, when the SHA is known in several')
+    .option('--json', 'print the trace as JSON')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (sha: string, options: Record<string, unknown>) => {
+      code = await traceCommand({ ...options, sha }, io);
     });
 
   try {

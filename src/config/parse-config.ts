@@ -19,8 +19,9 @@ type LineAt = (offset: number) => number;
 /**
  * Parses `.github/change-control.yml`: YAML problems and schema problems become errors that say what was allowed,
  * what was given and on which line (policy-bot style). An empty file, or one with only comments, is an error: the default provider is jira, which needs ticket.projects.
+ * `floorAllowed: false` (a repository's own file) makes a `floor:` key an error.
  */
-export function parseConfig(text: string, source: ConfigSource): ParseConfigResult {
+export function parseConfig(text: string, source: ConfigSource, options: { floorAllowed?: boolean } = {}): ParseConfigResult {
   const lineCounter = new LineCounter();
   // prettyErrors off: yaml would append a code frame to each message; we report the line on its own.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -38,11 +39,16 @@ export function parseConfig(text: string, source: ConfigSource): ParseConfigResu
   } catch (error) {
     return { ok: false, source, errors: [{ path: '', message: `invalid YAML: ${(error as Error).message}`, line: null }] };
   }
+  // Only the organisation's .github repository may set the floor: a repository's own floor would be no floor at all.
+  const floorErrors: ConfigError[] =
+    options.floorAllowed === false && valueAt(input, ['floor']) !== undefined
+      ? [{ path: 'floor', message: "can only be set in the organisation's .github repository", line: lineOf({ doc, lineAt, path: ['floor'], part: 'key' }) }]
+      : [];
   const result = ChangeControlConfig.safeParse(input);
-  if (result.success) {
+  if (result.success && floorErrors.length === 0) {
     return { ok: true, config: result.data, source };
   }
-  const errors = result.error.issues.flatMap((issue) => toConfigErrors({ issue, input, doc, lineAt }));
+  const errors = [...floorErrors, ...(result.error?.issues ?? []).flatMap((issue) => toConfigErrors({ issue, input, doc, lineAt }))];
   errors.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
   return { ok: false, source, errors };
 }

@@ -102,34 +102,79 @@ export const EmergencyConfig = z
   .strict();
 export type EmergencyConfig = z.infer<typeof EmergencyConfig>;
 
+/** A full 40-character commit SHA. */
+const CommitSha = z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be a full 40-character commit SHA in lower case' });
+
+/** Deployment gating (docs/deployments.md): which environments only receive approved changes. */
+export const DeploymentsConfig = z
+  .object({
+    /**
+     * GitHub environments the app gates as a custom deployment protection rule, compared ignoring case
+     * (as GitHub names environments). Others are left to their own rules. Empty: no gating.
+     */
+    environments: z
+      .array(z.string().min(1))
+      .default(['production'])
+      .describe('GitHub environments the app gates (custom deployment protection rule), ignoring case; default [production].'),
+    /**
+     * The commit that was in production when gating started: it and its history count as deployed. Used only
+     * while neither the audit store nor GitHub knows a successful deployment to the environment.
+     */
+    baseline: CommitSha.optional().describe(
+      'Commit SHA already in production when gating started; used only until a successful deployment is known.',
+    ),
+  })
+  .strict();
+export type DeploymentsConfig = z.infer<typeof DeploymentsConfig>;
+
 /**
  * The organisation's floor (only in the org `.github` repository's policy): a repository's own policy can
- * tighten it, never loosen it. Every key is optional; an absent key imposes nothing.
+ * tighten it, never loosen it (src/config/apply-floor.ts). Every key is optional; an absent key imposes nothing.
  */
 export const FloorConfig = z
   .object({
     ticket: z
       .object({
-        provider: z.enum(['jira', 'none']).optional(),
-        projects: z.array(ProjectKey).optional(),
-        statuses: z.array(z.string().min(1)).min(1).optional(),
-        types: z.array(z.string().min(1)).optional(),
+        /** `jira`: a repository cannot switch the ticket control off. */
+        provider: z.enum(['jira', 'none']).optional().describe('jira: a repository cannot switch the ticket control off (none imposes nothing).'),
+        /** The projects a repository may choose from; it may narrow them. */
+        projects: z.array(ProjectKey).optional().describe('Jira project keys a repository may narrow, never extend.'),
+        /** The approved statuses a repository may choose from; it may narrow them. */
+        statuses: z.array(z.string().min(1)).min(1).optional().describe('Approved statuses a repository may narrow, never extend.'),
+        /** The issue types a repository may choose from; it may narrow them, never allow any type. */
+        types: z.array(z.string().min(1)).optional().describe('Issue types a repository may narrow, never extend or empty.'),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('The least a repository ticket policy may ask.'),
     approval: z
       .object({
-        count: z.int().min(0).optional(),
-        teams: z.array(TeamSlug).optional(),
-        allow_author: z.boolean().optional(),
-        allow_contributors: z.boolean().optional(),
-        unattributed_commits: z.enum(['block', 'allow']).optional(),
-        invalidate_on_push: z.boolean().optional(),
-        ignore_base_merges: z.boolean().optional(),
+        /** The least `approval.count`. */
+        count: z.int().min(0).optional().describe('The least approval.count; a lower count is raised to it.'),
+        /** Teams whose approvals the floor needs, as a requirement of its own next to the repository's. */
+        teams: z.array(TeamSlug).optional().describe("Teams the floor's approvals must come from; added as a requirement next to the repository's (both must be met)."),
+        /** `false`: a repository cannot count the author's approval. */
+        allow_author: z.boolean().optional().describe('false: a repository cannot set allow_author (true imposes nothing).'),
+        /** `false`: a repository cannot count contributors' approvals. */
+        allow_contributors: z.boolean().optional().describe('false: a repository cannot set allow_contributors (true imposes nothing).'),
+        /** `block`: a repository cannot allow unattributed commits. */
+        unattributed_commits: z.enum(['block', 'allow']).optional().describe('block: a repository cannot allow unattributed commits (allow imposes nothing).'),
+        /** `true`: a repository cannot keep approvals across pushes. */
+        invalidate_on_push: z.boolean().optional().describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
+        /** `false`: a repository cannot ignore base merges. */
+        ignore_base_merges: z.boolean().optional().describe('false: a repository cannot ignore base merges (true imposes nothing).'),
       })
       .strict()
-      .optional(),
-    checks: z.object({ required: z.array(z.string().min(1)).optional() }).strict().optional(),
+      .optional()
+      .describe('The least a repository approval policy may ask.'),
+    checks: z
+      .object({
+        /** Checks every repository requires, besides its own. */
+        required: z.array(z.string().min(1)).optional().describe('Checks every repository requires, added to its own.'),
+      })
+      .strict()
+      .optional()
+      .describe('Checks every repository requires.'),
   })
   .strict();
 export type FloorConfig = z.infer<typeof FloorConfig>;
@@ -144,13 +189,16 @@ export const ChangeControlConfig = z
     checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
     audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
     emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
+    deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
     floor: FloorConfig.optional().describe("Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it."),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no
   // project could never find a ticket, and an unusable policy must fail closed, never pass.
   .superRefine((config, ctx) => {
-    if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0) {
+    // The floor's projects apply to the organisation's own file too (resolve-policy checks the result again).
+    const floorProjects = config.floor?.ticket?.projects ?? [];
+    if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['ticket', 'projects'],

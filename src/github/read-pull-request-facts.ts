@@ -45,7 +45,8 @@ export type PullRequestRead =
       published: PublishedState;
     };
 
-function toConfigFile(repo: string, file: { object: { oid?: string; text?: string | null; isBinary?: boolean | null } | null } | null | undefined): ConfigFile | null {
+/** A policy file from a GraphQL `file(path:)` answer; exported for the other readers of the policy (read-policy-files.ts). */
+export function toConfigFile(repo: string, file: { object: { oid?: string; text?: string | null; isBinary?: boolean | null } | null } | null | undefined): ConfigFile | null {
   const blob = file?.object;
   if (!blob?.oid) return null;
   const text = blob.isBinary ? null : (blob.text ?? null);

@@ -1,5 +1,7 @@
-import type { ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketResult, Verdict } from '../policy/verdict.js';
+import { coversEveryPath } from '../policy/approval-requirements.js';
+import type { AppliedFloor, ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketResult, Verdict } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
+import { renderEmergencySection } from './render-emergency.js';
 
 export interface CheckRunReport {
   title: string;
@@ -36,7 +38,7 @@ function approvalEvidence(result: ApprovalResult): string[] {
   const lines = [`- PR author: @${e.author}${contributors ? `; contributors: ${contributors}` : ''}`];
   for (const r of e.requirements) {
     const pool = r.teams.length > 0 ? ` from ${r.teams.join(' or ')}` : '';
-    const matched = r.matchedFiles.length > 0 ? `matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''}` : 'file list not read: applies';
+    const matched = coversEveryPath(r) ? 'every change' : r.matchedFiles.length > 0 ? `matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''}` : 'file list not read: applies';
     const scope = r.paths.length > 0 ? ` for ${r.paths.map(md).join(', ')} (${matched})` : '';
     lines.push(`- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`);
   }
@@ -72,6 +74,14 @@ function section(result: ControlResult): string {
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(result.summary)}`, '', ...evidence, ...next].join('\n');
 }
 
+/** What the organisation floor overrode in the repository's policy: the policy as written is not the one applied. */
+function floorSection(floor: AppliedFloor): string {
+  const { policy, notes } = floor;
+  const heading = notes.length === 0 ? 'the policy meets it' : `${notes.length} setting${notes.length === 1 ? '' : 's'} below it; the floor applies`;
+  const lines = notes.length === 0 ? ['- Every setting of the policy meets the floor'] : notes.map((n) => `- ${md(n)}`);
+  return [`### Organisation floor: ${heading}`, '', `Floor: \`${policy.repo}:${policy.path}@${short(policy.blobSha)}\``, '', ...lines].join('\n');
+}
+
 const TITLE: Record<Verdict['state'], string> = {
   success: 'Ready to merge',
   pending: 'Waiting',
@@ -94,6 +104,10 @@ export function renderReport(verdict: Verdict): CheckRunReport {
     return { title: `${TITLE.error}: ${verdict.description.replace(/^Cannot evaluate: /, '')}`.slice(0, 250), summary, text: footer };
   }
   const table = ['| Control | Result |', '| --- | --- |', ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(c.summary)} |`)];
-  const summary = [table.join('\n'), ...verdict.controls.map(section)].join('\n\n');
+  const floor = verdict.floor ? [floorSection(verdict.floor)] : [];
+  // An emergency leads (it is why the verdict passes); a waived evaluation error has no controls to tabulate.
+  const emergency = verdict.emergency ? [renderEmergencySection(verdict.emergency)] : [];
+  const tables = verdict.controls.length > 0 ? [table.join('\n')] : [];
+  const summary = [...emergency, ...tables, ...verdict.controls.map(section), ...floor].join('\n\n');
   return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };
 }

@@ -4,7 +4,7 @@ import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import type { PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
-import type { ControlResult, PolicySource, PullRequestRef, Verdict } from './verdict.js';
+import type { AppliedFloor, ControlResult, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
 /** GitHub's limit for a commit status description. */
 export const MAX_DESCRIPTION = 140;
@@ -31,6 +31,8 @@ export function evaluate(input: {
   ticketSearch: TicketKeySearch;
   ticketLookup: TicketLookup | null;
   teamMembers: TeamMembers;
+  /** The organisation floor already applied to `config`, carried into the verdict as evidence. */
+  floor?: AppliedFloor | null;
   now: Date;
 }): Verdict {
   const controls: ControlResult[] = [
@@ -52,6 +54,7 @@ export function evaluate(input: {
     pullRequest: pullRequestRef(input.pr),
     policy: input.policy,
     controls,
+    ...(input.floor ? { floor: input.floor } : {}),
     evaluatedAt: input.now.toISOString(),
   };
 }

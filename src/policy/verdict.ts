@@ -1,3 +1,4 @@
+import type { EmergencyOverride } from './emergency-override.js';
 import type { CheckFact, CheckState, GitIdentity, TicketLookup } from './facts.js';
 
 /** A control's own outcome. A control never reports `error`: a missing fact makes the whole evaluation an error. */
@@ -129,6 +130,13 @@ export interface PolicySource {
   blobSha: string;
 }
 
+/** The organisation floor a verdict applied: its file, and each setting of the repository's policy it overrode. */
+export interface AppliedFloor {
+  policy: PolicySource;
+  /** One line per setting below the floor, with what applied instead; empty when the policy met the floor. */
+  notes: string[];
+}
+
 /** The decision for one head commit, with the facts it used. */
 export type Verdict =
   | {
@@ -137,7 +145,11 @@ export type Verdict =
       pullRequest: PullRequestRef;
       policy: PolicySource;
       controls: ControlResult[];
+      /** Present when the organisation's `.github` policy set a floor. */
+      floor?: AppliedFloor;
       evaluatedAt: string;
+      /** Set when an emergency authorisation passed a verdict that was not `success` (docs/emergency-changes.md). */
+      emergency?: EmergencyOverride;
     }
   | {
       state: 'error';

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
+import type { AppDeps } from '../../src/app/app-deps.js';
 import type { AuditStore } from '../../src/audit/audit-entry.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { createApp } from '../../src/index.js';
@@ -28,7 +29,8 @@ export const PASSING: FactsFixture = {
 
 export let audit: AuditStore;
 
-export function newProbot(): Probot {
+/** A Probot over the harness's GitHub, Jira and audit store; `overrides` replace dependencies (e.g. a failing store). */
+export function newProbot(overrides: Partial<AppDeps> = {}): Probot {
   const probot = new Probot({
     appId: APP_ID,
     privateKey,
@@ -36,7 +38,7 @@ export function newProbot(): Probot {
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
   const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
-  const deps = { appId: APP_ID, tickets: { reader }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date('2026-11-01T12:00:00Z') };
+  const deps: AppDeps = { appId: APP_ID, tickets: { reader }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date('2026-11-01T12:00:00Z'), ...overrides };
   void probot.load(createApp(deps), {
     cwd: process.cwd(),
     addHandler: () => {},

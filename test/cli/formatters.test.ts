@@ -5,7 +5,7 @@ import { formatCsv } from '../../src/cli/format-csv.js';
 import { formatEntries, formatEntry, terminalSafe } from '../../src/cli/format-entry.js';
 import { formatHtml, type HtmlReport } from '../../src/cli/format-html.js';
 import { formatJsonl } from '../../src/cli/format-jsonl.js';
-import { exceptionEntry, FORMULA_TITLE, mergeEntry, pushEntry, sha, statusOverwrittenEntry, verdictEntry, XSS_TITLE } from './seed.js';
+import { emergencyEntry, exceptionEntry, FORMULA_TITLE, mergeEntry, pushEntry, retroApprovalEntry, sha, statusOverwrittenEntry, verdictEntry, XSS_TITLE } from './seed.js';
 
 function stored(entry: NewAuditEntry, seq: number): AuditEntry {
   return { ...entry, seq, prevHash: '0'.repeat(64), hash: `${seq}`.padStart(64, 'e'), signature: null };
@@ -215,6 +215,19 @@ describe('formatEntry', () => {
       '    by: mallory',
       '    their status: success — looks fine to me',
     ]],
+    ['an emergency', emergencyEntry({ number: 50, at: '2026-02-02T10:00:00.000Z', dueAt: '2026-02-05T10:00:00.000Z' }), [
+      'emergency ddddddd — emergency change authorised by carol: INC-4711 card payments failing',
+      '    follow-up issue: https://github.com/acme/payments/issues/150',
+      '    due: 2026-02-05T10:00:00.000Z',
+      '      - checks: Failed: ci/test',
+    ]],
+    ['a retrospective approval', retroApprovalEntry({ number: 50, at: '2026-02-06T10:00:00.000Z', emergencySeq: 1, dueAt: '2026-02-05T10:00:00.000Z' }), [
+      'retro-approval ddddddd — emergency #1 approved retrospectively by erin (late)',
+    ]],
+    ['a refused command', stored({
+      kind: 'command', at: '2026-02-02T09:00:00.000Z', deliveryId: 'd-c', repo: 'acme/payments', prNumber: 50, headSha: null,
+      data: { command: 'emergency', by: 'mallory', outcome: 'refused', reason: 'not a member of emergency.teams', issue: { repo: 'acme/payments', number: 50, pullRequest: true }, comment: { id: 3, url: 'https://github.com/acme/payments/pull/50#issuecomment-3' }, result: null },
+    }, 5), ['command - — /change-control emergency by mallory, refused: not a member of emergency.teams']],
   ])('shows %s with its key facts', (_case, entry, expected) => {
     const text = formatEntry('seq' in entry ? (entry as AuditEntry) : stored(entry, 5));
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewAuditEntry } from '../../src/audit/audit-entry.js';
-import { ExceptionRecord, MergeRecord } from '../../src/audit/evidence-records.js';
+import { EmergencyRecord, ExceptionRecord, MergeRecord, RetroApprovalRecord } from '../../src/audit/evidence-records.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 
@@ -179,4 +179,56 @@ export function januaryEntries(): NewAuditEntry[] {
     mergeEntry({ number: 43, at: '2026-01-31T23:59:59.999Z' }),
     mergeEntry({ number: 44, at: '2026-02-01T00:00:00.000Z' }),
   ];
+}
+
+export interface EmergencyInput {
+  repo?: string;
+  number: number;
+  at: string;
+  dueAt: string;
+  head?: string;
+  by?: string;
+  reason?: string;
+}
+
+/** An `emergency` entry as the app writes it when a member of emergency.teams authorises a PR. */
+export function emergencyEntry(input: EmergencyInput): NewAuditEntry {
+  const repo = input.repo ?? 'acme/payments';
+  const head = input.head ?? sha('d');
+  const record = EmergencyRecord.parse({
+    by: input.by ?? 'carol',
+    reason: input.reason ?? 'INC-4711 card payments failing',
+    headSha: head,
+    installationId: 7,
+    pr: { repo, number: input.number, title: `PAY-12 hotfix ${input.number}`, url: `https://github.com/${repo}/pull/${input.number}`, author: 'alice' },
+    contributors: ['alice'],
+    waived: [
+      { control: 'approval', outcome: 'pending', summary: 'Needs 1 more independent approval' },
+      { control: 'checks', outcome: 'failure', summary: 'Failed: ci/test' },
+    ],
+    verdictBefore: { state: 'failure', description: 'Failed: ci/test' },
+    followUpIssue: { repo, number: input.number + 100, url: `https://github.com/${repo}/issues/${input.number + 100}` },
+    dueAt: input.dueAt,
+    teams: ['acme/incident-commanders'],
+    reviewers: ['acme/change-reviewers'],
+    comment: { id: input.number, url: `https://github.com/${repo}/pull/${input.number}#issuecomment-${input.number}` },
+    policy: `${repo}:.github/change-control.yml@${sha('c')}`,
+  });
+  return NewAuditEntry.parse({ kind: 'emergency', at: input.at, deliveryId: `d-emergency-${repo}-${input.number}`, repo, prNumber: input.number, headSha: head, data: { ...record } });
+}
+
+/** A `retro-approval` entry of the emergency recorded as entry `emergencySeq`. */
+export function retroApprovalEntry(input: { repo?: string; number: number; at: string; emergencySeq: number; dueAt: string; by?: string; head?: string }): NewAuditEntry {
+  const repo = input.repo ?? 'acme/payments';
+  const record = RetroApprovalRecord.parse({
+    by: input.by ?? 'erin',
+    emergencySeq: input.emergencySeq,
+    emergencyBy: 'carol',
+    dueAt: input.dueAt,
+    late: Date.parse(input.at) > Date.parse(input.dueAt),
+    note: null,
+    followUpIssue: { repo, number: input.number + 100, url: `https://github.com/${repo}/issues/${input.number + 100}` },
+    comment: { id: 1, url: `https://github.com/${repo}/issues/${input.number + 100}#issuecomment-1` },
+  });
+  return NewAuditEntry.parse({ kind: 'retro-approval', at: input.at, deliveryId: `d-retro-${repo}-${input.number}`, repo, prNumber: input.number, headSha: input.head ?? sha('d'), data: { ...record } });
 }

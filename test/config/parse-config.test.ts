@@ -24,6 +24,7 @@ const DEFAULTS = {
   checks: { required: [] },
   audit: {},
   emergency: { teams: [], reviewers: [], review_within_hours: 72 },
+  deployments: { environments: ['production'] },
 };
 
 const NO_PROJECTS = 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)';
@@ -65,6 +66,7 @@ describe('parseConfig: valid files', () => {
         checks: { required: ['ci/test'] },
         audit: {},
         emergency: { teams: [], reviewers: [], review_within_hours: 72 },
+        deployments: { environments: ['production'] },
       },
     },
     {
@@ -107,7 +109,7 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown key at the root',
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
-      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, floor', line: 2 },
+      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor', line: 2 },
     },
     {
       name: 'an unknown nested key',
@@ -177,12 +179,12 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, floor, got ["main","release/*"]', line: 1 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got ["main","release/*"]', line: 1 },
     },
     {
       name: 'a scalar at the top level',
       text: '# comment\nmain\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, floor, got "main"', line: 2 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got "main"', line: 2 },
     },
     {
       name: 'a YAML syntax error',
@@ -218,7 +220,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, none, got "servicenow" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor (line 6)',
     ]);
   });
 });

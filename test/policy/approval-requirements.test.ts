@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import type { ApprovalConfig } from '../../src/config/schema.js';
-import { approvalRequirements, type Requirement } from '../../src/policy/approval-requirements.js';
+import { approvalRequirements, coversEveryPath, type Requirement } from '../../src/policy/approval-requirements.js';
 import type { ChangedFile } from '../../src/policy/facts.js';
 import { aChangedFile, anApprovalConfig, aRule } from './builders.js';
 
@@ -108,5 +108,31 @@ describe('approvalRequirements: path rules', () => {
 
     // Assert
     expect(result.map((r) => r.source)).toEqual(['approval', 'approval.rules[1]']);
+  });
+});
+
+describe('approvalRequirements: a rule for ** (such as the organisation floor’s teams)', () => {
+  const EVERYWHERE = aRule(['**'], { count: 2, teams: [SECURITY] });
+  const ALL: Omit<Requirement, 'matchedFiles'> = { source: 'approval.rules[0]', count: 2, teams: [SECURITY], paths: ['**'] };
+
+  it.each<{ name: string; files: ChangedFile[] | null; requirements: Requirement[] }>([
+    { name: 'applies without a file list', files: null, requirements: [BASE, { ...ALL, matchedFiles: [] }] },
+    { name: 'applies to a PR that changes no file', files: [], requirements: [BASE, { ...ALL, matchedFiles: [] }] },
+    { name: 'matches dotfiles and deep paths', files: [aChangedFile('.github/change-control.yml')], requirements: [BASE, { ...ALL, matchedFiles: ['.github/change-control.yml'] }] },
+  ])('$name', ({ files, requirements }) => {
+    // Act
+    const result = approvalRequirements(anApprovalConfig({ rules: [EVERYWHERE] }), files);
+
+    // Assert
+    expect(result).toEqual(requirements);
+  });
+
+  it.each([
+    { paths: ['**'], expected: true },
+    { paths: ['src/**', '**'], expected: true },
+    { paths: ['**/*'], expected: false },
+    { paths: ['src/**'], expected: false },
+  ])('coversEveryPath($paths) is $expected', ({ paths, expected }) => {
+    expect(coversEveryPath({ paths })).toBe(expected);
   });
 });

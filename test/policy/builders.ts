@@ -148,6 +148,7 @@ export function aConfig(
     checks: aChecksConfig(overrides.checks),
     audit: {},
     emergency: { teams: [], reviewers: [], review_within_hours: 72 },
+    deployments: { environments: ['production'] },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
-import type { SimStatus } from '../../simulators/github/model.js';
+import type { SimComment, SimStatus } from '../../simulators/github/model.js';
 import { restLogin } from '../../simulators/github/rest-shapes.js';
 import type { GitHubSimulator } from '../../simulators/index.js';
 
@@ -120,6 +120,34 @@ export function checkRunEvent(
       base: ref(target.github.defaultBranchHead(target), pr.baseRef),
     },
   ];
+  return payload;
+}
+
+/**
+ * An `issue_comment` event for a comment the simulator holds (`github.addComment`), on a PR or an issue (`target.number`
+ * is either). `action` other than `created` is GitHub telling of an edit or a deletion.
+ */
+export function issueCommentEvent(target: PullTarget, comment: SimComment, action: 'created' | 'edited' | 'deleted' = 'created'): Example<'issue_comment'> {
+  const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase());
+  const pr = repo?.pulls.get(target.number);
+  const issue = repo?.issues.find((i) => i.number === target.number);
+  if (!repo || (!pr && !issue)) throw new Error(`no issue or pull request #${target.number} in ${target.owner}/${target.repo}`);
+  const payload = example('issue_comment', action);
+  Object.assign(payload, { action, installation: installation(target.installationId) });
+  setRepository(payload as unknown as { repository: RepositoryPayload }, target);
+  const kind = pr ? 'pull' : 'issues';
+  const html = `${target.github.url}/${target.owner}/${target.repo}/${kind}/${target.number}`;
+  Object.assign(payload.issue, { number: target.number, title: pr?.title ?? issue?.title, body: pr?.body ?? issue?.body, state: 'open', html_url: html });
+  payload.issue.user.login = restLogin(pr?.author ?? issue!.author);
+  if (pr) {
+    const api = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}/pulls/${pr.number}`;
+    payload.issue.pull_request = { url: api, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null };
+  } else {
+    delete payload.issue.pull_request;
+  }
+  Object.assign(payload.comment, { id: comment.id, body: comment.body, html_url: `${html}#issuecomment-${comment.id}`, created_at: comment.createdAt, updated_at: comment.updatedAt });
+  Object.assign(payload.comment.user, { login: restLogin(comment.author), type: comment.author.type });
+  Object.assign(payload.sender, { login: restLogin(comment.author), type: comment.author.type });
   return payload;
 }
 

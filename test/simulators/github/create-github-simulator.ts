@@ -4,6 +4,9 @@ import { getOperationAST, parse } from 'graphql';
 import { listen, readBody, sendJson, splitUrl, type RecordedRequest, type UnexpectedRequest } from '../http.js';
 import { executeGraphql, githubGraphqlSchema, type GraphqlRequestBody } from './execute-graphql.js';
 import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimApp, type SimCheckRun, type SimComment, type SimIssue, type SimStatus } from './model.js';
+import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
+import * as deployments from './deployment-state.js';
+import { ISSUE_ROUTES } from './issue-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
@@ -115,7 +118,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = REST_ROUTES.find((r) => r.method === method && r.pattern.test(path));
+      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
       record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : 'rest';
@@ -190,6 +193,18 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     addCheckRun: (input: Parameters<typeof state.addCheckRun>[1]) => state.addCheckRun(data, input),
     addStatus: (input: Parameters<typeof state.addStatus>[1]) => state.addStatus(data, input),
     addTeam: (input: { org: string; slug: string; members: string[] }) => void data.teams.push({ ...input }),
+    /** Gives a login a role on a repository (admin, maintain, write, triage, read); others have none. */
+    setCollaborator: (input: Parameters<typeof state.setCollaborator>[1]) => state.setCollaborator(data, input),
+    /** Someone comments on a PR or issue; deliver the `issue_comment` webhook for it. */
+    addComment: (input: Parameters<typeof state.addComment>[1]) => state.addComment(data, input),
+    /** Creates a deployment (default: of the default branch head); returns it. */
+    createDeployment: (input: Parameters<typeof deployments.createDeployment>[1]) => deployments.createDeployment(data, input),
+    /** Adds a status to a deployment (a success makes earlier successful ones inactive). */
+    addDeploymentStatus: (input: Parameters<typeof deployments.addDeploymentStatus>[1]) => deployments.addDeploymentStatus(data, input),
+    /** A workflow job starts waiting on the app's deployment protection rule; deliver `deployment_protection_rule` for it. */
+    requestDeploymentGate: (input: Parameters<typeof deployments.requestDeploymentGate>[1]) => deployments.requestDeploymentGate(data, input),
+    /** The runs waiting (or having waited) on the app's rule, with the app's answers. */
+    deploymentGates: (ref: state.RepoRef) => [...repoOf(ref).deploymentGates],
 
     pullRequest(ref: state.PullRef) {
       const { pr } = state.findPull(data, ref);

@@ -108,7 +108,48 @@ export interface SimIssue {
   title: string;
   body: string;
   author: SimActor;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
   createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/** A person's role on a repository; the REST permission endpoint reports maintain as write and triage as read. */
+export type CollaboratorRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+export interface SimDeploymentStatus {
+  id: number;
+  state: DeploymentState;
+  creator: SimActor;
+  description: string;
+  environment: string;
+  createdAt: string;
+}
+
+export interface SimDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  creator: SimActor;
+  createdAt: string;
+  /** Oldest first. */
+  statuses: SimDeploymentStatus[];
+}
+
+/** A workflow run's job waiting on the app's custom deployment protection rule for an environment. */
+export interface SimDeploymentGate {
+  runId: number;
+  environment: string;
+  sha: string;
+  ref: string;
+  deploymentId: number | null;
+  /** The app's answers, oldest first: a state settles the gate; a comment alone does not. */
+  reviews: Array<{ state: 'approved' | 'rejected' | null; comment: string | null; at: string }>;
 }
 
 export interface SimRepository {
@@ -126,6 +167,10 @@ export interface SimRepository {
   statuses: SimStatus[];
   comments: SimComment[];
   issues: SimIssue[];
+  /** Lower-cased login to role; anyone else has no access (`none`). */
+  collaborators: Map<string, CollaboratorRole>;
+  deployments: SimDeployment[];
+  deploymentGates: SimDeploymentGate[];
 }
 
 export interface SimApp {

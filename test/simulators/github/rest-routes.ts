@@ -1,6 +1,6 @@
 import type { components } from '@octokit/openapi-types';
 import { z } from 'zod';
-import { headOid, nextId, nextNumber, tick, type GitHubData, type SimApp, type SimCheckRun } from './model.js';
+import { headOid, nextId, nextNumber, tick, type GitHubData, type SimApp, type SimCheckRun, type SimIssue, type SimRepository } from './model.js';
 import { ancestors, diffTrees, mergeBase, resolveRef } from './git-graph.js';
 import {
   installationToken,
@@ -88,7 +88,7 @@ const CreateStatus = z
   })
   .strict();
 
-function validationFailed(error: z.ZodError | string): RouteAnswer {
+export function validationFailed(error: z.ZodError | string): RouteAnswer {
   const message = typeof error === 'string' ? error : z.prettifyError(error);
   return {
     status: 422,
@@ -97,14 +97,14 @@ function validationFailed(error: z.ZodError | string): RouteAnswer {
   };
 }
 
-const notFound = (what: string): RouteAnswer => ({
+export const notFound = (what: string): RouteAnswer => ({
   status: 404,
   body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
   unexpected: `${what} not found`,
 });
 
 /** GitHub's page-based pagination: `per_page` (max 100) and `page`, with a `Link` header to the next page. */
-function paginate<T>(ctx: RouteContext, path: string, items: T[], limit = Number.POSITIVE_INFINITY): { page: T[]; headers: Record<string, string> } {
+export function paginate<T>(ctx: RouteContext, path: string, items: T[], limit = Number.POSITIVE_INFINITY): { page: T[]; headers: Record<string, string> } {
   const perPage = Math.min(100, Math.max(1, Number(ctx.query.per_page ?? 30)));
   const page = Math.max(1, Number(ctx.query.page ?? 1));
   const listed = items.slice(0, limit);
@@ -114,7 +114,12 @@ function paginate<T>(ctx: RouteContext, path: string, items: T[], limit = Number
   return { page: listed.slice((page - 1) * perPage, page * perPage), headers: links.length > 0 ? { link: links.join(', ') } : {} };
 }
 
-function repoOf(ctx: RouteContext) {
+/** Issues and pull requests share numbers and the issue comment routes. */
+export function hasIssue(repo: SimRepository, number: number): boolean {
+  return repo.pulls.has(number) || repo.issues.some((i) => i.number === number);
+}
+
+export function repoOf(ctx: RouteContext) {
   const [owner = '', name = ''] = ctx.params;
   return ctx.data.repos.get(`${owner}/${name}`.toLowerCase());
 }
@@ -237,7 +242,7 @@ export const REST_ROUTES: RestRoute[] = [
     handle(ctx) {
       const repo = repoOf(ctx);
       const number = Number(ctx.params[2]);
-      if (!repo || !repo.pulls.has(number)) return notFound(`issue ${ctx.params.join('/')}`);
+      if (!repo || !hasIssue(repo, number)) return notFound(`issue ${ctx.params.join('/')}`);
       const body = CommentBody.safeParse(ctx.body);
       if (!body.success) return validationFailed(body.error);
       const at = tick(ctx.data);
@@ -255,13 +260,18 @@ export const REST_ROUTES: RestRoute[] = [
       if (!repo) return notFound(`repository ${ctx.params.join('/')}`);
       const body = CreateIssue.safeParse(ctx.body);
       if (!body.success) return validationFailed(body.error);
-      const issue = {
+      const at = tick(ctx.data);
+      const issue: SimIssue = {
         id: nextId(ctx.data),
         number: nextNumber(repo),
         title: body.data.title,
         body: body.data.body ?? '',
         author: { login: ctx.app.slug, type: 'Bot' as const },
-        createdAt: tick(ctx.data),
+        state: 'open',
+        stateReason: null,
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null,
       };
       repo.issues.push(issue);
       return { status: 201, body: restIssue(ctx.data, ctx.urls, repo, issue) };
@@ -292,7 +302,7 @@ export const REST_ROUTES: RestRoute[] = [
     handle(ctx) {
       const repo = repoOf(ctx);
       const number = Number(ctx.params[2]);
-      if (!repo || !repo.pulls.has(number)) return notFound(`issue ${ctx.params.join('/')}`);
+      if (!repo || !hasIssue(repo, number)) return notFound(`issue ${ctx.params.join('/')}`);
       return { status: 200, body: repo.comments.filter((c) => c.issueNumber === number).map((c) => restIssueComment(ctx.data, ctx.urls, repo, c)) };
     },
   },
@@ -332,6 +342,14 @@ export const REST_ROUTES: RestRoute[] = [
       const commit = (oid: string) => restCommit(ctx.data, ctx.urls, repo, repo.commits.get(oid)!);
       // Three-dot comparison: what the head changed since the fork point. GitHub lists at most 300 files.
       const files = diffTrees(repo.commits.get(fork)!.tree, repo.commits.get(head)!.tree).slice(0, 300);
+      // Unpaged, GitHub lists the first 250 commits, oldest first; with per_page or page it pages them (up to 100 a
+      // page, with a Link header) and lists the files on the first page only.
+      const oldestFirst = aheadBy.reverse();
+      const paged = ctx.query.per_page !== undefined || ctx.query.page !== undefined;
+      const { page, headers } = paged
+        ? paginate(ctx, `/repos/${repo.owner}/${repo.name}/compare/${ctx.params[2]}...${ctx.params[3]}`, oldestFirst)
+        : { page: oldestFirst.slice(0, 250), headers: {} };
+      const firstPage = !paged || Number(ctx.query.page ?? 1) <= 1;
       const api = `${ctx.urls.api}/repos/${repo.owner}/${repo.name}`;
       const html = `${ctx.urls.web}/${repo.owner}/${repo.name}/compare/${base}...${head}`;
       const body: components['schemas']['commit-comparison'] = {
@@ -346,10 +364,10 @@ export const REST_ROUTES: RestRoute[] = [
         ahead_by: aheadBy.length,
         behind_by: behindBy.length,
         total_commits: aheadBy.length,
-        commits: aheadBy.reverse().slice(0, 250).map(commit),
-        files: files.map((d) => restDiffEntry(ctx.urls, repo, head, d)),
+        commits: page.map(commit),
+        files: firstPage ? files.map((d) => restDiffEntry(ctx.urls, repo, head, d)) : [],
       };
-      return { status: 200, body };
+      return { status: 200, body, headers };
     },
   },
   {

@@ -4,6 +4,7 @@ import {
   headOid,
   userId,
   type GitHubData,
+  type CollaboratorRole,
   type SimActor,
   type SimApp,
   type SimCheckRun,
@@ -265,7 +266,7 @@ export function restIssueComment(data: GitHubData, urls: RestUrls, repo: SimRepo
     node_id: Buffer.from(`012:IssueComment${comment.id}`).toString('base64'),
     url: `${api}/issues/comments/${comment.id}`,
     body: comment.body,
-    html_url: `${urls.web}/${repo.owner}/${repo.name}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+    html_url: `${urls.web}/${repo.owner}/${repo.name}/${repo.pulls.has(comment.issueNumber) ? 'pull' : 'issues'}/${comment.issueNumber}#issuecomment-${comment.id}`,
     user: simpleUser(data, urls, restLogin(comment.author), comment.author.type),
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
@@ -288,8 +289,8 @@ export function restIssue(data: GitHubData, urls: RestUrls, repo: SimRepository,
     events_url: `${api}/issues/${issue.number}/events`,
     html_url: `${urls.web}/${repo.owner}/${repo.name}/issues/${issue.number}`,
     number: issue.number,
-    state: 'open',
-    state_reason: null,
+    state: issue.state,
+    state_reason: issue.stateReason,
     title: issue.title,
     body: issue.body,
     user: simpleUser(data, urls, restLogin(issue.author), issue.author.type),
@@ -298,10 +299,10 @@ export function restIssue(data: GitHubData, urls: RestUrls, repo: SimRepository,
     assignees: [],
     milestone: null,
     locked: false,
-    comments: 0,
-    closed_at: null,
+    comments: repo.comments.filter((c) => c.issueNumber === issue.number).length,
+    closed_at: issue.closedAt,
     created_at: issue.createdAt,
-    updated_at: issue.createdAt,
+    updated_at: issue.updatedAt,
     author_association: 'NONE',
     performed_via_github_app: app ? integration(data, urls, app, repo.owner) : null,
   };
@@ -355,5 +356,20 @@ export function installationToken(token: string, expiresAt: string): Schemas['in
     expires_at: expiresAt,
     permissions: { checks: 'write', statuses: 'write', contents: 'read', pull_requests: 'read', metadata: 'read', members: 'read' },
     repository_selection: 'all',
+  };
+}
+
+/** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`: the legacy base role, and the role's own name. */
+export function restCollaboratorPermission(data: GitHubData, urls: RestUrls, login: string, role: CollaboratorRole | null): Schemas['repository-collaborator-permission'] {
+  const permission = role === null ? 'none' : role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+  const level = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(role ?? '');
+  return {
+    permission,
+    role_name: role ?? 'none',
+    user: {
+      ...simpleUser(data, urls, login),
+      permissions: { pull: level >= 0, triage: level >= 1, push: level >= 2, maintain: level >= 3, admin: level >= 4 },
+      role_name: role ?? 'none',
+    },
   };
 }

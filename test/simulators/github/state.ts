@@ -7,6 +7,7 @@ import {
   repoKey,
   tick,
   type CheckRunConclusion,
+  type CollaboratorRole,
   type CheckRunStatus,
   type GitHubData,
   type GitIdentity,
@@ -14,6 +15,7 @@ import {
   type ReviewState,
   type SimActor,
   type SimCheckRun,
+  type SimComment,
   type SimCommit,
   type SimPullRequest,
   type SimRepository,
@@ -102,6 +104,9 @@ export function addRepository(
     statuses: [],
     comments: [],
     issues: [],
+    collaborators: new Map(),
+    deployments: [],
+    deploymentGates: [],
   };
   data.repos.set(repoKey(input.owner, input.repo), repo);
   const initial = makeCommit(data, {
@@ -347,4 +352,21 @@ function makeCommit(data: GitHubData, input: { parents: string[]; tree: Map<stri
     committedDate,
     tree: input.tree,
   };
+}
+
+/** Gives `login` a role on the repository (what `GET …/collaborators/{username}/permission` reports). */
+export function setCollaborator(data: GitHubData, input: RepoRef & { login: string; role: CollaboratorRole }): void {
+  findRepo(data, input).collaborators.set(input.login.toLowerCase(), input.role);
+}
+
+/** Someone comments on a PR or an issue (e.g. a `/change-control` command); returns the comment for its webhook. */
+export function addComment(data: GitHubData, input: PullRef & { author: string; body: string; authorIsBot?: boolean }): SimComment {
+  const repo = findRepo(data, input);
+  if (!repo.pulls.has(input.number) && !repo.issues.some((i) => i.number === input.number)) {
+    throw new Error(`simulator: no issue or pull request #${input.number} in ${input.owner}/${input.repo}`);
+  }
+  const at = tick(data);
+  const comment: SimComment = { id: nextId(data), issueNumber: input.number, body: input.body, author: toActor(input.author, input.authorIsBot), createdAt: at, updatedAt: at };
+  repo.comments.push(comment);
+  return comment;
 }

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * The `data` of `deployment`, `deployment-status` and `deployment-gate` audit entries (docs/deployments.md).
+ * Their `prNumber` is null (a deployment is not one PR's) and their `headSha` is the deployed commit.
+ */
+
+/** Where an emergency change stands with its retrospective approval (see emergency-status.ts). */
+export const RetroState = z.enum(['approved', 'approved-late', 'awaiting', 'overdue']);
+
+/** A change (a merged PR) that a deployment contains, with what made it deployable. */
+export const DeployedChange = z.object({
+  prNumber: z.number().int().positive(),
+  title: z.string(),
+  url: z.string(),
+  headSha: z.string(),
+  mergeSha: z.string().nullable(),
+  /** The `merge` entry that holds the change's evidence. */
+  mergeSeq: z.number().int(),
+  ticket: z.string().nullable(),
+  /** `approved`: merged with a passing verdict; `emergency`: authorised as an emergency change. */
+  basis: z.enum(['approved', 'emergency']),
+  emergency: z
+    .object({
+      by: z.string(),
+      /** The `emergency` entry. */
+      seq: z.number().int(),
+      retro: RetroState,
+      retroBy: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type DeployedChange = z.infer<typeof DeployedChange>;
+
+/** A deployed commit that no approved change covers, and why. */
+export const UncoveredCommit = z.object({ sha: z.string(), reason: z.string() });
+export type UncoveredCommit = z.infer<typeof UncoveredCommit>;
+
+/** How the commits already in the environment were known. */
+export const ProductionSource = z.enum(['audit', 'github', 'baseline']);
+export type ProductionSource = z.infer<typeof ProductionSource>;
+
+/** `deployment`: GitHub created a deployment to a gated environment. */
+export const DeploymentRecord = z.object({
+  deploymentId: z.number(),
+  environment: z.string(),
+  sha: z.string(),
+  ref: z.string(),
+  task: z.string(),
+  /** Who created the deployment (a workflow's actor, or the API caller). */
+  creator: z.string().nullable(),
+  /** Who triggered the event. */
+  sender: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type DeploymentRecord = z.infer<typeof DeploymentRecord>;
+
+/** `deployment-status`: a deployment to a gated environment reached a final state. */
+export const DeploymentStatusRecord = z.object({
+  deploymentId: z.number(),
+  environment: z.string(),
+  sha: z.string(),
+  ref: z.string(),
+  state: z.enum(['success', 'failure', 'error']),
+  /** When GitHub recorded the status. */
+  at: z.string(),
+  /** Who wrote the status, and who created the deployment. */
+  statusCreator: z.string().nullable(),
+  deploymentCreator: z.string().nullable(),
+  description: z.string().nullable(),
+  /** Success only: the commit that was in the environment before, and how it was known. */
+  previous: z.object({ sha: z.string(), source: ProductionSource }).nullable(),
+  /** Success only: the changes this deployment brought into the environment (the "deployed" mark of each). */
+  changes: z.array(DeployedChange).nullable(),
+  /** Success only: commits it brought that no approved change covers (a deployment that went around the gate). */
+  uncovered: z.array(UncoveredCommit).nullable(),
+  /** Why `changes` could not be worked out (null when they were, or for a failed deployment). */
+  changesError: z.string().nullable(),
+});
+export type DeploymentStatusRecord = z.infer<typeof DeploymentStatusRecord>;
+
+/** `deployment-gate`: the app's answer to `deployment_protection_rule.requested`. */
+export const DeploymentGateRecord = z.object({
+  environment: z.string(),
+  sha: z.string(),
+  ref: z.string().nullable(),
+  /** The workflow run whose job waits on the environment. */
+  runId: z.number(),
+  deploymentId: z.number().nullable(),
+  state: z.enum(['approved', 'rejected']),
+  /** The comment sent with the answer, as GitHub shows it. */
+  comment: z.string(),
+  previous: z.object({ sha: z.string(), source: ProductionSource }).nullable(),
+  /** How many commits are new to the environment (null when they could not be read). */
+  commitCount: z.number().nullable(),
+  changes: z.array(DeployedChange),
+  uncovered: z.array(UncoveredCommit),
+  /** Why the evidence could not be read (the answer is then a rejection). */
+  error: z.string().nullable(),
+});
+export type DeploymentGateRecord = z.infer<typeof DeploymentGateRecord>;

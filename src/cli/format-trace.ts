@@ -1,0 +1,53 @@
+import type { DeployedChange } from '../audit/deployment-records.js';
+import type { Trace, TracedChange, TracedDeployment } from './build-trace.js';
+import { terminalSafe } from './format-entry.js';
+
+const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : '-');
+const prList = (changes: DeployedChange[]): string => changes.map((c) => `#${c.prNumber}`).join(', ') || 'none';
+
+const RETRO = { approved: 'retrospectively approved', 'approved-late': 'retrospectively approved, late', awaiting: 'retrospective approval outstanding', overdue: 'retrospective approval overdue' };
+
+function deploymentLines(d: TracedDeployment): string[] {
+  const lines = [`  #${d.seq} ${d.at} ${d.environment} ${d.state} (deployment ${d.deploymentId}, triggered by ${d.triggeredBy ?? 'unknown'})`];
+  if (d.state !== 'success') return lines;
+  if (d.changesError !== null) return [...lines, `      changes: unknown (${d.changesError})`];
+  lines.push(`      after ${short(d.previous?.sha)} (known from ${d.previous?.source ?? '-'}); changes new to ${d.environment}: ${prList(d.changes ?? [])}`);
+  for (const u of d.uncovered ?? []) lines.push(`      no approved change: ${u.sha} — ${u.reason}`);
+  return lines;
+}
+
+function changeLines(change: TracedChange): string[] {
+  const { record, emergency } = change;
+  const ticket = record.ticket
+    ? `${record.ticket.key} (${record.ticket.status ?? 'status unknown'}; approver ${record.ticket.approver ?? 'unknown'})`
+    : 'none';
+  const lines = [
+    `  #${record.pr.number} ${record.pr.title}`,
+    `      url: ${record.pr.url}`,
+    `      author: ${record.pr.author}`,
+    `      ticket: ${ticket}`,
+    `      approvers: ${record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'}`,
+    `      checks: ${record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'}`,
+    `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})`,
+    `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
+  ];
+  if (emergency) lines.push(`      emergency: authorised by ${emergency.by} (entry #${emergency.seq}), ${RETRO[emergency.retro]}${emergency.retroBy ? ` by ${emergency.retroBy}` : ''}`);
+  const deployed = change.deployedTo.map((d) => `${d.environment} ${d.at} (${short(d.sha)}, entry #${d.seq})`);
+  lines.push(`      deployed: ${deployed.join('; ') || 'not yet to a gated environment'}`);
+  return lines;
+}
+
+/** The trace for reading: the commit's deployments and gate answers, then each change behind it. User text is made terminal-safe. */
+export function formatTrace(trace: Trace): string {
+  const lines = [`Trace of ${trace.sha} in ${trace.repo}`, '', 'Deployments of this commit:'];
+  if (trace.deployments.length === 0) lines.push('  none recorded');
+  for (const d of trace.deployments) lines.push(...deploymentLines(d));
+  if (trace.gates.length > 0) {
+    lines.push('', 'Deployment gate:');
+    for (const g of trace.gates) lines.push(`  #${g.seq} ${g.at} ${g.environment} ${g.state}: ${g.comment.split('\n')[0] ?? ''}`);
+  }
+  lines.push('', 'Changes:');
+  if (trace.changes.length === 0) lines.push('  none recorded');
+  for (const change of trace.changes) lines.push(...changeLines(change));
+  return `${lines.map(terminalSafe).join('\n')}\n`;
+}

@@ -1,0 +1,109 @@
+import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, FloorConfig, TicketConfig } from './schema.js';
+
+export interface FlooredConfig {
+  /** The policy that applies: the repository's, tightened wherever it was below the floor. */
+  config: ChangeControlConfig;
+  /** One line per setting that was below the floor, saying what applies instead (in key order). */
+  loosened: string[];
+}
+
+const shown = (values: string[]): string => values.join(', ');
+const lower = (values: string[]): Set<string> => new Set(values.map((v) => v.toLowerCase()));
+
+/** The values of `own` not in `allowed`, compared ignoring case (as the controls compare statuses, types and teams). */
+function outside(own: string[], allowed: string[]): string[] {
+  const set = lower(allowed);
+  return own.filter((v) => !set.has(v.toLowerCase()));
+}
+
+/**
+ * A list the repository may only narrow: its own when it is a non-empty subset of the floor's, else the floor's.
+ * An empty repository list means "any" (types) or comes with the control switched off (projects): the floor's applies.
+ */
+function narrowed(input: { key: string; own: string[]; floor: string[] | undefined; emptyMeans: string | null; notes: string[] }): string[] {
+  const { key, own, floor, emptyMeans, notes } = input;
+  if (floor === undefined || floor.length === 0) return own;
+  const extra = outside(own, floor);
+  if (own.length > 0 && extra.length === 0) return own;
+  if (own.length > 0) notes.push(`${key} lists ${shown(extra)}, outside the organisation floor's ${shown(floor)}: the floor's list applies`);
+  else if (emptyMeans !== null) notes.push(`${key} is empty (${emptyMeans}) but the organisation floor allows only ${shown(floor)}: the floor's list applies`);
+  return floor;
+}
+
+function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: string[]): TicketConfig {
+  if (floor === undefined) return ticket;
+  let provider = ticket.provider;
+  if (floor.provider === 'jira' && provider === 'none') {
+    notes.push("ticket.provider none would switch off the ticket control: the floor's jira applies");
+    provider = 'jira';
+  }
+  return {
+    provider,
+    projects: narrowed({ key: 'ticket.projects', own: ticket.projects, floor: floor.projects, emptyMeans: null, notes }),
+    statuses: narrowed({ key: 'ticket.statuses', own: ticket.statuses, floor: floor.statuses, emptyMeans: null, notes }),
+    types: narrowed({ key: 'ticket.types', own: ticket.types, floor: floor.types, emptyMeans: 'any issue type', notes }),
+  };
+}
+
+type StrictSetting = 'allow_author' | 'allow_contributors' | 'unattributed_commits' | 'invalidate_on_push' | 'ignore_base_merges';
+
+/** The stricter value of each setting; a floor holding the looser value imposes nothing. */
+const STRICT: Pick<ApprovalConfig, StrictSetting> = {
+  allow_author: false,
+  allow_contributors: false,
+  unattributed_commits: 'block',
+  invalidate_on_push: true,
+  ignore_base_merges: false,
+};
+
+/** Sets `key` to its stricter value when the floor holds it and the repository's policy does not. */
+function tighten<K extends StrictSetting>(input: { key: K; approval: ApprovalConfig; floor: NonNullable<FloorConfig['approval']>; result: Pick<ApprovalConfig, StrictSetting>; notes: string[] }): void {
+  const { key, approval, floor, result, notes } = input;
+  const strict = STRICT[key];
+  if (floor[key] !== strict || approval[key] === strict) return;
+  notes.push(`approval.${key} ${String(approval[key])} is looser than the organisation floor ${String(strict)}: ${String(strict)} applies`);
+  result[key] = strict;
+}
+
+function floorApproval(approval: ApprovalConfig, floor: FloorConfig['approval'], notes: string[]): ApprovalConfig {
+  if (floor === undefined) return approval;
+  const result: ApprovalConfig = { ...approval };
+  if (floor.count !== undefined && approval.count < floor.count) {
+    notes.push(`approval.count ${approval.count} is below the organisation floor ${floor.count}: ${floor.count} applies`);
+    result.count = floor.count;
+  }
+  for (const key of Object.keys(STRICT) as StrictSetting[]) tighten({ key, approval, floor, result, notes });
+  const teams = floor.teams ?? [];
+  // A union of pools would let the repository's team approve where the floor admits only its own. The floor's
+  // teams are a requirement of their own instead, next to the repository's, so both must be met. Not needed
+  // when the repository's own pool already lies within the floor's: its (raised) count then covers the floor.
+  if (teams.length > 0 && (approval.teams.length === 0 || outside(approval.teams, teams).length > 0)) {
+    const source = `approval.rules[${approval.rules.length}]`;
+    const own = approval.teams.length === 0 ? 'is empty (anyone may approve)' : `admits ${shown(outside(approval.teams, teams))}`;
+    notes.push(`approval.teams ${own}, outside the organisation floor's ${shown(teams)}: the floor's requirement is added as ${source} (both must be met)`);
+    // Without a floor count, the floor's teams must give the count the repository needs (a 0 would admit anyone).
+    result.rules = [...approval.rules, { paths: ['**'], count: floor.count ?? result.count, teams }];
+  }
+  return result;
+}
+
+function floorChecks(checks: ChecksConfig, floor: FloorConfig['checks'], notes: string[]): ChecksConfig {
+  // Check names match exactly (case-sensitive), as the required-checks control matches them.
+  const missing = (floor?.required ?? []).filter((name) => !checks.required.includes(name));
+  for (const name of missing) notes.push(`checks.required lacks ${name}: added`);
+  return missing.length === 0 ? checks : { required: [...checks.required, ...missing] };
+}
+
+/**
+ * The repository's policy under the organisation's floor. It can only tighten: a count below the floor is
+ * raised, a switched-off ticket control is switched back on, lists the floor restricts may only be narrowed,
+ * the floor's required checks are added, and the floor's approval teams become a requirement of their own.
+ * Pure; the floor settings a repository's policy did not meet are returned as notes for the report.
+ */
+export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): FlooredConfig {
+  const loosened: string[] = [];
+  const ticket = floorTicket(config.ticket, floor.ticket, loosened);
+  const approval = floorApproval(config.approval, floor.approval, loosened);
+  const checks = floorChecks(config.checks, floor.checks, loosened);
+  return { config: { ...config, ticket, approval, checks }, loosened };
+}

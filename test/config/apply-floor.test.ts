@@ -1,0 +1,246 @@
+import { describe, it, expect } from '@jest/globals';
+import { applyFloor } from '../../src/config/apply-floor.js';
+import type { ApprovalConfig, ChangeControlConfig, FloorConfig, TicketConfig } from '../../src/config/schema.js';
+import { aConfig, aRule } from '../policy/builders.js';
+
+const RELEASE = 'acme/release-managers';
+const DEVS = 'acme/devs';
+
+interface Row<T> {
+  name: string;
+  own: Partial<T>;
+  floor: FloorConfig;
+  expected: Partial<T>;
+  loosened: string[];
+}
+
+describe('applyFloor: ticket', () => {
+  it.each<Row<TicketConfig>>([
+    { name: 'no ticket floor: the repository’s settings stand', own: { provider: 'none', projects: [] }, floor: {}, expected: { provider: 'none', projects: [] }, loosened: [] },
+    {
+      name: 'the ticket control switched off under a jira floor',
+      own: { provider: 'none', projects: [] },
+      floor: { ticket: { provider: 'jira', projects: ['CHG'] } },
+      expected: { provider: 'jira', projects: ['CHG'] },
+      loosened: ["ticket.provider none would switch off the ticket control: the floor's jira applies"],
+    },
+    { name: 'jira under a jira floor', own: { provider: 'jira' }, floor: { ticket: { provider: 'jira' } }, expected: { provider: 'jira' }, loosened: [] },
+    { name: 'a floor of none imposes nothing', own: { provider: 'none', projects: [] }, floor: { ticket: { provider: 'none' } }, expected: { provider: 'none' }, loosened: [] },
+    { name: 'projects narrowed to a subset stand', own: { projects: ['CHG'] }, floor: { ticket: { projects: ['CHG', 'OPS'] } }, expected: { projects: ['CHG'] }, loosened: [] },
+    { name: 'the same projects stand', own: { projects: ['OPS', 'CHG'] }, floor: { ticket: { projects: ['CHG', 'OPS'] } }, expected: { projects: ['OPS', 'CHG'] }, loosened: [] },
+    {
+      name: 'a project outside the floor',
+      own: { projects: ['CHG', 'DEV'] },
+      floor: { ticket: { projects: ['CHG', 'OPS'] } },
+      expected: { projects: ['CHG', 'OPS'] },
+      loosened: ["ticket.projects lists DEV, outside the organisation floor's CHG, OPS: the floor's list applies"],
+    },
+    {
+      name: 'no projects (ticket control off) under a floor of projects only: the floor’s list, silently',
+      own: { provider: 'none', projects: [] },
+      floor: { ticket: { projects: ['CHG'] } },
+      expected: { provider: 'none', projects: ['CHG'] },
+      loosened: [],
+    },
+    { name: 'statuses narrowed, ignoring case', own: { statuses: ['approved'] }, floor: { ticket: { statuses: ['Approved', 'CAB approved'] } }, expected: { statuses: ['approved'] }, loosened: [] },
+    {
+      name: 'a status outside the floor',
+      own: { statuses: ['Approved', 'Done'] },
+      floor: { ticket: { statuses: ['Approved'] } },
+      expected: { statuses: ['Approved'] },
+      loosened: ["ticket.statuses lists Done, outside the organisation floor's Approved: the floor's list applies"],
+    },
+    { name: 'types narrowed', own: { types: ['Standard Change'] }, floor: { ticket: { types: ['Change', 'Standard Change'] } }, expected: { types: ['Standard Change'] }, loosened: [] },
+    {
+      name: 'any type under a floor of types',
+      own: { types: [] },
+      floor: { ticket: { types: ['Change'] } },
+      expected: { types: ['Change'] },
+      loosened: ["ticket.types is empty (any issue type) but the organisation floor allows only Change: the floor's list applies"],
+    },
+    {
+      name: 'a type outside the floor',
+      own: { types: ['Change', 'Story'] },
+      floor: { ticket: { types: ['Change'] } },
+      expected: { types: ['Change'] },
+      loosened: ["ticket.types lists Story, outside the organisation floor's Change: the floor's list applies"],
+    },
+    { name: 'an empty floor of types imposes nothing', own: { types: [] }, floor: { ticket: { types: [] } }, expected: { types: [] }, loosened: [] },
+  ])('$name', ({ own, floor, expected, loosened }) => {
+    // Arrange
+    const config = aConfig({ ticket: own });
+
+    // Act
+    const result = applyFloor(config, floor);
+
+    // Assert
+    expect(result.config.ticket).toEqual({ ...config.ticket, ...expected });
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: approval', () => {
+  it.each<Row<ApprovalConfig>>([
+    { name: 'a higher count stands', own: { count: 3 }, floor: { approval: { count: 2 } }, expected: { count: 3 }, loosened: [] },
+    { name: 'an equal count stands', own: { count: 2 }, floor: { approval: { count: 2 } }, expected: { count: 2 }, loosened: [] },
+    {
+      name: 'a lower count is raised to the floor',
+      own: { count: 0 },
+      floor: { approval: { count: 2 } },
+      expected: { count: 2 },
+      loosened: ['approval.count 0 is below the organisation floor 2: 2 applies'],
+    },
+    ...(
+      [
+        ['allow_author', true, false],
+        ['allow_contributors', true, false],
+        ['unattributed_commits', 'allow', 'block'],
+        ['invalidate_on_push', false, true],
+        ['ignore_base_merges', true, false],
+      ] as const
+    ).flatMap(([key, loose, strict]): Row<ApprovalConfig>[] => [
+      {
+        name: `${key} ${String(loose)} under a floor of ${String(strict)}`,
+        own: { [key]: loose },
+        floor: { approval: { [key]: strict } },
+        expected: { [key]: strict },
+        loosened: [`approval.${key} ${String(loose)} is looser than the organisation floor ${String(strict)}: ${String(strict)} applies`],
+      },
+      { name: `${key} ${String(strict)} under a floor of ${String(strict)}`, own: { [key]: strict }, floor: { approval: { [key]: strict } }, expected: { [key]: strict }, loosened: [] },
+      { name: `${key} ${String(loose)} under a floor of ${String(loose)} (imposes nothing)`, own: { [key]: loose }, floor: { approval: { [key]: loose } }, expected: { [key]: loose }, loosened: [] },
+      { name: `${key} ${String(strict)} under a floor of ${String(loose)} (stands)`, own: { [key]: strict }, floor: { approval: { [key]: loose } }, expected: { [key]: strict }, loosened: [] },
+    ]),
+    {
+      name: 'anyone may approve under a floor of teams: the floor’s requirement is added',
+      own: { count: 1, teams: [] },
+      floor: { approval: { count: 2, teams: [RELEASE] } },
+      expected: { count: 2, rules: [aRule(['**'], { count: 2, teams: [RELEASE] })] },
+      loosened: [
+        'approval.count 1 is below the organisation floor 2: 2 applies',
+        "approval.teams is empty (anyone may approve), outside the organisation floor's acme/release-managers: the floor's requirement is added as approval.rules[0] (both must be met)",
+      ],
+    },
+    {
+      name: 'a team outside the floor: the floor’s requirement is added after the repository’s rules',
+      own: { count: 3, teams: [DEVS], rules: [aRule(['src/ledger/**'])] },
+      floor: { approval: { count: 1, teams: [RELEASE] } },
+      expected: { count: 3, teams: [DEVS], rules: [aRule(['src/ledger/**']), aRule(['**'], { count: 1, teams: [RELEASE] })] },
+      loosened: [
+        "approval.teams admits acme/devs, outside the organisation floor's acme/release-managers: the floor's requirement is added as approval.rules[1] (both must be met)",
+      ],
+    },
+    {
+      name: 'floor teams without a count: the floor’s teams must give the count in force',
+      own: { count: 2, teams: [] },
+      floor: { approval: { teams: [RELEASE] } },
+      expected: { count: 2, rules: [aRule(['**'], { count: 2, teams: [RELEASE] })] },
+      loosened: [
+        "approval.teams is empty (anyone may approve), outside the organisation floor's acme/release-managers: the floor's requirement is added as approval.rules[0] (both must be met)",
+      ],
+    },
+    {
+      name: 'teams within the floor’s, ignoring case: the raised count covers the floor, no requirement added',
+      own: { count: 1, teams: ['ACME/Release-Managers'] },
+      floor: { approval: { count: 2, teams: [RELEASE, 'acme/sre'] } },
+      expected: { count: 2, teams: ['ACME/Release-Managers'], rules: [] },
+      loosened: ['approval.count 1 is below the organisation floor 2: 2 applies'],
+    },
+    { name: 'an empty floor of teams imposes nothing', own: { teams: [] }, floor: { approval: { teams: [] } }, expected: { teams: [], rules: [] }, loosened: [] },
+  ])('$name', ({ own, floor, expected, loosened }) => {
+    // Arrange
+    const config = aConfig({ approval: own });
+
+    // Act
+    const result = applyFloor(config, floor);
+
+    // Assert
+    expect(result.config.approval).toEqual({ ...config.approval, ...expected });
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: checks', () => {
+  it.each<{ name: string; own: string[]; floor: FloorConfig; expected: string[]; loosened: string[] }>([
+    { name: 'the floor’s checks already required', own: ['build', 'sast'], floor: { checks: { required: ['sast'] } }, expected: ['build', 'sast'], loosened: [] },
+    {
+      name: 'missing floor checks are added, in the floor’s order',
+      own: ['build'],
+      floor: { checks: { required: ['sast', 'build', 'licences'] } },
+      expected: ['build', 'sast', 'licences'],
+      loosened: ['checks.required lacks sast: added', 'checks.required lacks licences: added'],
+    },
+    { name: 'names match exactly (case-sensitive, as the control matches them)', own: ['SAST'], floor: { checks: { required: ['sast'] } }, expected: ['SAST', 'sast'], loosened: ['checks.required lacks sast: added'] },
+    { name: 'no checks floor', own: [], floor: { checks: {} }, expected: [], loosened: [] },
+  ])('$name', ({ own, floor, expected, loosened }) => {
+    // Act
+    const result = applyFloor(aConfig({ checks: own }), floor);
+
+    // Assert
+    expect(result.config.checks.required).toEqual(expected);
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: the whole policy', () => {
+  const FLOOR: FloorConfig = {
+    approval: { count: 2, teams: [RELEASE] },
+    ticket: { provider: 'jira', projects: ['CHG'] },
+    checks: { required: ['sast'] },
+  };
+
+  it('tightens every loosened key, reporting each in key order, and leaves the rest alone', () => {
+    // Arrange
+    const config: ChangeControlConfig = { ...aConfig({ ticket: { provider: 'none', projects: [] }, approval: { count: 0 }, checks: ['build'] }), branches: ['main'] };
+
+    // Act
+    const result = applyFloor(config, FLOOR);
+
+    // Assert
+    expect(result.config).toEqual({
+      ...config,
+      ticket: { ...config.ticket, provider: 'jira', projects: ['CHG'] },
+      approval: { ...config.approval, count: 2, rules: [aRule(['**'], { count: 2, teams: [RELEASE] })] },
+      checks: { required: ['build', 'sast'] },
+    });
+    expect(result.loosened).toEqual([
+      "ticket.provider none would switch off the ticket control: the floor's jira applies",
+      'approval.count 0 is below the organisation floor 2: 2 applies',
+      "approval.teams is empty (anyone may approve), outside the organisation floor's acme/release-managers: the floor's requirement is added as approval.rules[0] (both must be met)",
+      'checks.required lacks sast: added',
+    ]);
+  });
+
+  it('leaves a policy already at or above the floor as it is', () => {
+    // Arrange
+    const config = aConfig({ ticket: { projects: ['CHG'], types: ['Change'] }, approval: { count: 3, teams: [RELEASE] }, checks: ['sast', 'build'] });
+
+    // Act
+    const result = applyFloor(config, FLOOR);
+
+    // Assert
+    expect(result).toEqual({ config, loosened: [] });
+  });
+
+  it('does not change the policy it was given', () => {
+    // Arrange
+    const config = aConfig({ ticket: { provider: 'none', projects: [] }, approval: { count: 0 }, checks: ['build'] });
+    const before = structuredClone(config);
+
+    // Act
+    applyFloor(config, FLOOR);
+
+    // Assert
+    expect(config).toEqual(before);
+  });
+
+  it('applies an empty floor as no floor', () => {
+    // Arrange
+    const config = aConfig({ ticket: { provider: 'none', projects: [] }, approval: { count: 0 } });
+
+    // Act
+    const result = applyFloor(config, {});
+
+    // Assert
+    expect(result).toEqual({ config, loosened: [] });
+  });
+});
