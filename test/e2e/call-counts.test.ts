@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { CallCounts } from '../simulators/index.js';
-import { startE2E, type E2E } from './harness/start-e2e.js';
+import { type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { pullRequestEvent, pullRequestReviewEvent, statusEvent, type PullTarget } from './harness/webhooks.js';
 
 /**
@@ -9,17 +10,7 @@ import { pullRequestEvent, pullRequestReviewEvent, statusEvent, type PullTarget 
  */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 /** Delivers the event, waits until the app has gone quiet, and returns what it cost. */
 async function measure(label: string, pr: PullTarget, event: string, payload: unknown): Promise<CallCounts & { jira: number }> {

@@ -1,23 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { blobOid } from '../simulators/github/model.js';
-import { CONFIG_PATH, OWNER, startE2E, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { pullRequestEvent } from './harness/webhooks.js';
 
 /** Where the policy comes from (default branches only, the org's `.github` repo as fallback) and what a bad one does. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 const LENIENT_POLICY = ['ticket:', '  provider: none', 'approval:', '  count: 0', ''].join('\n');
 

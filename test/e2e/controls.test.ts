@@ -1,23 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { CommitInput } from '../simulators/github/state.js';
 import { ACTIONS_APP } from '../simulators/index.js';
-import { startE2E, type E2E, type ReadyInput } from './harness/start-e2e.js';
+import { type E2E, type ReadyInput } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { checkRunEvent, checkSuiteCompletedEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent, type PullTarget } from './harness/webhooks.js';
 
 /** The real app process against the simulators: each control passing and failing, through the webhooks that trigger it. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 describe('a pull request whose controls all pass', () => {
   it('gets a success status and a success check run that names the ticket, the approver and the check', async () => {

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { JiraOutage } from '../simulators/index.js';
-import { APP_ID, startE2E, type E2E } from './harness/start-e2e.js';
+import { APP_ID, type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { checkRunEvent, pullRequestEvent } from './harness/webhooks.js';
 
@@ -8,17 +9,7 @@ import { checkRunEvent, pullRequestEvent } from './harness/webhooks.js';
 
 const JIRA_TIMEOUT_MS = 1000;
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E({ env: { JIRA_TIMEOUT_MS: String(JIRA_TIMEOUT_MS) } });
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started), { env: { JIRA_TIMEOUT_MS: String(JIRA_TIMEOUT_MS) } });
 
 describe('Jira cannot answer', () => {
   it.each<{ outage: JiraOutage; reason: RegExp }>([

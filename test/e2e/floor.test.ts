@@ -1,22 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { blobOid } from '../simulators/github/model.js';
-import { CONFIG_PATH, OWNER, startE2E, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 
 /** The organisation floor: set in the org's `.github` repository, a repository's own policy can tighten it, never loosen it. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 const FLOOR = ['floor:', '  ticket: {provider: jira, projects: [CHG]}', '  approval: {count: 1}', '  checks: {required: [build]}', ''].join('\n');
 const ORG_POLICY = `${STANDARD_POLICY}${FLOOR}`;

@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
-import { startE2E, type E2E } from './harness/start-e2e.js';
+import { type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 
 /** Segregation of duties end to end: committers, requests for changes and approver teams. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 const policy = (approval: string[]) =>
   ['ticket:', '  projects: [CHG]', 'approval:', ...approval.map((l) => `  ${l}`), 'checks:', '  required: [build]', ''].join('\n');

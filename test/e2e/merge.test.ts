@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { OWNER, startE2E, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { describe, expect, it } from '@jest/globals';
+import { OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { pullRequestMergedEvent } from './harness/webhooks.js';
 
 /** A merge is evidence: one that bypassed a non-passing verdict becomes an exception issue. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 describe('a merged pull request', () => {
   it('merged with a success verdict opens no exception and writes nothing', async () => {

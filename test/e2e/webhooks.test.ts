@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { APP_ID, startE2E, type E2E } from './harness/start-e2e.js';
+import { describe, expect, it } from '@jest/globals';
+import { APP_ID, type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { checkRunEvent, deliver, pullRequestEvent, sign, statusEvent } from './harness/webhooks.js';
 
 /** What the server does with deliveries it must refuse or ignore: no GitHub writes, and it stays up. */
 
 let e2e: E2E;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
-beforeEach(() => e2e.reset());
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
-});
+useE2E((started) => (e2e = started));
 
 async function healthz(): Promise<number> {
   return (await fetch(`${e2e.app.url}/healthz`)).status;
