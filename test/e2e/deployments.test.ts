@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { SimDeploymentGate } from '../simulators/github/model.js';
 import { deploymentEvent, deploymentProtectionRuleEvent, deploymentStatusEvent } from './harness/deployment-webhooks.js';
 import { STANDARD_POLICY, startE2E, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
 import { issueCommentEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 
@@ -23,19 +24,12 @@ let e2e: E2E;
 const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-deployments-'));
 const database = `sqlite:${join(dir, 'audit.db')}`;
 
-beforeAll(async () => {
-  e2e = await startE2E({ env: { DATABASE_URL: database } });
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  e2e.reset();
-  e2e.github.addTeam({ org: 'acme', slug: 'incident-commanders', members: ['carol'] });
-});
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
+useE2E((started) => (e2e = started), {
+  env: { DATABASE_URL: database },
+  afterReset: (started) => {
+    started.github.addTeam({ org: 'acme', slug: 'incident-commanders', members: ['carol'] });
+  },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
 });
 
 const target = (repo: RepoTarget) => ({ github: e2e.github, ...repo });

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { SimComment } from '../simulators/github/model.js';
-import { STANDARD_POLICY, startE2E, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { waitFor } from './harness/wait.js';
 import { issueCommentEvent, pullRequestEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
@@ -18,20 +19,13 @@ let e2e: E2E;
 const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-emergency-'));
 const database = `sqlite:${join(dir, 'audit.db')}`;
 
-beforeAll(async () => {
-  e2e = await startE2E({ env: { DATABASE_URL: database } });
-}, 180_000);
-afterAll(async () => {
-  await e2e?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  e2e.reset();
-  e2e.github.addTeam({ org: 'acme', slug: 'incident-commanders', members: ['carol', 'alice'] });
-  e2e.github.addTeam({ org: 'acme', slug: 'change-reviewers', members: ['erin'] });
-});
-afterEach(() => {
-  expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
+useE2E((started) => (e2e = started), {
+  env: { DATABASE_URL: database },
+  afterReset: (started) => {
+    started.github.addTeam({ org: 'acme', slug: 'incident-commanders', members: ['carol', 'alice'] });
+    started.github.addTeam({ org: 'acme', slug: 'change-reviewers', members: ['erin'] });
+  },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
 });
 
 /** `author` comments `body` on the PR or issue `target.number`, and the app is told (or told of an edit). */
