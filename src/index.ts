@@ -10,6 +10,8 @@ import { onIssueComment } from './app/on-issue-comment.js';
 import { onPullRequestClosed } from './app/on-pull-request-closed.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
+import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
+import { dashboardDepsFromEnv } from './web/dashboard/dashboard-deps-from-env.js';
 import { healthzHandler } from './web/healthz.js';
 
 /** Builds the Probot app over the given dependencies (tests and the demo inject their own). */
@@ -29,6 +31,8 @@ export function createApp(deps?: AppDeps): ApplicationFunction {
     // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     options.addHandler(healthzHandler);
+    // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
+    options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));
   };
 }
 

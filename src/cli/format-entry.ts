@@ -15,7 +15,7 @@ export function terminalSafe(text: string): string {
   });
 }
 
-interface Described {
+export interface Described {
   summary: string;
   facts: Array<[string, string]>;
   /** Further lines under the last fact (e.g. each thing an exception lacked). */
@@ -124,7 +124,8 @@ function describeCommand(entry: AuditEntry): Described | null {
   }
 }
 
-function describe(entry: AuditEntry): Described | null {
+/** What an entry records, for reading: a summary line and its key facts (null: data not in the expected shape). */
+export function describeEntry(entry: AuditEntry): Described | null {
   switch (entry.kind) {
     case 'emergency':
       return describeEmergency(entry);
@@ -164,7 +165,7 @@ function describe(entry: AuditEntry): Described | null {
 
 /** One entry for reading: `#seq at kind head7 — summary`, then its key facts indented. */
 export function formatEntry(entry: AuditEntry): string {
-  const described = describe(entry);
+  const described = describeEntry(entry);
   const summary = described?.summary ?? 'data not in the expected shape (see --json)';
   const lines = [`#${entry.seq} ${entry.at} ${entry.kind} ${short(entry.headSha)} — ${summary}`];
   for (const [label, value] of described?.facts ?? []) lines.push(value === '' ? `    ${label}:` : `    ${label}: ${value}`);

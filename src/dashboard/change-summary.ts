@@ -1,0 +1,28 @@
+/** What makes a merged change an exception: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
+export type ChangeException = 'bypass' | 'emergency' | 'emergency-overdue';
+
+/** One merged change (a merged PR) as the dashboard shows it, built from its `merge` entry and the exceptions that concern it. */
+export interface ChangeSummary {
+  repo: string;
+  prNumber: number;
+  title: string;
+  url: string;
+  author: string;
+  mergedAt: string;
+  mergedBy: string | null;
+  mergeSha: string | null;
+  headSha: string;
+  baseRef: string;
+  ticket: string | null;
+  approvers: string[];
+  /** The last verdict the gate published before the merge (`none`: no verdict recorded). */
+  gateState: string;
+  atMergeState: string;
+  /** Every control passed: the gate's last verdict was `success` and nothing was bypassed or waived. */
+  passed: boolean;
+  exceptions: ChangeException[];
+  /** The `merge` entry: the change's evidence. */
+  mergeSeq: number;
+  /** The time of the merge entry (the period filter applies to it, as in `audit export`). */
+  at: string;
+}

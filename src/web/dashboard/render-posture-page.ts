@@ -1,0 +1,67 @@
+import { escapeHtml } from '../../cli/escape-html.js';
+import { filterQuery, type ChangeFilter } from '../../dashboard/change-filter.js';
+import { formatRate, type Posture, type PostureCounts } from '../../dashboard/compute-posture.js';
+import { renderRateChart } from '../../dashboard/render-rate-chart.js';
+import { renderDownloads, renderFilterForm } from './render-filter-form.js';
+import { renderLayout } from './render-layout.js';
+
+function changesLink(filter: ChangeFilter, extra: Partial<ChangeFilter>, text: string): string {
+  const query = filterQuery({ ...filter, ...extra });
+  return `<a href="/dashboard/changes?${escapeHtml(query)}">${text}</a>`;
+}
+
+function card(value: string, label: string, id: string): string {
+  return `<div class="card" data-metric="${id}"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+}
+
+function cards(total: PostureCounts): string {
+  const exceptions = total.merged - total.passed;
+  return `<div class="cards">${[
+    card(String(total.merged), 'merged changes', 'merged'),
+    card(escapeHtml(formatRate(total.rate)), `passed every control (${total.passed})`, 'rate'),
+    card(String(exceptions), 'did not pass every control', 'not-passed'),
+    card(String(total.bypass), 'bypasses', 'bypass'),
+    card(String(total.emergency), 'emergency changes', 'emergency'),
+    card(String(total.emergencyOverdue), 'overdue retrospective reviews', 'emergency-overdue'),
+  ].join('')}</div>`;
+}
+
+function counts(filter: ChangeFilter, row: PostureCounts, scope: Partial<ChangeFilter>): string {
+  const num = (value: number, extra: Partial<ChangeFilter>) => `<td class="num">${value === 0 ? '0' : changesLink(filter, { ...scope, ...extra }, String(value))}</td>`;
+  return [
+    num(row.merged, {}),
+    num(row.passed, { verdict: 'success', exception: 'none' }),
+    `<td class="num">${escapeHtml(formatRate(row.rate))}</td>`,
+    num(row.bypass, { exception: 'bypass' }),
+    num(row.emergency, { exception: 'emergency' }),
+    num(row.emergencyOverdue, { exception: 'emergency-overdue' }),
+  ].join('');
+}
+
+function repoTable(filter: ChangeFilter, posture: Posture): string {
+  if (posture.repos.length === 0) return '<p class="muted">No merged changes in this period.</p>';
+  const rows = posture.repos.map((repo) => `<tr data-repo="${escapeHtml(repo.repo)}"><td>${changesLink(filter, { repo: repo.repo }, escapeHtml(repo.repo))}</td>${counts(filter, repo, { repo: repo.repo })}</tr>`);
+  const head = '<tr><th>Repository</th><th class="num">Merged</th><th class="num">Passed every control</th><th class="num">Compliance rate</th><th class="num">Bypasses</th><th class="num">Emergency changes</th><th class="num">Overdue retro reviews</th></tr>';
+  return `<table class="posture"><thead>${head}</thead><tbody>${rows.join('')}</tbody><tfoot><tr data-repo="total"><th>Total</th>${counts(filter, posture.total, {})}</tr></tfoot></table>`;
+}
+
+/**
+ * The Posture page. A change "passed every control" when the gate's last verdict before the merge was success and
+ * it was neither merged past the gate nor authorised as an emergency change (docs/dashboard.md).
+ */
+export function renderPosturePage(input: { filter: ChangeFilter; posture: Posture; login: string }): string {
+  const { filter, posture } = input;
+  const scope = filter.repo ? escapeHtml(filter.repo) : filter.org ? `organisation ${escapeHtml(filter.org)}` : 'all repositories';
+  const body = [
+    '<h1>Compliance posture</h1>',
+    `<p class="muted">Changes merged into controlled branches from ${escapeHtml(filter.since.slice(0, 10))} (inclusive) to ${escapeHtml(filter.until.slice(0, 10))} (exclusive), ${scope}.</p>`,
+    renderFilterForm({ action: '/dashboard', filter, full: false }),
+    cards(posture.total),
+    '<h2>Compliance rate per week</h2>',
+    `<div class="panel">${renderRateChart(posture.weeks)}</div>`,
+    '<h2>By repository</h2>',
+    repoTable(filter, posture),
+    renderDownloads(filter),
+  ].join('\n');
+  return renderLayout({ title: 'Compliance posture', body, login: input.login, section: 'posture' });
+}
