@@ -50,7 +50,8 @@ export function parseChangeFilter(params: URLSearchParams, now: Date): FilterRes
   const errors: string[] = [];
   for (const [key, value] of params) {
     if (key in raw) errors.push(`${key} is given more than once`);
-    if (value.trim() !== '') raw[key] = value.trim();
+    // A blank unknown parameter is still kept, so that the strict schema names it.
+    if (value.trim() !== '' || !(key in ChangeFilterFields.shape)) raw[key] = value.trim();
   }
   const parsed = ChangeFilterFields.safeParse(raw);
   if (!parsed.success) {

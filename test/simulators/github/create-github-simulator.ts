@@ -7,6 +7,7 @@ import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimA
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
+import { OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
@@ -14,10 +15,12 @@ import { verifyAppJwt } from './verify-app-jwt.js';
 export interface GitHubSimulatorOptions {
   /** The GitHub App under test. With `publicKey`, the app's JWT signature is verified too. */
   app?: { id: number; slug?: string; name?: string; owner?: string; publicKey?: KeyObject | string };
+  /** The app's OAuth client (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET), for the dashboard's sign-in. */
+  oauth?: OAuthClient;
 }
 
 /** `token`: an installation token request; `app`: another request authenticated as the app (JWT), e.g. `GET /app`. */
-export type RequestKind = 'token' | 'app' | 'graphql' | 'rest' | 'unknown';
+export type RequestKind = 'token' | 'app' | 'graphql' | 'rest' | 'oauth' | 'unknown';
 
 export interface GitHubRequest extends RecordedRequest {
   kind: RequestKind;
@@ -74,6 +77,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     data.apps.set(state.ACTIONS_APP.id, { ...state.ACTIONS_APP });
   };
   registerApps();
+  // OAuth codes and user tokens outlive reset() too: a signed-in browser keeps its session across tests.
+  const oauth = new OAuthState(options.oauth ?? { clientId: 'Iv1.simulatorclient', clientSecret: 'simulator-client-secret' });
   // Installation tokens outlive reset(): the app under test caches them, as it would against GitHub.
   const tokens = new Map<string, { installationId: number }>();
   let log: GitHubRequest[] = [];
@@ -113,15 +118,15 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     const answer = (status: number, body: unknown, reason?: string, headers?: Record<string, string>): void => {
       if (reason !== undefined) unexpected.push({ method, path, reason });
       record.status = status;
-      if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html' }).end(body);
+      if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
       else sendJson(res, status, body, headers);
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES].find((r) => r.method === method && r.pattern.test(path));
+      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
-      record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : 'rest';
+      record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : route?.auth === 'user' || route?.auth === 'none' ? 'oauth' : 'rest';
       let body: unknown;
       try {
         body = raw === '' ? undefined : JSON.parse(raw);
@@ -134,7 +139,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         record.injected = true;
         return answer(failure.status ?? 502, BAD_GATEWAY);
       }
-      if (route?.auth === 'jwt') {
+      let userLogin: string | null = null;
+      if (route?.auth === 'user') {
+        const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        userLogin = token === undefined ? null : (oauth.userTokens.get(token) ?? null);
+        if (userLogin === null) return answer(401, { message: 'Bad credentials' }, 'no valid user token');
+      } else if (route?.auth === 'none') {
+        // The OAuth endpoints: the client id and secret are checked by the route.
+      } else if (route?.auth === 'jwt') {
         const refused = verifyAppJwt({ authorization: req.headers.authorization, appId: app.id, publicKey: options.app?.publicKey, now: Date.now() });
         if (refused) return answer(401, { message: `A JSON web token could not be decoded: ${refused}` }, `app JWT refused: ${refused}`);
       } else {
@@ -147,7 +159,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         return answer(200, outcome.response);
       }
       const params = route!.pattern.exec(path)!.slice(1);
-      const result = route!.handle({ data, urls, params, query, body, app, issueToken });
+      const result = route!.handle({ data, urls, params, query, body, app, issueToken, oauth, userLogin });
       return answer(result.status, result.body, result.unexpected, result.headers);
     } finally {
       inFlight -= 1;
@@ -175,6 +187,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     apiUrl: urls.api,
     graphqlUrl: `${server.url}${GRAPHQL_PATH}`,
     app,
+    /** The app's OAuth client id and secret (set them as GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET). */
+    oauthClient: oauth.client,
     /** The raw state, for assertions the helpers do not cover. */
     data,
 

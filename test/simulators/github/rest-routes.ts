@@ -1,6 +1,7 @@
 import type { components } from '@octokit/openapi-types';
 import { z } from 'zod';
 import { headOid, nextId, nextNumber, tick, type GitHubData, type SimApp, type SimCheckRun, type SimIssue, type SimRepository } from './model.js';
+import type { OAuthState } from './oauth-routes.js';
 import { ancestors, diffTrees, mergeBase, resolveRef } from './git-graph.js';
 import {
   installationToken,
@@ -26,6 +27,10 @@ export interface RouteContext {
   /** The app whose installation token authenticated the request. */
   app: SimApp;
   issueToken(installationId: number): { token: string; expiresAt: string };
+  /** The OAuth client, and the codes and user tokens issued (oauth-routes.ts). */
+  oauth: OAuthState;
+  /** The user a `user` route's token belongs to. */
+  userLogin: string | null;
 }
 
 export interface RouteAnswer {
@@ -39,8 +44,8 @@ export interface RouteAnswer {
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH';
   pattern: RegExp;
-  /** `token` routes authenticate with the app's JWT, the others with an installation token. */
-  auth: 'jwt' | 'token';
+  /** `jwt`: the app's JWT; `token`: an installation token; `user`: a user token from the OAuth flow; `none`: OAuth endpoints. */
+  auth: 'jwt' | 'token' | 'user' | 'none';
   handle(ctx: RouteContext): RouteAnswer;
 }
 
