@@ -136,9 +136,12 @@ describe('the dashboard handler on a seeded store', () => {
   });
 
   it('signs out only from its own origin', async () => {
-    const foreign = await fetch(`${base}/dashboard/logout`, { method: 'POST', headers: { cookie: session(), origin: 'https://evil.example' }, redirect: 'manual' });
-    expect(foreign.status).toBe(403);
-    const own = await fetch(`${base}/dashboard/logout`, { method: 'POST', headers: { cookie: session(), origin: base }, redirect: 'manual' });
+    const logout = (headers: Record<string, string>) => fetch(`${base}/dashboard/logout`, { method: 'POST', headers: { cookie: session(), ...headers }, redirect: 'manual' });
+    expect((await logout({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await logout({ 'sec-fetch-site': 'cross-site', origin: 'null' })).status).toBe(403);
+    expect((await logout({})).status).toBe(403);
+    expect((await logout({ origin: base })).status).toBe(200);
+    const own = await logout({ 'sec-fetch-site': 'same-origin', origin: 'null' });
     expect(own.status).toBe(200);
     expect(own.headers.get('set-cookie')).toBe('cc_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
   });

@@ -78,13 +78,15 @@ export async function finishSignIn(ctx: RequestContext, pages: Pages): Promise<R
 }
 
 /**
- * `POST /dashboard/logout`, from our own page only: the browser's Origin (or Sec-Fetch-Site) must say so, so another
+ * `POST /dashboard/logout`, from our own page only: the browser's Sec-Fetch-Site (or Origin) must say so, so another
  * site cannot sign people out. Clears the session cookie.
  */
 export function signOut(ctx: RequestContext): Reply {
   const origin = ctx.req.headers.origin;
   const site = ctx.req.headers['sec-fetch-site'];
-  const sameOrigin = origin !== undefined ? origin === new URL(baseUrl(ctx)).origin : site === 'same-origin';
+  // Browsers send `Origin: null` on a form POST from a page with Referrer-Policy no-referrer (ours), so the fetch
+  // metadata header decides when present; an older browser's Origin otherwise.
+  const sameOrigin = site !== undefined ? site === 'same-origin' : origin !== undefined && origin === new URL(baseUrl(ctx)).origin;
   if (!sameOrigin) return html(403, renderMessagePage({ title: 'Refused', message: 'Sign out from the dashboard page itself.' }));
   return html(200, renderMessagePage({ title: 'Signed out', message: 'You are signed out of the compliance dashboard.', action: startAgain }), { 'set-cookie': clearSessionCookie(ctx) });
 }

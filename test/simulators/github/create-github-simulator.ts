@@ -7,7 +7,7 @@ import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimA
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
-import { OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
+import { DEFAULT_OAUTH_CLIENT, OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
@@ -78,7 +78,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   };
   registerApps();
   // OAuth codes and user tokens outlive reset() too: a signed-in browser keeps its session across tests.
-  const oauth = new OAuthState(options.oauth ?? { clientId: 'Iv1.simulatorclient', clientSecret: 'simulator-client-secret' });
+  const oauth = new OAuthState(options.oauth ?? DEFAULT_OAUTH_CLIENT);
   // Installation tokens outlive reset(): the app under test caches them, as it would against GitHub.
   const tokens = new Map<string, { installationId: number }>();
   let log: GitHubRequest[] = [];

@@ -30,8 +30,10 @@ function authorizePage(query: Record<string, string>): string {
     .filter((name) => query[name] !== undefined)
     .map((name) => `<input type="hidden" name="${name}" value="${escape(query[name] ?? '')}">`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize Change Control</title></head><body><h1>Sign in to GitHub to continue to Change Control</h1><form method="get" action="/login/oauth/authorize">${hidden}<label>Username <input name="login" autocomplete="username"></label><button type="submit">Authorize</button></form></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize Change Control</title><link rel="icon" href="data:,"></head><body><h1>Sign in to GitHub to continue to Change Control</h1><form method="get" action="/login/oauth/authorize">${hidden}<label>Username <input name="login" autocomplete="username"></label><button type="submit">Authorize</button></form></body></html>`;
 }
+
+export const DEFAULT_OAUTH_CLIENT: OAuthClient = { clientId: 'Iv1.simulatorclient', clientSecret: 'simulator-client-secret' };
 
 const oauthError = (error: string, description: string): RouteAnswer => ({
   // GitHub answers these with 200 and an `error` field.
