@@ -45,6 +45,11 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     version: 2,
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT'],
+  },  {
+    // The dashboard reads entries by kind (merges of a period; every emergency and retrospective approval).
+    version: 5,
+    name: 'dashboard: entries by kind and time',
+    statements: ['CREATE INDEX audit_entries_kind_at ON audit_entries (kind, at_ms)'],
   },
 ];
 
@@ -85,6 +90,11 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     version: 2,
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key text PRIMARY KEY, value text NOT NULL, updated_at text NOT NULL)'],
+  },  {
+    // The dashboard reads entries by kind (merges of a period; every emergency and retrospective approval).
+    version: 5,
+    name: 'dashboard: entries by kind and time',
+    statements: ['CREATE INDEX audit_entries_kind_at ON audit_entries (kind, at_ms)'],
   },
 ];
 
