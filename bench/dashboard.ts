@@ -13,7 +13,7 @@ import { buildExportRows, formatExport } from '../src/cli/build-export.js';
 import { parseChangeFilter } from '../src/dashboard/change-filter.js';
 import { computePosture } from '../src/dashboard/compute-posture.js';
 import { readChanges, readChangeTimeline } from '../src/dashboard/read-changes.js';
-import { checkChainUpTo } from '../src/web/dashboard/chain-up-to.js';
+import { chainChecker } from '../src/web/dashboard/chain-up-to.js';
 
 const TOTAL = Number(process.env.BENCH_DASHBOARD_N ?? 200_000);
 const BATCH = 1_000;
@@ -75,12 +75,20 @@ async function main(): Promise<void> {
     console.log(`  (${changes.length} merged changes)`);
     await time('changes, 13 weeks, one repository, page 1', async () => (await readChanges({ store, filter: { ...filter, repo: 'acme/service-3' }, now: NOW })).slice(0, 50));
     const last = changes.at(-1);
-    if (last) {
-      await time('change evidence + chain verified up to it', async () => {
-        const entries = await readChangeTimeline({ store, repo: last.repo, prNumber: last.prNumber });
-        return checkChainUpTo({ store, seq: entries.at(-1)?.seq ?? 1 });
-      });
-    }
+    const checkChain = chainChecker({ store, now: () => NOW });
+    const evidence = async () => {
+      if (!last) return;
+      const entries = await readChangeTimeline({ store, repo: last.repo, prNumber: last.prNumber });
+      const { result } = await checkChain(entries.at(-1)?.seq ?? 1);
+      if (!result.ok) throw new Error('the chain does not verify');
+    };
+    await time('change evidence, first view (whole chain walked)', evidence);
+    await time('change evidence, next view (verified head kept)', evidence);
+    await store.appendMany(Array.from({ length: BATCH }, (_u, o) => entry(TOTAL + o)));
+    await time(`change evidence after ${BATCH} new entries`, async () => {
+      const { result } = await checkChain(TOTAL + BATCH);
+      if (!result.ok || result.count !== TOTAL + BATCH) throw new Error('the new entries do not verify');
+    });
     await time('CSV export, 13 weeks', async () => {
       const query = { since: filter.since, until: filter.until, exceptions: false };
       return formatExport({ store, query, rows: await buildExportRows({ store, query, now: NOW }), format: 'csv', now: NOW });

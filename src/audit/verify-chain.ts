@@ -15,9 +15,16 @@ export type VerifyResult =
  *
  * Removing entries from the end leaves a valid shorter chain: compare the head with one recorded elsewhere.
  */
-export async function verifyChain(entries: AsyncIterable<AuditEntry>, options: { signer?: AuditSigner } = {}): Promise<VerifyResult> {
-  let count = 0;
-  let prevHash = GENESIS_HASH;
+export async function verifyChain(
+  entries: AsyncIterable<AuditEntry>,
+  options: {
+    signer?: AuditSigner;
+    /** Continue a chain already verified up to entry `count` whose hash is `prevHash` (`entries` then start at `count + 1`). */
+    from?: { count: number; prevHash: string };
+  } = {},
+): Promise<VerifyResult> {
+  let count = options.from?.count ?? 0;
+  let prevHash = options.from?.prevHash ?? GENESIS_HASH;
   const broken = (brokenSeq: number, reason: string): VerifyResult => ({ ok: false, count, brokenSeq, reason });
   try {
     for await (const entry of entries) {

@@ -6,6 +6,7 @@ import type { AuditStore } from '../../src/audit/audit-entry.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { hashToken } from '../../src/web/dashboard/api-tokens.js';
 import type { DashboardDeps } from '../../src/web/dashboard/dashboard-context.js';
+import { chainChecker } from '../../src/web/dashboard/chain-up-to.js';
 import { dashboardHandler } from '../../src/web/dashboard/dashboard-handler.js';
 import type { DashboardSettings } from '../../src/web/dashboard/dashboard-env.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/dashboard/respond.js';
@@ -46,6 +47,7 @@ describe('the dashboard handler on a seeded store', () => {
     },
     fetch: () => Promise.reject(new Error('no network in this test')),
     now: () => NOW,
+    checkChain: chainChecker({ store, now: () => NOW }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as DashboardDeps['log'],
   });
 
@@ -166,7 +168,7 @@ describe('the dashboard handler on a seeded store', () => {
 
   it('shows a change with its evidence timeline and the chain verified up to it', async () => {
     const body = await (await get('/dashboard/changes/acme/payments/50', { cookie: session() })).text();
-    expect(body).toContain('Audit chain verified from entry 1 to entry 9');
+    expect(body).toContain('Audit chain verified from entry 1 through entry 9, this change&#39;s last entry (hashes checked; whole chain last walked at 2026-03-02T12:00:00.000Z).');
     expect([...body.matchAll(/data-kind="([^"]+)"/g)].map((m) => m[1])).toEqual(['push', 'verdict', 'verdict', 'merge', 'deployment-status']);
     expect((await get('/dashboard/changes/acme/payments/999', { cookie: session() })).status).toBe(404);
   });
@@ -237,7 +239,7 @@ describe('the dashboard handler on a seeded store', () => {
     it('gives one change with its entries and chain status', async () => {
       const body = (await (await get('/api/v1/changes/acme/payments/54', bearer)).json()) as { change: { exceptions: string[] }; chain: Record<string, unknown>; entries: Array<{ kind: string }> };
       expect(body.change.exceptions).toEqual(['emergency']);
-      expect(body.chain).toMatchObject({ ok: true, count: 18, upToSeq: 18, checked: 'hashes' });
+      expect(body.chain).toEqual({ ok: true, count: 20, headHash: expect.stringMatching(/^[0-9a-f]{64}$/), upToSeq: 18, checked: 'hashes', fullCheckAt: NOW.toISOString() });
       expect(body.entries.map((e) => e.kind)).toEqual(['emergency', 'merge', 'retro-approval']);
     });
 

@@ -42,7 +42,7 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
     const ref = { repo: `${decodeURIComponent(change[1] ?? '')}/${decodeURIComponent(change[2] ?? '')}`, prNumber: Number(change[3]) };
     const evidence = await readChangeEvidencePage(ctx, ref);
     if (!evidence) return json(404, { error: `no audit entry for ${ref.repo}#${ref.prNumber}` });
-    return json(200, { repo: ref.repo, prNumber: ref.prNumber, change: evidence.change, chain: { ...evidence.chain.result, upToSeq: evidence.chain.upToSeq, checked: evidence.chain.checked }, entries: evidence.entries });
+    return json(200, { repo: ref.repo, prNumber: ref.prNumber, change: evidence.change, chain: { ...evidence.chain.result, upToSeq: evidence.chain.upToSeq, checked: evidence.chain.checked, fullCheckAt: evidence.chain.fullCheckAt }, entries: evidence.entries });
   }
   if (!['/api/v1/changes', '/api/v1/exceptions', '/api/v1/posture'].includes(path)) return json(404, { error: `no such API route: ${path}; see docs/dashboard.md` });
   const parsed = parseChangeFilter(ctx.url.searchParams, now);

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'probot';
 import type { AuditStore } from '../../audit/audit-entry.js';
 import type { AuditSigner } from '../../audit/signing.js';
+import type { CheckChain } from './chain-up-to.js';
 import type { DashboardSettings } from './dashboard-env.js';
 import type { Fetch } from './github-oauth.js';
 import type { FindMemberTeam } from './team-membership.js';
@@ -15,8 +16,10 @@ export interface DashboardDeps {
   fetch: Fetch;
   now: () => Date;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
-  /** Checks entry signatures along with the hashes when AUDIT_SIGNING_KEY is set. */
+  /** Checks entry signatures along with the hashes in the HTML report when AUDIT_SIGNING_KEY is set. */
   signer?: AuditSigner;
+  /** Whether the chain verifies up to an entry (chain-up-to.ts; with the signer when there is one). */
+  checkChain: CheckChain;
 }
 
 /** One request as the routes see it. */

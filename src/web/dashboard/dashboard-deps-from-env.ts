@@ -1,6 +1,7 @@
 import type { Probot } from 'probot';
 import type { AuditStore } from '../../audit/audit-entry.js';
 import { parseSigningKey } from '../../audit/signing.js';
+import { chainChecker } from './chain-up-to.js';
 import type { DashboardDeps } from './dashboard-context.js';
 import { readDashboardEnv } from './dashboard-env.js';
 import { teamMembershipOf } from './team-membership.js';
@@ -13,6 +14,7 @@ export function dashboardDepsFromEnv(input: { app: Probot; env: NodeJS.ProcessEn
   const read = readDashboardEnv(input.env);
   if (!read.ok) throw new Error(`dashboard settings are invalid: ${read.errors.join('; ')}`);
   const key = input.env.AUDIT_SIGNING_KEY;
+  const signer = key ? parseSigningKey(key) : undefined;
   const settings = read.settings;
   if (settings) input.app.log.info({ pages: settings.pages !== null, apiTokens: settings.apiTokenHashes.length, teams: settings.pages?.teams.map((t) => `${t.org}/${t.slug}`) ?? [] }, 'dashboard enabled');
   return {
@@ -22,6 +24,7 @@ export function dashboardDepsFromEnv(input: { app: Probot; env: NodeJS.ProcessEn
     fetch: globalThis.fetch,
     now: input.now,
     log: input.app.log,
-    ...(key ? { signer: parseSigningKey(key) } : {}),
+    checkChain: chainChecker({ store: input.store, now: input.now, ...(signer ? { signer } : {}) }),
+    ...(signer ? { signer } : {}),
   };
 }

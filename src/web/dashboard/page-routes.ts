@@ -5,7 +5,6 @@ import { computePosture } from '../../dashboard/compute-posture.js';
 import { readChanges, readChangeTimeline } from '../../dashboard/read-changes.js';
 import { readExportRows } from '../../dashboard/read-export.js';
 import { summariseChanges } from '../../dashboard/summarise-changes.js';
-import { checkChainUpTo } from './chain-up-to.js';
 import type { RequestContext } from './dashboard-context.js';
 import { renderChangePage } from './render-change-page.js';
 import { renderChangesPage } from './render-changes-page.js';
@@ -40,13 +39,13 @@ export async function changesPage(ctx: RequestContext, login: string): Promise<R
 
 /** The evidence of one change, or null when the audit trail has nothing for it. */
 export async function readChangeEvidencePage(ctx: RequestContext, ref: { repo: string; prNumber: number }) {
-  const { store, now, signer } = ctx.deps;
+  const { store, now } = ctx.deps;
   const entries = await readChangeTimeline({ store, ...ref });
   const last = entries.at(-1);
   if (!last) return null;
   const of = (kind: string) => entries.filter((entry) => entry.kind === kind);
   const changes = summariseChanges({ merges: of('merge'), exceptions: of('exception'), emergencies: of('emergency'), retroApprovals: of('retro-approval') }, now());
-  const chain = await checkChainUpTo({ store, seq: last.seq, ...(signer ? { signer } : {}) });
+  const chain = await ctx.deps.checkChain(last.seq);
   return { ...ref, change: changes.at(-1) ?? null, entries, chain };
 }
 

@@ -1,18 +1,12 @@
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { DeploymentStatusRecord } from '../../audit/deployment-records.js';
-import { formatVerifyResult, type VerifyResult } from '../../audit/verify-chain.js';
+import { formatVerifyResult } from '../../audit/verify-chain.js';
 import { escapeHtml, linkHtml } from '../../cli/escape-html.js';
 import { describeEntry, type Described } from '../../cli/format-entry.js';
 import type { ChangeSummary } from '../../dashboard/change-summary.js';
+import type { ChainCheck } from './chain-up-to.js';
 import { renderLayout } from './render-layout.js';
 
-export interface ChainCheck {
-  result: VerifyResult;
-  /** The last entry checked: the change's newest entry. */
-  upToSeq: number;
-  /** `hashes`, or the signature algorithm also checked. */
-  checked: string;
-}
 
 function describeDeployment(entry: AuditEntry, prNumber: number): Described | null {
   const parsed = DeploymentStatusRecord.safeParse(entry.data);
@@ -47,7 +41,9 @@ ${facts.length > 0 ? `<dl class="facts">${facts.join('')}</dl>` : ''}${list}
 
 function chainPanel(chain: ChainCheck): string {
   const ok = chain.result.ok;
-  const text = ok ? `Audit chain verified from entry 1 to entry ${chain.upToSeq} (${chain.checked} checked)` : `Audit chain BROKEN before this change's evidence ends (${chain.checked} checked)`;
+  const text = ok
+    ? `Audit chain verified from entry 1 through entry ${chain.upToSeq}, this change's last entry (${chain.checked} checked; whole chain last walked at ${chain.fullCheckAt}).`
+    : `Audit chain BROKEN at entry ${chain.result.brokenSeq}${chain.result.brokenSeq <= chain.upToSeq ? ", within this change's evidence" : ', after this change’s last entry'} (${chain.checked} checked): run change-control audit verify before relying on the store.`;
   return `<div class="panel" id="chain"><span class="badge ${ok ? 'ok' : 'broken'}">${ok ? 'chain verified' : 'chain broken'}</span> ${escapeHtml(text)}<br><code>${escapeHtml(formatVerifyResult(chain.result))}</code></div>`;
 }
 
