@@ -4,7 +4,7 @@ import { filterQuery } from '../../dashboard/change-filter.js';
 
 const dateOnly = (iso: string): string => iso.slice(0, 10);
 
-function input(name: string, label: string, value: string | undefined, placeholder: string): string {
+function textInput(name: string, label: string, value: string | undefined, placeholder: string): string {
   return `<label>${label}<input name="${name}" value="${escapeHtml(value ?? '')}" placeholder="${escapeHtml(placeholder)}"></label>`;
 }
 
@@ -18,23 +18,23 @@ function select(name: string, label: string, value: string | undefined, options:
 }
 
 /** The filter form (GET, so a filtered view is a link one can share); `full` adds the Changes page's filters. */
-export function renderFilterForm(input_: { action: string; filter: ChangeFilter; full: boolean }): string {
-  const { filter } = input_;
+export function renderFilterForm(input: { action: string; filter: ChangeFilter; full: boolean }): string {
+  const { filter } = input;
   const fields = [
-    input('org', 'Organisation', filter.org, 'acme'),
-    input('repo', 'Repository', filter.repo, 'acme/payments'),
+    textInput('org', 'Organisation', filter.org, 'acme'),
+    textInput('repo', 'Repository', filter.repo, 'acme/payments'),
     dateInput('since', 'From (inclusive)', filter.since),
     dateInput('until', 'To (exclusive)', filter.until),
   ];
-  if (input_.full) {
+  if (input.full) {
     fields.push(
       select('verdict', 'Verdict', filter.verdict, ['success', 'pending', 'failure', 'error', 'none']),
       select('exception', 'Exception', filter.exception, ['any', 'none', 'bypass', 'emergency', 'emergency-overdue']),
-      input('ticket', 'Ticket', filter.ticket, 'PAY-12'),
-      input('person', 'Person', filter.person, 'login'),
+      textInput('ticket', 'Ticket', filter.ticket, 'PAY-12'),
+      textInput('person', 'Person', filter.person, 'login'),
     );
   }
-  return `<form class="filters panel" method="get" action="${input_.action}">${fields.join('')}<button class="primary" type="submit">Apply</button></form>`;
+  return `<form class="filters panel" method="get" action="${input.action}">${fields.join('')}<button class="primary" type="submit">Apply</button></form>`;
 }
 
 /** Links to the CLI's reports for the current filter. */
