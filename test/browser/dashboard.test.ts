@@ -105,7 +105,8 @@ describe('the compliance dashboard in a browser', () => {
       await page.screenshot({ path: join(screenshots, 'dashboard-posture.png'), fullPage: true });
 
       // Organisation filter through the form.
-      await page.getByLabel('Organisation').fill('acme');
+      expect(await page.getByLabel('Organisation').locator('option').allTextContents()).toEqual(['all', 'acme', 'globex']);
+      await page.getByLabel('Organisation').selectOption('acme');
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.waitForLoadState('load');
       expect(await metric('merged')).toBe('8');

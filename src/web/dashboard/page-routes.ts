@@ -1,6 +1,6 @@
 import type { ExportFormat } from '../../cli/build-export.js';
 import { formatExport } from '../../cli/build-export.js';
-import { parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
+import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
 import { computePosture } from '../../dashboard/compute-posture.js';
 import { readChanges, readChangeTimeline } from '../../dashboard/read-changes.js';
 import { readExportRows } from '../../dashboard/read-export.js';
@@ -24,8 +24,12 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const outcome = readFilter(ctx, login);
   if ('reply' in outcome) return outcome.reply;
   const { filter } = outcome;
-  const changes = await readChanges({ store: ctx.deps.store, filter, now: ctx.deps.now() });
-  return html(200, renderPosturePage({ filter, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }));
+  // Read without the organisation, to offer every organisation with changes in the period.
+  const { org, ...unscoped } = filter;
+  const all = await readChanges({ store: ctx.deps.store, filter: unscoped, now: ctx.deps.now() });
+  const orgs = [...new Set(all.map((change) => change.repo.split('/')[0] ?? ''))].sort((a, b) => a.localeCompare(b));
+  const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
+  return html(200, renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }));
 }
 
 export async function changesPage(ctx: RequestContext, login: string): Promise<Reply> {

@@ -12,16 +12,20 @@ function dateInput(name: 'since' | 'until', label: string, value: string): strin
   return `<label>${label}<input type="date" name="${name}" value="${escapeHtml(dateOnly(value))}"></label>`;
 }
 
-function select(name: string, label: string, value: string | undefined, options: readonly string[]): string {
-  const items = ['', ...options].map((option) => `<option value="${option}"${option === (value ?? '') ? ' selected' : ''}>${option === '' ? 'any' : option}</option>`);
+function select(name: string, label: string, value: string | undefined, options: readonly string[], blank = 'any'): string {
+  const items = ['', ...options].map((option) => `<option value="${escapeHtml(option)}"${option === (value ?? '') ? ' selected' : ''}>${option === '' ? blank : escapeHtml(option)}</option>`);
   return `<label>${label}<select name="${name}">${items.join('')}</select></label>`;
 }
 
-/** The filter form (GET, so a filtered view is a link one can share); `full` adds the Changes page's filters. */
-export function renderFilterForm(input: { action: string; filter: ChangeFilter; full: boolean }): string {
+/**
+ * The filter form (GET, so a filtered view is a link one can share); `full` adds the Changes page's filters; `orgs`
+ * offers the organisations to choose from (the one chosen stays listed even when it has no change).
+ */
+export function renderFilterForm(input: { action: string; filter: ChangeFilter; full: boolean; orgs?: readonly string[] }): string {
   const { filter } = input;
+  const orgs = input.orgs && filter.org !== undefined && !input.orgs.includes(filter.org) ? [...input.orgs, filter.org] : input.orgs;
   const fields = [
-    textInput('org', 'Organisation', filter.org, 'acme'),
+    orgs ? select('org', 'Organisation', filter.org, orgs, 'all') : textInput('org', 'Organisation', filter.org, 'acme'),
     textInput('repo', 'Repository', filter.repo, 'acme/payments'),
     dateInput('since', 'From (inclusive)', filter.since),
     dateInput('until', 'To (exclusive)', filter.until),

@@ -49,13 +49,13 @@ function repoTable(filter: ChangeFilter, posture: Posture): string {
  * The Posture page. A change "passed every control" when the gate's last verdict before the merge was success and
  * it was neither merged past the gate nor authorised as an emergency change (docs/dashboard.md).
  */
-export function renderPosturePage(input: { filter: ChangeFilter; posture: Posture; login: string }): string {
+export function renderPosturePage(input: { filter: ChangeFilter; orgs: readonly string[]; posture: Posture; login: string }): string {
   const { filter, posture } = input;
   const scope = filter.repo ? escapeHtml(filter.repo) : filter.org ? `organisation ${escapeHtml(filter.org)}` : 'all repositories';
   const body = [
     '<h1>Compliance posture</h1>',
     `<p class="muted">Changes merged into controlled branches from ${escapeHtml(filter.since.slice(0, 10))} (inclusive) to ${escapeHtml(filter.until.slice(0, 10))} (exclusive), ${scope}.</p>`,
-    renderFilterForm({ action: '/dashboard', filter, full: false }),
+    renderFilterForm({ action: '/dashboard', filter, full: false, orgs: input.orgs }),
     cards(posture.total),
     '<h2>Compliance rate per week</h2>',
     `<div class="panel">${renderRateChart(posture.weeks)}</div>`,
