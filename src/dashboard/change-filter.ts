@@ -67,6 +67,11 @@ export function parseChangeFilter(params: URLSearchParams, now: Date): FilterRes
   return { ok: true, filter: { ...parsed.data, since, until } };
 }
 
+/** Whether an exception is of the type a filter asks for: `emergency` is every emergency change, overdue or not. */
+export function isOfType(type: string | undefined, wanted: string | undefined): boolean {
+  return type === wanted || (wanted === 'emergency' && type === 'emergency-overdue');
+}
+
 const same = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
 
 /** Whether a change is in the filter's population (the period is applied when the entries are read). */
@@ -76,7 +81,7 @@ export function matchesChange(filter: ChangeFilter, change: ChangeSummary): bool
   if (filter.verdict !== undefined && change.gateState !== filter.verdict) return false;
   if (filter.exception === 'any' && change.exceptions.length === 0) return false;
   if (filter.exception === 'none' && change.exceptions.length > 0) return false;
-  if (filter.exception !== undefined && filter.exception !== 'any' && filter.exception !== 'none' && !change.exceptions.includes(filter.exception)) return false;
+  if (filter.exception !== undefined && filter.exception !== 'any' && filter.exception !== 'none' && !change.exceptions.some((type) => isOfType(type, filter.exception))) return false;
   if (filter.ticket !== undefined && !same(change.ticket, filter.ticket)) return false;
   if (filter.person !== undefined) {
     const people = [change.author, change.mergedBy, ...change.approvers];

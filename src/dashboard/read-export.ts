@@ -1,7 +1,7 @@
 import type { AuditStore } from '../audit/audit-entry.js';
 import { buildExportRows } from '../cli/build-export.js';
 import type { ExportRow } from '../cli/export-row.js';
-import type { ChangeFilter } from './change-filter.js';
+import { isOfType, type ChangeFilter } from './change-filter.js';
 import { readChanges } from './read-changes.js';
 
 const same = (a: string | null | undefined, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
@@ -11,7 +11,7 @@ export function matchesExceptionRow(filter: ChangeFilter, row: ExportRow): boole
   if (filter.org !== undefined && !same(row.repo.split('/')[0], filter.org)) return false;
   if (filter.verdict !== undefined && (row.gate_state ?? 'none') !== filter.verdict) return false;
   if (filter.exception === 'none') return false;
-  if (filter.exception !== undefined && filter.exception !== 'any' && row.type !== filter.exception) return false;
+  if (filter.exception !== undefined && filter.exception !== 'any' && !isOfType(row.type, filter.exception)) return false;
   if (filter.ticket !== undefined && !same(row.ticket, filter.ticket)) return false;
   if (filter.person !== undefined) {
     const people = [row.author, row.merged_by, row.authorised_by, ...row.approvers.map((approver) => approver.login)];

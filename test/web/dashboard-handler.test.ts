@@ -117,6 +117,16 @@ describe('the dashboard handler on a seeded store', () => {
     expect(body).toMatch(/<tr data-repo="acme\/payments">.*?<td class="num"><a [^>]*>5<\/a><\/td><td class="num"><a [^>]*>2<\/a><\/td><td class="num">40.0 %<\/td>/);
   });
 
+  it('links each posture number to a Changes page listing that many changes', async () => {
+    const body = await (await get(`/dashboard?${PERIOD}`, { cookie: session() })).text();
+    const links = [...body.matchAll(/<td class="num"><a href="\/dashboard\/changes\?([^"]+)">(\d+)<\/a><\/td>/g)].map((m) => [(m[1] ?? '').replace(/&#38;/g, '&'), Number(m[2])] as const);
+    expect(links).toHaveLength(14); // merged and passed of 3 repositories and the total, and 3 non-zero exception counts twice (acme/payments, total)
+    for (const [query, count] of links) {
+      const changes = (await (await get(`/api/v1/changes?${query}`, { authorization: `Bearer ${API_TOKEN}` })).json()) as { total: number };
+      expect([query, changes.total]).toEqual([query, count]);
+    }
+  });
+
   it('escapes user-controlled text on the Changes page', async () => {
     const body = await (await get(`/dashboard/changes?${PERIOD}&exception=bypass`, { cookie: session() })).text();
     expect(body).toContain('1 merged change from 2026-02-01');
