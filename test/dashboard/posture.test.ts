@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import type { AuditEntry, AuditStore } from '../../src/audit/audit-entry.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { parseChangeFilter, type ChangeFilter } from '../../src/dashboard/change-filter.js';
 import { computePosture, formatRate, weekStartMs } from '../../src/dashboard/compute-posture.js';
 import { readChanges } from '../../src/dashboard/read-changes.js';
 import { summariseChanges } from '../../src/dashboard/summarise-changes.js';
 import { RecordShapeError } from '../../src/cli/export-row.js';
-import { seedStore, tempDir } from '../cli/seed.js';
+import { BACKENDS } from '../audit/backends.js';
 import { FEBRUARY, februaryEntries, NOW } from './dashboard-seed.js';
 
 function filter(params: Record<string, string> = {}): ChangeFilter {
@@ -16,18 +14,17 @@ function filter(params: Record<string, string> = {}): ChangeFilter {
   return parsed.filter;
 }
 
-describe('the posture of a seeded store', () => {
-  const temp = tempDir();
+// SQLite, and PostgreSQL (TEST_DATABASE_URL, else PGlite): the store's filters are SQL of each.
+describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture of a seeded store on %s', (_name, make) => {
+  const backend = make();
   let store: AuditStore;
   beforeAll(async () => {
-    const path = join(temp.dir, 'audit.db');
-    await seedStore(path, februaryEntries());
-    store = await openAuditStore({ databaseUrl: `sqlite:${path}` });
-  });
-  afterAll(async () => {
-    await store.close();
-    temp.remove();
-  });
+    await backend.setup();
+    const db = await backend.fresh();
+    for (const entry of februaryEntries()) await db.store.append(entry);
+    store = db.store;
+  }, 60_000);
+  afterAll(() => backend.teardown());
 
   it('counts merged, passed and each exception per repository and in total', async () => {
     const changes = await readChanges({ store, filter: filter(), now: NOW });
