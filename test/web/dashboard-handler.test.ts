@@ -38,6 +38,7 @@ describe('the dashboard handler on a seeded store', () => {
   let members: string[] = ['carol'];
   let memberChecks = 0;
   let settings: DashboardSettings | null = SETTINGS;
+  let github: DashboardDeps['fetch'] = () => Promise.reject(new Error('no network in this test'));
   const deps = (): DashboardDeps => ({
     store,
     settings,
@@ -45,7 +46,7 @@ describe('the dashboard handler on a seeded store', () => {
       memberChecks += 1;
       return members.includes(login) ? (teams[0] ?? null) : null;
     },
-    fetch: () => Promise.reject(new Error('no network in this test')),
+    fetch: (...args) => github(...args),
     now: () => NOW,
     checkChain: chainChecker({ store, now: () => NOW }),
     log: { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as DashboardDeps['log'],
@@ -71,6 +72,7 @@ describe('the dashboard handler on a seeded store', () => {
     members = ['carol'];
     memberChecks = 0;
     settings = SETTINGS;
+    github = () => Promise.reject(new Error('no network in this test'));
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers, redirect: 'manual' });
@@ -101,6 +103,69 @@ describe('the dashboard handler on a seeded store', () => {
     const response = await get('/dashboard/callback?code=abc&state=forged');
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Sign-in expired');
+  });
+
+  describe('the OAuth callback', () => {
+    /** Starts a sign-in and returns its state and the state cookie, as the browser would carry them back. */
+    async function started(): Promise<{ state: string; cookie: string }> {
+      const login = await get('/dashboard/login?returnTo=/dashboard/changes');
+      const state = new URL(login.headers.get('location') ?? '').searchParams.get('state') ?? '';
+      return { state, cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    }
+    const answers = (...bodies: unknown[]): DashboardDeps['fetch'] => {
+      const queue = [...bodies];
+      return async () => Response.json(queue.shift());
+    };
+
+    it('exchanges the code, reads the login, checks the team and opens a session', async () => {
+      const requests: string[] = [];
+      const reply = answers({ access_token: 'ghu_token', token_type: 'bearer', scope: '' }, { login: 'carol' });
+      github = async (url, init) => {
+        requests.push(`${init?.method ?? 'GET'} ${String(url)} ${init?.body ? String(init.body) : ''}`.trim());
+        return reply(url, init);
+      };
+      const { state, cookie } = await started();
+      const response = await get(`/dashboard/callback?code=c0de&state=${state}`, { cookie });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/dashboard/changes');
+      expect(response.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['cc_oauth', 'cc_session']);
+      expect(requests).toEqual([
+        `POST http://github.invalid/login/oauth/access_token {"client_id":"Iv1.test","client_secret":"secret","code":"c0de","redirect_uri":"${base}/dashboard/callback"}`,
+        'GET http://github.invalid/api/v3/user',
+      ]);
+      expect(memberChecks).toBe(1);
+      const session = response.headers.getSetCookie()[1]?.split(';')[0] ?? '';
+      expect((await get('/dashboard', { cookie: session })).status).toBe(200);
+    });
+
+    it.each([
+      ['a code GitHub refuses', () => answers({ error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' }), 'GitHub refused the sign-in code: bad_verification_code (The code passed is incorrect or expired.)'],
+      ['GitHub unreachable', () => () => Promise.reject(new TypeError('fetch failed')), 'GitHub could not be reached to complete the sign-in.'],
+      ['GET /user failing', () => async (url: string | URL | Request) => (String(url).endsWith('/user') ? new Response('{}', { status: 401 }) : Response.json({ access_token: 'ghu_x' })), 'GitHub answered GET /user with HTTP 401'],
+    ])('fails closed on %s, with a 502 page that says why', async (_case, make, message) => {
+      github = make() as DashboardDeps['fetch'];
+      const { state, cookie } = await started();
+      const response = await get(`/dashboard/callback?code=c0de&state=${state}`, { cookie });
+      expect(response.status).toBe(502);
+      expect(response.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['cc_oauth']);
+      expect(await response.text()).toContain(message);
+    });
+
+    it('refuses a non-member with 403 and no session', async () => {
+      github = answers({ access_token: 'ghu_token' }, { login: 'mallory' });
+      const { state, cookie } = await started();
+      const response = await get(`/dashboard/callback?code=c0de&state=${state}`, { cookie });
+      expect(response.status).toBe(403);
+      expect(response.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['cc_oauth']);
+      expect(await response.text()).toContain('mallory is not a member of the teams allowed to see the compliance dashboard (acme/compliance)');
+    });
+
+    it('says the sign-in was cancelled when GitHub sends an error back', async () => {
+      const { state, cookie } = await started();
+      const response = await get(`/dashboard/callback?error=access_denied&state=${state}`, { cookie });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain('GitHub did not sign you in: access_denied.');
+    });
   });
 
   it('serves the posture with the security headers, no store, and the exact numbers', async () => {
