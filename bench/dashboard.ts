@@ -13,7 +13,7 @@ import { buildExportRows, formatExport } from '../src/cli/build-export.js';
 import { parseChangeFilter } from '../src/dashboard/change-filter.js';
 import { computePosture } from '../src/dashboard/compute-posture.js';
 import { readChanges, readChangeTimeline } from '../src/dashboard/read-changes.js';
-import { chainChecker } from '../src/web/dashboard/chain-up-to.js';
+import { chainChecker } from '../src/web/dashboard/chain-checker.js';
 
 const TOTAL = Number(process.env.BENCH_DASHBOARD_N ?? 200_000);
 const BATCH = 1_000;

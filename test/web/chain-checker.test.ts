@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chainChecker, FULL_CHECK_MS } from '../../src/web/dashboard/chain-up-to.js';
+import { chainChecker, FULL_CHECK_MS } from '../../src/web/dashboard/chain-checker.js';
 import { sqliteBackend } from '../audit/backends.js';
 import { appendNumbered, newEntry } from '../audit/entries.js';
 

@@ -6,7 +6,7 @@ import type { AuditStore } from '../../src/audit/audit-entry.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { hashToken } from '../../src/web/dashboard/api-tokens.js';
 import type { DashboardDeps } from '../../src/web/dashboard/dashboard-context.js';
-import { chainChecker } from '../../src/web/dashboard/chain-up-to.js';
+import { chainChecker } from '../../src/web/dashboard/chain-checker.js';
 import { dashboardHandler } from '../../src/web/dashboard/dashboard-handler.js';
 import type { DashboardSettings } from '../../src/web/dashboard/dashboard-env.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/dashboard/respond.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'probot';
 import type { AuditStore } from '../../audit/audit-entry.js';
 import type { AuditSigner } from '../../audit/signing.js';
-import type { CheckChain } from './chain-up-to.js';
+import type { CheckChain } from './chain-checker.js';
 import type { DashboardSettings } from './dashboard-env.js';
 import type { Fetch } from './github-oauth.js';
 import type { FindMemberTeam } from './team-membership.js';
@@ -18,7 +18,7 @@ export interface DashboardDeps {
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Checks entry signatures along with the hashes in the HTML report when AUDIT_SIGNING_KEY is set. */
   signer?: AuditSigner;
-  /** Whether the chain verifies up to an entry (chain-up-to.ts; with the signer when there is one). */
+  /** Whether the chain verifies up to an entry (chain-checker.ts; with the signer when there is one). */
   checkChain: CheckChain;
 }
 

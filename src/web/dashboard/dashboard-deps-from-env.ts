@@ -1,7 +1,7 @@
 import type { Probot } from 'probot';
 import type { AuditStore } from '../../audit/audit-entry.js';
 import { parseSigningKey } from '../../audit/signing.js';
-import { chainChecker } from './chain-up-to.js';
+import { chainChecker } from './chain-checker.js';
 import type { DashboardDeps } from './dashboard-context.js';
 import { readDashboardEnv } from './dashboard-env.js';
 import { teamMembershipOf } from './team-membership.js';

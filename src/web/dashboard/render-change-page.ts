@@ -4,7 +4,7 @@ import { formatVerifyResult } from '../../audit/verify-chain.js';
 import { escapeHtml, linkHtml } from '../../cli/escape-html.js';
 import { describeEntry, type Described } from '../../cli/format-entry.js';
 import type { ChangeSummary } from '../../dashboard/change-summary.js';
-import type { ChainCheck } from './chain-up-to.js';
+import type { ChainCheck } from './chain-checker.js';
 import { renderLayout } from './render-layout.js';
 
 
