@@ -79,6 +79,13 @@ describe('the dashboard handler on a seeded store', () => {
 
   it('leaves other paths to the next handler', async () => {
     expect(await (await get('/healthz')).text()).toBe('not ours');
+    expect(await (await get('/dashboards')).text()).toBe('not ours');
+  });
+
+  it('serves a page with or without a trailing slash, and 404 for no page', async () => {
+    expect((await get(`/dashboard/?${PERIOD}`, { cookie: session() })).status).toBe(200);
+    expect((await get(`/dashboard/changes/?${PERIOD}`, { cookie: session() })).status).toBe(200);
+    expect((await get('/dashboard/nothing', { cookie: session() })).status).toBe(404);
   });
 
   it('sends a visitor without a session to sign in, keeping where they were going', async () => {

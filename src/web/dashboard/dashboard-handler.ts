@@ -60,7 +60,8 @@ function failure(path: string, error: unknown): Reply {
 export function dashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
-    const path = url.pathname;
+    // `/dashboard/` and `/dashboard/changes/` are the pages without the slash.
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     if (!isDashboardPath(path) && !isApiPath(path)) return false;
     if (path === '/dashboard/assets/dashboard.css') {
       send(res, req.method, { status: 200, contentType: 'text/css; charset=utf-8', body: DASHBOARD_CSS, cache: 'public' });
