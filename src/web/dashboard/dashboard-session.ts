@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DashboardTeam } from './dashboard-env.js';
 import { renderMessagePage } from './render-layout.js';
 import { html, type Reply } from './respond.js';
 import { cookieHeader, readCookies, signValue, verifyValue } from './signed-cookie.js';
@@ -34,7 +35,7 @@ export async function authenticate(ctx: RequestContext): Promise<Authentication>
   const session = verifyValue(value, { secret: pages.sessionSecret, schema: Session, now });
   if (!session) return null;
   if (now.getTime() - session.checkedAt <= RECHECK_MS) return { login: session.login, setCookie: [] };
-  let team;
+  let team: DashboardTeam | null;
   try {
     team = await ctx.deps.findMemberTeam({ login: session.login, teams: pages.teams });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { baseUrl, isSecure, type RequestContext } from './dashboard-context.js';
-import type { DashboardSettings } from './dashboard-env.js';
+import type { DashboardSettings, DashboardTeam } from './dashboard-env.js';
 import { clearSessionCookie, sessionCookie, SESSION_TTL_MS } from './dashboard-session.js';
 import { authorizeUrl, exchangeCode, readUserLogin, SignInError } from './github-oauth.js';
 import { renderMessagePage } from './render-layout.js';
@@ -55,7 +55,7 @@ export async function finishSignIn(ctx: RequestContext, pages: Pages): Promise<R
     return html(400, renderMessagePage({ title: 'Sign-in expired', message: 'This sign-in link is expired or was started in another browser. Start again.', action: startAgain }), { 'set-cookie': clearState(ctx) });
   }
   let login: string;
-  let team;
+  let team: DashboardTeam | null;
   try {
     const token = await exchangeCode({ fetch: deps.fetch, github: deps.settings!.github, clientId: pages.clientId, clientSecret: pages.clientSecret, code, redirectUri: redirectUri(ctx) });
     login = await readUserLogin({ fetch: deps.fetch, github: deps.settings!.github, token });
