@@ -15,9 +15,11 @@ function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approver
   const approval = verdict.controls.find((c): c is ApprovalResult => c.control === 'approval');
   const checks = verdict.controls.find((c): c is ChecksResult => c.control === 'checks');
   const lookup = ticket?.evidence.lookup;
+  const approvers = lookup?.found ? (lookup.approval?.approvers ?? []) : [];
+  const approver = approvers.map((a) => a.email ?? a.displayName ?? a.accountId).filter((a): a is string => a !== null).join(', ') || null;
   return {
     ticket: ticket?.evidence.key
-      ? { key: lookup?.found ? lookup.key : ticket.evidence.key, status: lookup?.found ? lookup.status : null, url: lookup?.url ?? null, approver: null }
+      ? { key: lookup?.found ? lookup.key : ticket.evidence.key, status: lookup?.found ? lookup.status : null, url: lookup?.url ?? null, approver }
       : null,
     approvers: approval?.evidence.counted ?? [],
     checks: (checks?.evidence.required ?? []).map((r) => ({ name: r.name, state: r.state, raw: r.result?.raw ?? null })),

@@ -19,7 +19,7 @@ const APPROVAL_DEFAULTS = {
 };
 
 const DEFAULTS = {
-  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [] },
+  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [], jsm_approvals: false, unmapped_approver: 'warn', require: 'any', write_back: false },
   approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
   audit: {},
@@ -61,7 +61,7 @@ describe('parseConfig: valid files', () => {
       text: FULL_EXAMPLE,
       expected: {
         branches: ['main', 'release/*'],
-        ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: ['Change'] },
+        ticket: { ...DEFAULTS.ticket, types: ['Change'] },
         approval: APPROVAL_DEFAULTS,
         checks: { required: ['ci/test'] },
         audit: {},
@@ -114,7 +114,7 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown nested key',
       text: 'ticket:\n  projects: [CHG]\n  status: [Done]\n',
-      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types', line: 3 },
+      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, cache_seconds', line: 3 },
     },
     {
       name: 'a count written as a word',
@@ -133,8 +133,8 @@ describe('parseConfig: invalid files', () => {
     },
     {
       name: 'an unknown ticket provider',
-      text: 'ticket:\n  provider: servicenow\n',
-      error: { path: 'ticket.provider', message: 'must be one of jira, none, got "servicenow"', line: 2 },
+      text: 'ticket:\n  provider: bugzilla\n',
+      error: { path: 'ticket.provider', message: 'must be one of jira, servicenow, none, got "bugzilla"', line: 2 },
     },
     {
       name: 'jira without projects (line of the ticket mapping)',
@@ -211,7 +211,7 @@ describe('parseConfig: invalid files', () => {
   });
 
   it('reports every problem, in line order, with the source', () => {
-    const text = 'approval:\n  count: two\n  teams: [nobody]\nticket:\n  provider: servicenow\nextra: true\n';
+    const text = 'approval:\n  count: two\n  teams: [nobody]\nticket:\n  provider: bugzilla\nextra: true\n';
 
     const result = parseConfig(text, SOURCE);
 
@@ -219,7 +219,7 @@ describe('parseConfig: invalid files', () => {
     expect(errorsOf(result).map(formatConfigError)).toEqual([
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
-      'ticket.provider must be one of jira, none, got "servicenow" (line 5)',
+      'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
       'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor (line 6)',
     ]);
   });
