@@ -4,6 +4,8 @@ import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
+import { createServiceNowTicketReader } from '../tickets/servicenow/create-servicenow-ticket-reader.js';
+import { readServiceNowEnv } from '../tickets/servicenow/servicenow-env.js';
 import type { AppDeps } from './app-deps.js';
 
 const CacheSeconds = z.coerce
@@ -44,6 +46,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   if (!jira.ok) app.log.warn({ reason: jira.reason }, 'Jira is not configured; PRs whose policy needs Jira will get an error status');
   const cacheSeconds = CacheSeconds.safeParse(env.TICKET_CACHE_SECONDS?.trim() || undefined);
   if (!cacheSeconds.success) throw new Error(cacheSeconds.error.issues[0]?.message ?? 'TICKET_CACHE_SECONDS is invalid');
+  const serviceNow = readServiceNowEnv(env);
   const audit = await openAuditStore(readAuditEnv(env));
   app.log.info({ store: audit.kind }, 'audit store open');
   return {
@@ -51,6 +54,9 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
     tickets: jira.ok
       ? { reader: createResilientReader({ reader: createJiraTicketReader(jira.value), defaultCacheSeconds: cacheSeconds.data }) }
       : { unavailable: jira.reason },
+    serviceNow: serviceNow.ok
+      ? { reader: createResilientReader({ reader: createServiceNowTicketReader(serviceNow.value), defaultCacheSeconds: cacheSeconds.data }) }
+      : { unavailable: serviceNow.reason },
     audit,
     botLogin: botLoginOf(app),
     now: () => new Date(),
