@@ -11,6 +11,7 @@ import { onPullRequestClosed } from './app/on-pull-request-closed.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
 import { healthzHandler } from './web/healthz.js';
+import { jiraWebhookHandler } from './web/jira-webhook.js';
 
 /** Builds the Probot app over the given dependencies (tests and the demo inject their own). */
 export function createApp(deps?: AppDeps): ApplicationFunction {
@@ -29,6 +30,8 @@ export function createApp(deps?: AppDeps): ApplicationFunction {
     // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     options.addHandler(healthzHandler);
+    // Jira's issue webhooks re-evaluate the PRs that reference the issue (docs/tickets.md).
+    options.addHandler(jiraWebhookHandler({ app, deps: appDeps, secret: process.env.JIRA_WEBHOOK_SECRET }));
   };
 }
 

@@ -7,6 +7,7 @@ import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
 import { ClosedPullRequestPayload, parsePayload } from './payloads.js';
 import { refreshTrail } from './record-verdict.js';
+import { unindexPullRequest } from './index-ticket-keys.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
 function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
@@ -44,10 +45,11 @@ export function onPullRequestClosed(deps: AppDeps) {
   return async (context: Context<'pull_request.closed'>): Promise<void> => {
     const p = parsePayload(ClosedPullRequestPayload, 'pull_request', context.payload);
     const pr = p.pull_request;
-    if (!pr.merged) return;
     const owner = p.repository.owner.login;
     const repo = p.repository.name;
     const repoName = `${owner}/${repo}`;
+    await unindexPullRequest({ deps, log: context.log, repo: repoName, number: pr.number });
+    if (!pr.merged) return;
 
     let assessment: Assessment;
     try {
