@@ -8,6 +8,7 @@ import { assessPullRequest, type Assessment } from './assess-pull-request.js';
 import { ClosedPullRequestPayload, parsePayload } from './payloads.js';
 import { refreshTrail } from './record-verdict.js';
 import { unindexPullRequest } from './index-ticket-keys.js';
+import { writeBackTickets } from './write-back-tickets.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
 function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
@@ -90,7 +91,10 @@ export function onPullRequestClosed(deps: AppDeps) {
       headSha: pr.head.sha,
       data: { ...record, verdictAtMerge: atMerge, facts: assessment.facts },
     });
-    // A redelivery of the merge event finds the record already there: the exception was handled then.
+    // A redelivery of the merge event finds the record already there: write-back and the exception were handled then.
+    if (merged !== null) {
+      await writeBackTickets({ deps, log: context.log, config: assessment.config, verdict: atMerge, record, deliveryId: context.id, repo: repoName });
+    }
     if (!bypass || merged === null) return;
 
     const target = assessment.config?.audit.exceptions_repo ?? repoName;

@@ -30,6 +30,7 @@ export const AuditKind = z.enum([
   'deployment',
   'deployment-status',
   'deployment-gate',
+  'ticket-write-back',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

@@ -44,6 +44,8 @@ export function createResilientReader(input: {
       }
       return answer;
     },
+    // Writes are not retried: a comment sent twice would be posted twice.
+    ...(reader.writeBack ? { writeBack: reader.writeBack.bind(reader) } : {}),
     forget(key: string): void {
       const prefix = JSON.stringify([reader.provider, key.toUpperCase()]).slice(0, -1);
       for (const cacheKey of cache.keys()) if (cacheKey.startsWith(`${prefix},`)) cache.delete(cacheKey);

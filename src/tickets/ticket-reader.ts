@@ -22,6 +22,20 @@ export interface TicketReader {
   lookup(key: string, query: TicketQuery): Promise<TicketLookup>;
   /** Drops any cached answer for `key` (a provider webhook said it changed). */
   forget?(key: string): void;
+  /** Writes the merge evidence to the ticket (`ticket.write_back`); reports each step, never throws for the provider's failures. */
+  writeBack?(input: WriteBackInput): Promise<WriteBackResult>;
+}
+
+export interface WriteBackInput {
+  key: string;
+  /** The PR: linked from the ticket (its URL is the link's global id, so writing twice updates one link). */
+  link: { url: string; title: string };
+  /** The evidence summary, one line each. */
+  lines: string[];
+}
+
+export interface WriteBackResult {
+  steps: { step: 'remote-link' | 'comment' | 'work-note'; ok: boolean; error: string | null }[];
 }
 
 /**

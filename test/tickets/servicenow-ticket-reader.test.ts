@@ -112,6 +112,31 @@ describe('createServiceNowTicketReader against the ServiceNow simulator', () => 
   });
 });
 
+describe('ServiceNow write-back: a work note on the change', () => {
+  it('adds the PR link and the evidence lines as one work note', async () => {
+    const change = sn.addChange({ number: 'CHG0030010' });
+
+    const result = await createServiceNowTicketReader(basic()).writeBack!({
+      key: 'CHG0030010',
+      link: { url: 'https://github.com/acme/payments/pull/7', title: 'acme/payments#7: Rotate certs' },
+      lines: ['Merge commit: abc', 'Checks: build=success'],
+    });
+
+    expect(result).toEqual({ steps: [{ step: 'work-note', ok: true, error: null }] });
+    expect(sn.change('CHG0030010')?.workNotes).toEqual(['acme/payments#7: Rotate certs: https://github.com/acme/payments/pull/7\nMerge commit: abc\nChecks: build=success']);
+    expect(sn.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/now/table/change_request', `PATCH /api/now/table/change_request/${change.sysId}`]);
+  });
+
+  it('reports a failed work note instead of throwing', async () => {
+    sn.addChange({ number: 'CHG0030011' });
+    sn.failNext({ status: 503 });
+
+    const result = await createServiceNowTicketReader(basic()).writeBack!({ key: 'CHG0030011', link: { url: 'u', title: 't' }, lines: [] });
+
+    expect(result).toEqual({ steps: [{ step: 'work-note', ok: false, error: 'ServiceNow failed to answer for CHG0030011 (HTTP 503)' }] });
+  });
+});
+
 describe('readServiceNowEnv', () => {
   it.each([
     { env: {}, result: { ok: false, reason: 'SERVICENOW_INSTANCE_URL is not set' } },

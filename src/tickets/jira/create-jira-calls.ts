@@ -10,6 +10,15 @@ export interface JiraCalls {
   getIssueWithChangelog(key: string): Promise<unknown>;
   /** One page of `GET /rest/servicedeskapi/request/{key}/approval`. */
   getApprovalPage(key: string, start: number): Promise<unknown>;
+  /** `POST /rest/api/{3,2}/issue/{key}/remotelink`: `globalId` makes a second call update the same link. */
+  addRemoteLink(key: string, link: { globalId: string; url: string; title: string; summary: string }): Promise<unknown>;
+  /** `POST /rest/api/{3,2}/issue/{key}/comment`: an ADF document on Cloud (v3), plain text on Data Center (v2). */
+  addComment(key: string, lines: string[]): Promise<unknown>;
+}
+
+/** Atlassian Document Format: one paragraph per line (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/). */
+function toAdf(lines: string[]) {
+  return { type: 'doc' as const, version: 1 as const, content: lines.map((text) => ({ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] })) };
 }
 
 export const CHANGELOG_PAGE_SIZE = 100;
@@ -42,6 +51,20 @@ export function createJiraCalls(settings: JiraSettings): JiraCalls {
         ? cloud.getChangeLogs<unknown>({ issueIdOrKey: id(key), startAt, maxResults: CHANGELOG_PAGE_SIZE })
         : dataCenter.getChangeLogs<unknown>({ issueIdOrKey: id(key), startAt, maxResults: CHANGELOG_PAGE_SIZE }),
     getIssueWithChangelog: (key) => dataCenter.getIssue<unknown>({ issueIdOrKey: id(key), fields: ['status'], expand: 'changelog' }),
+    addRemoteLink: (key, link) => {
+      const request = {
+        issueIdOrKey: id(key),
+        globalId: link.globalId,
+        application: { type: 'com.github', name: 'GitHub' },
+        relationship: 'merged in',
+        object: { url: link.url, title: link.title, summary: link.summary, icon: { url16x16: 'https://github.com/favicon.ico', title: 'GitHub' } },
+      };
+      return cloud ? new Version3Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request) : new Version2Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request);
+    },
+    addComment: (key, lines) =>
+      cloud
+        ? new Version3Client(config).issueComments.addComment<unknown>({ issueIdOrKey: id(key), comment: toAdf(lines) })
+        : new Version2Client(config).issueComments.addComment<unknown>({ issueIdOrKey: id(key), comment: lines.join('\n') }),
     getApprovalPage: (key, start) => serviceDesk.request.getApprovals<unknown>({ issueIdOrKey: id(key), start, limit: APPROVAL_PAGE_SIZE }),
   };
 }

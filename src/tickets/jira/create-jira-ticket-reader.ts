@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { TicketApproval, TicketLookup, TicketWindowValue } from '../../policy/facts.js';
-import { TicketProviderError, type TicketQuery, type TicketReader } from '../ticket-reader.js';
+import { TicketProviderError, type TicketQuery, type TicketReader, type WriteBackInput, type WriteBackResult } from '../ticket-reader.js';
 import { createJiraCalls, type JiraCalls } from './create-jira-calls.js';
 import { findApprovalTransition } from './find-approval-transition.js';
 import type { JiraSettings } from './jira-env.js';
@@ -84,8 +84,26 @@ export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls 
     return findApprovalTransition(await readHistories({ calls, call, key, cloud }), query.approvedStatuses);
   }
 
+  async function step(name: 'remote-link' | 'comment', what: string, request: () => Promise<unknown>) {
+    try {
+      await request();
+      return { step: name, ok: true, error: null };
+    } catch (error) {
+      return { step: name, ok: false, error: toJiraProviderError({ error, what, settings }).message };
+    }
+  }
+
   return {
     provider: 'jira',
+    async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
+      const { key, link, lines } = input;
+      const summary = lines[0] ?? link.title;
+      const steps = [
+        await step('remote-link', `${key} (remote link)`, () => calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary })),
+        await step('comment', `${key} (comment)`, () => calls.addComment(key, lines)),
+      ];
+      return { steps };
+    },
     async lookup(key: string, query: TicketQuery): Promise<TicketLookup> {
       const fields = query.window === null ? FIELDS : [...FIELDS, query.window.startField, query.window.endField];
       let issue: JiraIssue;

@@ -66,6 +66,9 @@ function describeFailure({ failure, what, settings }: { failure: JiraFailure; wh
     return `Jira could not be reached at ${settings.baseUrl} for ${what} (${failure.code ?? 'unknown network error'})`;
   }
   const { status } = failure;
+  const detail = jiraErrorMessages(failure.data)?.[0]?.slice(0, 200);
+  // A 403 with Jira's own message is a missing permission (e.g. Add comments), not refused credentials.
+  if (status === 403 && detail) return `Jira refused ${what} (HTTP 403): ${detail}`;
   if (status === 401 || status === 403) {
     const names = settings.auth.kind === 'cloud' ? 'JIRA_EMAIL and JIRA_API_TOKEN' : 'JIRA_PAT';
     return `Jira refused the credentials (HTTP ${status}) when reading ${what}; check ${names}`;
@@ -73,7 +76,6 @@ function describeFailure({ failure, what, settings }: { failure: JiraFailure; wh
   if (status === 404) return `Jira answered HTTP 404 for ${what} without a Jira error body; check JIRA_BASE_URL (${settings.baseUrl})`;
   if (status === 429) return `Jira rate-limited the request for ${what} (HTTP 429)`;
   if (status >= 500) return `Jira failed to answer for ${what} (HTTP ${status})`;
-  const detail = jiraErrorMessages(failure.data)?.[0]?.slice(0, 200);
   return `Jira answered HTTP ${status} for ${what}${detail ? `: ${detail}` : ''}`;
 }
 

@@ -1,6 +1,6 @@
 import type { TicketApproval, TicketLookup } from '../../policy/facts.js';
-import { TicketProviderError, type TicketQuery, type TicketReader } from '../ticket-reader.js';
-import { ApprovalList, type ApprovalRecord, type ChangeRequest, ChangeRequestList } from './schema.js';
+import { TicketProviderError, type TicketQuery, type TicketReader, type WriteBackInput, type WriteBackResult } from '../ticket-reader.js';
+import { ApprovalList, type ApprovalRecord, type ChangeRequest, ChangeRequestList, UpdatedRecord } from './schema.js';
 import type { ServiceNowSettings } from './servicenow-env.js';
 import { serviceNowRequest, type Fetch } from './servicenow-request.js';
 
@@ -63,6 +63,32 @@ export function createServiceNowTicketReader(settings: ServiceNowSettings, fetch
 
   return {
     provider: 'servicenow',
+    /** ServiceNow has no remote links: the evidence goes into the change's work notes (PATCH work_notes). */
+    async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
+      const { key, link, lines } = input;
+      try {
+        const answer = await request({
+          path: '/api/now/table/change_request',
+          query: { sysparm_query: `number=${key}`, sysparm_fields: CHANGE_FIELDS, sysparm_display_value: 'all', sysparm_limit: '1' },
+          what: key,
+          schema: ChangeRequestList,
+        });
+        const sysId = answer.result[0]?.sys_id.value;
+        if (!sysId) return { steps: [{ step: 'work-note', ok: false, error: `ServiceNow has no change ${key}` }] };
+        await request({
+          method: 'PATCH',
+          path: `/api/now/table/change_request/${encodeURIComponent(sysId)}`,
+          query: { sysparm_fields: 'sys_id' },
+          body: { work_notes: [`${link.title}: ${link.url}`, ...lines].join('\n') },
+          what: `${key} (work note)`,
+          schema: UpdatedRecord,
+        });
+        return { steps: [{ step: 'work-note', ok: true, error: null }] };
+      } catch (error) {
+        if (!(error instanceof TicketProviderError)) throw error;
+        return { steps: [{ step: 'work-note', ok: false, error: error.message }] };
+      }
+    },
     async lookup(key: string, query: TicketQuery): Promise<TicketLookup> {
       const answer = await request({
         path: '/api/now/table/change_request',

@@ -69,6 +69,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
   let writes: JiraWrite[] = [];
   /** Answers for the next requests, before any route: rate limits and outages of a few requests. */
   let injected: { status: number; retryAfter: string | null }[] = [];
+  /** Answers for the next writes (remote link, comment) only. */
+  let writeFailures: number[] = [];
   let nextHistoryId = 50000;
   let clock = Date.parse('2026-05-01T09:00:00.000Z');
   const nextTime = (): string => new Date((clock += 60_000)).toISOString().replace('Z', '+0000');
@@ -151,6 +153,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     }
     if (route === 'changelog') return answer(200, changelogPage({ issue, apiVersion, baseUrl, query }));
     if (route === 'approval') return answer(200, approvalPage({ issue, baseUrl, query }));
+    const writeFailure = writeFailures.shift();
+    if (writeFailure !== undefined) return answer(writeFailure, { errorMessages: ['You do not have permission to add comments to this issue.'], errors: {} });
     const body = await readJson(req);
     record.body = body;
     if (body === undefined) return answer(400, { errorMessages: ['Unexpected character in the request body'], errors: {} });
@@ -303,6 +307,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     failNext(input: { status: number; count?: number; retryAfter?: string }): void {
       for (let n = 0; n < (input.count ?? 1); n += 1) injected.push({ status: input.status, retryAfter: input.retryAfter ?? null });
     },
+    /** Refuses the next `count` writes (remote link, comment) with `status`; reads are served. */
+    failNextWrites(status: number, count = 1): void {
+      for (let n = 0; n < count; n += 1) writeFailures.push(status);
+    },
     /** Remote links and comments the app added. */
     writes: (): JiraWrite[] => [...writes],
     /** Moves an issue to another key (another project); the old key keeps answering with the moved issue. */
@@ -331,6 +339,7 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       pageSize = DEFAULT_PAGE_SIZE;
       writes = [];
       injected = [];
+      writeFailures = [];
       log = [];
       unexpected = [];
       outage = false;
