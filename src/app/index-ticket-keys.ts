@@ -7,7 +7,8 @@ function keysOf(verdict: Verdict): string[] {
   if (verdict.state === 'error') return [];
   const ticket = verdict.controls.find((c) => c.control === 'ticket');
   if (!ticket || ticket.control !== 'ticket' || ticket.evidence.provider === 'none') return [];
-  return (ticket.evidence.tickets ?? []).map((t) => t.key);
+  // Both the key the PR names and the one the provider answered with (a moved Jira issue): webhooks send the latter.
+  return (ticket.evidence.tickets ?? []).flatMap((t) => (t.lookup?.found && t.lookup.key !== t.key ? [t.key, t.lookup.key] : [t.key]));
 }
 
 /**

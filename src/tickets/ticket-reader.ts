@@ -28,8 +28,8 @@ export interface TicketReader {
 
 export interface WriteBackInput {
   key: string;
-  /** The PR: linked from the ticket (its URL is the link's global id, so writing twice updates one link). */
-  link: { url: string; title: string };
+  /** The PR: linked from the ticket (its URL is the link's global id, so writing twice updates one link); null: no link. */
+  link: { url: string; title: string } | null;
   /** The evidence summary, one line each. */
   lines: string[];
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
+import { deploymentStatusEvent } from './harness/deployment-webhooks.js';
 import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 
 /** `ticket.write_back`: on merge, the ticket links the PR and gets the evidence; a failure is recorded, never a verdict change. */
@@ -16,8 +17,8 @@ useE2E((started) => (e2e = started), { env: { DATABASE_URL: `sqlite:${file}` }, 
 
 const WRITE_BACK_POLICY = STANDARD_POLICY.replace('  projects: [CHG]', '  projects: [CHG]\n  write_back: true');
 
-async function mergeApproved(ticket: string): Promise<{ pr: PullTarget; mergeSha: string }> {
-  const pr = e2e.openPullRequest(e2e.newRepo({ policy: WRITE_BACK_POLICY }), { ticket });
+async function mergeApproved(ticket: string, repo = e2e.newRepo({ policy: WRITE_BACK_POLICY })): Promise<{ pr: PullTarget; mergeSha: string }> {
+  const pr = e2e.openPullRequest(repo, { ticket });
   e2e.makeReady(pr, { ticket });
   expect((await e2e.evaluate(pr)).status.state).toBe('success');
   await e2e.quiet();
@@ -82,11 +83,41 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       provider: 'jira',
       ok: false,
       mergeSha,
+      event: 'merge',
       steps: [
         { step: 'remote-link', ok: false, error: 'Jira refused CHG-52 (remote link) (HTTP 403): You do not have permission to add comments to this issue.' },
         { step: 'comment', ok: false, error: 'Jira refused CHG-52 (comment) (HTTP 403): You do not have permission to add comments to this issue.' },
       ],
     });
     expect(e2e.github.issues(pr)).toEqual([]);
+  });
+});
+
+describe('ticket write-back on deployment', () => {
+  it('comments on the ticket of each change a successful gated deployment brought to production', async () => {
+    const repo = e2e.newRepo({ policy: WRITE_BACK_POLICY });
+    const base = e2e.github.defaultBranchHead(repo);
+    const before = e2e.github.createDeployment({ ...repo, environment: 'production', sha: base });
+    e2e.github.addDeploymentStatus({ ...repo, deploymentId: before.id, state: 'success' });
+    const { pr, mergeSha } = await mergeApproved('CHG-53', repo);
+    const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'release-bot' });
+    e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
+
+    const delivery = await e2e.send('deployment_status', deploymentStatusEvent({ github: e2e.github, ...repo }, deployment));
+    await e2e.quiet();
+
+    expect(delivery.status).toBe(200);
+    const comments = e2e.jira.writes().filter((w) => w.kind === 'comment');
+    expect(comments).toHaveLength(2); // the merge evidence, then the deployment
+    const body = comments[1]?.body as { body: { content: { content: { text: string }[] }[] } };
+    const text = body.body.content.map((p) => p.content.map((t) => t.text).join('')).join('\n');
+    expect(text).toContain(`Reached production: ${e2e.github.url}/${pr.owner}/${pr.repo}/pull/${pr.number}`);
+    expect(text).toContain(`Deployed commit: ${mergeSha} (deployment ${deployment.id}`);
+    expect(text).toContain('Deployed by: release-bot');
+    const entries = await writeBackEntries(pr.number, `${pr.owner}/${pr.repo}`);
+    expect(entries.filter((e) => e.kind === 'ticket-write-back').map((e) => e.data)).toEqual([
+      expect.objectContaining({ key: 'CHG-53', event: 'merge', ok: true }),
+      expect.objectContaining({ key: 'CHG-53', event: 'deployment', environment: 'production', deploymentId: deployment.id, ok: true }),
+    ]);
   });
 });

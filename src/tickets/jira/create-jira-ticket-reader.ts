@@ -97,11 +97,12 @@ export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls 
     provider: 'jira',
     async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
       const { key, link, lines } = input;
-      const summary = lines[0] ?? link.title;
-      const steps = [
-        await step('remote-link', `${key} (remote link)`, () => calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary })),
-        await step('comment', `${key} (comment)`, () => calls.addComment(key, lines)),
-      ];
+      const steps = [];
+      if (link !== null) {
+        const summary = lines[0] ?? link.title;
+        steps.push(await step('remote-link', `${key} (remote link)`, () => calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary })));
+      }
+      steps.push(await step('comment', `${key} (comment)`, () => calls.addComment(key, lines)));
       return { steps };
     },
     async lookup(key: string, query: TicketQuery): Promise<TicketLookup> {

@@ -79,7 +79,7 @@ export function createServiceNowTicketReader(settings: ServiceNowSettings, fetch
           method: 'PATCH',
           path: `/api/now/table/change_request/${encodeURIComponent(sysId)}`,
           query: { sysparm_fields: 'sys_id' },
-          body: { work_notes: [`${link.title}: ${link.url}`, ...lines].join('\n') },
+          body: { work_notes: [...(link === null ? [] : [`${link.title}: ${link.url}`]), ...lines].join('\n') },
           what: `${key} (work note)`,
           schema: UpdatedRecord,
         });
