@@ -44,7 +44,7 @@ describe('createServiceNowTicketReader against the ServiceNow simulator', () => 
           { accountId: 'dan.deputy', email: 'dan@acme.test', displayName: 'Dan Deputy' },
         ],
         at: '2026-05-01T09:01:00Z',
-        detail: 'approval Approved',
+        detail: 'Approved',
       },
     });
     expect(sn.requests().map((r) => [r.path, r.query.sysparm_query, r.query.sysparm_fields, r.auth])).toEqual([

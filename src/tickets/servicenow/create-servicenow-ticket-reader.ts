@@ -30,7 +30,7 @@ function toApproval(change: ChangeRequest, records: ApprovalRecord[]): TicketApp
       displayName: r['approver.name'].display_value ?? r['approver.name'].value,
     })),
     at: isoOf(sorted.at(-1)?.sys_updated_on.value ?? null),
-    detail: `approval ${change.approval.display_value ?? change.approval.value ?? 'unknown'}`,
+    detail: change.approval.display_value ?? change.approval.value ?? 'unknown',
   };
 }
 
