@@ -257,6 +257,11 @@ export const ChangeControlConfig = z
   .superRefine((config, ctx) => {
     // The floor's projects apply to the organisation's own file too (resolve-policy checks the result again).
     const floorProjects = config.floor?.ticket?.projects ?? [];
+    // Settings only Jira has: refused with another provider rather than silently ignored (or failing every PR).
+    if (config.ticket.provider === 'servicenow') {
+      if (config.ticket.window) ctx.addIssue({ code: 'custom', path: ['ticket', 'window'], message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields)' });
+      if (config.ticket.jsm_approvals) ctx.addIssue({ code: 'custom', path: ['ticket', 'jsm_approvals'], message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)' });
+    }
     if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
       ctx.addIssue({
         code: 'custom',

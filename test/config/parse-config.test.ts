@@ -243,3 +243,39 @@ describe('formatConfigError', () => {
     expect(formatConfigError(error)).toBe(expected);
   });
 });
+
+describe('parseConfig: Jira-only ticket settings', () => {
+  it.each([
+    { key: 'window', text: 'ticket:\n  provider: servicenow\n  window: {start_field: customfield_1, end_field: customfield_2}\n', message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields), got {"start_field":"customfield_1","end_fie…', line: 3 },
+    { key: 'jsm_approvals', text: 'ticket:\n  provider: servicenow\n  jsm_approvals: true\n', message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting), got true', line: 3 },
+  ])('refuses ticket.$key with servicenow', ({ key, text, message, line }) => {
+    const result = parseConfig(text, SOURCE);
+
+    expect(result).toEqual({ ok: false, source: SOURCE, errors: [{ path: `ticket.${key}`, message, line }] });
+  });
+
+  it('accepts the new ticket keys with jira', () => {
+    const text = 'ticket:\n  projects: [CHG]\n  jsm_approvals: true\n  unmapped_approver: block\n  require: all\n  write_back: true\n  cache_seconds: 0\n  window: {start_field: customfield_10060, end_field: customfield_10061}\n';
+
+    const result = parseConfig(text, SOURCE);
+
+    expect(result.ok && result.config.ticket).toEqual({
+      provider: 'jira',
+      projects: ['CHG'],
+      statuses: ['Approved'],
+      types: [],
+      jsm_approvals: true,
+      unmapped_approver: 'block',
+      require: 'all',
+      write_back: true,
+      cache_seconds: 0,
+      window: { start_field: 'customfield_10060', end_field: 'customfield_10061' },
+    });
+  });
+
+  it('defaults ServiceNow statuses to Scheduled and Implement', () => {
+    const result = parseConfig('ticket:\n  provider: servicenow\n', SOURCE);
+
+    expect(result.ok && result.config.ticket.statuses).toEqual(['Scheduled', 'Implement']);
+  });
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
+import { DEFAULT_JIRA_CLOUD } from '../simulators/index.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
 import { deploymentStatusEvent } from './harness/deployment-webhooks.js';
@@ -90,6 +91,11 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       ],
     });
     expect(e2e.github.issues(pr)).toEqual([]);
+    // The failure is logged (warn), without the Jira credentials.
+    const output = e2e.app.output();
+    expect(output).toContain('ticket write-back failed');
+    expect(output).not.toContain(DEFAULT_JIRA_CLOUD.apiToken);
+    expect(output).not.toContain(Buffer.from(`${DEFAULT_JIRA_CLOUD.email}:${DEFAULT_JIRA_CLOUD.apiToken}`).toString('base64'));
   });
 });
 
