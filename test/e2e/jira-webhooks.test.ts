@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { pullRequestEvent } from './harness/webhooks.js';
+import { pullRequestEvent, pullRequestMergedEvent } from './harness/webhooks.js';
 
 /** Jira's issue webhooks: a PR turns green once its ticket is approved, without anyone touching GitHub. */
 
@@ -76,6 +76,24 @@ describe('POST /api/jira/webhooks', () => {
     const mark = e2e.github.mark();
     const body = issueUpdated('CHG-999');
 
+    const answer = await postJira(body, signed(body));
+    await e2e.quiet();
+
+    expect(answer.status).toBe(202);
+    expect(e2e.github.callCounts(mark)).toMatchObject({ graphqlQueries: 0, restWrites: 0 });
+  });
+
+  it('forgets a closed PR: a later event about its ticket evaluates nothing', async () => {
+    const pr = e2e.openPullRequest(e2e.newRepo(), { ticket: 'CHG-43' });
+    e2e.makeReady(pr, { ticket: 'CHG-43' });
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    await e2e.quiet();
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await e2e.quiet();
+    const mark = e2e.github.mark();
+
+    const body = issueUpdated('CHG-43');
     const answer = await postJira(body, signed(body));
     await e2e.quiet();
 

@@ -95,6 +95,45 @@ describe('Jira approval evidence against the simulator', () => {
   });
 });
 
+describe('Jira write-back request shapes', () => {
+  it('Data Center: a remote link and a plain-text comment over REST v2 with the bearer PAT', async () => {
+    jira.setCredentials({ personalAccessToken: PAT });
+    jira.addIssue({ key: 'CHG-20' });
+
+    const result = await createJiraTicketReader(dataCenter()).writeBack!({
+      key: 'CHG-20',
+      link: { url: 'https://github.com/acme/payments/pull/7', title: 'acme/payments#7: Rotate certs' },
+      lines: ['Merged …', 'Checks: build=success'],
+    });
+
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['remote-link', true],
+      ['comment', true],
+    ]);
+    expect(jira.writes()).toEqual([
+      {
+        kind: 'remotelink',
+        key: 'CHG-20',
+        apiVersion: '2',
+        body: expect.objectContaining({ globalId: 'https://github.com/acme/payments/pull/7', object: expect.objectContaining({ url: 'https://github.com/acme/payments/pull/7', title: 'acme/payments#7: Rotate certs' }) }),
+      },
+      { kind: 'comment', key: 'CHG-20', apiVersion: '2', body: { body: 'Merged …\nChecks: build=success' } },
+    ]);
+    expect(jira.requests().map((r) => r.auth)).toEqual(['bearer', 'bearer']);
+  });
+
+  it('without a link (a deployment), only the comment is written', async () => {
+    jira.addIssue({ key: 'CHG-21' });
+
+    const result = await createJiraTicketReader(cloud()).writeBack!({ key: 'CHG-21', link: null, lines: ['Reached production'] });
+
+    expect(result).toEqual({ steps: [{ step: 'comment', ok: true, error: null }] });
+    expect(jira.writes()).toEqual([
+      { kind: 'comment', key: 'CHG-21', apiVersion: '3', body: { body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Reached production' }] }] } } },
+    ]);
+  });
+});
+
 describe('retries, timeouts and the cache (createResilientReader)', () => {
   function resilient(settings: JiraSettings, now: () => number = Date.now) {
     const waits: number[] = [];
