@@ -1,6 +1,6 @@
 import type { TicketConfig } from '../config/schema.js';
 import { checkChangeWindow } from './check-change-window.js';
-import type { PeopleMap, PullRequestFacts, TicketLookup } from './facts.js';
+import type { PeopleMap, PullRequestFacts, TicketApproval, TicketLookup } from './facts.js';
 import type { Contributors } from './find-contributors.js';
 import type { FoundTicketKey } from './find-ticket-keys.js';
 import { mapTicketApprovers, type ApproverCheck } from './map-ticket-approvers.js';
@@ -21,25 +21,26 @@ function projectOf(key: string): string {
 const personName = (check: ApproverCheck): string =>
   check.approver.displayName ?? check.approver.email ?? check.approver.accountId ?? 'an unnamed approver';
 
-/** Why a found ticket is not (yet) an approved change, before looking at who approved it; null when it is. */
-function stateProblem(config: TicketConfig, lookup: FoundLookup): string | null {
+/** Why a found ticket is not (yet) an approved change, before looking at who approved it; else its approval. */
+function stateProblem(config: TicketConfig, lookup: FoundLookup): { problem: string } | { approval: TicketApproval } {
+  const problem = (text: string) => ({ problem: text });
   if (config.provider === 'jira' && !config.projects.includes(projectOf(lookup.key))) {
-    return `Ticket ${lookup.requestedKey} is now ${lookup.key}, outside ${config.projects.join(', ')}`;
+    return problem(`Ticket ${lookup.requestedKey} is now ${lookup.key}, outside ${config.projects.join(', ')}`);
   }
   if (config.types.length > 0 && !config.types.some((t) => sameText(t, lookup.issueType))) {
-    return `Ticket ${lookup.key} is a ${lookup.issueType}, not a ${config.types.join(' or ')}`;
+    return problem(`Ticket ${lookup.key} is a ${lookup.issueType}, not a ${config.types.join(' or ')}`);
   }
   if (!config.statuses.some((s) => sameText(s, lookup.status))) {
-    return `Ticket ${lookup.key} is ${lookup.status}; it needs ${config.statuses.join(' or ')}`;
+    return problem(`Ticket ${lookup.key} is ${lookup.status}; it needs ${config.statuses.join(' or ')}`);
   }
   const approval = lookup.approval;
   if (!approval) {
     const where = config.jsm_approvals ? 'has no Service Management approval' : `has no record of who approved it (${PROVIDER_NAME[config.provider]} history)`;
-    return `Ticket ${lookup.key} is ${lookup.status} but ${where}`;
+    return problem(`Ticket ${lookup.key} is ${lookup.status} but ${where}`);
   }
-  if (approval.decision !== 'approved') return `Ticket ${lookup.key}: approval "${approval.detail}" is ${approval.decision}`;
-  if (approval.approvers.length === 0) return `Ticket ${lookup.key}: the approval names no approver`;
-  return null;
+  if (approval.decision !== 'approved') return problem(`Ticket ${lookup.key}: approval "${approval.detail}" is ${approval.decision}`);
+  if (approval.approvers.length === 0) return problem(`Ticket ${lookup.key}: the approval names no approver`);
+  return { approval };
 }
 
 /** The cross-system segregation-of-duties problem, or the warnings `unmapped_approver: warn` lets pass. */
@@ -71,9 +72,9 @@ export function judgeTicketKey(input: {
   const base = { key: found.key, source: found.source, lookup, approvers: [], window: null, warnings: [] };
   const fail = (summary: string, extra: Partial<TicketKeyResult> = {}): TicketKeyResult => ({ ...base, ...extra, outcome: 'failure', summary });
   if (lookup === null || !lookup.found) return fail(`Ticket ${found.key} does not exist in ${PROVIDER_NAME[config.provider]}`);
-  const problem = stateProblem(config, lookup);
-  if (problem !== null) return fail(problem);
-  const approval = lookup.approval!;
+  const state = stateProblem(config, lookup);
+  if ('problem' in state) return fail(state.problem);
+  const { approval } = state;
   const approvers = mapTicketApprovers({ approvers: approval.approvers, people: input.people, pr: input.pr, contributors: input.contributors });
   const { problem: conflict, warnings } = approverProblem(config, lookup.key, approvers);
   if (conflict !== null) return fail(conflict, { approvers });
