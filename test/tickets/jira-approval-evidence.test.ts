@@ -95,6 +95,22 @@ describe('Jira approval evidence against the simulator', () => {
   });
 });
 
+describe('Service Management on Data Center', () => {
+  it('reads the approvals with the bearer PAT, approvers in Data Center shape', async () => {
+    jira.setCredentials({ personalAccessToken: PAT });
+    jira.addIssue({ key: 'CHG-30' });
+    jira.addApproval('CHG-30', { finalDecision: 'approved', approvers: [{ user: DAN, decision: 'approved' }] });
+
+    const lookup = await createJiraTicketReader(dataCenter()).lookup('CHG-30', { ...QUERY, jsmApprovals: true });
+
+    expect(lookup).toMatchObject({ approval: { how: 'jsm-approval', decision: 'approved', approvers: [{ accountId: 'dan', email: 'dan@acme.test', displayName: 'Dan Deputy' }] } });
+    expect(jira.requests().map((r) => [r.path, r.auth])).toEqual([
+      ['/rest/api/2/issue/CHG-30', 'bearer'],
+      ['/rest/servicedeskapi/request/CHG-30/approval', 'bearer'],
+    ]);
+  });
+});
+
 describe('Jira write-back request shapes', () => {
   it('Data Center: a remote link and a plain-text comment over REST v2 with the bearer PAT', async () => {
     jira.setCredentials({ personalAccessToken: PAT });
