@@ -13,6 +13,7 @@ import { createDepsFromEnv } from './app/read-app-env.js';
 import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
 import { dashboardDepsFromEnv } from './web/dashboard/dashboard-deps-from-env.js';
 import { healthzHandler } from './web/healthz.js';
+import { jiraWebhookHandler } from './web/jira-webhook.js';
 
 /** Builds the Probot app over the given dependencies (tests and the demo inject their own). */
 export function createApp(deps?: AppDeps): ApplicationFunction {
@@ -33,6 +34,8 @@ export function createApp(deps?: AppDeps): ApplicationFunction {
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));
+    // Jira's issue webhooks re-evaluate the PRs that reference the issue (docs/tickets.md).
+    options.addHandler(jiraWebhookHandler({ app, deps: appDeps, secret: process.env.JIRA_WEBHOOK_SECRET }));
   };
 }
 

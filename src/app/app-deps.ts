@@ -1,11 +1,16 @@
 import type { AuditStore } from '../audit/audit-entry.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
 
+/** A provider's reader, or why there is none. */
+export type TicketSource = { reader: TicketReader } | { unavailable: string };
+
 /** What the app needs besides GitHub: injected, so tests and the demo choose their own. */
 export interface AppDeps {
   appId: number;
   /** The Jira reader, or why there is none (e.g. JIRA_BASE_URL not set): a policy that needs Jira then gets `error`. */
-  tickets: { reader: TicketReader } | { unavailable: string };
+  tickets: TicketSource;
+  /** The ServiceNow reader (`ticket.provider: servicenow`), or why there is none; absent: not configured. */
+  serviceNow?: TicketSource;
   /** The system of record for every decision. */
   audit: AuditStore;
   /** Our bot's login (`slug[bot]`), to tell our own status from one written by someone else. */

@@ -8,13 +8,12 @@ import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.
 import { applyEmergency } from '../policy/apply-emergency.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
 import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
-import { findTicketKeys } from '../policy/find-ticket-keys.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
-import { TicketProviderError } from '../tickets/ticket-reader.js';
 import type { AppDeps } from './app-deps.js';
 import { findEmergency } from './find-emergency.js';
+import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import { readPushers } from './read-pushers.js';
 
 export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
@@ -29,35 +28,6 @@ export type Assessment =
       config: ChangeControlConfig | null;
       verdict: Verdict;
     };
-
-/** A fact could not be read: the evaluation becomes an `error` verdict with this reason. */
-class EvaluationError extends Error {
-  constructor(
-    message: string,
-    readonly nextStep: string,
-  ) {
-    super(message);
-  }
-}
-
-async function lookupTicket(config: ChangeControlConfig, pr: PullRequestFacts, deps: AppDeps) {
-  const search = findTicketKeys({ title: pr.title, headRef: pr.headRef, body: pr.body, projects: config.ticket.projects });
-  if (config.ticket.provider !== 'jira' || search.key === null) return { search, lookup: null };
-  if ('unavailable' in deps.tickets) {
-    throw new EvaluationError(
-      `Jira is not configured on the app: ${deps.tickets.unavailable}`,
-      'An administrator of the app must set the Jira variables (see docs/configuration.md).',
-    );
-  }
-  try {
-    return { search, lookup: await deps.tickets.reader.lookup(search.key) };
-  } catch (error) {
-    if (error instanceof TicketProviderError) {
-      throw new EvaluationError(`Jira lookup of ${search.key} failed: ${error.message}`, 'Re-run the Change control check once Jira is reachable.');
-    }
-    throw error;
-  }
-}
 
 async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octokit: RestClient): Promise<TeamMembers> {
   const teams = [...new Set([...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)])];
@@ -104,10 +74,10 @@ async function decide(input: {
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
       completeFacts(read, config, octokit, deps),
-      lookupTicket(config, read.facts, deps),
+      lookupTickets({ config, read, pr: read.facts, deps }),
       readTeams(config, read.facts, octokit),
     ]);
-    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, floor, now: deps.now() });
+    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
     return { verdict, facts };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.

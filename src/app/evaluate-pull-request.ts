@@ -5,6 +5,7 @@ import { errorVerdict } from '../policy/evaluate.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
+import { indexTicketKeys } from './index-ticket-keys.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { recordVerdict } from './record-verdict.js';
 
@@ -26,6 +27,8 @@ export interface EvaluateInput {
   /** The webhook delivery that caused this evaluation (audit evidence). */
   deliveryId: string | null;
   force?: 'none' | 'status' | 'all';
+  /** The installation the event came from: keeps the ticket key → PR index (src/app/index-ticket-keys.ts). */
+  installationId?: number | null;
 }
 
 /** GitHub could not be read: post `error` on the head the event named (never leave an older success standing). */
@@ -78,6 +81,7 @@ async function evaluateNow(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { read, verdict, config } = assessment;
   const publish = await publishVerdict({ octokit, verdict, published: read.published, force: input.force ?? 'none' });
   await recordVerdict({ deps, octokit, log, verdict, facts: assessment.facts, configError: config === null, publish, deliveryId: input.deliveryId });
+  await indexTicketKeys({ deps, log, verdict, installationId: input.installationId });
   log.info({ pr: `${owner}/${repo}#${number}`, headSha: read.facts.headSha, state: verdict.state, publish }, 'pull request evaluated');
   return { kind: 'published', verdict, publish };
 }

@@ -69,6 +69,7 @@ export function onCheckCompleted(deps: AppDeps) {
         headSha: target.sha,
         deliveryId: context.id,
         force: target.overwrittenBy ? 'status' : 'none',
+        installationId: context.payload.installation?.id ?? null,
       });
       // The trail comment shows the tampering now, not only at the next verdict change.
       if (target.overwrittenBy) await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner: target.owner, repo: target.repo, number });

@@ -6,6 +6,7 @@ import { DeploymentStatusPayload } from './deployment-payloads.js';
 import { oneAtATime } from './one-at-a-time.js';
 import { parsePayload } from './payloads.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
+import { tellDeployedTickets } from './tell-deployed-tickets.js';
 
 type Changes = Pick<DeploymentStatusRecord, 'previous' | 'changes' | 'uncovered' | 'changesError'>;
 
@@ -62,7 +63,7 @@ export function onDeploymentStatus(deps: AppDeps) {
         description: p.deployment_status.description ?? null,
         ...changes,
       };
-      await deps.audit.append({
+      const recorded = await deps.audit.append({
         kind: 'deployment-status',
         at: deps.now().toISOString(),
         deliveryId: context.id,
@@ -71,6 +72,8 @@ export function onDeploymentStatus(deps: AppDeps) {
         headSha: deployment.sha,
         data: { ...record },
       });
+      // A redelivery finds the deployment recorded: its tickets were told then.
+      if (recorded !== null && policy.kind === 'gated') await tellDeployedTickets({ deps, log: context.log, ticket: policy.ticket, record, repo: `${owner}/${repo}`, deliveryId: context.id });
     });
   };
 }

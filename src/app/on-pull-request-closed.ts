@@ -7,6 +7,8 @@ import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
 import { ClosedPullRequestPayload, parsePayload } from './payloads.js';
 import { refreshTrail } from './record-verdict.js';
+import { unindexPullRequest } from './index-ticket-keys.js';
+import { writeBackTickets } from './write-back-tickets.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
 function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
@@ -15,9 +17,11 @@ function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approver
   const approval = verdict.controls.find((c): c is ApprovalResult => c.control === 'approval');
   const checks = verdict.controls.find((c): c is ChecksResult => c.control === 'checks');
   const lookup = ticket?.evidence.lookup;
+  const approvers = lookup?.found ? (lookup.approval?.approvers ?? []) : [];
+  const approver = approvers.map((a) => a.email ?? a.displayName ?? a.accountId).filter((a): a is string => a !== null).join(', ') || null;
   return {
     ticket: ticket?.evidence.key
-      ? { key: lookup?.found ? lookup.key : ticket.evidence.key, status: lookup?.found ? lookup.status : null, url: lookup?.url ?? null, approver: null }
+      ? { key: lookup?.found ? lookup.key : ticket.evidence.key, status: lookup?.found ? lookup.status : null, url: lookup?.url ?? null, approver }
       : null,
     approvers: approval?.evidence.counted ?? [],
     checks: (checks?.evidence.required ?? []).map((r) => ({ name: r.name, state: r.state, raw: r.result?.raw ?? null })),
@@ -42,10 +46,11 @@ export function onPullRequestClosed(deps: AppDeps) {
   return async (context: Context<'pull_request.closed'>): Promise<void> => {
     const p = parsePayload(ClosedPullRequestPayload, 'pull_request', context.payload);
     const pr = p.pull_request;
-    if (!pr.merged) return;
     const owner = p.repository.owner.login;
     const repo = p.repository.name;
     const repoName = `${owner}/${repo}`;
+    await unindexPullRequest({ deps, log: context.log, repo: repoName, number: pr.number });
+    if (!pr.merged) return;
 
     let assessment: Assessment;
     try {
@@ -86,7 +91,10 @@ export function onPullRequestClosed(deps: AppDeps) {
       headSha: pr.head.sha,
       data: { ...record, verdictAtMerge: atMerge, facts: assessment.facts },
     });
-    // A redelivery of the merge event finds the record already there: the exception was handled then.
+    // A redelivery of the merge event finds the record already there: write-back and the exception were handled then.
+    if (merged !== null) {
+      await writeBackTickets({ deps, log: context.log, config: assessment.config, verdict: atMerge, record, deliveryId: context.id, repo: repoName });
+    }
     if (!bypass || merged === null) return;
 
     const target = assessment.config?.audit.exceptions_repo ?? repoName;

@@ -38,6 +38,7 @@ export function onPullRequest(deps: AppDeps) {
         data: { pusher: sender.login, senderType: sender.type ?? null, action: context.payload.action },
       });
     }
-    await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: head.sha, deliveryId: context.id });
+    const installationId = context.payload.installation?.id ?? null;
+    await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: head.sha, deliveryId: context.id, installationId });
   };
 }

@@ -1,9 +1,19 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
+import { createServiceNowTicketReader } from '../tickets/servicenow/create-servicenow-ticket-reader.js';
+import { readServiceNowEnv } from '../tickets/servicenow/servicenow-env.js';
 import type { AppDeps } from './app-deps.js';
+
+const CacheSeconds = z.coerce
+  .number({ error: 'TICKET_CACHE_SECONDS must be a whole number of seconds' })
+  .int({ error: 'TICKET_CACHE_SECONDS must be a whole number of seconds' })
+  .min(0)
+  .max(600, { error: 'TICKET_CACHE_SECONDS must be at most 600' })
+  .default(DEFAULT_CACHE_SECONDS);
 
 const AppId = z.coerce.number({ error: 'APP_ID must be the numeric id of the GitHub App' }).int().positive();
 
@@ -34,11 +44,19 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   if (!appId.success) throw new Error(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
   const jira = readJiraEnv(env);
   if (!jira.ok) app.log.warn({ reason: jira.reason }, 'Jira is not configured; PRs whose policy needs Jira will get an error status');
+  const cacheSeconds = CacheSeconds.safeParse(env.TICKET_CACHE_SECONDS?.trim() || undefined);
+  if (!cacheSeconds.success) throw new Error(cacheSeconds.error.issues[0]?.message ?? 'TICKET_CACHE_SECONDS is invalid');
+  const serviceNow = readServiceNowEnv(env);
   const audit = await openAuditStore(readAuditEnv(env));
   app.log.info({ store: audit.kind }, 'audit store open');
   return {
     appId: appId.data,
-    tickets: jira.ok ? { reader: createJiraTicketReader(jira.value) } : { unavailable: jira.reason },
+    tickets: jira.ok
+      ? { reader: createResilientReader({ reader: createJiraTicketReader(jira.value), defaultCacheSeconds: cacheSeconds.data }) }
+      : { unavailable: jira.reason },
+    serviceNow: serviceNow.ok
+      ? { reader: createResilientReader({ reader: createServiceNowTicketReader(serviceNow.value), defaultCacheSeconds: cacheSeconds.data }) }
+      : { unavailable: serviceNow.reason },
     audit,
     botLogin: botLoginOf(app),
     now: () => new Date(),

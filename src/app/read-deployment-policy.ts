@@ -1,12 +1,12 @@
 import { resolvePolicy } from '../config/resolve-policy.js';
-import type { DeploymentsConfig } from '../config/schema.js';
+import type { DeploymentsConfig, TicketConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { readPolicyFiles } from '../github/read-policy-files.js';
 
 export type DeploymentPolicy =
   /** The environment is not one the policy gates (or there is no policy): other rules decide. */
   | { kind: 'not-gated'; reason: string }
-  | { kind: 'gated'; config: DeploymentsConfig; policy: string }
+  | { kind: 'gated'; config: DeploymentsConfig; policy: string; /** For ticket write-back on deployment. */ ticket: TicketConfig }
   /** The policy cannot be used: which environments it gates is unknown, so the gate fails closed. */
   | { kind: 'invalid'; errors: string[]; policy: string };
 
@@ -30,5 +30,5 @@ export async function readDeploymentPolicy(input: { octokit: RestClient; owner: 
   if (!gatesEnvironment(resolved.config.deployments, environment)) {
     return { kind: 'not-gated', reason: `deployments.environments (${resolved.config.deployments.environments.join(', ') || 'none'}) does not name ${environment}` };
   }
-  return { kind: 'gated', config: resolved.config.deployments, policy };
+  return { kind: 'gated', config: resolved.config.deployments, policy, ticket: resolved.config.ticket };
 }

@@ -30,6 +30,7 @@ export const AuditKind = z.enum([
   'deployment',
   'deployment-status',
   'deployment-gate',
+  'ticket-write-back',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 
@@ -97,4 +98,29 @@ export interface AuditStore {
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The ticket key → open pull request index (not evidence): replaces the keys recorded for the PR with `keys`
+   * (none: the PR is dropped, as when it is closed), so a ticket provider's webhook can find the PRs to re-evaluate.
+   */
+  indexTicketKeys(input: TicketIndexUpdate): Promise<void>;
+  /** The open pull requests whose last evaluation found `key` (compared ignoring case). */
+  pullRequestsForTicket(key: string): Promise<TicketPullRequest[]>;
+}
+
+export interface TicketPullRequest {
+  /** `owner/name`. */
+  repo: string;
+  prNumber: number;
+  installationId: number;
+  headSha: string;
+  updatedAt: string;
+}
+
+export interface TicketIndexUpdate {
+  repo: string;
+  prNumber: number;
+  installationId: number;
+  headSha: string;
+  /** Upper-case ticket keys; empty removes the PR from the index. */
+  keys: string[];
 }

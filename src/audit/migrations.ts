@@ -45,7 +45,25 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     version: 2,
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT'],
-  },  {
+  },
+  // Version 3 is the delivery queue's (another branch): versions are pre-assigned so branches merge cleanly.
+  {
+    version: 4,
+    name: 'ticket key to pull request index',
+    statements: [
+      `CREATE TABLE ticket_pull_requests (
+        ticket_key TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        pr_number INTEGER NOT NULL,
+        installation_id INTEGER NOT NULL,
+        head_sha TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (ticket_key, repo, pr_number)
+      ) STRICT`,
+      'CREATE INDEX ticket_pull_requests_pr ON ticket_pull_requests (repo, pr_number)',
+    ],
+  },
+  {
     // The dashboard reads entries by kind (merges of a period; every emergency and retrospective approval).
     version: 5,
     name: 'dashboard: entries by kind and time',
@@ -90,7 +108,25 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     version: 2,
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key text PRIMARY KEY, value text NOT NULL, updated_at text NOT NULL)'],
-  },  {
+  },
+  // Version 3 is the delivery queue's (another branch): versions are pre-assigned so branches merge cleanly.
+  {
+    version: 4,
+    name: 'ticket key to pull request index',
+    statements: [
+      `CREATE TABLE ticket_pull_requests (
+        ticket_key text NOT NULL,
+        repo text NOT NULL,
+        pr_number integer NOT NULL,
+        installation_id bigint NOT NULL,
+        head_sha text NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (ticket_key, repo, pr_number)
+      )`,
+      'CREATE INDEX ticket_pull_requests_pr ON ticket_pull_requests (repo, pr_number)',
+    ],
+  },
+  {
     // The dashboard reads entries by kind (merges of a period; every emergency and retrospective approval).
     version: 5,
     name: 'dashboard: entries by kind and time',

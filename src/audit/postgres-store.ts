@@ -113,5 +113,25 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
       );
     },
     close: () => db.close(),
+    indexTicketKeys: async (input) => {
+      const at = now().toISOString();
+      await db.transaction(async (tx) => {
+        await tx.query('DELETE FROM ticket_pull_requests WHERE repo = $1 AND pr_number = $2', [input.repo, input.prNumber]);
+        for (const key of new Set(input.keys.map((k) => k.toUpperCase()))) {
+          await tx.query(
+            'INSERT INTO ticket_pull_requests (ticket_key, repo, pr_number, installation_id, head_sha, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
+            [key, input.repo, input.prNumber, input.installationId, input.headSha, at],
+          );
+        }
+      });
+    },
+    pullRequestsForTicket: async (key) => {
+      const { rows } = await db.query<{ repo: string; pr_number: number; installation_id: string | number; head_sha: string; updated_at: string }>(
+        'SELECT repo, pr_number, installation_id, head_sha, updated_at FROM ticket_pull_requests WHERE ticket_key = $1 ORDER BY repo, pr_number',
+        [key.toUpperCase()],
+      );
+      // bigint comes back as text from pg.
+      return rows.map((r) => ({ repo: r.repo, prNumber: r.pr_number, installationId: Number(r.installation_id), headSha: r.head_sha, updatedAt: r.updated_at }));
+    },
   };
 }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { GENESIS_HASH, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
+import { GENESIS_HASH, type AuditEntry, type NewAuditEntry, type TicketIndexUpdate, type TicketPullRequest } from './audit-entry.js';
 import type { BatchingAuditStore } from './batching-audit-store.js';
 import { chainEntry, validateNewEntry } from './chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
@@ -42,6 +42,18 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
   const setMeta = db.prepare(
     'INSERT INTO audit_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
   );
+
+  const dropTicketKeys = db.prepare('DELETE FROM ticket_pull_requests WHERE repo = ? AND pr_number = ?');
+  const addTicketKey = db.prepare(
+    'INSERT INTO ticket_pull_requests (ticket_key, repo, pr_number, installation_id, head_sha, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const ticketPulls = db.prepare(
+    'SELECT repo, pr_number AS prNumber, installation_id AS installationId, head_sha AS headSha, updated_at AS updatedAt FROM ticket_pull_requests WHERE ticket_key = ? ORDER BY repo, pr_number',
+  );
+  const replaceTicketKeys = db.transaction((input: TicketIndexUpdate, at: string) => {
+    dropTicketKeys.run(input.repo, input.prNumber);
+    for (const key of new Set(input.keys.map((k) => k.toUpperCase()))) addTicketKey.run(key, input.repo, input.prNumber, input.installationId, input.headSha, at);
+  });
 
   const appendAll = db.transaction((inputs: NewAuditEntry[]): Array<AuditEntry | null> => {
     const last = head.get() as { seq: number; hash: string } | undefined;
@@ -100,5 +112,9 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     close: async () => {
       db.close();
     },
+    indexTicketKeys: async (input) => {
+      replaceTicketKeys(input, now().toISOString());
+    },
+    pullRequestsForTicket: async (key) => ticketPulls.all(key.toUpperCase()) as TicketPullRequest[],
   };
 }

@@ -30,18 +30,42 @@ function narrowed(input: { key: string; own: string[]; floor: string[] | undefin
   return floor;
 }
 
+function floorProvider(ticket: TicketConfig, floor: NonNullable<FloorConfig['ticket']>, notes: string[]): TicketConfig['provider'] {
+  const required = floor.provider;
+  if (required === undefined || required === 'none' || ticket.provider === required) return ticket.provider;
+  notes.push(
+    ticket.provider === 'none'
+      ? `ticket.provider none would switch off the ticket control: the floor's ${required} applies`
+      : `ticket.provider ${ticket.provider} differs from the organisation floor's ${required}: ${required} applies`,
+  );
+  return required;
+}
+
+/** The stricter of the repository's and the floor's setting, with a note when the floor's applies. */
+function stricter<T extends string | boolean>(input: { key: string; own: T; floor: T | undefined; strict: T; notes: string[] }): T {
+  const { key, own, floor, strict, notes } = input;
+  if (floor !== strict || own === strict) return own;
+  notes.push(`ticket.${key} ${String(own)} is looser than the organisation floor ${String(strict)}: ${String(strict)} applies`);
+  return strict;
+}
+
 function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: string[]): TicketConfig {
   if (floor === undefined) return ticket;
-  let provider = ticket.provider;
-  if (floor.provider === 'jira' && provider === 'none') {
-    notes.push("ticket.provider none would switch off the ticket control: the floor's jira applies");
-    provider = 'jira';
+  const provider = floorProvider(ticket, floor, notes);
+  const window = floor.window ?? ticket.window;
+  if (floor.window && (ticket.window?.start_field !== floor.window.start_field || ticket.window.end_field !== floor.window.end_field)) {
+    notes.push(`ticket.window differs from the organisation floor's (${floor.window.start_field} to ${floor.window.end_field}): the floor's applies`);
   }
   return {
+    ...ticket,
     provider,
     projects: narrowed({ key: 'ticket.projects', own: ticket.projects, floor: floor.projects, emptyMeans: null, notes }),
     statuses: narrowed({ key: 'ticket.statuses', own: ticket.statuses, floor: floor.statuses, emptyMeans: null, notes }),
     types: narrowed({ key: 'ticket.types', own: ticket.types, floor: floor.types, emptyMeans: 'any issue type', notes }),
+    jsm_approvals: stricter({ key: 'jsm_approvals', own: ticket.jsm_approvals, floor: floor.jsm_approvals, strict: true, notes }),
+    unmapped_approver: stricter({ key: 'unmapped_approver', own: ticket.unmapped_approver, floor: floor.unmapped_approver, strict: 'block', notes }),
+    require: stricter({ key: 'require', own: ticket.require, floor: floor.require, strict: 'all', notes }),
+    ...(window ? { window } : {}),
   };
 }
 

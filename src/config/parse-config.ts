@@ -104,10 +104,16 @@ function schemaAt(path: readonly Segment[]): z.core.$ZodType | undefined {
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let inner = schema;
-  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
-    inner = inner.unwrap();
+  for (;;) {
+    if (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+      inner = inner.unwrap();
+    } else if (inner instanceof z.ZodPipe) {
+      // A `.transform()` (ticket's provider-dependent defaults): the keys and rules are those of its input.
+      inner = inner.in;
+    } else {
+      return inner;
+    }
   }
-  return inner;
 }
 
 function allowedKeys(path: readonly Segment[]): string[] {

@@ -8,18 +8,66 @@ const ProjectKey = z
 /** An `org/team-slug` reference. */
 const TeamSlug = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written org/team-slug, such as acme/release-managers' });
 
+/** Jira field ids of a change window, such as `customfield_10060`. */
+const FieldId = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'must be a Jira field id such as customfield_10060' });
+
+export const TicketWindowConfig = z
+  .object({
+    /** Jira field id holding the start of the change window (a date-time field). */
+    start_field: FieldId.describe('Jira field id of the window start, e.g. customfield_10060.'),
+    /** Jira field id holding the end of the change window (a date-time field). */
+    end_field: FieldId.describe('Jira field id of the window end, e.g. customfield_10061.'),
+  })
+  .strict();
+export type TicketWindowConfig = z.infer<typeof TicketWindowConfig>;
+
 export const TicketConfig = z
   .object({
     /** Where change tickets live. `none` switches the ticket control off (it then passes with that noted). */
-    provider: z.enum(['jira', 'none']).default('jira').describe('Ticket provider: jira, or none to switch the ticket control off.'),
-    /** Jira project keys whose issues count as change tickets. Required when the provider is jira. */
-    projects: z.array(ProjectKey).default([]).describe('Jira project keys whose issues count as change tickets; required with jira.'),
-    /** Jira statuses that mean the change is approved (compared case-insensitively). */
-    statuses: z.array(z.string().min(1)).min(1).default(['Approved']).describe('Jira statuses that count as approved.'),
+    provider: z
+      .enum(['jira', 'servicenow', 'none'])
+      .default('jira')
+      .describe('Ticket provider: jira, servicenow, or none to switch the ticket control off.'),
+    /**
+     * Jira project keys whose issues count as change tickets (required with jira). With servicenow: the change
+     * number prefixes (default CHG, as in CHG0030001).
+     */
+    projects: z
+      .array(ProjectKey)
+      .default([])
+      .describe('Jira project keys whose issues count as change tickets (required with jira); with servicenow the number prefixes, default CHG.'),
+    /** Statuses (ServiceNow: states) that mean the change is approved (compared case-insensitively). */
+    statuses: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Statuses that count as approved (ServiceNow: states); default Approved for jira, Scheduled and Implement for servicenow.'),
     /** Optional: issue types allowed as change tickets (compared case-insensitively). Empty means any type. */
     types: z.array(z.string().min(1)).default([]).describe('Optional issue types allowed as change tickets; empty allows any.'),
+    /** Jira Service Management: the request's approvals must end in a final decision `approved`; the approvers are the evidence. */
+    jsm_approvals: z
+      .boolean()
+      .default(false)
+      .describe('Jira Service Management: require an approval whose final decision is approved and take its approvers as the evidence (default false).'),
+    /** An approver who cannot be tied to a GitHub identity: `warn` reports it, `block` fails the control. */
+    unmapped_approver: z
+      .enum(['warn', 'block'])
+      .default('warn')
+      .describe('A ticket approver not tied to any GitHub identity: warn reports it, block fails the control (default warn).'),
+    /** Optional change window read from two Jira fields; outside it the control fails. */
+    window: TicketWindowConfig.optional().describe('Change window read from two Jira date-time fields; outside it the control fails.'),
+    /** With several ticket keys in a PR: `any` needs one approved ticket, `all` needs every one. */
+    require: z.enum(['any', 'all']).default('any').describe('With several ticket keys in a PR: any needs one approved ticket, all needs every one (default any).'),
+    /** On merge, link the PR from the ticket and comment the evidence (docs/tickets.md). */
+    write_back: z.boolean().default(false).describe('On merge, add a link to the PR and an evidence comment to each ticket (default false).'),
+    /** Seconds a ticket answer is reused, so a burst of events does not ask the provider each time (0: never). */
+    cache_seconds: z.int().min(0).max(600).optional().describe('Seconds a ticket answer is reused (0 to 600); default TICKET_CACHE_SECONDS or 30.'),
   })
-  .strict();
+  .strict()
+  .transform((ticket) => ({
+    ...ticket,
+    statuses: ticket.statuses ?? (ticket.provider === 'servicenow' ? ['Scheduled', 'Implement'] : ['Approved']),
+  }));
 export type TicketConfig = z.infer<typeof TicketConfig>;
 
 /** A stricter requirement for PRs that touch some paths. */
@@ -136,13 +184,24 @@ export const FloorConfig = z
     ticket: z
       .object({
         /** `jira`: a repository cannot switch the ticket control off. */
-        provider: z.enum(['jira', 'none']).optional().describe('jira: a repository cannot switch the ticket control off (none imposes nothing).'),
+        provider: z
+          .enum(['jira', 'servicenow', 'none'])
+          .optional()
+          .describe('jira or servicenow: repositories must use this provider and cannot switch the ticket control off (none imposes nothing).'),
         /** The projects a repository may choose from; it may narrow them. */
         projects: z.array(ProjectKey).optional().describe('Jira project keys a repository may narrow, never extend.'),
         /** The approved statuses a repository may choose from; it may narrow them. */
         statuses: z.array(z.string().min(1)).min(1).optional().describe('Approved statuses a repository may narrow, never extend.'),
         /** The issue types a repository may choose from; it may narrow them, never allow any type. */
         types: z.array(z.string().min(1)).optional().describe('Issue types a repository may narrow, never extend or empty.'),
+        /** `true`: a repository cannot drop the Jira Service Management approval requirement. */
+        jsm_approvals: z.boolean().optional().describe('true: repositories must require JSM approvals (false imposes nothing).'),
+        /** `block`: a repository cannot let an unmapped approver pass. */
+        unmapped_approver: z.enum(['warn', 'block']).optional().describe('block: a repository cannot only warn about unmapped approvers (warn imposes nothing).'),
+        /** `all`: every ticket key in a PR must be approved. */
+        require: z.enum(['any', 'all']).optional().describe('all: a repository cannot accept one approved ticket among several (any imposes nothing).'),
+        /** A change window every repository must check; a repository's own window is replaced by it. */
+        window: TicketWindowConfig.optional().describe("A change window every repository must check; it replaces a repository's own."),
       })
       .strict()
       .optional()
@@ -198,6 +257,11 @@ export const ChangeControlConfig = z
   .superRefine((config, ctx) => {
     // The floor's projects apply to the organisation's own file too (resolve-policy checks the result again).
     const floorProjects = config.floor?.ticket?.projects ?? [];
+    // Settings only Jira has: refused with another provider rather than silently ignored (or failing every PR).
+    if (config.ticket.provider === 'servicenow') {
+      if (config.ticket.window) ctx.addIssue({ code: 'custom', path: ['ticket', 'window'], message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields)' });
+      if (config.ticket.jsm_approvals) ctx.addIssue({ code: 'custom', path: ['ticket', 'jsm_approvals'], message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)' });
+    }
     if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -109,7 +109,7 @@ export const PullRequestFactsResponse = z.object({
   orgConfig: z
     .object({
       nameWithOwner: z.string(),
-      defaultBranchRef: z.object({ target: DefaultBranchTarget }).nullable(),
+      defaultBranchRef: z.object({ target: z.object({ file: ConfigFile.optional(), peopleFile: ConfigFile.optional() }).nullable() }).nullable(),
     })
     .nullable()
     .optional(),

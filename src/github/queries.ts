@@ -1,6 +1,9 @@
 /** Where the policy lives, in the repository and in the organisation's `.github` repository. */
 export const CONFIG_PATH = '.github/change-control.yml';
 
+/** The organisation's GitHub-login-to-ticket-identity mapping, in its `.github` repository (docs/tickets.md). */
+export const PEOPLE_PATH = '.github/change-control-people.yml';
+
 const COMMIT_FIELDS = `
   oid
   committedViaWeb
@@ -28,7 +31,8 @@ const CONTEXT_FIELDS = `
 
 /**
  * Everything one evaluation needs in a single GraphQL request: the policy file from the default branch
- * of the repository and of the organisation's `.github` repository (never from the PR head), the PR,
+ * of the repository and of the organisation's `.github` repository (never from the PR head) with the organisation's
+ * people file (cross-system segregation of duties), the PR,
  * its commits with their resolved authors and committers, its reviews, and every check and status on
  * the head commit (including our own, to write only when the verdict changes).
  */
@@ -71,7 +75,12 @@ query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $config
   orgConfig: repository(owner: $owner, name: ".github") {
     nameWithOwner
     defaultBranchRef {
-      target { ... on Commit { file(path: $configPath) { object { ... on Blob { oid text isBinary } } } } }
+      target {
+        ... on Commit {
+          file(path: $configPath) { object { ... on Blob { oid text isBinary } } }
+          peopleFile: file(path: "${PEOPLE_PATH}") { object { ... on Blob { oid text isBinary } } }
+        }
+      }
     }
   }
 }`;

@@ -13,7 +13,7 @@ import {
   type ReviewNode,
   type StatusContextNode,
 } from './pr-facts.schema.js';
-import { CONFIG_PATH, MORE_COMMITS_QUERY, MORE_CONTEXTS_QUERY, MORE_REVIEWS_QUERY, PULL_REQUEST_FACTS_QUERY } from './queries.js';
+import { CONFIG_PATH, MORE_COMMITS_QUERY, PEOPLE_PATH, MORE_CONTEXTS_QUERY, MORE_REVIEWS_QUERY, PULL_REQUEST_FACTS_QUERY } from './queries.js';
 import { toCheckFact } from './to-check-fact.js';
 
 /** A policy file as found on a default branch. */
@@ -42,15 +42,21 @@ export type PullRequestRead =
       defaultBranch: string;
       repoConfig: ConfigFile | null;
       orgConfig: ConfigFile | null;
+      /** The organisation's `.github/change-control-people.yml` from its default branch, null when there is none. */
+      peopleFile: ConfigFile | null;
       published: PublishedState;
     };
 
 /** A policy file from a GraphQL `file(path:)` answer; exported for the other readers of the policy (read-policy-files.ts). */
-export function toConfigFile(repo: string, file: { object: { oid?: string; text?: string | null; isBinary?: boolean | null } | null } | null | undefined): ConfigFile | null {
+export function toConfigFile(
+  repo: string,
+  file: { object: { oid?: string; text?: string | null; isBinary?: boolean | null } | null } | null | undefined,
+  path = CONFIG_PATH,
+): ConfigFile | null {
   const blob = file?.object;
   if (!blob?.oid) return null;
   const text = blob.isBinary ? null : (blob.text ?? null);
-  return { repo, path: CONFIG_PATH, blobSha: blob.oid, text };
+  return { repo, path, blobSha: blob.oid, text };
 }
 
 function toCommitFact(node: CommitNode): CommitFact {
@@ -181,6 +187,7 @@ export async function readPullRequestFacts(input: {
     defaultBranch: repository.defaultBranchRef?.name ?? '',
     repoConfig: toConfigFile(repository.nameWithOwner, repository.defaultBranchRef?.target?.file),
     orgConfig: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.file) : null,
+    peopleFile: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.peopleFile, PEOPLE_PATH) : null,
     published: publishedState(contexts, input.appId),
   };
 }

@@ -1,5 +1,6 @@
 import { coversEveryPath } from '../policy/approval-requirements.js';
-import type { AppliedFloor, ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketResult, Verdict } from '../policy/verdict.js';
+import type { TicketLookup } from '../policy/facts.js';
+import type { AppliedFloor, ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketKeyResult, TicketResult, Verdict } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
 
@@ -17,17 +18,45 @@ const HEADING: Record<ControlResult['control'], string> = {
 };
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
 
+const PROVIDER = { jira: 'Jira', servicenow: 'ServiceNow', none: 'none' } as const;
+
+function approvalLine(lookup: Extract<TicketLookup, { found: true }>): string {
+  const approval = lookup.approval;
+  if (!approval) return '- Approval: no evidence of who approved it';
+  const how = { 'status-transition': 'status change', 'jsm-approval': 'Service Management approval', 'servicenow-approval': 'ServiceNow approval' }[approval.how];
+  return `- Approval (${how} ${md(approval.detail)}): **${approval.decision}**${approval.at ? ` at ${md(approval.at)}` : ''}`;
+}
+
+function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several: boolean): string[] {
+  const provider = PROVIDER[e.provider];
+  const lookup = t.lookup;
+  const head = several ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (found in the PR ${t.source}): ${md(t.summary)}` : `- Key: **${t.key}** (found in the PR ${t.source})`;
+  if (!lookup?.found) return [head, ...(lookup ? [`- ${provider}: [${md(lookup.requestedKey)}](${lookup.url}) was not found`] : [])];
+  const lines = [
+    head,
+    `- ${provider}: [${md(lookup.key)}](${lookup.url}): ${md(lookup.summary)}`,
+    `- Status: **${md(lookup.status)}** (approved statuses: ${e.requiredStatuses.map(md).join(', ')})`,
+    `- Type: ${md(lookup.issueType)}${e.requiredTypes.length > 0 ? ` (allowed: ${e.requiredTypes.map(md).join(', ')})` : ''}`,
+  ];
+  if (lookup.approval !== undefined) lines.push(approvalLine(lookup));
+  for (const a of t.approvers) {
+    const who = md(a.approver.displayName ?? a.approver.email ?? a.approver.accountId ?? 'unnamed');
+    const icon = a.conflict !== null ? '❌' : a.via === null ? '⚠️' : '✅';
+    const policy = a.via === null && a.conflict === null ? ' (ticket.unmapped_approver: warn)' : '';
+    lines.push(`- ${icon} Approver ${who}${a.approver.email ? ` &lt;${md(a.approver.email)}&gt;` : ''} ${md(a.detail)}${policy}`);
+  }
+  if (t.window) lines.push(`- ${t.window.state === 'inside' ? '✅' : '❌'} ${md(t.window.detail)}`);
+  return lines;
+}
+
 function ticketEvidence(result: TicketResult): string[] {
   const { evidence: e } = result;
   if (e.provider === 'none') return ['- Ticket provider: none (control switched off by the policy)'];
-  const lines = [`- Key: ${e.key ? `**${e.key}** (found in the PR ${e.source})` : 'none found'}`];
-  if (e.lookup?.found) {
-    lines.push(`- Jira: [${md(e.lookup.key)}](${e.lookup.url}): ${md(e.lookup.summary)}`);
-    lines.push(`- Status: **${md(e.lookup.status)}** (approved statuses: ${e.requiredStatuses.map(md).join(', ')})`);
-    lines.push(`- Type: ${md(e.lookup.issueType)}${e.requiredTypes.length > 0 ? ` (allowed: ${e.requiredTypes.map(md).join(', ')})` : ''}`);
-  } else if (e.lookup) {
-    lines.push(`- Jira: [${md(e.lookup.requestedKey)}](${e.lookup.url}) was not found`);
-  }
+  const tickets = e.tickets ?? [];
+  const lines = tickets.length === 0 ? ['- Key: none found'] : [];
+  if (tickets.length > 1) lines.push(`- ${tickets.length} tickets; ticket.require: ${e.require ?? 'any'}`);
+  for (const t of tickets) lines.push(...ticketKeyLines(t, e, tickets.length > 1));
+  if (e.peopleSource) lines.push(`- Approvers tied to GitHub through ${md(e.peopleSource)} and commit e-mails`);
   if (e.otherProjectKeys.length > 0) lines.push(`- Not tickets of this policy: ${e.otherProjectKeys.slice(0, 10).map(md).join(', ')}`);
   return lines;
 }

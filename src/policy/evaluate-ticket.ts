@@ -1,83 +1,101 @@
 import type { TicketConfig } from '../config/schema.js';
-import type { TicketLookup } from './facts.js';
-import type { TicketKeySearch } from './find-ticket-keys.js';
-import type { TicketResult } from './verdict.js';
+import type { PeopleMap, PullRequestFacts, TicketLookup } from './facts.js';
+import { findContributors } from './find-contributors.js';
+import type { FoundTicketKey, TicketKeySearch } from './find-ticket-keys.js';
+import { judgeTicketKey, PROVIDER_NAME } from './judge-ticket-key.js';
+import type { TicketKeyResult, TicketResult } from './verdict.js';
+
+const NO_PEOPLE: PeopleMap = { source: null, entries: [] };
+
+/** The keys to judge: `search.keys`, or the single `search.key` of a search made without them. */
+function keysOf(search: TicketKeySearch): FoundTicketKey[] {
+  if (search.keys !== undefined) return search.keys;
+  return search.key !== null && search.source !== null ? [{ key: search.key, source: search.source }] : [];
+}
 
 function sameText(a: string, b: string): boolean {
   return a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 }
 
-function projectOf(key: string): string {
-  return key.slice(0, key.lastIndexOf('-'));
+/** What to do next about the first failing key. */
+function nextStepFor(config: TicketConfig, failed: TicketKeyResult): string {
+  const lookup = failed.lookup;
+  const projects = config.projects.join(', ') || 'change';
+  const provider = PROVIDER_NAME[config.provider];
+  if (!lookup?.found) return `Check the key ${failed.key}; link an existing ${projects} ticket.`;
+  const key = lookup.key;
+  if (config.provider === 'jira' && !config.projects.some((p) => key.startsWith(`${p}-`))) return `Link a ticket of ${projects}; ${key} belongs to another project.`;
+  if (config.types.length > 0 && !config.types.some((t) => sameText(t, lookup.issueType))) return `Link a ticket of type ${config.types.join(' or ')}.`;
+  if (!config.statuses.some((s) => sameText(s, lookup.status))) {
+    return `Get ${key} moved to ${config.statuses.join(' or ')} in ${provider}, then re-run the check.`;
+  }
+  if (failed.window !== null) return `Merge within the change window of ${key}, or get the window changed on the ticket.`;
+  if (failed.approvers.some((a) => a.conflict !== null)) return `Get ${key} approved by someone who neither opened nor contributed to this PR.`;
+  if (failed.approvers.some((a) => a.via === null)) {
+    return `Add the approver of ${key} to .github/change-control-people.yml in the organisation's .github repository.`;
+  }
+  return `Get ${key} approved in ${provider} (the approval must be recorded on the ticket), then re-run the check.`;
+}
+
+function overall(config: TicketConfig, results: TicketKeyResult[]): { outcome: 'success' | 'failure'; summary: string; failed: TicketKeyResult | null } {
+  const passed = results.filter((r) => r.outcome === 'success');
+  const failed = results.find((r) => r.outcome === 'failure') ?? null;
+  if (config.require === 'all' || results.length === 1) {
+    if (failed === null) return { outcome: 'success', summary: results.map((r) => r.summary).join('; '), failed };
+    const others = results.length > 1 ? ` (ticket.require: all; ${passed.length}/${results.length} approved)` : '';
+    return { outcome: 'failure', summary: `${failed.summary}${others}`, failed };
+  }
+  const first = passed[0];
+  if (first) return { outcome: 'success', summary: `${first.summary} (${passed.length}/${results.length} tickets approved)`, failed: null };
+  return { outcome: 'failure', summary: `None of ${results.map((r) => r.key).join(', ')} is approved: ${failed?.summary ?? ''}`, failed };
 }
 
 /**
- * The change-ticket control: the PR names a ticket of a configured project, and that ticket is in an
- * approved status (and of an allowed type). `lookup` is null only when there was no key to look up.
+ * The change-ticket control: the PR names tickets of a configured project, and (`ticket.require`) one or all of
+ * them are approved, with evidence of who approved them, by someone independent of the PR (cross-system
+ * segregation of duties), and within their change window. `lookups` holds what the provider said about each key.
  */
 export function evaluateTicket(input: {
   config: TicketConfig;
   search: TicketKeySearch;
-  lookup: TicketLookup | null;
+  lookups: TicketLookup[];
+  pr: Pick<PullRequestFacts, 'commits' | 'author' | 'pushers' | 'cleanBaseMerges'>;
+  people?: PeopleMap;
+  now: Date;
 }): TicketResult {
-  const { config, search, lookup } = input;
+  const { config, search, lookups, pr } = input;
+  const people = input.people ?? NO_PEOPLE;
+  const contributors = findContributors(pr);
+  const tickets = keysOf(search).map((found) =>
+    judgeTicketKey({ config, found, lookup: lookups.find((l) => l.requestedKey === found.key) ?? null, pr, contributors, people, now: input.now }),
+  );
   const evidence = {
     source: search.source,
     key: search.key,
     otherProjectKeys: search.otherProjectKeys,
-    lookup,
+    lookup: tickets[0]?.lookup ?? null,
     requiredStatuses: config.statuses,
     requiredTypes: config.types,
     provider: config.provider,
+    require: config.require,
+    tickets,
+    peopleSource: people.source,
   };
-  const fail = (summary: string, nextStep: string): TicketResult => ({
-    control: 'ticket',
-    outcome: 'failure',
-    summary,
-    nextStep,
-    evidence,
-  });
-  const projects = config.projects.join(', ');
-
   if (config.provider === 'none') {
     return { control: 'ticket', outcome: 'success', summary: 'Ticket control is off (ticket.provider: none)', nextStep: null, evidence };
   }
-  if (search.key === null) {
+  if (tickets.length === 0) {
+    const projects = config.projects.join(', ') || 'CHG';
+    const example = config.provider === 'servicenow' ? `${config.projects[0] ?? 'CHG'}0030001` : `${config.projects[0]}-123`;
     const seen = search.otherProjectKeys.length > 0 ? ` (${search.otherProjectKeys.slice(0, 3).join(', ')} not of ${projects})` : '';
-    return fail(
-      `No ${projects} ticket in the title, branch or body${seen}`,
-      `Put the approved change ticket's key (${config.projects[0]}-123) in the PR title, head branch name or description.`,
-    );
+    return {
+      control: 'ticket',
+      outcome: 'failure',
+      summary: `No ${projects} ticket in the title, branch or body${seen}`,
+      nextStep: `Put the approved change ticket's key (${example}) in the PR title, head branch name or description.`,
+      evidence,
+    };
   }
-  if (lookup === null || !lookup.found) {
-    return fail(
-      `Ticket ${search.key} does not exist in Jira`,
-      `Check the key ${search.key}; link an existing ${projects} ticket.`,
-    );
-  }
-  if (!config.projects.includes(projectOf(lookup.key))) {
-    return fail(
-      `Ticket ${search.key} is now ${lookup.key}, outside ${projects}`,
-      `Link a ticket of ${projects}; ${lookup.key} belongs to another project.`,
-    );
-  }
-  if (config.types.length > 0 && !config.types.some((t) => sameText(t, lookup.issueType))) {
-    return fail(
-      `Ticket ${lookup.key} is a ${lookup.issueType}, not a ${config.types.join(' or ')}`,
-      `Link a ticket of type ${config.types.join(' or ')}.`,
-    );
-  }
-  if (!config.statuses.some((s) => sameText(s, lookup.status))) {
-    return fail(
-      `Ticket ${lookup.key} is ${lookup.status}; it needs ${config.statuses.join(' or ')}`,
-      `Get ${lookup.key} moved to ${config.statuses.join(' or ')} in Jira, then re-run the check.`,
-    );
-  }
-  return {
-    control: 'ticket',
-    outcome: 'success',
-    summary: `Ticket ${lookup.key} is ${lookup.status}`,
-    nextStep: null,
-    evidence,
-  };
+  const { outcome, summary, failed } = overall(config, tickets);
+  return { control: 'ticket', outcome, summary, nextStep: failed === null || outcome === 'success' ? null : nextStepFor(config, failed), evidence };
 }

@@ -2,7 +2,7 @@ import type { ChangeControlConfig } from '../config/schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateTicket } from './evaluate-ticket.js';
-import type { PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
+import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
 import type { AppliedFloor, ControlResult, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
@@ -29,14 +29,24 @@ export function evaluate(input: {
   policy: PolicySource;
   pr: PullRequestFacts;
   ticketSearch: TicketKeySearch;
-  ticketLookup: TicketLookup | null;
+  /** What the provider said about each key of `ticketSearch` (none when the control is off). */
+  ticketLookups: TicketLookup[];
+  /** The organisation's GitHub-to-ticket identity mapping (cross-system segregation of duties). */
+  people?: PeopleMap;
   teamMembers: TeamMembers;
   /** The organisation floor already applied to `config`, carried into the verdict as evidence. */
   floor?: AppliedFloor | null;
   now: Date;
 }): Verdict {
   const controls: ControlResult[] = [
-    evaluateTicket({ config: input.config.ticket, search: input.ticketSearch, lookup: input.ticketLookup }),
+    evaluateTicket({
+      config: input.config.ticket,
+      search: input.ticketSearch,
+      lookups: input.ticketLookups,
+      pr: input.pr,
+      ...(input.people ? { people: input.people } : {}),
+      now: input.now,
+    }),
     evaluateApprovals({ config: input.config.approval, pr: input.pr, teamMembers: input.teamMembers }),
     evaluateChecks({ config: input.config.checks, headSha: input.pr.headSha, checks: input.pr.checks }),
   ];

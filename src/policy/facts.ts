@@ -88,19 +88,58 @@ export interface ChangedFile {
   previousPath: string | null;
 }
 
+/** A person as the ticket provider knows them; any part may be missing (Jira Cloud hides e-mails by default). */
+export interface TicketPerson {
+  /** Jira Cloud accountId, Data Center user name, or ServiceNow user name. */
+  accountId: string | null;
+  email: string | null;
+  displayName: string | null;
+}
+
+/** How the provider shows that the change was approved, and by whom. */
+export interface TicketApproval {
+  /** `status-transition`: from the issue's changelog; `jsm-approval`: Jira Service Management; `servicenow-approval`: sysapproval_approver. */
+  how: 'status-transition' | 'jsm-approval' | 'servicenow-approval';
+  /** The final decision: a status transition found is `approved`; JSM and ServiceNow say it themselves. */
+  decision: 'approved' | 'declined' | 'pending';
+  /** Who approved (for a transition: who moved the ticket into its approved status). */
+  approvers: TicketPerson[];
+  /** ISO-8601 time of the decision; null when the provider does not give it. */
+  at: string | null;
+  /** What was read: the status moved into, the approval's name, or the approval record. */
+  detail: string;
+}
+
+/** The change window as read from the ticket's fields (ISO-8601 or null when a field is empty). */
+export interface TicketWindowValue {
+  start: string | null;
+  end: string | null;
+}
+
 /** What the ticket provider said about one key. */
 export type TicketLookup =
   | {
       found: true;
-      /** The key Jira answered with: differs from the requested key when the issue moved projects. */
+      /** The key the provider answered with: differs from the requested key when a Jira issue moved projects. */
       key: string;
       requestedKey: string;
       status: string;
       issueType: string;
       summary: string;
       url: string;
+      /** The approval evidence; null when it was not read (the status is not an approved one) or none exists. */
+      approval?: TicketApproval | null;
+      /** The change window's fields; absent when the policy has no `ticket.window`. */
+      window?: TicketWindowValue;
     }
   | { found: false; requestedKey: string; url: string };
+
+/** `.github/change-control-people.yml` of the organisation: GitHub login (lower-case) to Jira e-mail or account id. */
+export interface PeopleMap {
+  /** Where the mapping came from (`org/.github:.github/change-control-people.yml@blob`), null when there is none. */
+  source: string | null;
+  entries: { login: string; ticketIdentity: string }[];
+}
 
 /** Team memberships used by `approval.teams`: team slug (org/slug) to member logins (lower-case). */
 export type TeamMembers = Record<string, string[]>;

@@ -1,5 +1,7 @@
 import type { EmergencyOverride } from './emergency-override.js';
+import type { WindowCheck } from './check-change-window.js';
 import type { CheckFact, CheckState, GitIdentity, TicketLookup } from './facts.js';
+import type { ApproverCheck } from './map-ticket-approvers.js';
 
 /** A control's own outcome. A control never reports `error`: a missing fact makes the whole evaluation an error. */
 export type ControlOutcome = 'success' | 'pending' | 'failure';
@@ -19,16 +21,39 @@ interface ControlResultBase {
 
 export type TicketKeySource = 'title' | 'branch' | 'body';
 
+/** One ticket key of the PR, as the control judged it. */
+export interface TicketKeyResult {
+  key: string;
+  source: TicketKeySource;
+  lookup: TicketLookup | null;
+  outcome: 'success' | 'failure';
+  /** One line: why it passes or fails. */
+  summary: string;
+  /** Each approver, tied to GitHub (cross-system segregation of duties). */
+  approvers: ApproverCheck[];
+  /** The change window, when the policy sets `ticket.window` and the ticket was read. */
+  window: WindowCheck | null;
+  /** Approvers not tied to GitHub that `unmapped_approver: warn` let pass (shown as warnings). */
+  warnings: string[];
+}
+
 export interface TicketEvidence {
-  /** Where the key was found. */
+  /** Where the (first) key was found. */
   source: TicketKeySource | null;
   key: string | null;
-  /** Keys that looked like Jira keys but are not of the configured projects. */
+  /** Keys that looked like ticket keys but are not of the configured projects. */
   otherProjectKeys: string[];
+  /** The lookup of the first key (each key's is in `tickets`). */
   lookup: TicketLookup | null;
   requiredStatuses: string[];
   requiredTypes: string[];
-  provider: 'jira' | 'none';
+  provider: 'jira' | 'servicenow' | 'none';
+  /** `any`: one approved ticket is enough; `all`: every key must pass. */
+  require?: 'any' | 'all';
+  /** Every key found, with its state, approvers and window. */
+  tickets?: TicketKeyResult[];
+  /** Where approvers were tied to GitHub logins (the people file), null when there is none. */
+  peopleSource?: string | null;
 }
 
 export interface TicketResult extends ControlResultBase {

@@ -1,12 +1,41 @@
 import type { TicketLookup } from '../policy/facts.js';
 
+/** What the policy asks of a lookup beyond the ticket itself. */
+export interface TicketQuery {
+  /** Statuses (ServiceNow: states) that mean approved: the approval evidence is read only for a ticket in one. */
+  approvedStatuses: string[];
+  /** Jira: read Jira Service Management approvals instead of the status history. */
+  jsmApprovals: boolean;
+  /** Jira field ids of the change window, or null when the policy has none. */
+  window: { startField: string; endField: string } | null;
+  /** Seconds an answer may be reused (`ticket.cache_seconds`); undefined: the reader's default. */
+  cacheSeconds?: number;
+}
+
 /** Reads one change ticket from a provider (Jira, ServiceNow, …). */
 export interface TicketReader {
+  readonly provider: 'jira' | 'servicenow';
   /**
-   * Resolves to what the provider said about `key`: found (with its status) or not found.
+   * Resolves to what the provider said about `key`: found (with its status and approval evidence) or not found.
    * Rejects with {@link TicketProviderError} when the provider could not give an answer.
    */
-  lookup(key: string): Promise<TicketLookup>;
+  lookup(key: string, query: TicketQuery): Promise<TicketLookup>;
+  /** Drops any cached answer for `key` (a provider webhook said it changed). */
+  forget?(key: string): void;
+  /** Writes the merge evidence to the ticket (`ticket.write_back`); reports each step, never throws for the provider's failures. */
+  writeBack?(input: WriteBackInput): Promise<WriteBackResult>;
+}
+
+export interface WriteBackInput {
+  key: string;
+  /** The PR: linked from the ticket (its URL is the link's global id, so writing twice updates one link); null: no link. */
+  link: { url: string; title: string } | null;
+  /** The evidence summary, one line each. */
+  lines: string[];
+}
+
+export interface WriteBackResult {
+  steps: { step: 'remote-link' | 'comment' | 'work-note'; ok: boolean; error: string | null }[];
 }
 
 /**
@@ -16,8 +45,22 @@ export interface TicketReader {
  */
 export class TicketProviderError extends Error {
   override readonly name = 'TicketProviderError';
+  /** A later attempt may succeed (HTTP 429, 5xx, timeout, connection failure). */
+  readonly retryable: boolean;
+  /** The provider's `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | null;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean; retryAfterMs?: number | null }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options?.retryable ?? false;
+    this.retryAfterMs = options?.retryAfterMs ?? null;
   }
+}
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }

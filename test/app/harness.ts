@@ -60,9 +60,20 @@ export function mockJira(key: string, status: string, code = 200): void {
   const scope = nock(JIRA).get(`/rest/api/3/issue/${key}`).query(true);
   if (code === 200) {
     scope.reply(200, { id: '1', key, self: `${JIRA}/rest/api/3/issue/1`, fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } } });
+    // An approved ticket's history is read for who approved it: a change manager nobody maps to GitHub.
+    if (status === 'Approved') mockJiraApprover(key);
   } else {
     scope.reply(code, { errorMessages: ['unavailable'] });
   }
+}
+
+/** Jira Cloud's changelog of `key`: one page, the change manager moving it to Approved. */
+export function mockJiraApprover(key: string, approver = { accountId: '5b10-cara', emailAddress: 'cara@acme.test', displayName: 'Cara Change' }): void {
+  const history = { id: '100', author: approver, created: '2026-11-01T09:00:00.000+0000', items: [{ field: 'status', fieldId: 'status', fromString: 'Awaiting Approval', toString: 'Approved' }] };
+  nock(JIRA)
+    .get(`/rest/api/3/issue/${key}/changelog`)
+    .query({ startAt: '0', maxResults: '100' })
+    .reply(200, { startAt: 0, maxResults: 100, total: 1, isLast: true, values: [history] });
 }
 
 /** Captures the bodies of our writes. */

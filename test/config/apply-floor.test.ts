@@ -66,6 +66,52 @@ describe('applyFloor: ticket', () => {
       loosened: ["ticket.types lists Story, outside the organisation floor's Change: the floor's list applies"],
     },
     { name: 'an empty floor of types imposes nothing', own: { types: [] }, floor: { ticket: { types: [] } }, expected: { types: [] }, loosened: [] },
+    {
+      name: 'servicenow under a jira floor',
+      own: { provider: 'servicenow' },
+      floor: { ticket: { provider: 'jira' } },
+      expected: { provider: 'jira' },
+      loosened: ["ticket.provider servicenow differs from the organisation floor's jira: jira applies"],
+    },
+    {
+      name: 'the ticket control switched off under a servicenow floor',
+      own: { provider: 'none' },
+      floor: { ticket: { provider: 'servicenow' } },
+      expected: { provider: 'servicenow' },
+      loosened: ["ticket.provider none would switch off the ticket control: the floor's servicenow applies"],
+    },
+    {
+      name: 'status-only approval under a floor of JSM approvals',
+      own: { jsm_approvals: false },
+      floor: { ticket: { jsm_approvals: true } },
+      expected: { jsm_approvals: true },
+      loosened: ['ticket.jsm_approvals false is looser than the organisation floor true: true applies'],
+    },
+    { name: 'a floor of jsm_approvals false imposes nothing', own: { jsm_approvals: true }, floor: { ticket: { jsm_approvals: false } }, expected: { jsm_approvals: true }, loosened: [] },
+    {
+      name: 'unmapped approvers warned under a block floor',
+      own: { unmapped_approver: 'warn' },
+      floor: { ticket: { unmapped_approver: 'block' } },
+      expected: { unmapped_approver: 'block' },
+      loosened: ['ticket.unmapped_approver warn is looser than the organisation floor block: block applies'],
+    },
+    { name: 'block under a warn floor stands', own: { unmapped_approver: 'block' }, floor: { ticket: { unmapped_approver: 'warn' } }, expected: { unmapped_approver: 'block' }, loosened: [] },
+    {
+      name: 'any ticket under an all floor',
+      own: { require: 'any' },
+      floor: { ticket: { require: 'all' } },
+      expected: { require: 'all' },
+      loosened: ['ticket.require any is looser than the organisation floor all: all applies'],
+    },
+    { name: 'all under an any floor stands', own: { require: 'all' }, floor: { ticket: { require: 'any' } }, expected: { require: 'all' }, loosened: [] },
+    {
+      name: 'no change window under a floor window',
+      own: {},
+      floor: { ticket: { window: { start_field: 'customfield_1', end_field: 'customfield_2' } } },
+      expected: { window: { start_field: 'customfield_1', end_field: 'customfield_2' } },
+      loosened: ["ticket.window differs from the organisation floor's (customfield_1 to customfield_2): the floor's applies"],
+    },
+    { name: 'write_back is not a floor matter', own: { write_back: true }, floor: { ticket: { require: 'any' } }, expected: { write_back: true }, loosened: [] },
   ])('$name', ({ own, floor, expected, loosened }) => {
     // Arrange
     const config = aConfig({ ticket: own });

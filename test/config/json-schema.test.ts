@@ -34,7 +34,7 @@ describe('schema/change-control.schema.json', () => {
       additionalProperties: false,
       properties: {
         approval: { properties: { count: { type: 'integer', minimum: 0, description: expect.any(String) } } },
-        ticket: { properties: { provider: { enum: ['jira', 'none'] } } },
+        ticket: { properties: { provider: { enum: ['jira', 'servicenow', 'none'] } } },
       },
     });
     // Input side: every key has a default or is optional, so none is required.

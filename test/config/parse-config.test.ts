@@ -19,7 +19,7 @@ const APPROVAL_DEFAULTS = {
 };
 
 const DEFAULTS = {
-  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [] },
+  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [], jsm_approvals: false, unmapped_approver: 'warn', require: 'any', write_back: false },
   approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
   audit: {},
@@ -61,7 +61,7 @@ describe('parseConfig: valid files', () => {
       text: FULL_EXAMPLE,
       expected: {
         branches: ['main', 'release/*'],
-        ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: ['Change'] },
+        ticket: { ...DEFAULTS.ticket, types: ['Change'] },
         approval: APPROVAL_DEFAULTS,
         checks: { required: ['ci/test'] },
         audit: {},
@@ -114,7 +114,7 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown nested key',
       text: 'ticket:\n  projects: [CHG]\n  status: [Done]\n',
-      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types', line: 3 },
+      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, cache_seconds', line: 3 },
     },
     {
       name: 'a count written as a word',
@@ -133,8 +133,8 @@ describe('parseConfig: invalid files', () => {
     },
     {
       name: 'an unknown ticket provider',
-      text: 'ticket:\n  provider: servicenow\n',
-      error: { path: 'ticket.provider', message: 'must be one of jira, none, got "servicenow"', line: 2 },
+      text: 'ticket:\n  provider: bugzilla\n',
+      error: { path: 'ticket.provider', message: 'must be one of jira, servicenow, none, got "bugzilla"', line: 2 },
     },
     {
       name: 'jira without projects (line of the ticket mapping)',
@@ -211,7 +211,7 @@ describe('parseConfig: invalid files', () => {
   });
 
   it('reports every problem, in line order, with the source', () => {
-    const text = 'approval:\n  count: two\n  teams: [nobody]\nticket:\n  provider: servicenow\nextra: true\n';
+    const text = 'approval:\n  count: two\n  teams: [nobody]\nticket:\n  provider: bugzilla\nextra: true\n';
 
     const result = parseConfig(text, SOURCE);
 
@@ -219,7 +219,7 @@ describe('parseConfig: invalid files', () => {
     expect(errorsOf(result).map(formatConfigError)).toEqual([
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
-      'ticket.provider must be one of jira, none, got "servicenow" (line 5)',
+      'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
       'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor (line 6)',
     ]);
   });
@@ -241,5 +241,41 @@ describe('formatConfigError', () => {
     },
   ])('renders $expected', ({ error, expected }) => {
     expect(formatConfigError(error)).toBe(expected);
+  });
+});
+
+describe('parseConfig: Jira-only ticket settings', () => {
+  it.each([
+    { key: 'window', text: 'ticket:\n  provider: servicenow\n  window: {start_field: customfield_1, end_field: customfield_2}\n', message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields), got {"start_field":"customfield_1","end_fie…', line: 3 },
+    { key: 'jsm_approvals', text: 'ticket:\n  provider: servicenow\n  jsm_approvals: true\n', message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting), got true', line: 3 },
+  ])('refuses ticket.$key with servicenow', ({ key, text, message, line }) => {
+    const result = parseConfig(text, SOURCE);
+
+    expect(result).toEqual({ ok: false, source: SOURCE, errors: [{ path: `ticket.${key}`, message, line }] });
+  });
+
+  it('accepts the new ticket keys with jira', () => {
+    const text = 'ticket:\n  projects: [CHG]\n  jsm_approvals: true\n  unmapped_approver: block\n  require: all\n  write_back: true\n  cache_seconds: 0\n  window: {start_field: customfield_10060, end_field: customfield_10061}\n';
+
+    const result = parseConfig(text, SOURCE);
+
+    expect(result.ok && result.config.ticket).toEqual({
+      provider: 'jira',
+      projects: ['CHG'],
+      statuses: ['Approved'],
+      types: [],
+      jsm_approvals: true,
+      unmapped_approver: 'block',
+      require: 'all',
+      write_back: true,
+      cache_seconds: 0,
+      window: { start_field: 'customfield_10060', end_field: 'customfield_10061' },
+    });
+  });
+
+  it('defaults ServiceNow statuses to Scheduled and Implement', () => {
+    const result = parseConfig('ticket:\n  provider: servicenow\n', SOURCE);
+
+    expect(result.ok && result.config.ticket.statuses).toEqual(['Scheduled', 'Implement']);
   });
 });

@@ -100,7 +100,7 @@ describe('the deployment gate', () => {
     expect(trace.stdout).toMatch(/production success \(deployment \d+, triggered by release-bot\)/);
     expect(trace.stdout).toContain(`changes new to production: #${pr.number}`);
     expect(trace.stdout).toContain(`  #${pr.number} CHG-1: rotate the TLS certificates`);
-    expect(trace.stdout).toContain('      ticket: CHG-1 (Approved; approver unknown)');
+    expect(trace.stdout).toContain('      ticket: CHG-1 (Approved; approver cara@acme.test)');
     expect(trace.stdout).toMatch(/ {6}approvers: bob@[0-9a-f]{7}/);
     expect(trace.stdout).toContain('      checks: build=success');
     expect(trace.stdout).toMatch(/ {6}merged by: bob at .* as [0-9a-f]{7}/);

@@ -59,7 +59,8 @@ describe('a repository policy that loosens the organisation floor', () => {
 
     expect(status.state).toBe('success');
     expect(status.description).toMatch(/^All controls passed: Ticket CHG-1 is Approved; Approved on [0-9a-f]{7} by bob; Passed: build$/);
-    expect(e2e.jira.requests().map((r) => r.path)).toEqual([expect.stringMatching(/\/issue\/CHG-1$/)]);
+    // The issue, then its history: who approved it.
+    expect(e2e.jira.requests().map((r) => r.path)).toEqual([expect.stringMatching(/\/issue\/CHG-1$/), expect.stringMatching(/\/issue\/CHG-1\/changelog$/)]);
     expect(unescapeMarkdown(checkRun?.output.summary)).toContain(LOOSENED);
   });
 
@@ -77,6 +78,8 @@ describe('a repository policy that loosens the organisation floor', () => {
     expect(e2e.github.fileReads()).toEqual([
       expect.objectContaining({ repo: `${OWNER}/${repo.repo}`, onDefaultBranch: true, path: CONFIG_PATH }),
       expect.objectContaining({ repo: `${OWNER}/.github`, onDefaultBranch: true, path: CONFIG_PATH }),
+      // The organisation's people file (cross-system segregation of duties) comes in the same query.
+      expect.objectContaining({ repo: `${OWNER}/.github`, onDefaultBranch: true, path: '.github/change-control-people.yml' }),
     ]);
     const summary = unescapeMarkdown(checkRun?.output.summary);
     expect(summary).toMatch(/- ⏳ `approval.rules\[0\]`: 0\/1 independent approval from acme\/release-managers for \*\* \(every change\) on [0-9a-f]{7}/);

@@ -16,6 +16,8 @@ import { generateAppKey } from './harness/start-app.js';
 const APP_ID = 77;
 const INSTALLATION = 5;
 const key = generateAppKey();
+/** What a policy with the default ticket settings asks of a lookup. */
+const QUERY = { approvedStatuses: ['Approved'], jsmApprovals: false, window: null };
 let sims: Simulators;
 let probot: Probot;
 
@@ -209,13 +211,15 @@ describe("Jira simulator through the app's Jira reader", () => {
     sims.jira.moveIssue('CHG-2', 'OPS-9');
     const reader = createJiraTicketReader(cloud());
 
-    expect(await reader.lookup('CHG-1')).toMatchObject({ found: true, key: 'CHG-1', status: 'Awaiting Approval', issueType: 'Change', summary: 'Rotate certs' });
-    expect(await reader.lookup('CHG-3')).toMatchObject({ found: false, requestedKey: 'CHG-3' });
-    expect(await reader.lookup('CHG-2')).toMatchObject({ found: true, key: 'OPS-9', requestedKey: 'CHG-2' });
+    expect(await reader.lookup('CHG-1', QUERY)).toMatchObject({ found: true, key: 'CHG-1', status: 'Awaiting Approval', issueType: 'Change', summary: 'Rotate certs' });
+    expect(await reader.lookup('CHG-3', QUERY)).toMatchObject({ found: false, requestedKey: 'CHG-3' });
+    expect(await reader.lookup('CHG-2', QUERY)).toMatchObject({ found: true, key: 'OPS-9', requestedKey: 'CHG-2' });
     expect(sims.jira.requests().map((r) => [r.path, r.query.fields, r.auth, r.status])).toEqual([
       ['/rest/api/3/issue/CHG-1', 'status,issuetype,summary', 'basic', 200],
       ['/rest/api/3/issue/CHG-3', 'status,issuetype,summary', 'basic', 404],
       ['/rest/api/3/issue/CHG-2', 'status,issuetype,summary', 'basic', 200],
+      // Approved: who approved it is read from its history (under the key Jira answered with).
+      ['/rest/api/3/issue/OPS-9/changelog', undefined, 'basic', 200],
     ]);
   });
 
@@ -224,8 +228,16 @@ describe("Jira simulator through the app's Jira reader", () => {
     sims.jira.addIssue({ key: 'CHG-4', status: 'Approved' });
     const reader = createJiraTicketReader({ baseUrl: sims.jira.url, auth: { kind: 'data-center', personalAccessToken: 'dc-pat' }, timeoutMs: 2000 });
 
-    expect(await reader.lookup('CHG-4')).toMatchObject({ found: true, status: 'Approved' });
-    expect(sims.jira.requests().map((r) => [r.path, r.auth])).toEqual([['/rest/api/2/issue/CHG-4', 'bearer']]);
+    expect(await reader.lookup('CHG-4', QUERY)).toMatchObject({
+      found: true,
+      status: 'Approved',
+      approval: { how: 'status-transition', approvers: [{ accountId: 'cara', email: 'cara@acme.test', displayName: 'Cara Change' }] },
+    });
+    // Data Center has no paged changelog: the history comes with the issue (expand=changelog).
+    expect(sims.jira.requests().map((r) => [r.path, r.query.expand, r.auth])).toEqual([
+      ['/rest/api/2/issue/CHG-4', undefined, 'bearer'],
+      ['/rest/api/2/issue/CHG-4', 'changelog', 'bearer'],
+    ]);
   });
 
   it.each([
@@ -237,7 +249,7 @@ describe("Jira simulator through the app's Jira reader", () => {
     sims.jira.setDown(down);
     const reader = createJiraTicketReader({ ...cloud(), timeoutMs: 300 });
 
-    const error = await reader.lookup('CHG-5').catch((e: unknown) => e);
+    const error = await reader.lookup('CHG-5', QUERY).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(TicketProviderError);
     expect((error as Error).message).toMatch(message);
@@ -247,7 +259,7 @@ describe("Jira simulator through the app's Jira reader", () => {
     sims.jira.addIssue({ key: 'CHG-6' });
     const reader = createJiraTicketReader({ ...cloud(), auth: { kind: 'cloud', email: 'x@acme.test', apiToken: 'wrong' } });
 
-    const refused = await reader.lookup('CHG-6').catch((e: unknown) => e);
+    const refused = await reader.lookup('CHG-6', QUERY).catch((e: unknown) => e);
     const search = await fetch(`${sims.jira.url}/rest/api/3/search?jql=project=CHG`);
 
     expect((refused as Error).message).toMatch(/Jira refused the credentials \(HTTP 401\)/);

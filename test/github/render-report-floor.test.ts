@@ -13,7 +13,7 @@ function verdictWith(floor: AppliedFloor | null, rules = aConfig().approval.rule
     policy: POLICY,
     pr: aPullRequest({ checks: [aCheck('build', 'success')] }),
     ticketSearch: aKeySearch(),
-    ticketLookup: aFoundTicket(),
+    ticketLookups: [aFoundTicket()],
     teamMembers: { [RELEASE]: ['bob'] },
     floor,
     now: NOW,

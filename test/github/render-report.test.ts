@@ -44,7 +44,7 @@ function verdictOf(
     policy: POLICY,
     pr: aPullRequest({ checks: [aCheck('build', 'success'), aCheck('test', 'success', { kind: 'status', raw: 'SUCCESS', url: null })], ...input.pr }),
     ticketSearch: aKeySearch(input.search),
-    ticketLookup: input.lookup === undefined ? aFoundTicket() : input.lookup,
+    ticketLookups: input.lookup === undefined ? [aFoundTicket()] : input.lookup === null ? [] : [input.lookup],
     teamMembers: input.teamMembers ?? {},
     now: input.now ?? NOW,
   });

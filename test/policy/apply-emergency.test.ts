@@ -23,7 +23,7 @@ function anAuthorisation(overrides: Partial<EmergencyAuthorisation> = {}): Emerg
 /** A verdict of the three controls: by default the approval is missing (pending) and `build` failed. */
 function aVerdict(input: { reviews?: boolean; build?: 'success' | 'failure' | 'pending' } = {}): Verdict {
   const pr = aPullRequest({ reviews: input.reviews ? [aReview('bob', 'APPROVED')] : [], checks: [aCheck('build', input.build ?? 'failure')] });
-  return evaluate({ config: aConfig(), policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookup: aFoundTicket(), teamMembers: {}, now: NOW });
+  return evaluate({ config: aConfig(), policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookups: [aFoundTicket()], teamMembers: {}, now: NOW });
 }
 
 const jiraDown = errorVerdict({

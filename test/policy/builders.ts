@@ -14,7 +14,9 @@ import type {
   PushFact,
   ReviewFact,
   ReviewState,
+  TicketApproval,
   TicketLookup,
+  TicketPerson,
 } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
 import type { PolicySource } from '../../src/policy/verdict.js';
@@ -117,7 +119,17 @@ export function aPullRequest(overrides: Partial<PullRequestFacts> = {}): PullReq
 }
 
 export function aTicketConfig(overrides: Partial<TicketConfig> = {}): TicketConfig {
-  return { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [], ...overrides };
+  return {
+    provider: 'jira',
+    projects: ['CHG'],
+    statuses: ['Approved'],
+    types: [],
+    jsm_approvals: false,
+    unmapped_approver: 'warn',
+    require: 'any',
+    write_back: false,
+    ...overrides,
+  };
 }
 
 export function anApprovalConfig(overrides: Partial<ApprovalConfig> = {}): ApprovalConfig {
@@ -167,8 +179,16 @@ export function aFoundTicket(overrides: Partial<Extract<TicketLookup, { found: t
     issueType: 'Change',
     summary: 'Rotate the card vault key',
     url: `${JIRA}/${key}`,
+    approval: anApproval(),
     ...overrides,
   };
+}
+
+/** A change manager nobody maps to GitHub: independent, and reported as unmapped. */
+export const CHANGE_MANAGER: TicketPerson = { accountId: '5b10ac8d82e05b22cc7d4ef5', email: 'cara@acme.test', displayName: 'Cara Change' };
+
+export function anApproval(overrides: Partial<TicketApproval> = {}): TicketApproval {
+  return { how: 'status-transition', decision: 'approved', approvers: [CHANGE_MANAGER], at: '2026-05-01T09:00:00.000+0000', detail: 'Awaiting Approval → Approved', ...overrides };
 }
 
 export function aMissingTicket(requestedKey = 'CHG-12'): TicketLookup {

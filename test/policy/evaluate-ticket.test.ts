@@ -3,7 +3,7 @@ import type { TicketConfig } from '../../src/config/schema.js';
 import { evaluateTicket } from '../../src/policy/evaluate-ticket.js';
 import type { TicketLookup } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
-import { aFoundTicket, aKeySearch, aMissingTicket, aTicketConfig } from './builders.js';
+import { aFoundTicket, aKeySearch, aMissingTicket, aPullRequest, aTicketConfig, NOW } from './builders.js';
 
 interface Row {
   name: string;
@@ -49,7 +49,7 @@ describe('evaluateTicket', () => {
     },
   ])('passes $name', ({ config, search, lookup, summary }) => {
     // Act
-    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookup: lookup === undefined ? aFoundTicket() : lookup });
+    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup], pr: aPullRequest(), now: NOW });
 
     // Assert
     expect(result).toMatchObject({ control: 'ticket', outcome: 'success', summary, nextStep: null });
@@ -113,7 +113,7 @@ describe('evaluateTicket', () => {
     },
   ])('fails $name', ({ config, search, lookup, summary, nextStep }) => {
     // Act
-    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookup: lookup === undefined ? aFoundTicket() : lookup });
+    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup], pr: aPullRequest(), now: NOW });
 
     // Assert
     expect(result).toMatchObject({ control: 'ticket', outcome: 'failure', summary });
@@ -126,7 +126,7 @@ describe('evaluateTicket', () => {
     const search = aKeySearch({ source: 'branch', otherProjectKeys: ['UTF-8'] });
 
     // Act
-    const result = evaluateTicket({ config: aTicketConfig({ types: ['Change'] }), search, lookup });
+    const result = evaluateTicket({ config: aTicketConfig({ types: ['Change'] }), search, lookups: [lookup], pr: aPullRequest(), now: NOW });
 
     // Assert
     expect(result.evidence).toEqual({
@@ -137,6 +137,20 @@ describe('evaluateTicket', () => {
       requiredStatuses: ['Approved'],
       requiredTypes: ['Change'],
       provider: 'jira',
+      require: 'any',
+      tickets: [
+        {
+          key: 'CHG-12',
+          source: 'branch',
+          lookup,
+          outcome: 'failure',
+          summary: 'Ticket CHG-12 is Awaiting Approval; it needs Approved',
+          approvers: [],
+          window: null,
+          warnings: [],
+        },
+      ],
+      peopleSource: null,
     });
   });
 });

@@ -39,7 +39,7 @@ function verdictFor(input: { ticket: 'success' | 'failure'; approval: ControlOut
     policy: POLICY,
     pr: aPullRequest({ ...APPROVAL[input.approval], checks: CHECKS[input.checks] }),
     ticketSearch: aKeySearch(),
-    ticketLookup: TICKET[input.ticket],
+    ticketLookups: [TICKET[input.ticket]],
     teamMembers: {},
     now: NOW,
   });
@@ -140,7 +140,7 @@ describe('evaluate: the description fits a commit status (≤ 140 characters)', 
     },
   ])('$name', ({ config, pr, lookup, state }) => {
     // Act
-    const verdict = evaluate({ config, policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookup: lookup, teamMembers: {}, now: NOW });
+    const verdict = evaluate({ config, policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookups: lookup === null ? [] : [lookup], teamMembers: {}, now: NOW });
 
     // Assert
     expect(verdict.state).toBe(state);

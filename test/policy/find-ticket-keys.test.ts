@@ -95,10 +95,11 @@ describe('findTicketKeys', () => {
     },
   ])('finds $name', ({ title = '', headRef = 'topic', body = '', projects = ['CHG'], expected }) => {
     // Act
-    const result = findTicketKeys({ title, headRef, body, projects });
+    const { keys, ...result } = findTicketKeys({ title, headRef, body, projects });
 
     // Assert
     expect(result).toEqual(expected);
+    expect(keys?.[0]).toEqual(expected.key === null ? undefined : { key: expected.key, source: expected.source });
   });
 
   it.each<Row>([
@@ -121,9 +122,37 @@ describe('findTicketKeys', () => {
     },
   ])('finds no ticket in $name', ({ title = '', headRef = 'topic', body = '', projects = ['CHG'], expected }) => {
     // Act
-    const result = findTicketKeys({ title, headRef, body, projects });
+    const { keys, ...result } = findTicketKeys({ title, headRef, body, projects });
 
     // Assert
     expect(result).toEqual(expected);
+    expect(keys?.[0]).toEqual(expected.key === null ? undefined : { key: expected.key, source: expected.source });
+  });
+});
+
+describe('findTicketKeys: several keys and ServiceNow numbers', () => {
+  it('lists every configured-project key once, in the order title, branch, body', () => {
+    const search = findTicketKeys({ title: 'CHG-1 and OPS-2', headRef: 'feature/CHG-3', body: 'Also CHG-1 and chg-4, not XYZ-5', projects: ['CHG', 'OPS'] });
+
+    expect(search.keys).toEqual([
+      { key: 'CHG-1', source: 'title' },
+      { key: 'OPS-2', source: 'title' },
+      { key: 'CHG-3', source: 'branch' },
+      { key: 'CHG-4', source: 'body' },
+    ]);
+    expect(search.otherProjectKeys).toEqual(['XYZ-5']);
+  });
+
+  it.each([
+    { name: 'a change number in the title', title: 'CHG0030001: rotate key', projects: [], keys: [{ key: 'CHG0030001', source: 'title' }] },
+    { name: 'lower case, in the branch', title: 'Rotate', headRef: 'feature/chg0030002-rotate', projects: [], keys: [{ key: 'CHG0030002', source: 'branch' }] },
+    { name: 'a custom prefix', title: 'RFC0001234', projects: ['RFC'], keys: [{ key: 'RFC0001234', source: 'title' }] },
+    { name: 'too few digits, or glued to letters', title: 'CHG12345 and XCHG0030001', projects: [], keys: [] },
+    { name: 'Jira-style keys are not ServiceNow numbers', title: 'CHG-12', projects: [], keys: [] },
+  ])('ServiceNow: $name', ({ title, headRef, projects, keys }) => {
+    const search = findTicketKeys({ title, headRef: headRef ?? 'main', body: '', projects, style: 'servicenow' });
+
+    expect(search.keys).toEqual(keys);
+    expect(search.key).toBe(keys[0]?.key ?? null);
   });
 });

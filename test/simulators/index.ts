@@ -38,3 +38,9 @@ export async function startSimulators(options: { github?: GitHubSimulatorOptions
     },
   };
 }
+export {
+  startServiceNowSimulator,
+  CHANGE_MANAGER_RECORD,
+  DEFAULT_SERVICENOW_USER,
+  type ServiceNowSimulator,
+} from './servicenow/create-servicenow-simulator.js';

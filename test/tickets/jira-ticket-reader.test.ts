@@ -10,6 +10,8 @@ const API_TOKEN = 'cloud-token-s3cret';
 const PAT = 'dc-pat-s3cret';
 const BASIC = `Basic ${Buffer.from(`ci@acme.test:${API_TOKEN}`).toString('base64')}`;
 const FIELDS = { fields: 'status,issuetype,summary' };
+/** A query under which no answer here is in an approved status, so only the issue itself is read (the history is tested on the simulator). */
+const ISSUE_ONLY = { approvedStatuses: ['Released'], jsmApprovals: false, window: null };
 
 const cloud: JiraSettings = { baseUrl: BASE, auth: { kind: 'cloud', email: 'ci@acme.test', apiToken: API_TOKEN }, timeoutMs: 5000 };
 const dataCenter: JiraSettings = {
@@ -54,7 +56,7 @@ function mockGetIssue(settings: JiraSettings, key: string) {
 }
 
 async function lookupError(settings: JiraSettings, key: string): Promise<TicketProviderError> {
-  const error = await createJiraTicketReader(settings).lookup(key).then(
+  const error = await createJiraTicketReader(settings).lookup(key, ISSUE_ONLY).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -69,7 +71,7 @@ describe('createJiraTicketReader', () => {
       .query(FIELDS)
       .reply(200, issue('CHG-1'));
 
-    const lookup = await createJiraTicketReader(cloud).lookup('CHG-1');
+    const lookup = await createJiraTicketReader(cloud).lookup('CHG-1', ISSUE_ONLY);
 
     expect(lookup).toEqual({
       found: true,
@@ -79,6 +81,7 @@ describe('createJiraTicketReader', () => {
       issueType: 'Change',
       summary: 'Rotate certs',
       url: `${BASE}/browse/CHG-1`,
+      approval: null,
     });
   });
 
@@ -88,7 +91,7 @@ describe('createJiraTicketReader', () => {
       .query(FIELDS)
       .reply(200, issue('OPS-7', 'In Review'));
 
-    const lookup = await createJiraTicketReader(dataCenter).lookup('OPS-7');
+    const lookup = await createJiraTicketReader(dataCenter).lookup('OPS-7', ISSUE_ONLY);
 
     expect(lookup).toMatchObject({ found: true, key: 'OPS-7', status: 'In Review', url: 'https://jira.acme.test/jira/browse/OPS-7' });
   });
@@ -96,7 +99,7 @@ describe('createJiraTicketReader', () => {
   it('reports the key Jira answers with when the issue moved to another project', async () => {
     mockGetIssue(cloud, 'OLD-4').reply(200, issue('CHG-12'));
 
-    const lookup = await createJiraTicketReader(cloud).lookup('OLD-4');
+    const lookup = await createJiraTicketReader(cloud).lookup('OLD-4', ISSUE_ONLY);
 
     expect(lookup).toMatchObject({ found: true, key: 'CHG-12', requestedKey: 'OLD-4', url: `${BASE}/browse/CHG-12` });
   });
@@ -104,7 +107,7 @@ describe('createJiraTicketReader', () => {
   it('answers not found when Jira says the issue does not exist', async () => {
     mockGetIssue(cloud, 'CHG-404').reply(404, JIRA_NOT_FOUND);
 
-    const lookup = await createJiraTicketReader(cloud).lookup('CHG-404');
+    const lookup = await createJiraTicketReader(cloud).lookup('CHG-404', ISSUE_ONLY);
 
     expect(lookup).toEqual({ found: false, requestedKey: 'CHG-404', url: `${BASE}/browse/CHG-404` });
   });
@@ -183,7 +186,7 @@ describe('createJiraTicketReader', () => {
 
     const error = await lookupError(cloud, 'CHG-1');
 
-    expect(error.message).toContain(`Jira answered with an unexpected issue shape: ${problem}`);
+    expect(error.message).toContain(`Jira answered with an unexpected shape for CHG-1: ${problem}`);
   });
 
   it.each([

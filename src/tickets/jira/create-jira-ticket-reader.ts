@@ -1,142 +1,135 @@
-import { Version2Client, Version3Client } from 'jira.js';
-import type { TicketLookup } from '../../policy/facts.js';
-import { TicketProviderError, type TicketReader } from '../ticket-reader.js';
+import type { z } from 'zod';
+import type { TicketApproval, TicketLookup, TicketWindowValue } from '../../policy/facts.js';
+import { TicketProviderError, type TicketQuery, type TicketReader, type WriteBackInput, type WriteBackResult } from '../ticket-reader.js';
+import { createJiraCalls, type JiraCalls } from './create-jira-calls.js';
+import { findApprovalTransition } from './find-approval-transition.js';
 import type { JiraSettings } from './jira-env.js';
-import { JiraIssue } from './schema.js';
+import { isJiraNotFound, toJiraProviderError } from './jira-failure.js';
+import { readJsmApproval } from './read-jsm-approval.js';
+import { JiraChangelogPage, type JiraHistory, JiraIssue, JiraIssueWithChangelog, JsmApprovalPage, type JsmApproval } from './schema.js';
 
 const FIELDS = ['status', 'issuetype', 'summary'];
+/** A history longer than this is not an approval workflow we can trust to page through; fail rather than loop. */
+const MAX_PAGES = 50;
 
-/** What went wrong, read from what jira.js threw. */
-type JiraFailure =
-  | { kind: 'http'; status: number; data: unknown }
-  | { kind: 'network'; code: string | undefined }
-  | { kind: 'other'; name: string };
+type Call = <T>(what: string, request: () => Promise<unknown>, schema: z.ZodType<T>) => Promise<T>;
 
-/** Reads change tickets from Jira Cloud (REST v3) or Jira Data Center/Server (REST v2). */
-export function createJiraTicketReader(settings: JiraSettings): TicketReader {
-  const getIssue = createGetIssue(settings);
+/** Runs one Jira request and parses its answer; every failure becomes a {@link TicketProviderError} without credentials. */
+function caller(settings: JiraSettings): Call {
+  return async (what, request, schema) => {
+    let answer: unknown;
+    try {
+      answer = await request();
+    } catch (error) {
+      throw toJiraProviderError({ error, what, settings });
+    }
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new TicketProviderError(`Jira answered with an unexpected shape for ${what}: ${problems.join('; ')}`, { cause: parsed.error });
+    }
+    return parsed.data;
+  };
+}
+
+/** Every history of the issue: Cloud pages through `/changelog` until `isLast`; Data Center gets it with the issue. */
+async function readHistories(input: { calls: JiraCalls; call: Call; key: string; cloud: boolean }): Promise<JiraHistory[]> {
+  const { calls, call, key } = input;
+  if (!input.cloud) {
+    const { changelog } = await call(`${key} (history)`, () => calls.getIssueWithChangelog(key), JiraIssueWithChangelog);
+    // Data Center returns the whole history here; a partial one could hide the approving transition.
+    if (changelog.histories.length < changelog.total) {
+      throw new TicketProviderError(`Jira returned ${changelog.histories.length} of ${changelog.total} history entries for ${key}`);
+    }
+    return changelog.histories;
+  }
+  const histories: JiraHistory[] = [];
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const answer = await call(`${key} (history from ${histories.length})`, () => calls.getChangelogPage(key, histories.length), JiraChangelogPage);
+    histories.push(...answer.values);
+    const last = answer.isLast ?? answer.startAt + answer.values.length >= answer.total;
+    if (last) return histories;
+    if (answer.values.length === 0) throw new TicketProviderError(`Jira returned an empty history page for ${key} before its end`);
+  }
+  throw new TicketProviderError(`Jira history of ${key} is longer than ${MAX_PAGES} pages`);
+}
+
+async function readApprovals(input: { calls: JiraCalls; call: Call; key: string }): Promise<JsmApproval[]> {
+  const { calls, call, key } = input;
+  const approvals: JsmApproval[] = [];
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const answer = await call(`${key} (approvals from ${approvals.length})`, () => calls.getApprovalPage(key, approvals.length), JsmApprovalPage);
+    approvals.push(...answer.values);
+    if (answer.isLastPage) return approvals;
+    if (answer.values.length === 0) throw new TicketProviderError(`Jira returned an empty approvals page for ${key} before its end`);
+  }
+  throw new TicketProviderError(`Jira approvals of ${key} are more than ${MAX_PAGES} pages`);
+}
+
+/** A date or date-time field as text; anything else (an object, a number) is not a window bound. */
+function windowValue(fields: Record<string, unknown>, query: TicketQuery): TicketWindowValue | undefined {
+  if (query.window === null) return undefined;
+  const text = (id: string) => (typeof fields[id] === 'string' && fields[id] !== '' ? fields[id] : null);
+  return { start: text(query.window.startField), end: text(query.window.endField) };
+}
+
+/** Reads change tickets, with who approved them, from Jira Cloud (REST v3) or Data Center/Server (REST v2). */
+export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls = createJiraCalls(settings)): TicketReader {
+  const call = caller(settings);
   const browseUrl = (key: string) => `${settings.baseUrl}/browse/${encodeURIComponent(key)}`;
+  const cloud = settings.auth.kind === 'cloud';
+
+  async function readApproval(key: string, query: TicketQuery): Promise<TicketApproval | null> {
+    if (query.jsmApprovals) return readJsmApproval(await readApprovals({ calls, call, key }));
+    return findApprovalTransition(await readHistories({ calls, call, key, cloud }), query.approvedStatuses);
+  }
+
+  async function step(name: 'remote-link' | 'comment', what: string, request: () => Promise<unknown>) {
+    try {
+      await request();
+      return { step: name, ok: true, error: null };
+    } catch (error) {
+      return { step: name, ok: false, error: toJiraProviderError({ error, what, settings }).message };
+    }
+  }
 
   return {
-    async lookup(key: string): Promise<TicketLookup> {
-      let answer: unknown;
+    provider: 'jira',
+    async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
+      const { key, link, lines } = input;
+      const steps = [];
+      if (link !== null) {
+        const summary = lines[0] ?? link.title;
+        steps.push(await step('remote-link', `${key} (remote link)`, () => calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary })));
+      }
+      steps.push(await step('comment', `${key} (comment)`, () => calls.addComment(key, lines)));
+      return { steps };
+    },
+    async lookup(key: string, query: TicketQuery): Promise<TicketLookup> {
+      const fields = query.window === null ? FIELDS : [...FIELDS, query.window.startField, query.window.endField];
+      let issue: JiraIssue;
       try {
-        answer = await getIssue(key);
+        issue = await call(key, () => calls.getIssue(key, fields), JiraIssue);
       } catch (error) {
-        const failure = readFailure(error);
-        if (failure.kind === 'http' && failure.status === 404 && jiraErrorMessages(failure.data) !== undefined) {
-          return { found: false, requestedKey: key, url: browseUrl(key) };
-        }
-        throw new TicketProviderError(describeFailure({ failure, key, settings }), { cause: redactRequest(error) });
+        if (error instanceof TicketProviderError && isJiraNotFound(error.cause)) return { found: false, requestedKey: key, url: browseUrl(key) };
+        throw error;
       }
-      const parsed = JiraIssue.safeParse(answer);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-        throw new TicketProviderError(`Jira answered with an unexpected issue shape: ${problems.join('; ')}`, { cause: parsed.error });
-      }
-      const { key: answeredKey, fields } = parsed.data;
+      const { key: answeredKey, fields: answered } = issue;
+      const approvedNow = query.approvedStatuses.some((s) => s.toLowerCase() === answered.status.name.toLowerCase());
+      // Evidence of who approved is read only for a ticket in an approved status: any other fails anyway.
+      const approval = approvedNow ? await readApproval(answeredKey, query) : null;
+      const window = windowValue(answered, query);
       return {
         found: true,
         key: answeredKey,
         requestedKey: key,
-        status: fields.status.name,
-        issueType: fields.issuetype.name,
-        summary: fields.summary,
+        status: answered.status.name,
+        issueType: answered.issuetype.name,
+        summary: answered.summary,
         url: browseUrl(answeredKey),
+        approval,
+        ...(window ? { window } : {}),
       };
     },
   };
-}
-
-function createGetIssue(settings: JiraSettings): (key: string) => Promise<unknown> {
-  const { baseUrl: host, auth, timeoutMs } = settings;
-  // jira.js puts the key into the path unencoded.
-  const parameters = (key: string) => ({ issueIdOrKey: encodeURIComponent(key), fields: FIELDS });
-  if (auth.kind === 'cloud') {
-    const client = new Version3Client({
-      host,
-      authentication: { basic: { email: auth.email, apiToken: auth.apiToken } },
-      baseRequestConfig: { timeout: timeoutMs },
-    });
-    return (key) => client.issues.getIssue<unknown>(parameters(key));
-  }
-  // jira.js 5 has no personal-access-token option: Data Center takes the PAT as a bearer token
-  // (https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html).
-  const client = new Version2Client({
-    host,
-    baseRequestConfig: { timeout: timeoutMs, headers: { Authorization: `Bearer ${auth.personalAccessToken}` } },
-  });
-  return (key) => client.issues.getIssue<unknown>(parameters(key));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/**
- * jira.js 5.4 throws an `HttpException` whose `cause` is the AxiosError when Jira answered, the bare AxiosError
- * when it did not (refused, timed out), and an `HttpException` with a made-up status 500 for anything else.
- * So the HTTP status is read only from the AxiosError's `response`, never from a `.status` alone.
- */
-function findAxiosError(error: unknown): Record<string, unknown> | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && isRecord(current); depth += 1) {
-    if (current.isAxiosError === true) return current;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-function readFailure(error: unknown): JiraFailure {
-  const axiosError = findAxiosError(error);
-  if (axiosError === undefined) {
-    return { kind: 'other', name: error instanceof Error ? error.name : typeof error };
-  }
-  const { response, code } = axiosError;
-  if (isRecord(response) && typeof response.status === 'number') {
-    return { kind: 'http', status: response.status, data: response.data };
-  }
-  return { kind: 'network', code: typeof code === 'string' ? code : undefined };
-}
-
-/** Jira's own error body (`{"errorMessages": [...], "errors": {...}}`), which a proxy or a wrong base URL does not send. */
-function jiraErrorMessages(data: unknown): string[] | undefined {
-  if (!isRecord(data) || !Array.isArray(data.errorMessages)) return undefined;
-  return data.errorMessages.filter((message): message is string => typeof message === 'string');
-}
-
-function describeFailure({ failure, key, settings }: { failure: JiraFailure; key: string; settings: JiraSettings }): string {
-  if (failure.kind === 'other') return `Jira request for ${key} failed before Jira answered (${failure.name})`;
-  if (failure.kind === 'network') {
-    // Nothing aborts our requests, so ECONNABORTED is axios's name for its own timeout.
-    if (failure.code === 'ECONNABORTED' || failure.code === 'ETIMEDOUT') {
-      return `Jira did not answer within ${settings.timeoutMs} ms for ${key} (timeout, ${failure.code})`;
-    }
-    return `Jira could not be reached at ${settings.baseUrl} for ${key} (${failure.code ?? 'unknown network error'})`;
-  }
-  const { status } = failure;
-  if (status === 401 || status === 403) {
-    const names = settings.auth.kind === 'cloud' ? 'JIRA_EMAIL and JIRA_API_TOKEN' : 'JIRA_PAT';
-    return `Jira refused the credentials (HTTP ${status}) when reading ${key}; check ${names}`;
-  }
-  if (status === 404) return `Jira answered HTTP 404 for ${key} without a Jira error body; check JIRA_BASE_URL (${settings.baseUrl})`;
-  if (status === 429) return `Jira rate-limited the request for ${key} (HTTP 429)`;
-  if (status >= 500) return `Jira failed to answer for ${key} (HTTP ${status})`;
-  const detail = jiraErrorMessages(failure.data)?.[0]?.slice(0, 200);
-  return `Jira answered HTTP ${status} for ${key}${detail ? `: ${detail}` : ''}`;
-}
-
-/** The AxiosError keeps the request config and client request, Authorization header included: drop them from the cause. */
-function redactRequest(error: unknown): unknown {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && isRecord(current); depth += 1) {
-    delete current.config;
-    delete current.request;
-    if (isRecord(current.response)) {
-      delete current.response.config;
-      delete current.response.request;
-    }
-    current = current.cause;
-  }
-  return error;
 }

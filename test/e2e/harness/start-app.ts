@@ -72,6 +72,8 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
     JIRA_BASE_URL: input.jira.baseUrl,
     JIRA_EMAIL: input.jira.email,
     JIRA_API_TOKEN: input.jira.apiToken,
+    // Tests change tickets between deliveries without a Jira webhook: no cached answers unless a test asks.
+    TICKET_CACHE_SECONDS: '0',
     ...input.env,
   };
   const child = spawn(process.execPath, [PROBOT_BIN, 'run', APP_ENTRY], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

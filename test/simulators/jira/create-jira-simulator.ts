@@ -1,6 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, sendJson, splitUrl, type RecordedRequest, type UnexpectedRequest } from '../http.js';
-import { defaultCategory, ISSUE_NOT_FOUND, issueResponse, type SimIssue, type StatusCategoryKey } from './issue-shape.js';
+import { listen, readBody, sendJson, splitUrl, type RecordedRequest, type UnexpectedRequest } from '../http.js';
+import {
+  CHANGE_MANAGER,
+  defaultCategory,
+  historyShape,
+  ISSUE_NOT_FOUND,
+  issueResponse,
+  userShape,
+  type SimApproval,
+  type SimDecision,
+  type SimHistory,
+  type SimIssue,
+  type SimUser,
+  type StatusCategoryKey,
+} from './issue-shape.js';
 
 export interface JiraSimulatorOptions {
   /** Jira Cloud credentials (Basic auth, REST v3 and v2). */
@@ -14,13 +27,26 @@ export type JiraOutage = 'unavailable' | 'reset' | 'hang';
 
 export interface JiraRequest extends RecordedRequest {
   auth: 'basic' | 'bearer' | 'none' | 'refused';
+  /** The JSON body of a write (remote link, comment). */
+  body?: unknown;
+}
+
+/** What the app wrote to an issue (write-back). */
+export interface JiraWrite {
+  kind: 'remotelink' | 'comment';
+  key: string;
+  apiVersion: '2' | '3';
+  body: unknown;
 }
 
 export type JiraSimulator = Awaited<ReturnType<typeof startJiraSimulator>>;
 
 export const DEFAULT_JIRA_CLOUD = { email: 'change-control@acme.test', apiToken: 'jira-api-token-for-tests' } as const;
 
-const ISSUE_PATH = /^\/rest\/api\/(2|3)\/issue\/([^/]+)$/;
+const ISSUE_PATH = /^\/rest\/api\/(2|3)\/issue\/([^/]+)(?:\/(changelog|remotelink|comment))?$/;
+const APPROVAL_PATH = /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval$/;
+/** Jira Cloud answers at most 100 changelog entries and 50 approvals a page, whatever maxResults asks. */
+const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * An in-process Jira answering `GET /rest/api/3/issue/{key}` (Cloud) and `/rest/api/2/issue/{key}` (Data Center)
@@ -39,6 +65,15 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
   let nextIssueId = 10000;
   let inFlight = 0;
   let lastAt = Date.now();
+  let pageSize = DEFAULT_PAGE_SIZE;
+  let writes: JiraWrite[] = [];
+  /** Answers for the next requests, before any route: rate limits and outages of a few requests. */
+  let injected: { status: number; retryAfter: string | null }[] = [];
+  /** Answers for the next writes (remote link, comment) only. */
+  let writeFailures: number[] = [];
+  let nextHistoryId = 50000;
+  let clock = Date.parse('2026-05-01T09:00:00.000Z');
+  const nextTime = (): string => new Date((clock += 60_000)).toISOString().replace('Z', '+0000');
 
   function authOf(req: IncomingMessage, apiVersion: string): JiraRequest['auth'] {
     const header = req.headers.authorization ?? '';
@@ -84,13 +119,22 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '30' }).end('<html><body>Service Unavailable</body></html>\n');
       return done();
     }
-    const match = ISSUE_PATH.exec(path);
-    if (method !== 'GET' || !match) {
+    const injectedAnswer = injected.shift();
+    if (injectedAnswer) {
+      const headers: Record<string, string> = injectedAnswer.retryAfter === null ? {} : { 'retry-after': injectedAnswer.retryAfter };
+      return answer(injectedAnswer.status, { errorMessages: [`simulated HTTP ${injectedAnswer.status}`], errors: {} }, headers);
+    }
+    const issueMatch = ISSUE_PATH.exec(path);
+    const approvalMatch = APPROVAL_PATH.exec(path);
+    const route = routeOf(method, issueMatch, approvalMatch);
+    if (route === null) {
       unexpected.push({ method, path, reason: 'no route in the Jira simulator' });
       return answer(500, { errorMessages: [`simulator: no route for ${method} ${path}`], errors: {} });
     }
-    const [, apiVersion, keyOrId] = match as unknown as [string, '2' | '3', string];
-    record.auth = authOf(req, apiVersion);
+    const apiVersion = issueMatch ? (issueMatch[1] as '2' | '3') : cloud ? '3' : '2';
+    const keyOrId = (issueMatch ? issueMatch[2] : approvalMatch?.[1]) ?? '';
+    // The Service Management API takes either credential: it is served by Cloud and Data Center alike.
+    record.auth = authOf(req, approvalMatch ? '2' : apiVersion);
     if (record.auth === 'none' || record.auth === 'refused') {
       record.status = 401;
       res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="protected-area"' }).end('Client must be authenticated to access this resource.');
@@ -98,9 +142,86 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     }
     const issue = find(keyOrId);
     if (!issue) return answer(404, ISSUE_NOT_FOUND);
-    const fields = query.fields === undefined ? null : query.fields.split(',').map((f) => f.trim());
     const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
-    return answer(200, issueResponse({ issue, baseUrl, apiVersion, fields }));
+    if (route === 'issue') {
+      const fields = query.fields === undefined ? null : query.fields.split(',').map((f) => f.trim());
+      const body = issueResponse({ issue, baseUrl, apiVersion, fields });
+      if (!(query.expand ?? '').split(',').includes('changelog')) return answer(200, body);
+      // Data Center sends the whole history with expand=changelog.
+      const histories = issue.histories.map((h) => historyShape(h, apiVersion, baseUrl));
+      return answer(200, { ...body, changelog: { startAt: 0, maxResults: histories.length, total: histories.length, histories } });
+    }
+    if (route === 'changelog') return answer(200, changelogPage({ issue, apiVersion, baseUrl, query }));
+    if (route === 'approval') return answer(200, approvalPage({ issue, baseUrl, query }));
+    const writeFailure = writeFailures.shift();
+    if (writeFailure !== undefined) return answer(writeFailure, { errorMessages: ['You do not have permission to add comments to this issue.'], errors: {} });
+    const body = await readJson(req);
+    record.body = body;
+    if (body === undefined) return answer(400, { errorMessages: ['Unexpected character in the request body'], errors: {} });
+    writes.push({ kind: route, key: issue.key, apiVersion, body });
+    if (route === 'remotelink') {
+      const linkId = 10000 + writes.length;
+      return answer(201, { id: linkId, self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.key}/remotelink/${linkId}` });
+    }
+    return answer(201, { id: String(20000 + writes.length), self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.id}/comment/${20000 + writes.length}`, body: (body as { body?: unknown }).body, created: nextTime() });
+  }
+
+  function routeOf(method: string, issueMatch: RegExpExecArray | null, approvalMatch: RegExpExecArray | null) {
+    if (approvalMatch) return method === 'GET' ? ('approval' as const) : null;
+    if (!issueMatch) return null;
+    const sub = issueMatch[3];
+    if (sub === undefined) return method === 'GET' ? ('issue' as const) : null;
+    if (sub === 'changelog') return method === 'GET' && issueMatch[1] === '3' ? ('changelog' as const) : null;
+    return method === 'POST' ? (sub as 'remotelink' | 'comment') : null;
+  }
+
+  async function readJson(req: IncomingMessage): Promise<unknown> {
+    try {
+      return JSON.parse(await readBody(req)) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `GET /rest/api/3/issue/{key}/changelog?startAt&maxResults`: Cloud's paged history, oldest first. */
+  function changelogPage(input: { issue: SimIssue; apiVersion: '2' | '3'; baseUrl: string; query: Record<string, string> }) {
+    const { issue, apiVersion, baseUrl, query } = input;
+    const startAt = Number(query.startAt ?? 0);
+    const maxResults = Math.min(Number(query.maxResults ?? DEFAULT_PAGE_SIZE), pageSize);
+    const values = issue.histories.slice(startAt, startAt + maxResults).map((h) => historyShape(h, apiVersion, baseUrl));
+    const total = issue.histories.length;
+    return {
+      self: `${baseUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`,
+      nextPage: startAt + values.length < total ? `${baseUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + values.length}` : undefined,
+      maxResults,
+      startAt,
+      total,
+      isLast: startAt + values.length >= total,
+      values,
+    };
+  }
+
+  /** `GET /rest/servicedeskapi/request/{key}/approval?start&limit`: the request's approvals, paged. */
+  function approvalPage(input: { issue: SimIssue; baseUrl: string; query: Record<string, string> }) {
+    const { issue, baseUrl, query } = input;
+    const start = Number(query.start ?? 0);
+    const limit = Math.min(Number(query.limit ?? 50), pageSize);
+    const dateOf = (iso: string) => ({ iso8601: iso, jira: iso, friendly: iso, epochMillis: Date.parse(iso) });
+    const values = issue.approvals.slice(start, start + limit).map((a) => ({
+      id: a.id,
+      name: a.name,
+      finalDecision: a.finalDecision,
+      canAnswerApproval: false,
+      approvers: a.approvers.map(({ user, decision }) => ({ approver: userShape(user, cloud ? '3' : '2', baseUrl), approverDecision: decision })),
+      createdDate: dateOf(a.created),
+      ...(a.completed === null ? {} : { completedDate: dateOf(a.completed) }),
+      _links: { self: `${baseUrl}/rest/servicedeskapi/request/${issue.id}/approval/${a.id}` },
+    }));
+    return { _expands: [], size: values.length, start, limit, isLastPage: start + values.length >= issue.approvals.length, values, _links: { base: baseUrl, context: '' } };
+  }
+
+  function historyOf(from: string, to: string, by: SimUser | null): SimHistory {
+    return { id: String(++nextHistoryId), author: by, created: nextTime(), from, to };
   }
 
   const server = await listen(handle);
@@ -117,7 +238,19 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       personalAccessToken = next.personalAccessToken;
     },
 
-    addIssue(input: { key: string; status?: string; summary?: string; issueType?: string; statusCategory?: StatusCategoryKey }): SimIssue {
+    /**
+     * Adds an issue. It was created in `Awaiting Approval`; any other status was reached by a transition of
+     * `approvedBy` (the change manager unless given; null: an anonymous automation), recorded in its history.
+     */
+    addIssue(input: {
+      key: string;
+      status?: string;
+      summary?: string;
+      issueType?: string;
+      statusCategory?: StatusCategoryKey;
+      approvedBy?: SimUser | null;
+      fields?: Record<string, unknown>;
+    }): SimIssue {
       const status = input.status ?? 'Approved';
       const issue: SimIssue = {
         id: String(++nextIssueId),
@@ -126,15 +259,60 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
         status,
         statusCategory: input.statusCategory ?? defaultCategory(status),
         issueType: input.issueType ?? 'Change',
+        histories: status === 'Awaiting Approval' ? [] : [historyOf('Awaiting Approval', status, input.approvedBy === undefined ? CHANGE_MANAGER : input.approvedBy)],
+        approvals: [],
+        extraFields: input.fields ?? {},
       };
       issues.set(issue.key, issue);
       return issue;
     },
-    setStatus(key: string, status: string, statusCategory?: StatusCategoryKey): void {
+    /** Moves the issue to `status`, recorded in its history as done by `by` (the change manager unless given). */
+    setStatus(key: string, status: string, statusCategory?: StatusCategoryKey, by: SimUser | null = CHANGE_MANAGER): void {
       const issue = find(key);
       if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
+      issue.histories.push(historyOf(issue.status, status, by));
       Object.assign(issue, { status, statusCategory: statusCategory ?? defaultCategory(status) });
     },
+    /** Adds `count` unrelated history entries (to make the changelog span several pages). */
+    addHistoryNoise(key: string, count: number): void {
+      const issue = find(key);
+      if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
+      for (let n = 0; n < count; n += 1) issue.histories.unshift(historyOf('Open', 'Awaiting Approval', { ...CHANGE_MANAGER, displayName: `Noise ${n}` }));
+      issue.histories.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    },
+    /** Adds a Jira Service Management approval to the request. */
+    addApproval(key: string, input: { name?: string; finalDecision: SimDecision; approvers: { user: SimUser; decision: SimDecision }[] }): void {
+      const issue = find(key);
+      if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
+      const approval: SimApproval = {
+        id: String(issue.approvals.length + 1),
+        name: input.name ?? 'Change manager approval',
+        finalDecision: input.finalDecision,
+        approvers: input.approvers,
+        created: nextTime(),
+        completed: input.finalDecision === 'pending' ? null : nextTime(),
+      };
+      issue.approvals.push(approval);
+    },
+    setFields(key: string, fields: Record<string, unknown>): void {
+      const issue = find(key);
+      if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
+      Object.assign(issue.extraFields, fields);
+    },
+    /** The most entries one changelog or approvals page holds (Jira Cloud: 100). */
+    setPageSize(size: number): void {
+      pageSize = size;
+    },
+    /** Answers the next `count` requests with `status` (and `Retry-After` when given), then serves normally again. */
+    failNext(input: { status: number; count?: number; retryAfter?: string }): void {
+      for (let n = 0; n < (input.count ?? 1); n += 1) injected.push({ status: input.status, retryAfter: input.retryAfter ?? null });
+    },
+    /** Refuses the next `count` writes (remote link, comment) with `status`; reads are served. */
+    failNextWrites(status: number, count = 1): void {
+      for (let n = 0; n < count; n += 1) writeFailures.push(status);
+    },
+    /** Remote links and comments the app added. */
+    writes: (): JiraWrite[] => [...writes],
     /** Moves an issue to another key (another project); the old key keeps answering with the moved issue. */
     moveIssue(fromKey: string, toKey: string): void {
       const issue = find(fromKey);
@@ -158,6 +336,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       personalAccessToken = options.personalAccessToken;
       issues.clear();
       movedKeys.clear();
+      pageSize = DEFAULT_PAGE_SIZE;
+      writes = [];
+      injected = [];
+      writeFailures = [];
       log = [];
       unexpected = [];
       outage = false;

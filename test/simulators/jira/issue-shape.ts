@@ -5,6 +5,36 @@
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 
+/** A Jira user as the simulator keeps it; rendered in Cloud (accountId) or Data Center (name/key) shape. */
+export interface SimUser {
+  accountId: string;
+  /** Data Center user name. */
+  name: string;
+  email: string | null;
+  displayName: string;
+}
+
+/** One change of an issue's status, as Jira's changelog records it. */
+export interface SimHistory {
+  id: string;
+  author: SimUser | null;
+  created: string;
+  from: string;
+  to: string;
+}
+
+export type SimDecision = 'approved' | 'declined' | 'pending';
+
+/** A Jira Service Management approval of a request. */
+export interface SimApproval {
+  id: string;
+  name: string;
+  finalDecision: SimDecision;
+  approvers: { user: SimUser; decision: SimDecision }[];
+  created: string;
+  completed: string | null;
+}
+
 export interface SimIssue {
   id: string;
   key: string;
@@ -12,6 +42,47 @@ export interface SimIssue {
   status: string;
   statusCategory: StatusCategoryKey;
   issueType: string;
+  histories: SimHistory[];
+  approvals: SimApproval[];
+  /** Other fields (custom fields of a change window), answered as given. */
+  extraFields: Record<string, unknown>;
+}
+
+/** The change manager who approves tickets in the simulator unless a test names someone else. */
+export const CHANGE_MANAGER: SimUser = { accountId: '5b10ac8d82e05b22cc7d4ef5', name: 'cara', email: 'cara@acme.test', displayName: 'Cara Change' };
+
+/** A user as Jira Cloud (v3, accountId; e-mail only when shared) or Data Center (v2, name and key) shows them. */
+export function userShape(user: SimUser, apiVersion: '2' | '3', baseUrl: string) {
+  if (apiVersion === '3') {
+    return {
+      self: `${baseUrl}/rest/api/3/user?accountId=${user.accountId}`,
+      accountId: user.accountId,
+      ...(user.email === null ? {} : { emailAddress: user.email }),
+      displayName: user.displayName,
+      active: true,
+      timeZone: 'Europe/London',
+      accountType: 'atlassian',
+    };
+  }
+  return {
+    self: `${baseUrl}/rest/api/2/user?username=${user.name}`,
+    name: user.name,
+    key: `JIRAUSER${10000 + ([...user.name].reduce((n, c) => n + c.charCodeAt(0), 0) % 9000)}`,
+    emailAddress: user.email ?? '',
+    displayName: user.displayName,
+    active: true,
+    timeZone: 'Europe/London',
+  };
+}
+
+/** One changelog history entry (the same shape in REST v2 and v3). */
+export function historyShape(history: SimHistory, apiVersion: '2' | '3', baseUrl: string) {
+  return {
+    id: history.id,
+    ...(history.author === null ? {} : { author: userShape(history.author, apiVersion, baseUrl) }),
+    created: history.created,
+    items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: idOf(history.from), fromString: history.from, to: idOf(history.to), toString: history.to }],
+  };
 }
 
 const CATEGORIES: Record<StatusCategoryKey, { id: number; colorName: string; name: string }> = {
@@ -29,13 +100,13 @@ export function defaultCategory(status: string): StatusCategoryKey {
 }
 
 /** Stable made-up id for a name, as Jira's status and issue type ids are. */
-const idOf = (text: string): string => String(10000 + ([...text].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 9000, 7) % 9000));
+export const idOf = (text: string): string => String(10000 + ([...text].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 9000, 7) % 9000));
 
 export function issueResponse(input: { issue: SimIssue; baseUrl: string; apiVersion: '2' | '3'; fields: string[] | null }) {
   const { issue, baseUrl, apiVersion } = input;
   const api = `${baseUrl}/rest/api/${apiVersion}`;
   const category = CATEGORIES[issue.statusCategory];
-  const all = {
+  const all: Record<string, unknown> = {
     summary: issue.summary,
     status: {
       self: `${api}/status/${idOf(issue.status)}`,
@@ -56,6 +127,7 @@ export function issueResponse(input: { issue: SimIssue; baseUrl: string; apiVers
       hierarchyLevel: 0,
     },
   };
+  Object.assign(all, issue.extraFields);
   // `fields=` limits the answer to the named fields, as Jira does; unknown names are left out silently.
   const fields = input.fields === null ? all : Object.fromEntries(Object.entries(all).filter(([name]) => input.fields!.includes(name)));
   return {
