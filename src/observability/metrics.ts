@@ -50,7 +50,7 @@ export const evaluationDuration = new Histogram({
 
 export const githubRequests = new Counter({
   name: 'change_control_github_requests_total',
-  help: 'Requests made to GitHub, by kind (read = GET/HEAD, graphql, write) and HTTP status',
+  help: 'Requests made to GitHub, by kind (read = GET/HEAD, graphql, token = installation token, write = content-creating) and HTTP status or "network"',
   labelNames: ['kind', 'status'] as const,
   registers: [registry],
 });
