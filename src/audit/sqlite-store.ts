@@ -4,6 +4,7 @@ import type { BatchingAuditStore } from './batching-audit-store.js';
 import { chainEntry, validateNewEntry } from './chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
+import { createSqliteQueueStore } from '../queue/sqlite-queue-store.js';
 import { migrateSqlite } from './migrations.js';
 import type { AuditSigner } from './signing.js';
 
@@ -74,6 +75,7 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     kind: 'sqlite',
     append: async (entry) => appendMany([entry])[0] ?? null,
     appendMany: async (entries) => appendMany(entries),
+    queue: createSqliteQueueStore(db),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, () => '?');
       return (db.prepare(sql).all(...params) as EntryRow[]).map(rowToEntry);
