@@ -28,6 +28,8 @@ export type Assessment =
       facts: PullRequestFacts;
       config: ChangeControlConfig | null;
       verdict: Verdict;
+      /** Why the `error` verdict may clear by itself (Jira or GitHub failing): the queue retries it. Null otherwise. */
+      transient: string | null;
     };
 
 /** A fact could not be read: the evaluation becomes an `error` verdict with this reason. */
@@ -35,6 +37,8 @@ class EvaluationError extends Error {
   constructor(
     message: string,
     readonly nextStep: string,
+    /** A provider failure that may clear by itself (not a configuration problem). */
+    readonly transient = false,
   ) {
     super(message);
   }
@@ -53,7 +57,7 @@ async function lookupTicket(config: ChangeControlConfig, pr: PullRequestFacts, d
     return { search, lookup: await deps.tickets.reader.lookup(search.key) };
   } catch (error) {
     if (error instanceof TicketProviderError) {
-      throw new EvaluationError(`Jira lookup of ${search.key} failed: ${error.message}`, 'Re-run the Change control check once Jira is reachable.');
+      throw new EvaluationError(`Jira lookup of ${search.key} failed: ${error.message}`, 'Re-run the Change control check once Jira is reachable.', true);
     }
     throw error;
   }
@@ -99,7 +103,7 @@ async function decide(input: {
   floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<{ verdict: Verdict; facts: PullRequestFacts }> {
+}): Promise<{ verdict: Verdict; facts: PullRequestFacts; transient: string | null }> {
   const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
@@ -108,7 +112,7 @@ async function decide(input: {
       readTeams(config, read.facts, octokit),
     ]);
     const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookup: ticket.lookup, teamMembers, floor, now: deps.now() });
-    return { verdict, facts };
+    return { verdict, facts, transient: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
     const known = error instanceof EvaluationError;
@@ -119,7 +123,9 @@ async function decide(input: {
       nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
       now: deps.now(),
     });
-    return { verdict, facts: read.facts };
+    // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
+    const transient = !known || error.transient ? (verdict.state === 'error' ? verdict.errors.join('; ') : 'evaluation failed') : null;
+    return { verdict, facts: read.facts, transient };
   }
 }
 
@@ -154,13 +160,13 @@ export async function assessPullRequest(input: {
       nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
       now: deps.now(),
     });
-    return { kind: 'assessed', read, facts: read.facts, config: null, verdict };
+    return { kind: 'assessed', read, facts: read.facts, config: null, verdict, transient: null };
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }) };
+  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
 }

@@ -1,6 +1,7 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { readQueueEnv } from '../queue/queue-settings.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
 import type { AppDeps } from './app-deps.js';
@@ -32,6 +33,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   const appId = AppId.safeParse(env.APP_ID);
   // Without our own id we cannot tell our check runs from others' and would react to our own output.
   if (!appId.success) throw new Error(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
+  const queueSettings = readQueueEnv(env);
   const jira = readJiraEnv(env);
   if (!jira.ok) app.log.warn({ reason: jira.reason }, 'Jira is not configured; PRs whose policy needs Jira will get an error status');
   const audit = await openAuditStore(readAuditEnv(env));
@@ -42,5 +44,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
     audit,
     botLogin: botLoginOf(app),
     now: () => new Date(),
+    queue: audit.queue,
+    queueSettings,
   };
 }

@@ -31,7 +31,13 @@ const Common = {
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pull'), ...Common, number: z.number().int().positive(), headSha: z.string().nullable() }),
-  z.object({ kind: z.literal('commit'), ...Common, sha: z.string() }),
+  z.object({
+    kind: z.literal('commit'),
+    ...Common,
+    sha: z.string(),
+    /** False when the only events are writes of our own status context (ours are ignored, others' re-posted). */
+    evaluate: z.boolean(),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -59,6 +65,7 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
   const statusWrites = [...earlier.statusWrites, ...later.statusWrites.filter((w) => !seen.has(w.deliveryId))];
   const merged = { ...later, deliveryIds, force: strongerForce(earlier.force, later.force), statusWrites };
   if (merged.kind === 'pull' && earlier.kind === 'pull') merged.headSha = merged.headSha ?? earlier.headSha;
+  if (merged.kind === 'commit' && earlier.kind === 'commit') merged.evaluate = merged.evaluate || earlier.evaluate;
   return merged;
 }
 

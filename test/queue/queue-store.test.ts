@@ -106,7 +106,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
 
   it('queues PRs and commits under separate keys, and forgets old deliveries', async () => {
     const { store } = await backend.fresh();
-    const commit: WorkRequest = { kind: 'commit', installationId: 1, owner: 'acme', repo: 'payments', sha: 'c'.repeat(40), deliveryIds: ['d-1'], force: 'none', statusWrites: [] };
+    const commit: WorkRequest = { kind: 'commit', installationId: 1, owner: 'acme', repo: 'payments', sha: 'c'.repeat(40), evaluate: true, deliveryIds: ['d-1'], force: 'none', statusWrites: [] };
     await store.queue.accept({ deliveryId: 'd-1', event: 'status', requests: [commit, pull()], now: 1000 });
     await store.queue.accept({ deliveryId: 'd-2', event: 'status', requests: [], now: 5000 });
 
