@@ -1,4 +1,4 @@
-import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from 'probot';
 import type { AppDeps } from './app/app-deps.js';
 import { startOverdueSweep } from './app/flag-overdue-emergencies.js';
 import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/on-check-completed.js';
@@ -23,6 +23,7 @@ export interface StartedApp {
   deps: AppDeps;
   worker: Worker;
   gate: ShutdownGate;
+  log: Logger;
 }
 
 export interface AppHooks {
@@ -67,7 +68,7 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     options.addHandler(healthzHandler);
     worker.start();
-    hooks.onStart?.({ deps: appDeps, worker, gate });
+    hooks.onStart?.({ deps: appDeps, worker, gate, log: app.log });
   };
 }
 

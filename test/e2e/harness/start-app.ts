@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { REPO_ROOT } from './build-app.js';
 import { waitFor } from './wait.js';
 
-/** Probot's own bin, started with node directly: killing `npx` can leave its node child running (SETUP-NOTES). */
-const PROBOT_BIN = join(REPO_ROOT, 'node_modules', 'probot', 'bin', 'probot.js');
-const APP_ENTRY = join(REPO_ROOT, 'lib', 'index.js');
+/** The server entry `npm start` runs, started with node directly: killing `npm` can leave its node child running (SETUP-NOTES). */
+const APP_ENTRY = join(REPO_ROOT, 'lib', 'main.js');
 
 export interface AppKey {
   /** PKCS#1 PEM, as GitHub hands it out. */
@@ -38,6 +38,13 @@ export interface RunningApp {
   /** What the process printed (JSON logs), for failure messages. */
   output(): string;
   exited(): boolean;
+  /**
+   * Work the app has queued that is ready or in flight (read from its SQLite store; a retry waiting for its
+   * time does not count). 0 means the app has nothing left to do now.
+   */
+  busyWork(): number;
+  /** Sends a signal (SIGKILL: the process dies mid-evaluation) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -49,14 +56,16 @@ export interface StartAppInput {
   jira: { baseUrl: string; email: string; apiToken: string };
   /** Extra variables, e.g. JIRA_TIMEOUT_MS. */
   env?: Record<string, string>;
+  /** The working directory (default: a new temporary one), so a restarted app finds its SQLite store. */
+  cwd?: string;
 }
 
 /**
- * Starts the app as `npm start` does (`probot run ./lib/index.js`), in an empty temporary working directory so no
+ * Starts the app as `npm start` does (`node lib/main.js`), in an empty temporary working directory so no
  * `.env` is read, with a clean environment, and waits until `GET /healthz` answers 200.
  */
 export async function startApp(input: StartAppInput): Promise<RunningApp> {
-  const cwd = await mkdtemp(join(tmpdir(), 'change-control-e2e-'));
+  const cwd = input.cwd ?? (await mkdtemp(join(tmpdir(), 'change-control-e2e-')));
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -72,9 +81,11 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
     JIRA_BASE_URL: input.jira.baseUrl,
     JIRA_EMAIL: input.jira.email,
     JIRA_API_TOKEN: input.jira.apiToken,
+    // A failed evaluation is retried only after the test that caused it; the fault tests set their own.
+    CHANGE_CONTROL_RETRY_BASE_MS: '600000',
     ...input.env,
   };
-  const child = spawn(process.execPath, [PROBOT_BIN, 'run', APP_ENTRY], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [APP_ENTRY], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-200_000);
@@ -92,7 +103,22 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
       await exit;
       clearTimeout(killTimer);
     }
-    await rm(cwd, { recursive: true, force: true });
+    store?.close();
+    if (!input.cwd) await rm(cwd, { recursive: true, force: true });
+  };
+  let store: Database.Database | null = null;
+  const busyWork = (): number => {
+    if (env.DATABASE_URL) throw new Error('busyWork() reads the default SQLite store only');
+    store ??= new Database(join(cwd, 'data', 'change-control.db'), { readonly: true, fileMustExist: true });
+    const row = store.prepare('SELECT count(*) AS n FROM queue_items WHERE running IS NOT NULL OR next_at_ms <= ?').get(Date.now()) as { n: number };
+    return row.n;
+  };
+  const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
+    if (!exited()) {
+      child.kill(signal);
+      await exit;
+    }
+    return child.exitCode;
   };
 
   try {
@@ -109,5 +135,5 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\napp output:\n${output}`);
   }
-  return { url, webhookSecret: input.webhookSecret, output: () => output, exited, stop };
+  return { url, webhookSecret: input.webhookSecret, output: () => output, exited, busyWork, kill, stop };
 }

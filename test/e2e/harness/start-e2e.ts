@@ -48,7 +48,8 @@ export interface E2E {
    * head, `build` green. `null` leaves that fact out.
    */
   makeReady(target: PullTarget, input?: ReadyInput): void;
-  send(event: string, payload: unknown): Promise<Delivery>;
+  /** Delivers a signed webhook; `deliveryId` repeats an earlier delivery (a redelivery). */
+  send(event: string, payload: unknown, deliveryId?: string): Promise<Delivery>;
   /** Waits for a `change-control` status written on `sha` after `since` (a `github.mark()`); then returns the verdict. */
   verdict(target: PullTarget, sha: string, since: number): Promise<Verdict>;
   /**
@@ -57,7 +58,9 @@ export interface E2E {
    * verdict it writes on the PR's current head.
    */
   evaluate(target: PullTarget, input?: { event?: string; payload?: unknown }): Promise<Verdict & { headSha: string; delivery: Delivery }>;
-  /** Waits until neither simulator has heard from the app for a while. */
+  /** Waits until the app's queue has no work ready or in flight. */
+  idle(): Promise<void>;
+  /** Waits until the app's queue is idle and neither simulator has heard from the app for a while. */
   quiet(): Promise<void>;
   reset(): void;
   stop(): Promise<void>;
@@ -121,7 +124,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       if (reviewer !== null) github.addReview({ ...target, reviewer });
       if (build !== null) github.addCheckRun({ ...target, sha: headSha, name: 'build', conclusion: build });
     },
-    send: (event, payload) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload }),
+    send: (event, payload, deliveryId) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId }),
     async verdict(target, sha, since) {
       const path = `/api/v3/repos/${target.owner}/${target.repo}/statuses/${sha}`;
       await waitFor(
@@ -129,6 +132,8 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
         () => github.requests().some((r) => r.seq > since && r.method === 'POST' && r.path === path && r.status !== null),
         { timeoutMs: 30_000 },
       );
+      // The status is the last GitHub write; the audit record follows it: wait for the work to finish.
+      await e2e.idle();
       const status = github.statuses({ ...target, sha, context: 'change-control' }).at(-1);
       if (!status) throw new Error(`the app's status on ${sha} was refused: ${JSON.stringify(github.unexpectedRequests())}`);
       return { status, checkRun: github.checkRuns({ ...target, sha, ours: true }).at(-1) };
@@ -142,7 +147,13 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
       return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
     },
-    quiet: () => waitForQuiet([github, jira]),
+    async idle() {
+      await waitFor("the app's queue to have no work ready or in flight", () => app.busyWork() === 0, { timeoutMs: 60_000 });
+    },
+    async quiet() {
+      await e2e.idle();
+      await waitForQuiet([github, jira]);
+    },
     reset: () => sims.reset(),
     async stop() {
       await app.stop();

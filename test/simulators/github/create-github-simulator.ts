@@ -48,6 +48,16 @@ export interface FailureRule {
   status?: number;
   /** How many matching requests fail; default: all of them until cleared. */
   times?: number;
+  /** The answer's body (default: a load balancer's 502 page); an object is sent as JSON. */
+  body?: string | Record<string, unknown>;
+  /** Extra response headers, e.g. `retry-after` for a secondary rate limit. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering (a slow GitHub); with `passThrough`, then answer normally. */
+  delayMs?: number;
+  /** Hold the answer until this settles (the app is killed meanwhile, say); then answer normally. */
+  until?: Promise<unknown>;
+  /** After the delay or hold, answer as if no rule matched. */
+  passThrough?: boolean;
 }
 
 export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
@@ -132,7 +142,18 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       const failure = takeFailure(record);
       if (failure) {
         record.injected = true;
-        return answer(failure.status ?? 502, BAD_GATEWAY);
+        if (failure.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+        if (failure.until !== undefined) await failure.until.catch(() => undefined);
+        if (req.socket.destroyed || res.destroyed) return answer(499, 'client gone');
+        if (!failure.passThrough) {
+          const body = failure.body ?? BAD_GATEWAY;
+          if (typeof body === 'string') {
+            record.status = failure.status ?? 502;
+            res.writeHead(record.status, { 'content-type': failure.body === undefined ? 'text/html' : 'application/json', ...failure.headers }).end(body);
+            return;
+          }
+          return answer(failure.status ?? 502, body, undefined, failure.headers);
+        }
       }
       if (route?.auth === 'jwt') {
         const refused = verifyAppJwt({ authorization: req.headers.authorization, appId: app.id, publicKey: options.app?.publicKey, now: Date.now() });
