@@ -5,7 +5,10 @@ import { createMetricsHandler, readMetricsToken } from '../../src/web/metrics.js
 import { serve } from './serve.js';
 
 let close: (() => Promise<void>) | undefined;
-afterEach(async () => close?.());
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
 
 async function scrape(options: Parameters<typeof createMetricsHandler>[0], headers: Record<string, string> = {}, method = 'GET') {
   const server = await serve(createMetricsHandler(options));

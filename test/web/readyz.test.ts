@@ -4,14 +4,18 @@ import { createReadyzHandler, type ReadinessChecks } from '../../src/web/readyz.
 import { serve } from './serve.js';
 
 let close: (() => Promise<void>) | undefined;
-afterEach(async () => close?.());
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
 
 async function probe(checks: ReadinessChecks, init: RequestInit = {}, path = '/readyz') {
   const server = await serve(createReadyzHandler(checks));
   close = server.close;
   const res = await fetch(`${server.url}${path}`, init);
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: res.headers };
+  const json = res.headers.get('content-type') === 'application/json' && text !== '';
+  return { status: res.status, body: json ? (JSON.parse(text) as Record<string, unknown>) : null, headers: res.headers };
 }
 
 const storeOk = async () => {};

@@ -3,8 +3,10 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { databaseTarget, DEFAULT_SQLITE_PATH } from '../../../src/audit/open-audit-store.js';
 import { REPO_ROOT } from './build-app.js';
 import { waitFor } from './wait.js';
 
@@ -42,9 +44,11 @@ export interface RunningApp {
    * Work the app has queued that is ready or in flight (read from its SQLite store; a retry waiting for its
    * time does not count). 0 means the app has nothing left to do now.
    */
-  busyWork(): number;
-  /** Sends a signal (SIGKILL: the process dies mid-evaluation) and waits for the exit. */
+  busyWork(): Promise<number>;
+  /** Sends a signal (SIGKILL: the process dies mid-evaluation) and waits for the exit; the exit code (null when killed). */
   kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** One query on the app's store (SQLite or PostgreSQL), e.g. to read the audit entries it wrote. */
+  query<R>(sql: string): Promise<R[]>;
   stop(): Promise<void>;
 }
 
@@ -103,16 +107,23 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
       await exit;
       clearTimeout(killTimer);
     }
-    store?.close();
+    sqlite?.close();
+    await pool?.end();
     if (!input.cwd) await rm(cwd, { recursive: true, force: true });
   };
-  let store: Database.Database | null = null;
-  const busyWork = (): number => {
-    if (env.DATABASE_URL) throw new Error('busyWork() reads the default SQLite store only');
-    store ??= new Database(join(cwd, 'data', 'change-control.db'), { readonly: true, fileMustExist: true });
-    const row = store.prepare('SELECT count(*) AS n FROM queue_items WHERE running IS NOT NULL OR next_at_ms <= ?').get(Date.now()) as { n: number };
-    return row.n;
+  const target = databaseTarget(env.DATABASE_URL ?? `sqlite:${DEFAULT_SQLITE_PATH}`);
+  let sqlite: Database.Database | null = null;
+  let pool: pg.Pool | null = null;
+  const BUSY_SQL = 'SELECT count(*) AS n FROM queue_items WHERE running IS NOT NULL OR next_at_ms <= ';
+  const query = async <R>(sql: string): Promise<R[]> => {
+    if (target?.kind === 'postgres') {
+      pool ??= new pg.Pool({ connectionString: target.url, max: 1 });
+      return (await pool.query(sql)).rows as R[];
+    }
+    sqlite ??= new Database(resolve(cwd, target?.path ?? DEFAULT_SQLITE_PATH), { readonly: true, fileMustExist: true });
+    return sqlite.prepare(sql).all() as R[];
   };
+  const busyWork = async (): Promise<number> => Number((await query<{ n: number | string }>(`${BUSY_SQL}${Date.now()}`))[0]?.n ?? 0);
   const kill = async (signal: NodeJS.Signals): Promise<number | null> => {
     if (!exited()) {
       child.kill(signal);
@@ -135,5 +146,5 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\napp output:\n${output}`);
   }
-  return { url, webhookSecret: input.webhookSecret, output: () => output, exited, busyWork, kill, stop };
+  return { url, webhookSecret: input.webhookSecret, output: () => output, exited, busyWork, kill, query, stop };
 }

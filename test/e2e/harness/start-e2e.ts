@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONFIG_PATH } from '../../../src/github/queries.js';
 import { startSimulators, type Simulators } from '../../simulators/index.js';
 import type { CommitInput } from '../../simulators/github/state.js';
@@ -62,6 +65,13 @@ export interface E2E {
   idle(): Promise<void>;
   /** Waits until the app's queue is idle and neither simulator has heard from the app for a while. */
   quiet(): Promise<void>;
+  /**
+   * Another app process with the same credentials, environment and working directory (so the same SQLite store
+   * unless DATABASE_URL names another): a second replica, or the app after a restart.
+   */
+  startAnother(env?: Record<string, string>): Promise<RunningApp>;
+  /** Ends the app process with `signal` (SIGKILL: it dies mid-work) and starts a new one on the same store. */
+  restart(signal: NodeJS.Signals): Promise<{ exitCode: number | null }>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -73,18 +83,23 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
   const sims = await startSimulators({ github: { app: { id: APP_ID, slug: 'change-control', publicKey: key.publicKey } } });
   const { github, jira } = sims;
   const credentials = jira.credentials.cloud!;
+  const cwd = await mkdtemp(join(tmpdir(), 'change-control-e2e-'));
+  const appInput = {
+    appId: APP_ID,
+    privateKey: key.privateKey,
+    webhookSecret: randomBytes(16).toString('hex'),
+    githubHost: github.host,
+    jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
+    env: options.env,
+    cwd,
+  };
+  const others: RunningApp[] = [];
   let app: RunningApp;
   try {
-    app = await startApp({
-      appId: APP_ID,
-      privateKey: key.privateKey,
-      webhookSecret: randomBytes(16).toString('hex'),
-      githubHost: github.host,
-      jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
-      env: options.env,
-    });
+    app = await startApp(appInput);
   } catch (error) {
     await sims.stop();
+    await rm(cwd, { recursive: true, force: true });
     throw error;
   }
   let repos = 0;
@@ -148,16 +163,30 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
     },
     async idle() {
-      await waitFor("the app's queue to have no work ready or in flight", () => app.busyWork() === 0, { timeoutMs: 60_000 });
+      await waitFor("the app's queue to have no work ready or in flight", async () => (await app.busyWork()) === 0, { timeoutMs: 60_000 });
     },
     async quiet() {
       await e2e.idle();
       await waitForQuiet([github, jira]);
     },
+    async startAnother(env) {
+      const another = await startApp({ ...appInput, env: { ...options.env, ...env } });
+      others.push(another);
+      return another;
+    },
+    async restart(signal) {
+      const exitCode = await app.kill(signal);
+      await app.stop();
+      app = await startApp(appInput);
+      e2e.app = app;
+      return { exitCode };
+    },
     reset: () => sims.reset(),
     async stop() {
+      for (const other of others) await other.stop();
       await app.stop();
       await sims.stop();
+      await rm(cwd, { recursive: true, force: true });
     },
   };
   return e2e;
