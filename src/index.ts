@@ -12,11 +12,15 @@ import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
 import { runQueuedWork } from './app/run-queued-work.js';
 import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
-import { setQueueStatsSource } from './observability/metrics.js';
+import { registry, setQueueStatsSource } from './observability/metrics.js';
+import { observeApp } from './observability/observe-app.js';
 import { DEFAULT_QUEUE_SETTINGS } from './queue/queue-settings.js';
 import { withWakeUp } from './queue/with-wake-up.js';
 import { createWorker, type Worker } from './queue/worker.js';
 import { healthzHandler } from './web/healthz.js';
+import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
+import { readinessChecks } from './web/readiness-checks.js';
+import { createReadyzHandler } from './web/readyz.js';
 
 /** The parts of a started app that its server entry (shutdown) and tests (drain) need. */
 export interface StartedApp {
@@ -67,6 +71,10 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     options.addHandler(healthzHandler);
+    // Operations (docs/operations.md): readiness, Prometheus metrics, webhook and GitHub request counts.
+    options.addHandler(createReadyzHandler(readinessChecks({ app, audit: appDeps.audit })));
+    options.addHandler(createMetricsHandler({ registry, token: readMetricsToken(process.env) }));
+    observeApp(app);
     worker.start();
     hooks.onStart?.({ deps: appDeps, worker, gate, log: app.log });
   };

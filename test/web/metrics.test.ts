@@ -4,15 +4,14 @@ import { webhooksReceived, registry as appRegistry } from '../../src/observabili
 import { createMetricsHandler, readMetricsToken } from '../../src/web/metrics.js';
 import { serve } from './serve.js';
 
-let close: (() => Promise<void>) | undefined;
+const servers: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  await close?.();
-  close = undefined;
+  await Promise.all(servers.splice(0).map((close) => close()));
 });
 
 async function scrape(options: Parameters<typeof createMetricsHandler>[0], headers: Record<string, string> = {}, method = 'GET') {
   const server = await serve(createMetricsHandler(options));
-  close = server.close;
+  servers.push(server.close);
   const res = await fetch(`${server.url}/metrics`, { headers, method });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }

@@ -3,15 +3,14 @@ import type { GithubCredentialsCheck } from '../../src/web/check-github-credenti
 import { createReadyzHandler, type ReadinessChecks } from '../../src/web/readyz.js';
 import { serve } from './serve.js';
 
-let close: (() => Promise<void>) | undefined;
+const servers: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  await close?.();
-  close = undefined;
+  await Promise.all(servers.splice(0).map((close) => close()));
 });
 
 async function probe(checks: ReadinessChecks, init: RequestInit = {}, path = '/readyz') {
   const server = await serve(createReadyzHandler(checks));
-  close = server.close;
+  servers.push(server.close);
   const res = await fetch(`${server.url}${path}`, init);
   const text = await res.text();
   const json = res.headers.get('content-type') === 'application/json' && text !== '';
