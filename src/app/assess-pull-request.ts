@@ -1,4 +1,4 @@
-import { resolvePolicy } from '../config/resolve-policy.js';
+import { resolvePolicyCached } from '../config/policy-cache.js';
 import type { ChangeControlConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
@@ -149,7 +149,7 @@ export async function assessPullRequest(input: {
   if (!read.found) return { kind: 'skipped', reason: read.reason };
   if (!read.open && !input.includeClosed) return { kind: 'skipped', reason: `#${number} is not open` };
 
-  const policy = resolvePolicy(read);
+  const policy = resolvePolicyCached(read);
   if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
   if (policy.kind === 'invalid') {
     // The branches under control are unknown when the policy cannot be parsed: fail closed on every PR.

@@ -70,6 +70,13 @@ export const ticketLookupDuration = new Histogram({
   registers: [registry],
 });
 
+export const policyCacheLookups = new Counter({
+  name: 'change_control_policy_cache_lookups_total',
+  help: 'Policy resolutions by result: hit (parsed policy reused for the same blobs) or miss (parsed)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
 /** What the queue reports at scrape time. */
 export interface QueueStats {
   /** Work items waiting or in flight. */
