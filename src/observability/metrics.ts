@@ -113,3 +113,21 @@ new Gauge({
     this.set((await readQueueStats()).oldestAgeSeconds);
   },
 });
+
+/** The process's peak resident set size (VmHWM in /proc/self/status); absent where /proc is not available. */
+async function readPeakRss(): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => null);
+  const kib = status === null ? null : /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  return kib ? Number(kib) * 1024 : null;
+}
+
+new Gauge({
+  name: 'change_control_process_peak_resident_memory_bytes',
+  help: 'Peak resident memory of the process since it started (VmHWM), in bytes',
+  registers: [registry],
+  async collect() {
+    const peak = await readPeakRss();
+    if (peak !== null) this.set(peak);
+  },
+});

@@ -50,3 +50,11 @@ describe('GET /metrics', () => {
     expect(readMetricsToken(value === undefined ? {} : { METRICS_TOKEN: value })).toBe(token);
   });
 });
+
+describe('the peak RSS gauge', () => {
+  it('reports VmHWM in bytes (a Node process holds well over 10 MB)', async () => {
+    const text = await appRegistry.metrics();
+    const peak = Number(/^change_control_process_peak_resident_memory_bytes (\d+)$/m.exec(text)?.[1]);
+    expect(peak).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});
