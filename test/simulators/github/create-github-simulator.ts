@@ -26,6 +26,8 @@ export interface GitHubRequest extends RecordedRequest {
   variables: Record<string, unknown> | null;
   /** True when a failure rule answered it. */
   injected: boolean;
+  /** When the answer was sent (epoch ms), null while unanswered: with `at`, the time the app waited on it. */
+  answeredAt: number | null;
 }
 
 export interface CallCounts {
@@ -117,12 +119,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = splitUrl(req.url);
     const method = req.method ?? 'GET';
-    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false };
+    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false, answeredAt: null };
     log.push(record);
     inFlight += 1;
     const answer = (status: number, body: unknown, reason?: string, headers?: Record<string, string>): void => {
       if (reason !== undefined) unexpected.push({ method, path, reason });
       record.status = status;
+      record.answeredAt = Date.now();
       if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html' }).end(body);
       else sendJson(res, status, body, headers);
     };
@@ -149,6 +152,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
           const body = failure.body ?? BAD_GATEWAY;
           if (typeof body === 'string') {
             record.status = failure.status ?? 502;
+            record.answeredAt = Date.now();
             res.writeHead(record.status, { 'content-type': failure.body === undefined ? 'text/html' : 'application/json', ...failure.headers }).end(body);
             return;
           }
