@@ -83,6 +83,8 @@ export interface QueueStats {
   depth: number;
   /** Age in seconds of the oldest waiting item (0 when none). */
   oldestAgeSeconds: number;
+  /** Items waiting for a retry after a failed evaluation; omitted by a source that does not know. */
+  retrying?: number;
 }
 
 let queueStatsSource: (() => Promise<QueueStats>) | null = null;
@@ -102,6 +104,16 @@ new Gauge({
   registers: [registry],
   async collect() {
     this.set((await readQueueStats()).depth);
+  },
+});
+
+new Gauge({
+  name: 'change_control_queue_retrying',
+  help: 'Evaluation work items waiting for a retry after a failed attempt (GitHub or Jira failing)',
+  registers: [registry],
+  async collect() {
+    const { retrying } = await readQueueStats();
+    if (retrying !== undefined) this.set(retrying);
   },
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Counter, Registry } from 'prom-client';
-import { webhooksReceived, registry as appRegistry } from '../../src/observability/metrics.js';
+import { setQueueStatsSource, webhooksReceived, registry as appRegistry } from '../../src/observability/metrics.js';
 import { createMetricsHandler, readMetricsToken } from '../../src/web/metrics.js';
 import { serve } from './serve.js';
 
@@ -56,5 +56,16 @@ describe('the peak RSS gauge', () => {
     const text = await appRegistry.metrics();
     const peak = Number(/^change_control_process_peak_resident_memory_bytes (\d+)$/m.exec(text)?.[1]);
     expect(peak).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});
+
+describe('the queue gauges', () => {
+  it('read depth, age and retries from the source the queue registers, at scrape time', async () => {
+    setQueueStatsSource(async () => ({ depth: 7, oldestAgeSeconds: 12.5, retrying: 2 }));
+    const text = await appRegistry.metrics();
+    setQueueStatsSource(null);
+    expect(text).toContain('change_control_queue_depth 7');
+    expect(text).toContain('change_control_queue_oldest_age_seconds 12.5');
+    expect(text).toContain('change_control_queue_retrying 2');
   });
 });
