@@ -7,6 +7,7 @@ import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimA
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
+import { READ_ROUTES } from './read-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
@@ -131,7 +132,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES].find((r) => r.method === method && r.pattern.test(path));
+      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...READ_ROUTES].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
       record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : 'rest';
