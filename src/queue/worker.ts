@@ -23,6 +23,10 @@ export interface Worker {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Delivery ids are kept a week (GitHub lets a delivery be redelivered for 3 days); pruned about hourly. */
+const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
 /**
  * Runs queued work: up to `concurrency` PRs at once, each under a lease that is renewed while it runs. A
  * failure (a thrown error or a `retry` result) puts the item back with exponential backoff and its attempt
@@ -39,9 +43,23 @@ export function createWorker(input: {
   const clock = input.clock ?? Date.now;
   const owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const inFlight = new Map<string, Promise<void>>();
+  const renewals = new Map<string, NodeJS.Timeout>();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let fills: Promise<void> = Promise.resolve();
+  let prunedAt = 0;
+
+  async function pruneDeliveries(): Promise<void> {
+    const now = clock();
+    if (now - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now;
+    try {
+      const pruned = await queue.pruneDeliveries(now - DELIVERY_RETENTION_MS);
+      if (pruned > 0) log.info({ pruned }, 'forgot old delivery ids');
+    } catch (error) {
+      log.warn({ err: error }, 'pruning old delivery ids failed');
+    }
+  }
 
   async function finish(work: ClaimedWork, result: WorkResult): Promise<void> {
     if (result.kind === 'done') {
@@ -64,6 +82,7 @@ export function createWorker(input: {
         (error: unknown) => log.warn({ err: error, work: work.key }, 'lease renewal failed'),
       );
     }, Math.max(100, Math.floor(settings.leaseMs / 3)));
+    renewals.set(work.key, renewal);
     const endTimer = evaluationDuration.startTimer();
     let result: WorkResult;
     try {
@@ -73,6 +92,7 @@ export function createWorker(input: {
       result = { kind: 'retry', reason: message(error) };
     } finally {
       clearInterval(renewal);
+      renewals.delete(work.key);
       endTimer();
     }
     try {
@@ -113,7 +133,7 @@ export function createWorker(input: {
 
   function poll(): void {
     timer = setTimeout(() => {
-      void fill().finally(() => {
+      void Promise.all([fill(), pruneDeliveries()]).finally(() => {
         if (!stopping) poll();
       });
     }, settings.pollMs);
@@ -151,6 +171,7 @@ export function createWorker(input: {
       if (finished === 'done') return;
       const left = keys.filter((key) => inFlight.has(key));
       log.warn({ work: left }, 'shutting down with work in flight: releasing it for another process');
+      for (const key of left) clearInterval(renewals.get(key));
       for (const key of left) await queue.release({ key, owner, now: clock() }).catch((error: unknown) => log.error({ err: error, work: key }, 'release failed; the lease will expire'));
     },
   };
