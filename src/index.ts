@@ -15,6 +15,7 @@ import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
 import { registry, setQueueStatsSource } from './observability/metrics.js';
 import { observeApp } from './observability/observe-app.js';
 import { DEFAULT_QUEUE_SETTINGS } from './queue/queue-settings.js';
+import { queueStatsSource } from './queue/queue-stats-source.js';
 import { withWakeUp } from './queue/with-wake-up.js';
 import { createWorker, type Worker } from './queue/worker.js';
 import { healthzHandler } from './web/healthz.js';
@@ -52,12 +53,9 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     const appDeps: AppDeps = { ...given, queue: withWakeUp(given.queue, () => wake.now()) };
     const worker = createWorker({ queue: appDeps.queue, run: runQueuedWork({ deps: appDeps, app }), settings, log: app.log.child({ name: 'queue' }) });
     wake.now = () => worker.wake();
-    setQueueStatsSource(async () => {
-      const stats = await appDeps.queue.stats();
-      return { depth: stats.depth, oldestAgeSeconds: stats.oldestEnqueuedAt === null ? 0 : Math.max(0, (Date.now() - stats.oldestEnqueuedAt) / 1000) };
-    });
+    setQueueStatsSource(queueStatsSource(appDeps.queue));
     const gate = createShutdownGate();
-    // Evaluation triggers are queued (docs/queue.md); merges, commands and deployments are handled inline.
+    // Evaluation triggers are queued (docs/operations.md, the evaluation queue); merges, commands and deployments are handled inline.
     app.on([...PULL_REQUEST_EVENTS], gated(gate, onPullRequest(appDeps)));
     app.on('pull_request.closed', gated(gate, onPullRequestClosed(appDeps)));
     app.on([...CHECK_COMPLETED_EVENTS], gated(gate, onCheckCompleted(appDeps)));
