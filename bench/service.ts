@@ -27,7 +27,7 @@ interface Figures {
   burst: BurstFigures;
   first: CallFigures;
   unchanged: CallFigures;
-  coalesced: { evaluations: number; writes: number; finalState: string };
+  coalesced: { evaluations: number; writes: number; finalState: string; spreadMs: number };
   peakRssMb: number;
 }
 
@@ -97,7 +97,7 @@ function print(ours: Figures, naive: Figures | null): void {
   const calls = (c: CallFigures) => `${c.reads} reads, ${c.writes} writes (+${c.tokens} token)`;
   add('first evaluation: GitHub requests', calls(ours.first), naive ? calls(naive.first) : '-', naive ? ratio(ours.first.reads + ours.first.writes, naive.first.reads + naive.first.writes) : '-', `≤ 2 reads, ≤ 2 writes ${ours.first.reads <= 2 && ours.first.writes <= 2 ? 'met' : 'MISSED'}`);
   add('unchanged re-evaluation: GitHub requests', calls(ours.unchanged), naive ? calls(naive.unchanged) : '-', naive ? ratio(ours.unchanged.reads + ours.unchanged.writes, naive.unchanged.reads + naive.unchanged.writes) : '-', `≤ 2 reads, 0 writes ${ours.unchanged.reads <= 2 && ours.unchanged.writes === 0 ? 'met' : 'MISSED'}`);
-  const co = (c: Figures['coalesced']) => `${c.evaluations} evaluations, ${c.writes} writes, final ${c.finalState}`;
+  const co = (c: Figures['coalesced']) => `${c.evaluations} evaluations, ${c.writes} writes, final ${c.finalState} (answered within ${fmt(c.spreadMs, 0)} ms)`;
   add('30 check_run events for one PR', co(ours.coalesced), naive ? co(naive.coalesced) : '-', naive ? ratio(ours.coalesced.evaluations, naive.coalesced.evaluations) : '-', `≤ 2 evaluations ${ours.coalesced.evaluations <= 2 ? 'met' : 'MISSED'}`);
   add('peak RSS of the app process (MB)', fmt(ours.peakRssMb, 0), naive ? fmt(naive.peakRssMb, 0) : '-', naive ? ratio(ours.peakRssMb, naive.peakRssMb) : '-', `< 200 ${ours.peakRssMb < 200 ? 'met' : 'MISSED'}`);
   const header: [string, string, string, string, string] = ['measure', 'change-control', 'naive', 'ours/naive', 'target'];
