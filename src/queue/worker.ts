@@ -61,13 +61,14 @@ export function createWorker(input: {
     }
   }
 
-  async function finish(work: ClaimedWork, result: WorkResult): Promise<void> {
+  /** `threw`: the run ended in an exception (counted `failed`), else a `retry` result (counted `requeued`). */
+  async function finish(work: ClaimedWork, result: WorkResult, threw: boolean): Promise<void> {
     if (result.kind === 'done') {
       evaluations.inc({ outcome: result.outcome });
       await queue.complete({ key: work.key, owner, now: clock() });
       return;
     }
-    evaluations.inc({ outcome: 'requeued' });
+    evaluations.inc({ outcome: threw ? 'failed' : 'requeued' });
     const delay = retryDelay(settings, work.attempts);
     const meta = { work: work.key, attempts: work.attempts, retryInMs: delay, reason: result.reason };
     if (work.attempts >= settings.alertAttempts) log.error(meta, 'queued work keeps failing; it stays queued and is retried');
@@ -85,10 +86,11 @@ export function createWorker(input: {
     renewals.set(work.key, renewal);
     const endTimer = evaluationDuration.startTimer();
     let result: WorkResult;
+    let threw = false;
     try {
       result = await input.run(work);
     } catch (error) {
-      evaluations.inc({ outcome: 'failed' });
+      threw = true;
       result = { kind: 'retry', reason: message(error) };
     } finally {
       clearInterval(renewal);
@@ -96,7 +98,7 @@ export function createWorker(input: {
       endTimer();
     }
     try {
-      await finish(work, result);
+      await finish(work, result, threw);
     } catch (error) {
       // The lease expires and another claim runs the work again: nothing is lost.
       log.error({ err: error, work: work.key }, 'could not record the end of queued work');

@@ -2,10 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from 'probot';
 import type { BatchingAuditStore } from '../../src/audit/batching-audit-store.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { evaluations } from '../../src/observability/metrics.js';
 import { DEFAULT_QUEUE_SETTINGS, retryDelay } from '../../src/queue/queue-settings.js';
 import type { ClaimedWork } from '../../src/queue/queue-store.js';
 import { createWorker, type WorkResult } from '../../src/queue/worker.js';
 import type { WorkRequest } from '../../src/queue/work-request.js';
+
+/** The evaluations counter by outcome, so a test can compare before and after. */
+async function outcomes(): Promise<Record<string, number>> {
+  const { values } = await evaluations.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
+}
 
 const SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, concurrency: 2, retryBaseMs: 1000, retryMaxMs: 8000, alertAttempts: 3, pollMs: 60_000 };
 
@@ -81,6 +88,7 @@ describe('queue worker', () => {
       },
     });
     await store.queue.enqueue([pull(1)], now);
+    const before = await outcomes();
 
     for (const attempt of [1, 2, 3]) {
       await worker.drain();
@@ -95,6 +103,9 @@ describe('queue worker', () => {
     expect(attempts).toEqual([1, 2, 3, 4]);
     expect([1, 2, 3].map((a) => retryDelay(SETTINGS, a))).toEqual([1000, 2000, 4000]);
     expect(log.lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
+    const after = await outcomes();
+    const delta = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
+    expect({ requeued: delta('requeued'), failed: delta('failed'), published: delta('published') }).toEqual({ requeued: 2, failed: 1, published: 1 });
     expect((await store.queue.stats()).depth).toBe(0);
   });
 
