@@ -1,6 +1,7 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
@@ -40,7 +41,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   app.log.info({ store: audit.kind }, 'audit store open');
   return {
     appId: appId.data,
-    tickets: jira.ok ? { reader: createJiraTicketReader(jira.value) } : { unavailable: jira.reason },
+    tickets: jira.ok ? { reader: timeTicketLookups(createJiraTicketReader(jira.value), 'jira') } : { unavailable: jira.reason },
     audit,
     botLogin: botLoginOf(app),
     now: () => new Date(),

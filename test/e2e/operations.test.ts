@@ -63,6 +63,7 @@ describe('operations endpoints', () => {
     expect(delta('change_control_github_requests_total{kind="write",status="201"}')).toBe(2);
     expect(delta('change_control_github_requests_total{kind="token",status="201"}')).toBe(1);
     expect(delta('change_control_verdicts_total{state="success"}')).toBe(1);
+    expect(delta('change_control_ticket_lookup_duration_seconds_count{provider="jira",outcome="ok"}')).toBe(1);
     expect(sample(after, 'change_control_queue_depth')).toBe(0);
     expect(sample(after, 'change_control_process_peak_resident_memory_bytes')).toBeGreaterThan(0);
   });
