@@ -83,8 +83,9 @@ export function enqueueInto(row: ItemRow | undefined, request: WorkRequest, now:
       installation_id: request.installationId,
       pending: merged(row.pending, request),
       pending_since_ms: row.pending_since_ms ?? now,
-      // New facts deserve a try now, even while a failed attempt waits for its retry; the attempt count stays.
-      next_at_ms: Math.min(row.next_at_ms, now),
+      // New facts deserve a try now, even while a failed attempt waits for its retry (the attempt count stays).
+      // A follow-up waiting out its delay keeps it: that delay is what gathers the rest of a burst.
+      next_at_ms: row.running === null && row.last_error !== null ? Math.min(row.next_at_ms, now) : row.next_at_ms,
     },
     coalesced: true,
   };
@@ -110,8 +111,12 @@ export function claimRow(row: ItemRow, owner: string, now: number, leaseMs: numb
   };
 }
 
-/** Done: null deletes the row; with events that came meanwhile, their follow-up is ready now. */
-export function completeRow(row: ItemRow, now: number): ItemRow | null {
+/**
+ * Done: null deletes the row. With events that came meanwhile, their one follow-up is ready after
+ * `followUpDelayMs`, so the rest of a burst (30 check runs finishing together) joins it instead of causing
+ * a third evaluation.
+ */
+export function completeRow(row: ItemRow, now: number, followUpDelayMs = 0): ItemRow | null {
   if (row.pending === null) return null;
   return {
     ...row,
@@ -119,7 +124,7 @@ export function completeRow(row: ItemRow, now: number): ItemRow | null {
     lease_owner: null,
     lease_until_ms: null,
     attempts: 0,
-    next_at_ms: now,
+    next_at_ms: now + followUpDelayMs,
     enqueued_ms: row.pending_since_ms ?? now,
     last_error: null,
   };

@@ -82,7 +82,7 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
       const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [now + leaseMs, key, owner]);
       return rows.length > 0;
     },
-    complete: ({ key, owner, now }) => withLease(key, owner, (row) => completeRow(row, now)),
+    complete: ({ key, owner, now, followUpDelayMs }) => withLease(key, owner, (row) => completeRow(row, now, followUpDelayMs)),
     fail: ({ key, owner, retryAt, error }) => withLease(key, owner, (row) => requeueRow(row, { retryAt, error, countAttempt: true })),
     release: ({ key, owner, now }) => withLease(key, owner, (row) => requeueRow(row, { retryAt: now, error: null, countAttempt: false })),
     stats: async () => {

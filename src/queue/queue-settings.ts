@@ -17,6 +17,8 @@ export const QueueEnv = z.object({
   /** First retry delay after a failed evaluation; doubled per attempt up to the maximum. */
   CHANGE_CONTROL_RETRY_BASE_MS: whole('CHANGE_CONTROL_RETRY_BASE_MS', 10, 5000),
   CHANGE_CONTROL_RETRY_MAX_MS: whole('CHANGE_CONTROL_RETRY_MAX_MS', 10, 600_000),
+  /** How long the one follow-up of a PR waits after its evaluation, gathering the rest of a burst of events. */
+  CHANGE_CONTROL_FOLLOW_UP_DELAY_MS: whole('CHANGE_CONTROL_FOLLOW_UP_DELAY_MS', 0, 250),
   /** From this many failed attempts on, each failure is logged as an error (alert on the retrying gauge). */
   CHANGE_CONTROL_RETRY_ALERT_ATTEMPTS: whole('CHANGE_CONTROL_RETRY_ALERT_ATTEMPTS', 1, 5),
   /** On SIGTERM: how long evaluations in flight may take to finish before their leases are released. */
@@ -31,6 +33,7 @@ export interface QueueSettings {
   retryMaxMs: number;
   alertAttempts: number;
   shutdownGraceMs: number;
+  followUpDelayMs: number;
 }
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = readQueueEnv({});
@@ -48,6 +51,7 @@ export function readQueueEnv(env: NodeJS.ProcessEnv): QueueSettings {
     retryMaxMs: e.CHANGE_CONTROL_RETRY_MAX_MS,
     alertAttempts: e.CHANGE_CONTROL_RETRY_ALERT_ATTEMPTS,
     shutdownGraceMs: e.CHANGE_CONTROL_SHUTDOWN_GRACE_MS,
+    followUpDelayMs: e.CHANGE_CONTROL_FOLLOW_UP_DELAY_MS,
   };
 }
 

@@ -43,8 +43,8 @@ export interface QueueStore {
   claim(input: { owner: string; now: number; leaseMs: number }): Promise<ClaimedWork | null>;
   /** Extends the lease; false when the lease was lost (another process took the item over). */
   renew(input: { key: string; owner: string; now: number; leaseMs: number }): Promise<boolean>;
-  /** The work is done: the row goes, unless events arrived meanwhile (then their follow-up is ready now). */
-  complete(input: { key: string; owner: string; now: number }): Promise<void>;
+  /** The work is done: the row goes, unless events arrived meanwhile (then their follow-up is ready after `followUpDelayMs`). */
+  complete(input: { key: string; owner: string; now: number; followUpDelayMs?: number }): Promise<void>;
   /** The work failed: it waits again (merged with anything newer) until `retryAt`. */
   fail(input: { key: string; owner: string; retryAt: number; error: string }): Promise<void>;
   /** Gives up the lease without counting a failure (graceful shutdown): ready for another process now. */

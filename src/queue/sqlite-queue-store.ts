@@ -68,7 +68,7 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
     },
     renew: async ({ key, owner, now, leaseMs }) =>
       db.prepare('UPDATE queue_items SET lease_until_ms = ? WHERE key = ? AND lease_owner = ?').run(now + leaseMs, key, owner).changes > 0,
-    complete: async ({ key, owner, now }) => change.immediate(key, owner, (row) => completeRow(row, now)),
+    complete: async ({ key, owner, now, followUpDelayMs }) => change.immediate(key, owner, (row) => completeRow(row, now, followUpDelayMs)),
     fail: async ({ key, owner, retryAt, error }) => change.immediate(key, owner, (row) => requeueRow(row, { retryAt, error, countAttempt: true })),
     release: async ({ key, owner, now }) => change.immediate(key, owner, (row) => requeueRow(row, { retryAt: now, error: null, countAttempt: false })),
     stats: async () => {

@@ -65,7 +65,7 @@ export function createWorker(input: {
   async function finish(work: ClaimedWork, result: WorkResult, threw: boolean): Promise<void> {
     if (result.kind === 'done') {
       evaluations.inc({ outcome: result.outcome });
-      await queue.complete({ key: work.key, owner, now: clock() });
+      await queue.complete({ key: work.key, owner, now: clock(), followUpDelayMs: settings.followUpDelayMs });
       return;
     }
     evaluations.inc({ outcome: threw ? 'failed' : 'requeued' });

@@ -34,8 +34,8 @@ export let audit: BatchingAuditStore;
 /** Each Probot's queue worker: `receive` drains it, so a test sees the evaluation its delivery queued. */
 const workers = new Map<Probot, Worker>();
 
-/** Retries come due only after the test (a test asserts the first attempt; test/queue covers retries). */
-const TEST_QUEUE_SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, retryBaseMs: 600_000 };
+/** Retries come due only after the test (a test asserts the first attempt; test/queue covers retries); follow-ups at once, so a drain runs them. */
+const TEST_QUEUE_SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, retryBaseMs: 600_000, followUpDelayMs: 0 };
 
 /** A Probot over the harness's GitHub, Jira and audit store; `overrides` replace dependencies (e.g. a failing store). */
 export function newProbot(overrides: Partial<AppDeps> = {}): Probot {

@@ -54,6 +54,19 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     expect(await store.queue.stats()).toEqual({ depth: 0, oldestEnqueuedAt: null, retrying: 0 });
   });
 
+  it('the follow-up waits out its delay, and events during the delay join it without making it earlier', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'check_run', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+    await store.queue.accept({ deliveryId: 'd-2', event: 'check_run', requests: [pull({ deliveryIds: ['d-2'] })], now: 1010 });
+
+    await store.queue.complete({ key: first!.key, owner: 'w1', now: 1050, followUpDelayMs: 250 });
+    await store.queue.accept({ deliveryId: 'd-3', event: 'check_run', requests: [pull({ deliveryIds: ['d-3'] })], now: 1100 });
+
+    expect(await store.queue.claim({ owner: 'w1', now: 1299, leaseMs: LEASE })).toBeNull();
+    expect(await store.queue.claim({ owner: 'w1', now: 1300, leaseMs: LEASE })).toMatchObject({ request: { deliveryIds: ['d-2', 'd-3'] } });
+  });
+
   it('a failed item waits for its retry time with its attempt count, merged with newer events', async () => {
     const { store } = await backend.fresh();
     await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });

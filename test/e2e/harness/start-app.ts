@@ -41,8 +41,8 @@ export interface RunningApp {
   output(): string;
   exited(): boolean;
   /**
-   * Work the app has queued that is ready or in flight (read from its SQLite store; a retry waiting for its
-   * time does not count). 0 means the app has nothing left to do now.
+   * Work the app has queued that is ready, in flight or about to be (read from its store; a retry waiting for
+   * its time does not count). 0 means the app has nothing left to do now.
    */
   busyWork(): Promise<number>;
   /** Sends a signal (SIGKILL: the process dies mid-evaluation) and waits for the exit; the exit code (null when killed). */
@@ -114,7 +114,8 @@ export async function startApp(input: StartAppInput): Promise<RunningApp> {
   const target = databaseTarget(env.DATABASE_URL ?? `sqlite:${DEFAULT_SQLITE_PATH}`);
   let sqlite: Database.Database | null = null;
   let pool: pg.Pool | null = null;
-  const BUSY_SQL = 'SELECT count(*) AS n FROM queue_items WHERE running IS NOT NULL OR next_at_ms <= ';
+  // Busy: in flight, ready, or a follow-up waiting out its short delay; not a failed item waiting for its retry.
+  const BUSY_SQL = 'SELECT count(*) AS n FROM queue_items WHERE running IS NOT NULL OR last_error IS NULL OR next_at_ms <= ';
   const query = async <R>(sql: string): Promise<R[]> => {
     if (target?.kind === 'postgres') {
       pool ??= new pg.Pool({ connectionString: target.url, max: 1 });
