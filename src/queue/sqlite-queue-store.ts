@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
 import { claimRow, completeRow, enqueueInto, isClaimable, ITEM_COLUMNS, normaliseRow, requeueRow, type ItemRow } from './item-row.js';
-import type { QueueStore } from './queue-store.js';
+import { groupCommit } from './group-commit.js';
+import type { AcceptResult, QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';
+
+type AcceptInput = Parameters<QueueStore['accept']>[0];
 
 const PUT_SQL = `INSERT INTO queue_items (${ITEM_COLUMNS.join(', ')}) VALUES (${ITEM_COLUMNS.map((c) => `@${c}`).join(', ')})
   ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key').map((c) => `${c} = excluded.${c}`).join(', ')}`;
@@ -44,10 +47,12 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
     else put.run(next);
   };
 
-  const accept = db.transaction((input: { deliveryId: string; event: string; requests: WorkRequest[]; now: number }) => {
+  const acceptOne = (input: AcceptInput): AcceptResult => {
     if (insertDelivery.run(input.deliveryId, input.event, input.now).changes === 0) return { duplicate: true, coalesced: 0 };
     return { duplicate: false, coalesced: enqueueAll(input.requests, input.now) };
-  });
+  };
+  const acceptAll = db.transaction((inputs: AcceptInput[]) => inputs.map(acceptOne));
+  const accept = groupCommit((inputs: AcceptInput[]) => acceptAll.immediate(inputs));
   const enqueue = db.transaction(enqueueAll);
   const claim = db.transaction((input: { owner: string; now: number; leaseMs: number }) => {
     const rows = (candidates.all(input.now, input.now) as Record<string, unknown>[]).map(normaliseRow);
@@ -60,7 +65,7 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
   const change = db.transaction(withLease);
 
   return {
-    accept: async (input) => accept.immediate(input),
+    accept,
     enqueue: async (requests, now) => enqueue.immediate(requests, now),
     claim: async (input) => {
       const row = claim.immediate(input);
