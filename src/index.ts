@@ -1,4 +1,4 @@
-import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from 'probot';
 import type { AppDeps } from './app/app-deps.js';
 import { startOverdueSweep } from './app/flag-overdue-emergencies.js';
 import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/on-check-completed.js';
@@ -10,25 +10,65 @@ import { onIssueComment } from './app/on-issue-comment.js';
 import { onPullRequestClosed } from './app/on-pull-request-closed.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
-import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
+import { runQueuedWork } from './app/run-queued-work.js';
+import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
+import { registry, setQueueStatsSource } from './observability/metrics.js';
+import { observeApp } from './observability/observe-app.js';
+import { DEFAULT_QUEUE_SETTINGS } from './queue/queue-settings.js';
+import { queueStatsSource } from './queue/queue-stats-source.js';
+import { withWakeUp } from './queue/with-wake-up.js';
+import { createWorker, type Worker } from './queue/worker.js';
 import { dashboardDepsFromEnv } from './web/dashboard/dashboard-deps-from-env.js';
+import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
 import { healthzHandler } from './web/healthz.js';
 import { jiraWebhookHandler } from './web/jira-webhook.js';
+import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
+import { readinessChecks } from './web/readiness-checks.js';
+import { createReadyzHandler } from './web/readyz.js';
+
+/** The parts of a started app that its server entry (shutdown) and tests (drain) need. */
+export interface StartedApp {
+  deps: AppDeps;
+  worker: Worker;
+  gate: ShutdownGate;
+  log: Logger;
+}
+
+export interface AppHooks {
+  /** Called once the handlers are registered and the worker runs. */
+  onStart?: (started: StartedApp) => void;
+}
+
+/** Wraps a handler so that it refuses deliveries (503) once shutdown began. */
+function gated<C>(gate: ShutdownGate, handler: (context: C) => Promise<void>): (context: C) => Promise<void> {
+  return async (context) => {
+    gate.check();
+    await handler(context);
+  };
+}
 
 /** Builds the Probot app over the given dependencies (tests and the demo inject their own). */
-export function createApp(deps?: AppDeps): ApplicationFunction {
+export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunction {
   return async (app: Probot, options: ApplicationFunctionOptions) => {
-    const appDeps = deps ?? (await createDepsFromEnv(app, process.env));
-    app.on([...PULL_REQUEST_EVENTS], onPullRequest(appDeps));
-    app.on('pull_request.closed', onPullRequestClosed(appDeps));
-    app.on([...CHECK_COMPLETED_EVENTS], onCheckCompleted(appDeps));
-    app.on('check_run.rerequested', onCheckRunRerequested(appDeps));
+    const given = deps ?? (await createDepsFromEnv(app, process.env));
+    const settings = given.queueSettings ?? DEFAULT_QUEUE_SETTINGS;
+    const wake = { now: (): void => undefined };
+    const appDeps: AppDeps = { ...given, queue: withWakeUp(given.queue, () => wake.now()) };
+    const worker = createWorker({ queue: appDeps.queue, run: runQueuedWork({ deps: appDeps, app }), settings, log: app.log.child({ name: 'queue' }) });
+    wake.now = () => worker.wake();
+    setQueueStatsSource(queueStatsSource(appDeps.queue));
+    const gate = createShutdownGate();
+    // Evaluation triggers are queued (docs/operations.md, the evaluation queue); merges, commands and deployments are handled inline.
+    app.on([...PULL_REQUEST_EVENTS], gated(gate, onPullRequest(appDeps)));
+    app.on('pull_request.closed', gated(gate, onPullRequestClosed(appDeps)));
+    app.on([...CHECK_COMPLETED_EVENTS], gated(gate, onCheckCompleted(appDeps)));
+    app.on('check_run.rerequested', gated(gate, onCheckRunRerequested(appDeps)));
     // Deployment gating and evidence (docs/deployments.md).
-    app.on('deployment_protection_rule.requested', onDeploymentProtectionRule(appDeps));
-    app.on('deployment.created', onDeploymentCreated(appDeps));
-    app.on('deployment_status.created', onDeploymentStatus(appDeps));
+    app.on('deployment_protection_rule.requested', gated(gate, onDeploymentProtectionRule(appDeps)));
+    app.on('deployment.created', gated(gate, onDeploymentCreated(appDeps)));
+    app.on('deployment_status.created', gated(gate, onDeploymentStatus(appDeps)));
     // Only new comments: an edited or deleted command comment runs nothing (docs/emergency-changes.md).
-    app.on('issue_comment.created', onIssueComment(appDeps));
+    app.on('issue_comment.created', gated(gate, onIssueComment(appDeps)));
     // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     options.addHandler(healthzHandler);
@@ -36,6 +76,12 @@ export function createApp(deps?: AppDeps): ApplicationFunction {
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));
     // Jira's issue webhooks re-evaluate the PRs that reference the issue (docs/tickets.md).
     options.addHandler(jiraWebhookHandler({ app, deps: appDeps, secret: process.env.JIRA_WEBHOOK_SECRET }));
+    // Operations (docs/operations.md): readiness, Prometheus metrics, webhook and GitHub request counts.
+    options.addHandler(createReadyzHandler(readinessChecks({ app, audit: appDeps.audit })));
+    options.addHandler(createMetricsHandler({ registry, token: readMetricsToken(process.env) }));
+    observeApp(app);
+    worker.start();
+    hooks.onStart?.({ deps: appDeps, worker, gate, log: app.log });
   };
 }
 

@@ -1,4 +1,6 @@
 import type { AuditStore } from '../audit/audit-entry.js';
+import type { QueueSettings } from '../queue/queue-settings.js';
+import type { QueueStore } from '../queue/queue-store.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
 
 /** A provider's reader, or why there is none. */
@@ -16,4 +18,8 @@ export interface AppDeps {
   /** Our bot's login (`slug[bot]`), to tell our own status from one written by someone else. */
   botLogin: () => Promise<string>;
   now: () => Date;
+  /** The durable work queue (in the audit database): webhooks queue evaluations, the worker runs them. */
+  queue: QueueStore;
+  /** The worker's settings (CHANGE_CONTROL_* variables); defaults when unset. */
+  queueSettings?: QueueSettings;
 }

@@ -1,4 +1,4 @@
-import { resolvePolicy } from '../config/resolve-policy.js';
+import { resolvePolicyCached } from '../config/policy-cache.js';
 import type { ChangeControlConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
@@ -27,6 +27,8 @@ export type Assessment =
       facts: PullRequestFacts;
       config: ChangeControlConfig | null;
       verdict: Verdict;
+      /** Why the `error` verdict may clear by itself (Jira or GitHub failing): the queue retries it. Null otherwise. */
+      transient: string | null;
     };
 
 async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octokit: RestClient): Promise<TeamMembers> {
@@ -69,7 +71,7 @@ async function decide(input: {
   floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<{ verdict: Verdict; facts: PullRequestFacts }> {
+}): Promise<{ verdict: Verdict; facts: PullRequestFacts; transient: string | null }> {
   const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
@@ -78,7 +80,7 @@ async function decide(input: {
       readTeams(config, read.facts, octokit),
     ]);
     const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
-    return { verdict, facts };
+    return { verdict, facts, transient: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
     const known = error instanceof EvaluationError;
@@ -89,7 +91,9 @@ async function decide(input: {
       nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
       now: deps.now(),
     });
-    return { verdict, facts: read.facts };
+    // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
+    const transient = !known || error.transient ? (verdict.state === 'error' ? verdict.errors.join('; ') : 'evaluation failed') : null;
+    return { verdict, facts: read.facts, transient };
   }
 }
 
@@ -113,7 +117,7 @@ export async function assessPullRequest(input: {
   if (!read.found) return { kind: 'skipped', reason: read.reason };
   if (!read.open && !input.includeClosed) return { kind: 'skipped', reason: `#${number} is not open` };
 
-  const policy = resolvePolicy(read);
+  const policy = resolvePolicyCached(read);
   if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
   if (policy.kind === 'invalid') {
     // The branches under control are unknown when the policy cannot be parsed: fail closed on every PR.
@@ -124,13 +128,13 @@ export async function assessPullRequest(input: {
       nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
       now: deps.now(),
     });
-    return { kind: 'assessed', read, facts: read.facts, config: null, verdict };
+    return { kind: 'assessed', read, facts: read.facts, config: null, verdict, transient: null };
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }) };
+  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
 }

@@ -12,6 +12,8 @@ export class EvaluationError extends Error {
   constructor(
     message: string,
     readonly nextStep: string,
+    /** A provider failure that may clear by itself (not a configuration problem): the queue retries it. */
+    readonly transient = false,
   ) {
     super(message);
   }
@@ -64,7 +66,7 @@ export async function lookupTickets(input: { config: ChangeControlConfig; read: 
       return await source.reader.lookup(key, query);
     } catch (error) {
       if (!(error instanceof TicketProviderError)) throw error;
-      throw new EvaluationError(`${name} lookup of ${key} failed: ${error.message}`, `Re-run the Change control check once ${name} is reachable.`);
+      throw new EvaluationError(`${name} lookup of ${key} failed: ${error.message}`, `Re-run the Change control check once ${name} is reachable.`, true);
     }
   };
   const lookups = await Promise.all(keys.map(({ key }) => lookupOne(key)));

@@ -1,78 +1,47 @@
 import type { Context } from 'probot';
-import { findOpenPullRequests } from '../github/find-open-pull-requests.js';
 import { STATUS_CONTEXT } from '../github/names.js';
-import { evaluatePullRequest, type AppDeps } from './evaluate-pull-request.js';
+import type { WorkRequest } from '../queue/work-request.js';
+import { acceptWork } from './accept-work.js';
+import type { AppDeps } from './app-deps.js';
+import { installationOf } from './installation-of.js';
 import { CheckRunPayload, CheckSuitePayload, parsePayload, StatusPayload } from './payloads.js';
-import { refreshTrail } from './record-verdict.js';
 
 export const CHECK_COMPLETED_EVENTS = ['check_run.completed', 'check_suite.completed', 'status'] as const;
 
-interface Target {
-  owner: string;
-  repo: string;
-  sha: string;
-  /** PR numbers the payload names; empty means look them up by SHA. */
-  numbers: number[];
-  /** Someone else wrote our `change-control` status: re-post ours and record it. */
-  overwrittenBy?: { login: string; state: string; description: string | null };
+type CheckContext = Context<(typeof CHECK_COMPLETED_EVENTS)[number]>;
+
+/** Work for the PRs a check names, or for the commit when it names none (GitHub leaves the list empty for forks). */
+function requestsFor(input: { installationId: number; owner: string; repo: string; sha: string; numbers: number[]; deliveryId: string }): WorkRequest[] {
+  const common = { installationId: input.installationId, owner: input.owner, repo: input.repo, deliveryIds: [input.deliveryId], force: 'none' as const, statusWrites: [] };
+  if (input.numbers.length === 0) return [{ kind: 'commit', ...common, sha: input.sha, evaluate: true }];
+  return input.numbers.map((number) => ({ kind: 'pull', ...common, number, headSha: input.sha }));
 }
 
-/** Which commit the event is about, or null when it is our own output (which must not trigger us again). */
-async function targetOf(context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>, deps: AppDeps): Promise<Target | null> {
-  const appId = deps.appId;
+/**
+ * What the event asks for, or nothing when it is our own check output (which must not trigger us again).
+ * A status event names no PR: the worker finds the PRs by SHA. A write of our own status context is queued
+ * as a status write; the worker ignores ours and records and re-posts over anyone else's.
+ */
+function requestsOf(context: CheckContext, appId: number): WorkRequest[] {
+  const installationId = installationOf(context.name, context.payload);
   if (context.name === 'status') {
     const p = parsePayload(StatusPayload, 'status', context.payload);
-    const target = { owner: p.repository.owner.login, repo: p.repository.name, sha: p.sha, numbers: [] };
-    if (p.context !== STATUS_CONTEXT) return target;
-    if (p.sender.login === (await deps.botLogin())) return null;
-    return { ...target, overwrittenBy: { login: p.sender.login, state: p.state, description: p.description ?? null } };
+    const ours = p.context === STATUS_CONTEXT;
+    const statusWrites = ours ? [{ deliveryId: context.id, login: p.sender.login, state: p.state, description: p.description ?? null }] : [];
+    return [{ kind: 'commit', installationId, owner: p.repository.owner.login, repo: p.repository.name, sha: p.sha, evaluate: !ours, deliveryIds: [context.id], force: 'none', statusWrites }];
   }
-  if (context.name === 'check_run') {
-    const p = parsePayload(CheckRunPayload, 'check_run', context.payload);
-    if (p.check_run.app?.id === appId) return null;
-    const numbers = p.check_run.pull_requests.filter((pr) => !pr.base || pr.base.repo.id === p.repository.id).map((pr) => pr.number);
-    return { owner: p.repository.owner.login, repo: p.repository.name, sha: p.check_run.head_sha, numbers };
-  }
-  const p = parsePayload(CheckSuitePayload, 'check_suite', context.payload);
-  if (p.check_suite.app?.id === appId) return null;
-  const numbers = p.check_suite.pull_requests.filter((pr) => !pr.base || pr.base.repo.id === p.repository.id).map((pr) => pr.number);
-  return { owner: p.repository.owner.login, repo: p.repository.name, sha: p.check_suite.head_sha, numbers };
+  const p = context.name === 'check_run' ? parsePayload(CheckRunPayload, 'check_run', context.payload) : parsePayload(CheckSuitePayload, 'check_suite', context.payload);
+  const check = 'check_run' in p ? p.check_run : p.check_suite;
+  if (check.app?.id === appId) return [];
+  const numbers = check.pull_requests.filter((pr) => !pr.base || pr.base.repo.id === p.repository.id).map((pr) => pr.number);
+  return requestsFor({ installationId, owner: p.repository.owner.login, repo: p.repository.name, sha: check.head_sha, numbers, deliveryId: context.id });
 }
 
-/** A check or status finished on a commit: evaluate each open PR whose head it is. */
+/** A check or status finished on a commit: queue the evaluation of each open PR whose head it is. */
 export function onCheckCompleted(deps: AppDeps) {
-  return async (context: Context<(typeof CHECK_COMPLETED_EVENTS)[number]>): Promise<void> => {
-    const target = await targetOf(context, deps);
-    if (target === null) return;
-    const numbers =
-      target.numbers.length > 0 ? target.numbers : await findOpenPullRequests({ octokit: context.octokit, ...target });
-    for (const number of numbers) {
-      if (target.overwrittenBy) {
-        context.log.warn({ pr: `${target.owner}/${target.repo}#${number}`, overwrittenBy: target.overwrittenBy }, 'our status was overwritten');
-        await deps.audit.append({
-          kind: 'status-overwritten',
-          at: deps.now().toISOString(),
-          deliveryId: context.id,
-          repo: `${target.owner}/${target.repo}`,
-          prNumber: number,
-          headSha: target.sha,
-          data: { overwrittenBy: target.overwrittenBy.login, state: target.overwrittenBy.state, description: target.overwrittenBy.description },
-        });
-      }
-      await evaluatePullRequest({
-        octokit: context.octokit,
-        log: context.log,
-        deps,
-        owner: target.owner,
-        repo: target.repo,
-        number,
-        headSha: target.sha,
-        deliveryId: context.id,
-        force: target.overwrittenBy ? 'status' : 'none',
-        installationId: context.payload.installation?.id ?? null,
-      });
-      // The trail comment shows the tampering now, not only at the next verdict change.
-      if (target.overwrittenBy) await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner: target.owner, repo: target.repo, number });
-    }
+  return async (context: CheckContext): Promise<void> => {
+    const requests = requestsOf(context, deps.appId);
+    if (requests.length === 0) return;
+    await acceptWork({ deps, delivery: context, requests });
   };
 }

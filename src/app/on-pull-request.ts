@@ -1,5 +1,7 @@
 import type { Context } from 'probot';
-import { evaluatePullRequest, type AppDeps } from './evaluate-pull-request.js';
+import { acceptWork } from './accept-work.js';
+import type { AppDeps } from './app-deps.js';
+import { installationOf } from './installation-of.js';
 import { parsePayload, PullRequestPayload, SenderPayload } from './payloads.js';
 
 export const PULL_REQUEST_EVENTS = [
@@ -19,13 +21,14 @@ export const PULL_REQUEST_EVENTS = [
  */
 const PUSH_ACTIONS = new Set(['opened', 'synchronize']);
 
-/** A PR or one of its reviews changed: record who pushed a new head, then evaluate the PR. */
+/** A PR or one of its reviews changed: record who pushed a new head, then queue its evaluation. */
 export function onPullRequest(deps: AppDeps) {
   return async (context: Context<(typeof PULL_REQUEST_EVENTS)[number]>): Promise<void> => {
     const payload = parsePayload(PullRequestPayload, context.name, context.payload);
     const owner = payload.repository.owner.login;
     const repo = payload.repository.name;
     const { number, head } = payload.pull_request;
+    const installationId = installationOf(context.name, context.payload);
     if (context.name === 'pull_request' && PUSH_ACTIONS.has(context.payload.action)) {
       const { sender } = parsePayload(SenderPayload, context.name, context.payload);
       await deps.audit.append({
@@ -38,7 +41,11 @@ export function onPullRequest(deps: AppDeps) {
         data: { pusher: sender.login, senderType: sender.type ?? null, action: context.payload.action },
       });
     }
-    const installationId = context.payload.installation?.id ?? null;
-    await evaluatePullRequest({ octokit: context.octokit, log: context.log, deps, owner, repo, number, headSha: head.sha, deliveryId: context.id, installationId });
+    // The push record comes first: evidence the evaluation reads (who pushed) must not wait in the queue.
+    await acceptWork({
+      deps,
+      delivery: context,
+      requests: [{ kind: 'pull', installationId, owner, repo, number, headSha: head.sha, deliveryIds: [context.id], force: 'none', statusWrites: [] }],
+    });
   };
 }

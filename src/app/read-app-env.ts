@@ -1,6 +1,8 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
+import { readQueueEnv } from '../queue/queue-settings.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
 import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reader.js';
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
@@ -42,6 +44,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   const appId = AppId.safeParse(env.APP_ID);
   // Without our own id we cannot tell our check runs from others' and would react to our own output.
   if (!appId.success) throw new Error(appId.error.issues[0]?.message ?? 'APP_ID is invalid');
+  const queueSettings = readQueueEnv(env);
   const jira = readJiraEnv(env);
   if (!jira.ok) app.log.warn({ reason: jira.reason }, 'Jira is not configured; PRs whose policy needs Jira will get an error status');
   const cacheSeconds = CacheSeconds.safeParse(env.TICKET_CACHE_SECONDS?.trim() || undefined);
@@ -52,13 +55,15 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   return {
     appId: appId.data,
     tickets: jira.ok
-      ? { reader: createResilientReader({ reader: createJiraTicketReader(jira.value), defaultCacheSeconds: cacheSeconds.data }) }
+      ? { reader: createResilientReader({ reader: timeTicketLookups(createJiraTicketReader(jira.value)), defaultCacheSeconds: cacheSeconds.data }) }
       : { unavailable: jira.reason },
     serviceNow: serviceNow.ok
-      ? { reader: createResilientReader({ reader: createServiceNowTicketReader(serviceNow.value), defaultCacheSeconds: cacheSeconds.data }) }
+      ? { reader: createResilientReader({ reader: timeTicketLookups(createServiceNowTicketReader(serviceNow.value)), defaultCacheSeconds: cacheSeconds.data }) }
       : { unavailable: serviceNow.reason },
     audit,
     botLogin: botLoginOf(app),
     now: () => new Date(),
+    queue: audit.queue,
+    queueSettings,
   };
 }

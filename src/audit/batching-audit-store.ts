@@ -1,3 +1,4 @@
+import type { QueueStore } from '../queue/queue-store.js';
 import type { AuditEntry, AuditStore, NewAuditEntry } from './audit-entry.js';
 
 /**
@@ -11,4 +12,6 @@ export interface BatchingAuditStore extends AuditStore {
    * the benchmark: a webhook handler appends one entry at a time.
    */
   appendMany(entries: readonly NewAuditEntry[]): Promise<Array<AuditEntry | null>>;
+  /** The work queue and delivery record in the same database (its own tables; not evidence). */
+  readonly queue: QueueStore;
 }

@@ -46,7 +46,28 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT'],
   },
-  // Version 3 is the delivery queue's (another branch): versions are pre-assigned so branches merge cleanly.
+  {
+    version: 3,
+    name: 'work queue and deliveries (not evidence)',
+    statements: [
+      'CREATE TABLE queue_deliveries (delivery_id TEXT PRIMARY KEY, event TEXT NOT NULL, received_ms INTEGER NOT NULL) STRICT',
+      'CREATE INDEX queue_deliveries_received ON queue_deliveries (received_ms)',
+      `CREATE TABLE queue_items (
+        key TEXT PRIMARY KEY,
+        installation_id INTEGER NOT NULL,
+        pending TEXT,
+        running TEXT,
+        lease_owner TEXT,
+        lease_until_ms INTEGER,
+        attempts INTEGER NOT NULL,
+        next_at_ms INTEGER NOT NULL,
+        enqueued_ms INTEGER NOT NULL,
+        pending_since_ms INTEGER,
+        last_error TEXT
+      ) STRICT`,
+      'CREATE INDEX queue_items_next ON queue_items (next_at_ms)',
+    ],
+  },
   {
     version: 4,
     name: 'ticket key to pull request index',
@@ -109,7 +130,28 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     name: 'meta',
     statements: ['CREATE TABLE audit_meta (key text PRIMARY KEY, value text NOT NULL, updated_at text NOT NULL)'],
   },
-  // Version 3 is the delivery queue's (another branch): versions are pre-assigned so branches merge cleanly.
+  {
+    version: 3,
+    name: 'work queue and deliveries (not evidence)',
+    statements: [
+      'CREATE TABLE queue_deliveries (delivery_id text PRIMARY KEY, event text NOT NULL, received_ms bigint NOT NULL)',
+      'CREATE INDEX queue_deliveries_received ON queue_deliveries (received_ms)',
+      `CREATE TABLE queue_items (
+        key text PRIMARY KEY,
+        installation_id bigint NOT NULL,
+        pending text,
+        running text,
+        lease_owner text,
+        lease_until_ms bigint,
+        attempts integer NOT NULL,
+        next_at_ms bigint NOT NULL,
+        enqueued_ms bigint NOT NULL,
+        pending_since_ms bigint,
+        last_error text
+      )`,
+      'CREATE INDEX queue_items_next ON queue_items (next_at_ms)',
+    ],
+  },
   {
     version: 4,
     name: 'ticket key to pull request index',

@@ -69,7 +69,9 @@ export async function openAuditStore(options: OpenAuditStoreOptions = {}): Promi
   const target = databaseTarget(options.databaseUrl ?? `sqlite:${DEFAULT_SQLITE_PATH}`);
   if (target === null) throw new Error(`DATABASE_URL must be one of ${SUPPORTED_URLS}`);
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url });
+    // A database that does not answer fails the delivery (GitHub shows it, and redelivers) instead of holding it
+    // past GitHub's 10 s webhook timeout.
+    const pool = new pg.Pool({ connectionString: target.url, connectionTimeoutMillis: 5000 });
     // An idle connection that drops emits 'error' on the pool, which would crash the process without a
     // listener; the pool discards that connection and the next query reports any lasting failure.
     pool.on('error', () => undefined);

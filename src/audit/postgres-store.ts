@@ -3,6 +3,7 @@ import type { BatchingAuditStore } from './batching-audit-store.js';
 import { chainEntry, validateNewEntry } from './chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
+import { createPostgresQueueStore } from '../queue/postgres-queue-store.js';
 import { migratePostgres } from './migrations.js';
 import type { AuditSigner } from './signing.js';
 import type { SqlDatabase, SqlQueryable } from './sql-database.js';
@@ -83,6 +84,7 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
     kind: 'postgres',
     append: async (entry) => (await appendMany([entry]))[0] ?? null,
     appendMany,
+    queue: createPostgresQueueStore(db),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, (index) => `$${index}`);
       return (await db.query<EntryRow>(sql, params)).rows.map(rowToEntry);

@@ -4,6 +4,8 @@ import type { BatchingAuditStore } from './batching-audit-store.js';
 import { chainEntry, validateNewEntry } from './chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
+import { groupCommit } from '../queue/group-commit.js';
+import { createSqliteQueueStore } from '../queue/sqlite-queue-store.js';
 import { migrateSqlite } from './migrations.js';
 import type { AuditSigner } from './signing.js';
 
@@ -82,10 +84,15 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     return appendAll.immediate(inputs);
   }
 
+  // Appends made in the same event-loop turn (a burst of webhooks) share one transaction and one fsync; each
+  // caller still resolves after its entry is committed, and a bad entry fails only its own caller.
+  const appendGrouped = groupCommit((entries: NewAuditEntry[]) => appendMany(entries));
+
   return {
     kind: 'sqlite',
-    append: async (entry) => appendMany([entry])[0] ?? null,
+    append: async (entry) => (await appendGrouped(entry)) ?? null,
     appendMany: async (entries) => appendMany(entries),
+    queue: createSqliteQueueStore(db),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, () => '?');
       return (db.prepare(sql).all(...params) as EntryRow[]).map(rowToEntry);

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Probot } from 'probot';
 import { z } from 'zod';
 import type { AppDeps } from '../app/app-deps.js';
-import { reevaluateForTicket } from '../app/reevaluate-for-ticket.js';
+import { queueTicketChange } from '../app/queue-ticket-change.js';
 
 export const JIRA_WEBHOOK_PATH = '/api/jira/webhooks';
 /** Jira issue payloads are a few kB; anything this large is not one. */
@@ -45,7 +45,7 @@ export function isSignedBy(input: { body: Buffer; header: string | string[] | un
  * `POST /api/jira/webhooks`: Jira says an issue changed; every open PR whose last evaluation found that key is
  * evaluated again, so a PR turns green minutes after its ticket is approved. The body must carry Jira's
  * `X-Hub-Signature` made with JIRA_WEBHOOK_SECRET: anything unsigned or wrongly signed is refused with 401
- * and changes nothing. Answers 202 before any GitHub call (Jira waits for no evaluation).
+ * and changes nothing. Answers 202 once the PRs are queued, before any GitHub call (Jira waits for no evaluation).
  */
 export function jiraWebhookHandler(input: { app: Probot; deps: AppDeps; secret: string | undefined }) {
   const { app, deps } = input;
@@ -86,9 +86,13 @@ async function handle(input: { req: IncomingMessage; res: ServerResponse; app: P
   const key = event.data.issue.key.toUpperCase();
   const header = req.headers['x-atlassian-webhook-identifier'];
   const deliveryId = `jira-${typeof header === 'string' && header !== '' ? header : randomUUID()}`;
-  reply(res, 202, { accepted: key, deliveryId });
   const log: Logger = app.log.child({ jiraDelivery: deliveryId, ticket: key });
-  await reevaluateForTicket({ app, deps, log, key, deliveryId }).catch((error: unknown) => {
-    log.error({ err: error }, 'Jira webhook: re-evaluation failed');
-  });
+  try {
+    // Queued durably before the answer: a store failure answers 500 and Jira retries the delivery.
+    const queued = await queueTicketChange({ deps, log, key, deliveryId, event: event.data.webhookEvent });
+    reply(res, 202, { accepted: key, deliveryId, queued });
+  } catch (error) {
+    log.error({ err: error }, 'Jira webhook: the re-evaluation could not be queued');
+    reply(res, 500, { error: 'the re-evaluation could not be queued; Jira will retry' });
+  }
 }

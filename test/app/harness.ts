@@ -3,9 +3,11 @@ import { afterEach, beforeEach, expect } from '@jest/globals';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import type { AppDeps } from '../../src/app/app-deps.js';
-import type { AuditStore } from '../../src/audit/audit-entry.js';
+import type { BatchingAuditStore } from '../../src/audit/batching-audit-store.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { createApp } from '../../src/index.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../../src/queue/queue-settings.js';
+import type { Worker } from '../../src/queue/worker.js';
 import { createJiraTicketReader } from '../../src/tickets/jira/create-jira-ticket-reader.js';
 import { prFactsResponse, type FactsFixture } from '../fixtures/pr-facts-response.js';
 
@@ -27,7 +29,13 @@ export const PASSING: FactsFixture = {
   checkRuns: [{ name: 'ci/test' }],
 };
 
-export let audit: AuditStore;
+export let audit: BatchingAuditStore;
+
+/** Each Probot's queue worker: `receive` drains it, so a test sees the evaluation its delivery queued. */
+const workers = new Map<Probot, Worker>();
+
+/** Retries come due only after the test (a test asserts the first attempt; test/queue covers retries); follow-ups at once, so a drain runs them. */
+const TEST_QUEUE_SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, retryBaseMs: 600_000, followUpDelayMs: 0 };
 
 /** A Probot over the harness's GitHub, Jira and audit store; `overrides` replace dependencies (e.g. a failing store). */
 export function newProbot(overrides: Partial<AppDeps> = {}): Probot {
@@ -38,8 +46,17 @@ export function newProbot(overrides: Partial<AppDeps> = {}): Probot {
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
   const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
-  const deps: AppDeps = { appId: APP_ID, tickets: { reader }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date('2026-11-01T12:00:00Z'), ...overrides };
-  void probot.load(createApp(deps), {
+  const deps: AppDeps = {
+    appId: APP_ID,
+    tickets: { reader },
+    audit,
+    botLogin: async () => 'change-control[bot]',
+    now: () => new Date('2026-11-01T12:00:00Z'),
+    queue: audit.queue,
+    queueSettings: TEST_QUEUE_SETTINGS,
+    ...overrides,
+  };
+  void probot.load(createApp(deps, { onStart: ({ worker }) => workers.set(probot, worker) }), {
     cwd: process.cwd(),
     addHandler: () => {},
   });
@@ -94,9 +111,16 @@ export function mockWrites(): { status: Record<string, unknown>[]; checkRuns: Re
   return written;
 }
 
-/** Delivers a webhook; each call is a new delivery unless `id` repeats one. */
+/**
+ * Delivers a webhook, then runs what it queued (the app's worker would, right after the answer); each call is a
+ * new delivery unless `id` repeats one.
+ */
 export async function receive(probot: Probot, name: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<void> {
-  await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+  try {
+    await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+  } finally {
+    await workers.get(probot)?.drain();
+  }
 }
 
 /** Replaces the audit store with an empty one, as if the app had lost its last audit write. */
@@ -116,6 +140,8 @@ export function useHandlerHarness(): void {
     nock.emitter.on('no match', (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
   });
   afterEach(async () => {
+    for (const worker of workers.values()) await worker.stop(0);
+    workers.clear();
     await audit.close();
     const pending = nock.pendingMocks();
     nock.cleanAll();

@@ -122,7 +122,7 @@ describe('/change-control approve-retro on the follow-up issue', () => {
 });
 
 describe('flagOverdueEmergencies', () => {
-  const deps = (): AppDeps => ({ appId: APP_ID, tickets: { unavailable: 'not needed' }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date() });
+  const deps = (): AppDeps => ({ appId: APP_ID, tickets: { unavailable: 'not needed' }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date(), queue: audit.queue });
 
   it('comments once on each overdue follow-up issue and records it; approved or not yet due ones are left alone', async () => {
     const overdue = await recordEmergency({ dueAt: '2026-11-03T10:00:00.000Z' });

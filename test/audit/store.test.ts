@@ -201,6 +201,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
     expect(await db.raw('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: 'audit entries, append-only' },
       { version: 2, name: 'meta' },
+      { version: 3, name: 'work queue and deliveries (not evidence)' },
       { version: 4, name: 'ticket key to pull request index' },
       { version: 5, name: 'dashboard: entries by kind and time' },
     ]);

@@ -17,8 +17,8 @@ export interface UrlDatabase {
 }
 
 /** The server at TEST_DATABASE_URL when set (one fresh schema per call), else a PGlite instance served on a free port. */
-export async function openUrlDatabase(): Promise<UrlDatabase> {
-  return TEST_DATABASE_URL ? openServerSchema(TEST_DATABASE_URL) : openPgliteServer();
+export async function openUrlDatabase(options: { maxConnections?: number } = {}): Promise<UrlDatabase> {
+  return TEST_DATABASE_URL ? openServerSchema(TEST_DATABASE_URL) : openPgliteServer(options.maxConnections ?? 8);
 }
 
 async function openServerSchema(serverUrl: string): Promise<UrlDatabase> {
@@ -45,9 +45,9 @@ async function openServerSchema(serverUrl: string): Promise<UrlDatabase> {
  * rather than queueing them; the limit leaves room for the test's connection, the store's pool and a
  * closing pool's socket that the server has not seen close yet.
  */
-async function openPgliteServer(): Promise<UrlDatabase> {
+async function openPgliteServer(maxConnections: number): Promise<UrlDatabase> {
   const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   await server.start();
   // getServerConn() is host:port once started; port 0 asked the OS for a free one.
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;

@@ -26,9 +26,13 @@ describe('isSignedBy', () => {
 describe('jiraWebhookHandler', () => {
   let server: Server | undefined;
   const looked: string[] = [];
+  const accepted: { deliveryId: string; event: string; requests: unknown[] }[] = [];
+  const seen = new Set<string>();
   afterEach(async () => {
     await new Promise((resolve) => server?.close(resolve));
     looked.length = 0;
+    accepted.length = 0;
+    seen.clear();
   });
 
   async function start(secret: string | undefined): Promise<string> {
@@ -36,7 +40,20 @@ describe('jiraWebhookHandler', () => {
     const app = { log, auth: async () => Promise.reject(new Error('no GitHub in this test')) } as unknown as Probot;
     const deps = {
       tickets: { unavailable: 'not needed' },
-      audit: { pullRequestsForTicket: async (key: string) => (looked.push(key), []) },
+      audit: {
+        pullRequestsForTicket: async (key: string) => {
+          looked.push(key);
+          return key === 'CHG-2' ? [{ ticketKey: 'CHG-2', repo: 'acme/payments', prNumber: 7, installationId: 42, headSha: 'a'.repeat(40) }] : [];
+        },
+      },
+      queue: {
+        accept: async (input: { deliveryId: string; event: string; requests: unknown[] }) => {
+          const duplicate = seen.has(input.deliveryId);
+          seen.add(input.deliveryId);
+          if (!duplicate) accepted.push({ deliveryId: input.deliveryId, event: input.event, requests: input.requests });
+          return { duplicate, coalesced: 0 };
+        },
+      },
     } as unknown as AppDeps;
     const handler = jiraWebhookHandler({ app, deps, secret });
     server = createServer((req, res) => {
@@ -72,5 +89,28 @@ describe('jiraWebhookHandler', () => {
     expect(ignored.status).toBe(202);
     expect(await ignored.json()).toEqual({ ignored: 'not an issue event' });
     expect(looked).toEqual(['CHG-1']);
+  });
+
+  it('queues an evaluation of each indexed PR with the Jira delivery id, once per delivery', async () => {
+    const url = await start(SECRET);
+    const changed = Buffer.from('{"webhookEvent":"jira:issue_updated","issue":{"key":"chg-2"}}');
+    const headers = { 'x-hub-signature': sign(changed), 'x-atlassian-webhook-identifier': 'w-1' };
+
+    const first = await fetch(`${url}/api/jira/webhooks`, { method: 'POST', body: changed, headers });
+    const again = await fetch(`${url}/api/jira/webhooks`, { method: 'POST', body: changed, headers });
+
+    expect(first.status).toBe(202);
+    expect(await first.json()).toEqual({ accepted: 'CHG-2', deliveryId: 'jira-w-1', queued: 1 });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ queued: 0 });
+    expect(accepted).toEqual([
+      {
+        deliveryId: 'jira-w-1',
+        event: 'jira:issue_updated',
+        requests: [
+          { kind: 'pull', installationId: 42, owner: 'acme', repo: 'payments', number: 7, headSha: 'a'.repeat(40), deliveryIds: ['jira-w-1'], force: 'none', statusWrites: [] },
+        ],
+      },
+    ]);
   });
 });

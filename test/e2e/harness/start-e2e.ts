@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONFIG_PATH } from '../../../src/github/queries.js';
 import { startSimulators, type Simulators } from '../../simulators/index.js';
 import type { CommitInput } from '../../simulators/github/state.js';
@@ -48,7 +51,8 @@ export interface E2E {
    * head, `build` green. `null` leaves that fact out.
    */
   makeReady(target: PullTarget, input?: ReadyInput): void;
-  send(event: string, payload: unknown): Promise<Delivery>;
+  /** Delivers a signed webhook; `deliveryId` repeats an earlier delivery (a redelivery). */
+  send(event: string, payload: unknown, deliveryId?: string): Promise<Delivery>;
   /** Waits for a `change-control` status written on `sha` after `since` (a `github.mark()`); then returns the verdict. */
   verdict(target: PullTarget, sha: string, since: number): Promise<Verdict>;
   /**
@@ -57,8 +61,17 @@ export interface E2E {
    * verdict it writes on the PR's current head.
    */
   evaluate(target: PullTarget, input?: { event?: string; payload?: unknown }): Promise<Verdict & { headSha: string; delivery: Delivery }>;
-  /** Waits until neither simulator has heard from the app for a while. */
+  /** Waits until the app's queue has no work ready or in flight. */
+  idle(): Promise<void>;
+  /** Waits until the app's queue is idle and neither simulator has heard from the app for a while. */
   quiet(): Promise<void>;
+  /**
+   * Another app process with the same credentials, environment and working directory (so the same SQLite store
+   * unless DATABASE_URL names another): a second replica, or the app after a restart.
+   */
+  startAnother(env?: Record<string, string>): Promise<RunningApp>;
+  /** Ends the app process with `signal` (SIGKILL: it dies mid-work) and starts a new one on the same store. */
+  restart(signal: NodeJS.Signals): Promise<{ exitCode: number | null }>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -70,18 +83,23 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
   const sims = await startSimulators({ github: { app: { id: APP_ID, slug: 'change-control', publicKey: key.publicKey } } });
   const { github, jira } = sims;
   const credentials = jira.credentials.cloud!;
+  const cwd = await mkdtemp(join(tmpdir(), 'change-control-e2e-'));
+  const appInput = {
+    appId: APP_ID,
+    privateKey: key.privateKey,
+    webhookSecret: randomBytes(16).toString('hex'),
+    githubHost: github.host,
+    jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
+    env: options.env,
+    cwd,
+  };
+  const others: RunningApp[] = [];
   let app: RunningApp;
   try {
-    app = await startApp({
-      appId: APP_ID,
-      privateKey: key.privateKey,
-      webhookSecret: randomBytes(16).toString('hex'),
-      githubHost: github.host,
-      jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
-      env: options.env,
-    });
+    app = await startApp(appInput);
   } catch (error) {
     await sims.stop();
+    await rm(cwd, { recursive: true, force: true });
     throw error;
   }
   let repos = 0;
@@ -121,7 +139,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       if (reviewer !== null) github.addReview({ ...target, reviewer });
       if (build !== null) github.addCheckRun({ ...target, sha: headSha, name: 'build', conclusion: build });
     },
-    send: (event, payload) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload }),
+    send: (event, payload, deliveryId) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId }),
     async verdict(target, sha, since) {
       const path = `/api/v3/repos/${target.owner}/${target.repo}/statuses/${sha}`;
       await waitFor(
@@ -129,6 +147,8 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
         () => github.requests().some((r) => r.seq > since && r.method === 'POST' && r.path === path && r.status !== null),
         { timeoutMs: 30_000 },
       );
+      // The status is the last GitHub write; the audit record follows it: wait for the work to finish.
+      await e2e.idle();
       const status = github.statuses({ ...target, sha, context: 'change-control' }).at(-1);
       if (!status) throw new Error(`the app's status on ${sha} was refused: ${JSON.stringify(github.unexpectedRequests())}`);
       return { status, checkRun: github.checkRuns({ ...target, sha, ours: true }).at(-1) };
@@ -142,11 +162,31 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
       return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
     },
-    quiet: () => waitForQuiet([github, jira]),
+    async idle() {
+      await waitFor("the app's queue to have no work ready or in flight", async () => (await app.busyWork()) === 0, { timeoutMs: 60_000 });
+    },
+    async quiet() {
+      await e2e.idle();
+      await waitForQuiet([github, jira]);
+    },
+    async startAnother(env) {
+      const another = await startApp({ ...appInput, env: { ...options.env, ...env } });
+      others.push(another);
+      return another;
+    },
+    async restart(signal) {
+      const exitCode = await app.kill(signal);
+      await app.stop();
+      app = await startApp(appInput);
+      e2e.app = app;
+      return { exitCode };
+    },
     reset: () => sims.reset(),
     async stop() {
+      for (const other of others) await other.stop();
       await app.stop();
       await sims.stop();
+      await rm(cwd, { recursive: true, force: true });
     },
   };
   return e2e;

@@ -203,6 +203,8 @@ export async function deliver(input: {
   payload?: unknown;
   rawBody?: string;
   signature?: string;
+  /** X-GitHub-Delivery; a new one unless a test redelivers. */
+  deliveryId?: string;
 }): Promise<Delivery> {
   const body = input.rawBody ?? JSON.stringify(input.payload);
   const response = await fetch(`${input.appUrl}/api/github/webhooks`, {
@@ -211,7 +213,7 @@ export async function deliver(input: {
       'content-type': 'application/json',
       'user-agent': 'GitHub-Hookshot/e2e',
       'x-github-event': input.event,
-      'x-github-delivery': randomUUID(),
+      'x-github-delivery': input.deliveryId ?? randomUUID(),
       'x-hub-signature-256': input.signature ?? sign(input.secret, body),
     },
     body,

@@ -8,6 +8,7 @@ import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
 import { DEFAULT_OAUTH_CLIENT, OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
+import { READ_ROUTES } from './read-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
@@ -29,6 +30,8 @@ export interface GitHubRequest extends RecordedRequest {
   variables: Record<string, unknown> | null;
   /** True when a failure rule answered it. */
   injected: boolean;
+  /** When the answer was sent (epoch ms), null while unanswered: with `at`, the time the app waited on it. */
+  answeredAt: number | null;
 }
 
 export interface CallCounts {
@@ -51,6 +54,16 @@ export interface FailureRule {
   status?: number;
   /** How many matching requests fail; default: all of them until cleared. */
   times?: number;
+  /** The answer's body (default: a load balancer's 502 page); an object is sent as JSON. */
+  body?: string | Record<string, unknown>;
+  /** Extra response headers, e.g. `retry-after` for a secondary rate limit. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering (a slow GitHub); with `passThrough`, then answer normally. */
+  delayMs?: number;
+  /** Hold the answer until this settles (the app is killed meanwhile, say); then answer normally. */
+  until?: Promise<unknown>;
+  /** After the delay or hold, answer as if no rule matched. */
+  passThrough?: boolean;
 }
 
 export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
@@ -112,18 +125,19 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = splitUrl(req.url);
     const method = req.method ?? 'GET';
-    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false };
+    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false, answeredAt: null };
     log.push(record);
     inFlight += 1;
     const answer = (status: number, body: unknown, reason?: string, headers?: Record<string, string>): void => {
       if (reason !== undefined) unexpected.push({ method, path, reason });
       record.status = status;
+      record.answeredAt = Date.now();
       if (typeof body === 'string') res.writeHead(status, { 'content-type': 'text/html', ...headers }).end(body);
       else sendJson(res, status, body, headers);
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES].find((r) => r.method === method && r.pattern.test(path));
+      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES, ...READ_ROUTES].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
       record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : route?.auth === 'user' || route?.auth === 'none' ? 'oauth' : 'rest';
@@ -137,7 +151,19 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       const failure = takeFailure(record);
       if (failure) {
         record.injected = true;
-        return answer(failure.status ?? 502, BAD_GATEWAY);
+        if (failure.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+        if (failure.until !== undefined) await failure.until.catch(() => undefined);
+        if (req.socket.destroyed || res.destroyed) return answer(499, 'client gone');
+        if (!failure.passThrough) {
+          const body = failure.body ?? BAD_GATEWAY;
+          if (typeof body === 'string') {
+            record.status = failure.status ?? 502;
+            record.answeredAt = Date.now();
+            res.writeHead(record.status, { 'content-type': failure.body === undefined ? 'text/html' : 'application/json', ...failure.headers }).end(body);
+            return;
+          }
+          return answer(failure.status ?? 502, body, undefined, failure.headers);
+        }
       }
       let userLogin: string | null = null;
       if (route?.auth === 'user') {

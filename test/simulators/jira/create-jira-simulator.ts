@@ -22,8 +22,11 @@ export interface JiraSimulatorOptions {
   personalAccessToken?: string;
 }
 
-/** How Jira is down: `unavailable` answers 503, `reset` drops each connection, `hang` never answers. */
-export type JiraOutage = 'unavailable' | 'reset' | 'hang';
+/**
+ * How Jira is down: `unavailable` answers 503, `reset` drops each connection, `hang` never answers, `garbage`
+ * answers 200 with a body that is not JSON (a proxy's login page, say).
+ */
+export type JiraOutage = 'unavailable' | 'reset' | 'hang' | 'garbage';
 
 export interface JiraRequest extends RecordedRequest {
   auth: 'basic' | 'bearer' | 'none' | 'refused';
@@ -112,6 +115,11 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     }
     if (outage === 'reset') {
       req.socket.destroy();
+      return done();
+    }
+    if (outage === 'garbage') {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('<html><body>Sign in to continue</body></html>\n');
       return done();
     }
     if (outage === 'unavailable') {

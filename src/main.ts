@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { run } from 'probot';
+import { readGitHubClientEnv } from './app/read-github-client-env.js';
+import { createChangeControlOctokit } from './github/change-control-octokit.js';
+import { createWriteBudget } from './github/write-budget.js';
+import { createApp, type StartedApp } from './index.js';
+
+/**
+ * The server entry (`npm start`): Probot's `run` with our Octokit (GitHub's write limits per installation,
+ * reads unspaced) and a graceful shutdown. Without APP_ID, `run` serves Probot's setup page as before.
+ */
+let started: StartedApp | null = null;
+const github = readGitHubClientEnv(process.env);
+const octokit = createChangeControlOctokit({ budget: createWriteBudget(github.budget), timeoutMs: github.timeoutMs });
+const before = new Set(process.listeners('SIGINT'));
+const server = await run(createApp(undefined, { onStart: (app) => (started = app) }), { Octokit: octokit });
+// run() stops the server and exits at once on SIGINT; ours finishes the work in flight first.
+for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) process.off('SIGINT', listener);
+
+let stopping = false;
+/**
+ * SIGTERM/SIGINT: refuse new webhooks (503: GitHub or the load balancer sends them again), stop claiming,
+ * let evaluations in flight finish within the grace period (else release them to another replica), stop
+ * the HTTP server, close the store, exit 0. Queued work stays in the store for the next process.
+ */
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const app = started;
+  if (!app) process.exit(0);
+  const log = app.log.child({ name: 'shutdown' });
+  log.info({ signal }, 'shutting down: refusing webhooks, finishing work in flight');
+  app.gate.close();
+  try {
+    await app.worker.stop();
+    await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await app.deps.audit.close();
+    log.info('stopped');
+    process.exit(0);
+  } catch (error) {
+    log.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', (signal) => void shutdown(signal));
+process.once('SIGINT', (signal) => void shutdown(signal));
