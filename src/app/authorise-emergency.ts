@@ -146,5 +146,5 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
       `Follow-up issue: ${followUpIssue.url}; the retrospective approval is due by ${dueAt}. A new push needs a new authorisation.`,
     ].join('\n'),
   );
-  await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: facts.headSha, deliveryId: ctx.deliveryId });
+  await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: facts.headSha, deliveryId: ctx.deliveryId, installationId: ctx.installationId });
 }

@@ -19,7 +19,7 @@ export async function recheck(ctx: CommandContext): Promise<void> {
       reply: `only people with write access to ${owner}/${repo} may ask for a recheck (your access: ${permission}). The check is evaluated again on every push, review and check result anyway.`,
     });
   }
-  const outcome = await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: null, deliveryId: ctx.deliveryId, force: 'none' });
+  const outcome = await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: null, deliveryId: ctx.deliveryId, force: 'none', installationId: ctx.installationId });
   if (outcome.kind === 'skipped') {
     await recordCommand(ctx, { command: 'recheck', outcome: 'accepted', result: { skipped: outcome.reason } });
     await replyTo(ctx, `this pull request was not evaluated: ${outcome.reason}.`);

@@ -60,6 +60,8 @@ describe('/change-control recheck', () => {
     expect(written.status).toEqual([expect.objectContaining({ state: 'success' })]);
     expect(replies[0]).toMatch(/^@carol evaluated head `ec26c3e` again: \*\*success\*\*: All controls passed/);
     expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({ command: 'recheck', outcome: 'accepted', result: { state: 'success' }, comment: { id: COMMENT_ID } });
+    // The evaluation keeps the ticket key → PR index (for Jira webhooks) with the comment's installation.
+    expect(await audit.pullRequestsForTicket('CHG-1')).toEqual([expect.objectContaining({ prNumber: PR_NUMBER, installationId: expect.any(Number) })]);
   });
 
   it.each(['read', 'none'])('refuses someone with %s access, saying who may', async (permission) => {
