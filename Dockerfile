@@ -22,7 +22,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/lib ./lib
 # app.yml: the manifest Probot's setup page reads (setup is off when NODE_ENV=production).
-# scripts/build-if-needed.mjs: `npm start` runs it as `prestart`; without src/ it builds nothing.
+# scripts/build-if-needed.mjs: `npm start` runs it as `prestart`; without src/ it builds nothing (kept for `npm start`).
 COPY app.yml ./
 COPY scripts/build-if-needed.mjs ./scripts/
 # The default SQLite audit store lives in /app/data: owned by the app's user; mount a volume there to keep it.
@@ -32,4 +32,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["npm", "start"]
+# The server entry directly (not through npm): SIGTERM reaches it, so a stopping container finishes or releases
+# the evaluations in flight and closes the store (docs/operations.md, graceful shutdown).
+STOPSIGNAL SIGTERM
+CMD ["node", "lib/main.js"]
