@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
-import { coalescedEvents, webhooksDuplicate } from '../observability/metrics.js';
 import type { WorkRequest } from '../queue/work-request.js';
+import { acceptWork } from './accept-work.js';
 import type { AppDeps } from './app-deps.js';
 
 /**
@@ -17,13 +17,8 @@ export async function queueTicketChange(input: { deps: AppDeps; log: Logger; key
     const [owner = '', repo = ''] = pull.repo.split('/');
     return { kind: 'pull', installationId: pull.installationId, owner, repo, number: pull.prNumber, headSha: pull.headSha, deliveryIds: [deliveryId], force: 'none', statusWrites: [] };
   });
-  const result = await deps.queue.accept({ deliveryId, event: input.event, requests, now: Date.now() });
-  if (result.duplicate) {
-    webhooksDuplicate.inc();
-    log.info('ticket change already queued (redelivery)');
-    return 0;
-  }
-  if (result.coalesced > 0) coalescedEvents.inc(result.coalesced);
+  const result = await acceptWork({ deps, delivery: { id: deliveryId, name: input.event, log }, requests });
+  if (result.duplicate) return 0;
   log.info({ pullRequests: pulls.map((p) => `${p.repo}#${p.prNumber}`) }, 'ticket changed: the pull requests that reference it are queued');
   return pulls.length;
 }
