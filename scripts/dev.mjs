@@ -1,11 +1,11 @@
 // `npm run dev`: the app with automatic rebuild and restart on change, from the platform's own tools and no new
 // dependency — `tsc --watch` rebuilds lib/ from src/, and `node --watch lib/main.js` restarts the app whenever a
-// module it loaded changes. The app starts after tsc's first build; a build with errors leaves the last good
-// lib/ running (tsc still writes the files it could, and node restarts on them, as `tsc` itself would).
+// module it loaded changes. The app starts after tsc's first build. `--noEmitOnError`: a build with type errors
+// writes nothing, so the last good build keeps running until the errors are fixed.
 // Ctrl-C stops both. The app reads `.env` in this directory, as `npm start` does (WEBHOOK_PROXY_URL included).
 import { spawn } from 'node:child_process';
 
-const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], {
+const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput', '--noEmitOnError'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let app = null;
