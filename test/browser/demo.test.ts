@@ -129,6 +129,18 @@ describe('npm run demo -- --serve', () => {
       expect(kinds).toEqual(expect.arrayContaining(['verdict', 'merge', 'exception']));
       expect(kinds.indexOf('exception')).toBeGreaterThan(kinds.indexOf('merge'));
 
+      // The emergency change: authorised, merged, approved retrospectively, then deployed to production.
+      await page.getByRole('link', { name: 'Changes', exact: true }).click();
+      await page.waitForLoadState('load');
+      await page.getByLabel('Exception').selectOption('emergency');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForLoadState('load');
+      await page.locator('tr[data-change^="acme/payments#"] a').first().click();
+      await page.waitForLoadState('load');
+      const emergencyKinds = await page.locator('.timeline > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+      expect(emergencyKinds.filter((kind) => ['emergency', 'merge', 'retro-approval', 'deployment-status'].includes(kind ?? ''))).toEqual(['emergency', 'merge', 'retro-approval', 'deployment-status']);
+      await expect(page.locator('#chain').textContent()).resolves.toContain('chain verified');
+
       // The CSV export of every change of the period.
       await page.getByRole('link', { name: 'Changes', exact: true }).click();
       await page.waitForLoadState('load');
