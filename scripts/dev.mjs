@@ -5,9 +5,13 @@
 // Ctrl-C stops both. The app reads `.env` in this directory, as `npm start` does (WEBHOOK_PROXY_URL included).
 import { spawn } from 'node:child_process';
 
-const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput', '--noEmitOnError'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const tsc = spawn(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput', '--noEmitOnError'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 let app = null;
 
 tsc.stdout.setEncoding('utf8');

@@ -56,13 +56,26 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
     return day;
   };
   github.advanceClockTo(at(29, 8));
-  for (const repo of [payments, ledger]) github.addRepository({ ...repo, files: { 'README.md': `# ${repo.repo}\n`, [CONFIG_PATH]: POLICY } });
+  for (const repo of [payments, ledger])
+    github.addRepository({ ...repo, files: { 'README.md': `# ${repo.repo}\n`, [CONFIG_PATH]: POLICY } });
   // What production ran before the app gated it (GitHub knows it; no webhook).
-  const before = github.createDeployment({ ...payments, environment: 'production', sha: github.defaultBranchHead(payments), creator: 'release-bot' });
+  const before = github.createDeployment({
+    ...payments,
+    environment: 'production',
+    sha: github.defaultBranchHead(payments),
+    creator: 'release-bot',
+  });
   github.addDeploymentStatus({ ...payments, deploymentId: before.id, state: 'success' });
 
   let ticket = 100;
-  const change = (repo: RepoTarget, daysAgo: number, title: string, author: string, reviewer: string): Change => ({ repo, daysAgo, ticket: `CHG-${++ticket}`, title, author, reviewer });
+  const change = (repo: RepoTarget, daysAgo: number, title: string, author: string, reviewer: string): Change => ({
+    repo,
+    daysAgo,
+    ticket: `CHG-${++ticket}`,
+    title,
+    author,
+    reviewer,
+  });
   const approved: Change[] = [
     change(payments, 27, 'Retry card authorisations on gateway timeouts', 'alice', 'bob'),
     change(ledger, 25, 'Close the month in UTC, not server time', 'dan', 'bob'),
@@ -71,7 +84,10 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
     change(payments, 15, 'Upgrade the PSP SDK to 4.2', 'dan', 'alice'),
     change(ledger, 13, 'Add the journal export for the auditors', 'bob', 'dan'),
   ];
-  const later: Change[] = [change(payments, 6, 'Idempotency keys on payouts', 'alice', 'bob'), change(ledger, 3, 'Index the postings by period', 'dan', 'alice')];
+  const later: Change[] = [
+    change(payments, 6, 'Idempotency keys on payouts', 'alice', 'bob'),
+    change(ledger, 3, 'Index the postings by period', 'dan', 'alice'),
+  ];
 
   let merged = 0;
   for (const c of approved) {
@@ -94,7 +110,10 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
   if (!followUp) throw new Error('the app opened no follow-up issue for the emergency change');
   const onIssue: PullTarget = { ...hotfix, number: followUp.number };
   await comment(e2e, onIssue, 'erin', '/change-control approve-retro reviewed the diff and the incident timeline');
-  await waitFor('the follow-up issue to close', () => github.issues(payments).find((issue) => issue.number === followUp.number)?.state === 'closed');
+  await waitFor(
+    'the follow-up issue to close',
+    () => github.issues(payments).find((issue) => issue.number === followUp.number)?.state === 'closed',
+  );
 
   // A bypass: dave, an admin, merges a change whose ticket the change manager has not approved.
   github.advanceClockTo(at(8, 16));
@@ -113,7 +132,12 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
 
   // A deployment of payments' default branch to production: the app is asked, approves, and records the deployment.
   github.advanceClockTo(at(2, 14));
-  const deployment = github.createDeployment({ ...payments, environment: 'production', sha: github.defaultBranchHead(payments), creator: 'release-bot' });
+  const deployment = github.createDeployment({
+    ...payments,
+    environment: 'production',
+    sha: github.defaultBranchHead(payments),
+    creator: 'release-bot',
+  });
   const target = { github, ...payments };
   await send(e2e, 'deployment', deploymentEvent(target, deployment));
   const gate = github.requestDeploymentGate({ ...payments, environment: 'production', sha: deployment.sha, deploymentId: deployment.id });
@@ -122,7 +146,11 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
   if (answer.state !== 'approved') throw new Error(`the app rejected the demo's deployment: ${answer.comment}`);
   github.addDeploymentStatus({ ...payments, deploymentId: deployment.id, state: 'success' });
   await send(e2e, 'deployment_status', deploymentStatusEvent(target, deployment));
-  await waitFor('the deployment to be recorded', async () => (await e2e.app.query<{ n: number }>("SELECT count(*) AS n FROM audit_entries WHERE kind = 'deployment-status'"))[0]?.n === 1);
+  await waitFor(
+    'the deployment to be recorded',
+    async () =>
+      (await e2e.app.query<{ n: number }>("SELECT count(*) AS n FROM audit_entries WHERE kind = 'deployment-status'"))[0]?.n === 1,
+  );
   await e2e.idle();
 
   return {
@@ -136,7 +164,13 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
 }
 
 function openPullRequest(e2e: E2E, repo: RepoTarget, input: { ticket: string; title: string; author: string }): PullTarget {
-  const pr = e2e.github.openPullRequest({ ...repo, title: `${input.ticket}: ${input.title}`, body: input.title, author: input.author, headRef: input.ticket.toLowerCase() });
+  const pr = e2e.github.openPullRequest({
+    ...repo,
+    title: `${input.ticket}: ${input.title}`,
+    body: input.title,
+    author: input.author,
+    headRef: input.ticket.toLowerCase(),
+  });
   return { github: e2e.github, ...repo, number: pr.number };
 }
 
@@ -156,7 +190,10 @@ async function merge(e2e: E2E, pr: PullTarget, by: string): Promise<void> {
   e2e.github.mergePullRequest({ ...pr, mergedBy: by });
   await send(e2e, 'pull_request', pullRequestMergedEvent(pr));
   const sql = `SELECT count(*) AS n FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number}`;
-  await waitFor(`the merge of ${pr.owner}/${pr.repo}#${pr.number} to be recorded`, async () => (await e2e.app.query<{ n: number }>(sql))[0]?.n === 1);
+  await waitFor(
+    `the merge of ${pr.owner}/${pr.repo}#${pr.number} to be recorded`,
+    async () => (await e2e.app.query<{ n: number }>(sql))[0]?.n === 1,
+  );
   await e2e.idle();
 }
 
@@ -166,7 +203,9 @@ async function comment(e2e: E2E, target: PullTarget, login: string, body: string
   const posted = e2e.github.addComment({ owner: target.owner, repo: target.repo, number: target.number, author: login, body });
   await send(e2e, 'issue_comment', issueCommentEvent(target, posted));
   if (headSha === undefined) {
-    await waitFor(`the app's reply to @${login}`, () => e2e.github.comments(target).some((c) => c.author.type === 'Bot' && c.body.startsWith(`@${login} `)));
+    await waitFor(`the app's reply to @${login}`, () =>
+      e2e.github.comments(target).some((c) => c.author.type === 'Bot' && c.body.startsWith(`@${login} `)),
+    );
     await e2e.idle();
     return { state: 'none' };
   }
@@ -175,9 +214,11 @@ async function comment(e2e: E2E, target: PullTarget, login: string, body: string
 
 async function send(e2e: E2E, event: string, payload: unknown): Promise<void> {
   const delivery = await e2e.send(event, payload);
-  if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the ${event} webhook with ${delivery.status}: ${delivery.body}`);
+  if (delivery.status !== 200 && delivery.status !== 202)
+    throw new Error(`the app answered the ${event} webhook with ${delivery.status}: ${delivery.body}`);
 }
 
 function expectState(actual: string, expected: string, pr: PullTarget): void {
-  if (actual !== expected) throw new Error(`the demo expected ${pr.owner}/${pr.repo}#${pr.number} to be ${expected}, the app said ${actual}`);
+  if (actual !== expected)
+    throw new Error(`the demo expected ${pr.owner}/${pr.repo}#${pr.number} to be ${expected}, the app said ${actual}`);
 }

@@ -30,7 +30,8 @@ export async function serveDemo(): Promise<void> {
     console.log('Seeding four weeks of history through the app (every record is a webhook it evaluated)…');
     const seeded = await seedHistory(e2e, new Date());
     const unexpected = e2e.sims.unexpectedRequests();
-    if (unexpected.github.length + unexpected.jira.length > 0) throw new Error(`the simulators received requests they did not expect: ${JSON.stringify(unexpected)}`);
+    if (unexpected.github.length + unexpected.jira.length > 0)
+      throw new Error(`the simulators received requests they did not expect: ${JSON.stringify(unexpected)}`);
     console.log(
       [
         `Seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seeded.merged} merged changes in ${seeded.repositories.join(' and ')},`,

@@ -20,7 +20,10 @@ let login: string;
 
 beforeAll(async () => {
   // tsx's CLI run by node itself, as `npm run demo` runs it: killing npm could leave its child running (SETUP-NOTES).
-  demo = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts', '--serve'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } });
+  demo = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts', '--serve'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+  });
   demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   await waitFor(
@@ -103,7 +106,13 @@ describe('npm run demo -- --serve', () => {
 
       // Posture over the default period (13 weeks to today): the seeded four weeks.
       const metric = (name: string) => page.locator(`[data-metric="${name}"] .value`).textContent();
-      expect(await Promise.all(['merged', 'rate', 'bypass', 'emergency', 'emergency-overdue'].map(metric))).toEqual(['10', '80.0 %', '1', '1', '0']);
+      expect(await Promise.all(['merged', 'rate', 'bypass', 'emergency', 'emergency-overdue'].map(metric))).toEqual([
+        '10',
+        '80.0 %',
+        '1',
+        '1',
+        '0',
+      ]);
       expect(await page.locator('tr[data-repo="acme/payments"] td').nth(1).textContent()).toBe('5');
       expect(await page.locator('tr[data-repo="acme/ledger"] td').nth(1).textContent()).toBe('5');
       // Merges on their simulated days: a bar for each of at least four weeks.
@@ -137,21 +146,37 @@ describe('npm run demo -- --serve', () => {
       await page.waitForLoadState('load');
       await page.locator('tr[data-change^="acme/payments#"] a').first().click();
       await page.waitForLoadState('load');
-      const emergencyKinds = await page.locator('.timeline > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
-      expect(emergencyKinds.filter((kind) => ['emergency', 'merge', 'retro-approval', 'deployment-status'].includes(kind ?? ''))).toEqual(['emergency', 'merge', 'retro-approval', 'deployment-status']);
+      const emergencyKinds = await page
+        .locator('.timeline > li')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+      expect(emergencyKinds.filter((kind) => ['emergency', 'merge', 'retro-approval', 'deployment-status'].includes(kind ?? ''))).toEqual([
+        'emergency',
+        'merge',
+        'retro-approval',
+        'deployment-status',
+      ]);
       await expect(page.locator('#chain').textContent()).resolves.toContain('chain verified');
 
       // The CSV export of every change of the period.
       await page.getByRole('link', { name: 'Changes', exact: true }).click();
       await page.waitForLoadState('load');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.downloads a', { hasText: 'CSV' }).first().click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('.downloads a', { hasText: 'CSV' }).first().click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/^change-control-changes-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
       const rows = parseCsv(readFileSync((await download.path()) ?? '', 'utf8'));
       expect(rows).toHaveLength(10);
       expect(rows.filter((r) => r.repo === 'acme/payments')).toHaveLength(5);
       expect(rows.filter((r) => r.exceptions === 'bypass').map((r) => `${r.repo}#${r.pr}`)).toEqual([bypassName]);
-      expect(rows.filter((r) => r.exceptions === 'emergency').map((r) => r.title)).toEqual(['CHG-200: Hotfix: stop double-charging on retry']);
-      expect(rows.find((r) => r.exceptions === 'bypass')).toMatchObject({ title: 'CHG-201: Raise the ledger batch size to 5,000', merged_by: 'dave', gate_state: 'failure' });
+      expect(rows.filter((r) => r.exceptions === 'emergency').map((r) => r.title)).toEqual([
+        'CHG-200: Hotfix: stop double-charging on retry',
+      ]);
+      expect(rows.find((r) => r.exceptions === 'bypass')).toMatchObject({
+        title: 'CHG-201: Raise the ledger batch size to 5,000',
+        merged_by: 'dave',
+        gate_state: 'failure',
+      });
       // Every payments change reached production in the seeded deployment; no ledger change was deployed.
       expect(rows.filter((r) => r.deployed_to !== '').map((r) => r.repo)).toEqual(Array(5).fill('acme/payments'));
       // Merged over about four weeks (the simulator's clock), none in the future.

@@ -90,8 +90,22 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
 describe('summariseChanges', () => {
   it('refuses a merge entry that is not a merge record rather than leave it out', () => {
-    const broken = { seq: 3, kind: 'merge', at: '2026-02-01T00:00:00.000Z', deliveryId: null, repo: 'acme/x', prNumber: 1, headSha: null, data: { pr: 'oops' }, prevHash: '', hash: '', signature: null } as AuditEntry;
-    expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(RecordShapeError);
+    const broken = {
+      seq: 3,
+      kind: 'merge',
+      at: '2026-02-01T00:00:00.000Z',
+      deliveryId: null,
+      repo: 'acme/x',
+      prNumber: 1,
+      headSha: null,
+      data: { pr: 'oops' },
+      prevHash: '',
+      hash: '',
+      signature: null,
+    } as AuditEntry;
+    expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(
+      RecordShapeError,
+    );
   });
 
   it.each([
@@ -101,10 +115,16 @@ describe('summariseChanges', () => {
     { recorded: ['bypass'], expected: ['bypass', 'emergency'] },
   ])('reads a merge record with exceptions $recorded after an emergency as $expected', ({ recorded, expected }) => {
     const stored = (entry: NewAuditEntry, seq: number): AuditEntry => ({ ...entry, seq, prevHash: '', hash: '', signature: null });
-    const emergency = stored(emergencyEntry({ number: 60, at: '2026-02-17T03:00:00.000Z', dueAt: '2026-02-20T03:00:00.000Z', head: sha('e') }), 1);
+    const emergency = stored(
+      emergencyEntry({ number: 60, at: '2026-02-17T03:00:00.000Z', dueAt: '2026-02-20T03:00:00.000Z', head: sha('e') }),
+      1,
+    );
     const merge = stored(mergeEntry({ number: 60, at: '2026-02-17T03:30:00.000Z', head: sha('e') }), 2);
     merge.data = { ...merge.data, exceptions: recorded };
-    const [change] = summariseChanges({ merges: [merge], exceptions: [], emergencies: [emergency], retroApprovals: [] }, new Date('2026-02-18T00:00:00.000Z'));
+    const [change] = summariseChanges(
+      { merges: [merge], exceptions: [], emergencies: [emergency], retroApprovals: [] },
+      new Date('2026-02-18T00:00:00.000Z'),
+    );
     expect(change?.exceptions).toEqual(expected);
   });
 });

@@ -19,8 +19,12 @@ describe('npm run demo', () => {
     expect(stdout.split('\n').filter((line) => line.startsWith('commit status'))).toEqual([
       'commit status  change-control: FAILURE — Ticket CHG-1 is Awaiting approval; it needs Approved',
       'commit status  change-control: PENDING — Waiting for build',
-      expect.stringMatching(/^commit status {2}change-control: SUCCESS — All controls passed: Ticket CHG-1 is Approved; Approved on [0-9a-f]{7} by bob; Passed: build$/),
+      expect.stringMatching(
+        /^commit status {2}change-control: SUCCESS — All controls passed: Ticket CHG-1 is Approved; Approved on [0-9a-f]{7} by bob; Passed: build$/,
+      ),
     ]);
-    expect(stdout).toMatch(/^GitHub calls the app made for these 3 evaluations: \{"tokenRequests":1,"appRequests":0,"graphqlQueries":3,"restReads":0,"restWrites":\d+\}$/m);
+    expect(stdout).toMatch(
+      /^GitHub calls the app made for these 3 evaluations: \{"tokenRequests":1,"appRequests":0,"graphqlQueries":3,"restReads":0,"restWrites":\d+\}$/m,
+    );
   }, 300_000);
 });

@@ -26,7 +26,15 @@ afterAll(() => smee?.stop());
 function relay(payload: unknown, secret: string): string {
   const id = randomUUID();
   const body = JSON.stringify(payload);
-  smee.relay({ headers: { 'X-GitHub-Event': 'pull_request', 'X-GitHub-Delivery': id, 'X-Hub-Signature-256': sign(secret, body), 'User-Agent': 'GitHub-Hookshot/smee' }, body: payload });
+  smee.relay({
+    headers: {
+      'X-GitHub-Event': 'pull_request',
+      'X-GitHub-Delivery': id,
+      'X-Hub-Signature-256': sign(secret, body),
+      'User-Agent': 'GitHub-Hookshot/smee',
+    },
+    body: payload,
+  });
   return id;
 }
 

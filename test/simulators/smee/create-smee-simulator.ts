@@ -36,7 +36,12 @@ export async function startSmeeSimulator(options: { channel?: string } = {}): Pr
     channelUrl: `${server.url}/${channel}`,
     listeners: () => clients.size,
     relay({ headers, body }) {
-      const data = { ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body, query: {}, timestamp: Date.now() };
+      const data = {
+        ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+        body,
+        query: {},
+        timestamp: Date.now(),
+      };
       for (const client of clients) client.write(`data: ${JSON.stringify(data)}\n\n`);
     },
     async stop() {
