@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewAuditEntry } from '../src/audit/audit-entry.js';
-import { createSqliteAuditStore } from '../src/audit/sqlite-store.js';
+import { createSqliteAuditStore } from '../src/store/sqlite-store.js';
 import { buildExportRows, formatExport } from '../src/cli/build-export.js';
 import { parseChangeFilter } from '../src/dashboard/change-filter.js';
 import { computePosture } from '../src/dashboard/compute-posture.js';

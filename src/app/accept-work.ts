@@ -1,7 +1,7 @@
 import type { Logger } from 'probot';
 import { coalescedEvents, webhooksDuplicate } from '../observability/metrics.js';
-import type { AcceptResult } from '../queue/queue-store.js';
-import type { WorkRequest } from '../queue/work-request.js';
+import type { AcceptResult } from '../store/queue-store.js';
+import type { WorkRequest } from '../store/work-request.js';
 import type { AppDeps } from './app-deps.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditStore } from '../audit/audit-entry.js';
 import type { QueueSettings } from '../queue/queue-settings.js';
-import type { QueueStore } from '../queue/queue-store.js';
+import type { QueueStore } from '../store/queue-store.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
 
 /** A provider's reader, or why there is none. */

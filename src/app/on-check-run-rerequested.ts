@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
 import { CHECK_RUN_NAME } from '../github/names.js';
-import type { WorkRequest } from '../queue/work-request.js';
+import type { WorkRequest } from '../store/work-request.js';
 import { acceptWork } from './accept-work.js';
 import type { AppDeps } from './app-deps.js';
 import { installationOf } from './installation-of.js';

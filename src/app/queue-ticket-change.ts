@@ -1,5 +1,5 @@
 import type { Logger } from 'probot';
-import type { WorkRequest } from '../queue/work-request.js';
+import type { WorkRequest } from '../store/work-request.js';
 import { acceptWork } from './accept-work.js';
 import type { AppDeps } from './app-deps.js';
 

@@ -1,6 +1,6 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
-import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { openAuditStore, readAuditEnv } from '../store/open-audit-store.js';
 import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';

@@ -5,7 +5,7 @@ import { computePosture, formatRate, weekStartMs } from '../../src/dashboard/com
 import { readChanges } from '../../src/dashboard/read-changes.js';
 import { summariseChanges } from '../../src/dashboard/summarise-changes.js';
 import { RecordShapeError } from '../../src/cli/export-row.js';
-import { BACKENDS } from '../audit/backends.js';
+import { BACKENDS } from '../store/backends.js';
 import { FEBRUARY, februaryEntries, NOW } from './dashboard-seed.js';
 
 function filter(params: Record<string, string> = {}): ChangeFilter {

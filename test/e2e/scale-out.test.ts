@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { GitHubRequest } from '../simulators/github/create-github-simulator.js';
-import { openUrlDatabase, type UrlDatabase } from '../audit/url-database.js';
+import { openUrlDatabase, type UrlDatabase } from '../store/url-database.js';
 import { startE2E, type E2E } from './harness/start-e2e.js';
 import type { RunningApp } from './harness/start-app.js';
 import { deliver, checkRunEvent, pullRequestEvent, type PullTarget } from './harness/webhooks.js';

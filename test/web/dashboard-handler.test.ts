@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AuditStore } from '../../src/audit/audit-entry.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { hashToken } from '../../src/web/dashboard/api-tokens.js';
 import type { DashboardDeps } from '../../src/web/dashboard/dashboard-context.js';
 import { chainChecker } from '../../src/web/dashboard/chain-checker.js';

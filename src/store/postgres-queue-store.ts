@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlQueryable } from '../audit/sql-database.js';
+import type { SqlDatabase, SqlQueryable } from './sql-database.js';
 import { claimRow, completeRow, enqueueInto, isClaimable, ITEM_COLUMNS, normaliseRow, requeueRow, type ItemRow } from './item-row.js';
 import type { QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditKind } from './audit-entry.js';
+import type { AuditEntry, AuditKind } from '../audit/audit-entry.js';
 
 /** The entry columns, in the order both stores select them. */
 export const ENTRY_COLUMNS = 'seq, at, delivery_id, kind, repo, pr_number, head_sha, data, prev_hash, hash, signature';

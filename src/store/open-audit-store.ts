@@ -4,7 +4,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { BatchingAuditStore } from './batching-audit-store.js';
 import { createPostgresAuditStore } from './postgres-store.js';
-import { parseSigningKey } from './signing.js';
+import { parseSigningKey } from '../audit/signing.js';
 import { poolDatabase } from './sql-database.js';
 import { createSqliteAuditStore } from './sqlite-store.js';
 

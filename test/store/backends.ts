@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { BatchingAuditStore } from '../../src/audit/batching-audit-store.js';
-import { createPostgresAuditStore } from '../../src/audit/postgres-store.js';
+import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
+import { createPostgresAuditStore } from '../../src/store/postgres-store.js';
 import type { AuditSigner } from '../../src/audit/signing.js';
-import { poolDatabase, type SqlDatabase } from '../../src/audit/sql-database.js';
-import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
+import { poolDatabase, type SqlDatabase } from '../../src/store/sql-database.js';
+import { createSqliteAuditStore } from '../../src/store/sqlite-store.js';
 
 export type Row = Record<string, unknown>;
 

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { openAuditStore, readAuditEnv } from '../../src/audit/open-audit-store.js';
-import { newEntry } from './entries.js';
+import { openAuditStore, readAuditEnv } from '../../src/store/open-audit-store.js';
+import { newEntry } from '../audit/entries.js';
 import { openUrlDatabase } from './url-database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cc-open-'));

@@ -1,5 +1,5 @@
-import type { QueueStore } from '../queue/queue-store.js';
-import type { AuditEntry, AuditStore, NewAuditEntry } from './audit-entry.js';
+import type { QueueStore } from './queue-store.js';
+import type { AuditEntry, AuditStore, NewAuditEntry } from '../audit/audit-entry.js';
 
 /**
  * What both stores offer beyond `AuditStore`. Kept out of `AuditStore` itself so that fakes of the store

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GENESIS_HASH } from '../../src/audit/audit-entry.js';
 import { verifyChain } from '../../src/audit/verify-chain.js';
 import { BACKENDS, type Backend } from './backends.js';
-import { appendNumbered, newEntry } from './entries.js';
+import { appendNumbered, newEntry } from '../audit/entries.js';
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store on %s', (_name, make) => {
   const backend: Backend = make();

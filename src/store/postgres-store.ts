@@ -1,11 +1,11 @@
-import { GENESIS_HASH, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
+import { GENESIS_HASH, type AuditEntry, type NewAuditEntry } from '../audit/audit-entry.js';
 import type { BatchingAuditStore } from './batching-audit-store.js';
-import { chainEntry, validateNewEntry } from './chain-entry.js';
+import { chainEntry, validateNewEntry } from '../audit/chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
-import { createPostgresQueueStore } from '../queue/postgres-queue-store.js';
+import { createPostgresQueueStore } from './postgres-queue-store.js';
 import { migratePostgres } from './migrations.js';
-import type { AuditSigner } from './signing.js';
+import type { AuditSigner } from '../audit/signing.js';
 import type { SqlDatabase, SqlQueryable } from './sql-database.js';
 
 export interface PostgresAuditStoreOptions {

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
-import { GENESIS_HASH, type AuditEntry, type NewAuditEntry, type TicketIndexUpdate, type TicketPullRequest } from './audit-entry.js';
+import { GENESIS_HASH, type AuditEntry, type NewAuditEntry, type TicketIndexUpdate, type TicketPullRequest } from '../audit/audit-entry.js';
 import type { BatchingAuditStore } from './batching-audit-store.js';
-import { chainEntry, validateNewEntry } from './chain-entry.js';
+import { chainEntry, validateNewEntry } from '../audit/chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
-import { groupCommit } from '../queue/group-commit.js';
-import { createSqliteQueueStore } from '../queue/sqlite-queue-store.js';
+import { groupCommit } from './group-commit.js';
+import { createSqliteQueueStore } from './sqlite-queue-store.js';
 import { migrateSqlite } from './migrations.js';
-import type { AuditSigner } from './signing.js';
+import type { AuditSigner } from '../audit/signing.js';
 
 export interface SqliteAuditStoreOptions {
   /** A file path, or `:memory:`. */

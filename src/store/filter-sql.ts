@@ -1,4 +1,4 @@
-import type { AuditFilter } from './audit-entry.js';
+import type { AuditFilter } from '../audit/audit-entry.js';
 import { ENTRY_COLUMNS } from './entry-row.js';
 
 /**

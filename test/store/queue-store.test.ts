@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { WorkRequest } from '../../src/queue/work-request.js';
-import { BACKENDS, type Backend } from '../audit/backends.js';
+import type { WorkRequest } from '../../src/store/work-request.js';
+import { BACKENDS, type Backend } from './backends.js';
 
 const LEASE = 30_000;
 

@@ -2,8 +2,8 @@
  * A second process for the SQLite concurrency test: opens the store at argv[2] and appends argv[3]
  * entries tagged with argv[4]. Run with `node --import tsx`.
  */
-import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
-import { newEntry } from './entries.js';
+import { createSqliteAuditStore } from '../../src/store/sqlite-store.js';
+import { newEntry } from '../audit/entries.js';
 
 const [path, count, tag] = process.argv.slice(2);
 if (!path || !count || !tag) throw new Error('usage: append-worker.ts PATH COUNT TAG');

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
+import { createSqliteAuditStore } from '../../src/store/sqlite-store.js';
 import { verifyChain } from '../../src/audit/verify-chain.js';
 import { BACKENDS, type Backend } from './backends.js';
-import { newEntry } from './entries.js';
+import { newEntry } from '../audit/entries.js';
 
 // With TEST_DATABASE_URL the two stores are two pg Pools (4 connections each) on one server: appends
 // really race, as they do between app replicas. On PGlite and SQLite they interleave on one process.

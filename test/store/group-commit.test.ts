@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { groupCommit } from '../../src/queue/group-commit.js';
+import { groupCommit } from '../../src/store/group-commit.js';
 
 describe('groupCommit', () => {
   it('commits the calls of one event-loop turn together, each caller getting its own result', async () => {
