@@ -3,7 +3,7 @@ import type { ChangeControlConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
-import { readPullRequestFacts, type PullRequestRead } from '../github/read-pull-request-facts.js';
+import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { applyEmergency } from '../policy/apply-emergency.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
@@ -15,8 +15,6 @@ import type { AppDeps } from './app-deps.js';
 import { findEmergency } from './find-emergency.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import { readPushers } from './read-pushers.js';
-
-export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
 
 export type Assessment =
   | { kind: 'skipped'; reason: string }

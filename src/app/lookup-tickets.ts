@@ -1,6 +1,6 @@
 import { parsePeople } from '../config/parse-people.js';
 import type { ChangeControlConfig } from '../config/schema.js';
-import type { FoundPullRequest } from './assess-pull-request.js';
+import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import type { PeopleMap, PullRequestFacts, TicketLookup } from '../policy/facts.js';
 import { findTicketKeys, type TicketKeySearch } from '../policy/find-ticket-keys.js';
 import { PROVIDER_NAME } from '../policy/judge-ticket-key.js';

@@ -47,6 +47,9 @@ export type PullRequestRead =
       published: PublishedState;
     };
 
+/** A read that found the pull request. */
+export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
+
 /** A policy file from a GraphQL `file(path:)` answer; exported for the other readers of the policy (read-policy-files.ts). */
 export function toConfigFile(
   repo: string,

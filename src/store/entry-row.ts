@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditKind } from '../audit/audit-entry.js';
+import { CorruptEntryError } from '../audit/corrupt-entry-error.js';
 
 /** The entry columns, in the order both stores select them. */
 export const ENTRY_COLUMNS = 'seq, at, delivery_id, kind, repo, pr_number, head_sha, data, prev_hash, hash, signature';
@@ -16,14 +17,6 @@ export interface EntryRow {
   prev_hash: string;
   hash: string;
   signature: string | null;
-}
-
-/** A stored row whose data is no longer JSON: someone wrote to the table behind the app's back. */
-export class CorruptEntryError extends Error {
-  constructor(readonly seq: number) {
-    super(`audit entry ${seq} has data that is not valid JSON: the entry was changed after it was written`);
-    this.name = 'CorruptEntryError';
-  }
 }
 
 export function rowToEntry(row: EntryRow): AuditEntry {
