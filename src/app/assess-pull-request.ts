@@ -1,5 +1,5 @@
 import { resolvePolicyCached } from '../config/policy-cache.js';
-import type { ChangeControlConfig } from '../config/schema.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';

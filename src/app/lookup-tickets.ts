@@ -1,5 +1,5 @@
 import { parsePeople } from '../config/parse-people.js';
-import type { ChangeControlConfig } from '../config/schema.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import type { PeopleMap, PullRequestFacts, TicketLookup } from '../policy/facts.js';
 import { findTicketKeys, type TicketKeySearch } from '../policy/find-ticket-keys.js';

@@ -1,5 +1,5 @@
 import { resolvePolicy } from '../config/resolve-policy.js';
-import type { DeploymentsConfig, TicketConfig } from '../config/schema.js';
+import type { DeploymentsConfig, TicketConfig } from '../policy/config-schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { readPolicyFiles } from '../github/read-policy-files.js';
 

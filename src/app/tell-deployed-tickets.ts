@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
 import type { DeploymentStatusRecord } from '../audit/deployment-records.js';
-import type { TicketConfig } from '../config/schema.js';
+import type { TicketConfig } from '../policy/config-schema.js';
 import type { AppDeps } from './app-deps.js';
 import { writeToTickets } from './write-back-tickets.js';
 

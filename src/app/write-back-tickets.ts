@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
 import type { MergeRecord } from '../audit/evidence-records.js';
-import type { ChangeControlConfig, TicketConfig } from '../config/schema.js';
+import type { ChangeControlConfig, TicketConfig } from '../policy/config-schema.js';
 import type { Verdict } from '../policy/verdict.js';
 import { renderWriteBack } from '../tickets/render-write-back.js';
 import type { WriteBackInput } from '../tickets/ticket-reader.js';

@@ -2,7 +2,7 @@ import type { ConfigFile } from '../github/read-pull-request-facts.js';
 import type { AppliedFloor, PolicySource } from '../policy/verdict.js';
 import { applyFloor } from './apply-floor.js';
 import { formatConfigError, parseConfig } from './parse-config.js';
-import type { ChangeControlConfig } from './schema.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
 
 export type ResolvedPolicy =
   | { kind: 'none' }

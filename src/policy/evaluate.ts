@@ -1,4 +1,4 @@
-import type { ChangeControlConfig } from '../config/schema.js';
+import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateTicket } from './evaluate-ticket.js';
