@@ -3,7 +3,7 @@ import { lastDeployedSha } from '../audit/last-deployed-sha.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import { findDeployedSha } from '../github/find-deployed-sha.js';
 import { listNewCommits } from '../github/list-new-commits.js';
-import type { RestClient } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { decideDeployment, type DeploymentDecision } from '../policy/decide-deployment.js';
 import type { AppDeps } from './app-deps.js';
 

@@ -1,6 +1,6 @@
 import { resolvePolicyCached } from '../config/policy-cache.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
-import type { RestClient } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull-request-facts.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'probot';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import type { CommandRecord } from '../audit/evidence-records.js';
 import { postComment } from '../github/post-comment.js';
-import type { RestClient } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import type { AppDeps } from './app-deps.js';
 
 /** One `/change-control` comment being handled: where it was written, by whom, and what the app may use. */

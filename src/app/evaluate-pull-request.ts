@@ -1,6 +1,7 @@
 import type { Logger } from 'probot';
 import { STATUS_CONTEXT } from '../github/names.js';
-import { publishVerdict, type PublishResult, type RestClient } from '../github/publish-verdict.js';
+import { publishVerdict, type PublishResult } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { errorVerdict } from '../policy/evaluate.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';

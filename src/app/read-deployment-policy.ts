@@ -1,6 +1,6 @@
 import { resolvePolicy } from '../config/resolve-policy.js';
 import type { DeploymentsConfig, TicketConfig } from '../policy/config-schema.js';
-import type { RestClient } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { readPolicyFiles } from '../github/read-policy-files.js';
 
 export type DeploymentPolicy =

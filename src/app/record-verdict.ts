@@ -1,7 +1,8 @@
 import type { Logger } from 'probot';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { renderTrail } from '../audit/render-trail.js';
-import { reportFingerprint, type PublishResult, type RestClient } from '../github/publish-verdict.js';
+import { reportFingerprint, type PublishResult } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { renderReport } from '../github/render-report.js';
 import { upsertTrailComment } from '../github/upsert-trail-comment.js';
 import type { PullRequestFacts } from '../policy/facts.js';

@@ -1,6 +1,6 @@
 import type { Logger, Probot } from 'probot';
 import { findOpenPullRequests } from '../github/find-open-pull-requests.js';
-import type { RestClient } from '../github/publish-verdict.js';
+import type { RestClient } from '../github/rest-client.js';
 import { verdicts } from '../observability/metrics.js';
 import type { ClaimedWork } from '../store/queue-store.js';
 import type { WorkResult } from '../queue/worker.js';

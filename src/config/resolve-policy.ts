@@ -1,4 +1,4 @@
-import type { ConfigFile } from '../github/read-pull-request-facts.js';
+import type { ConfigFile } from './config-file.js';
 import type { AppliedFloor, PolicySource } from '../policy/verdict.js';
 import { applyFloor } from './apply-floor.js';
 import { formatConfigError, parseConfig } from './parse-config.js';

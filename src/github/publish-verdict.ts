@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ProbotOctokit } from 'probot';
 import type { Verdict } from '../policy/verdict.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
+import type { RestClient } from './rest-client.js';
 import type { PublishedState } from './read-pull-request-facts.js';
 import { renderReport, type CheckRunReport } from './render-report.js';
 
-export type RestClient = InstanceType<typeof ProbotOctokit>;
 
 export interface PublishResult {
   wroteStatus: boolean;

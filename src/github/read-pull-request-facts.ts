@@ -15,15 +15,9 @@ import {
 } from './pr-facts.schema.js';
 import { CONFIG_PATH, MORE_COMMITS_QUERY, PEOPLE_PATH, MORE_CONTEXTS_QUERY, MORE_REVIEWS_QUERY, PULL_REQUEST_FACTS_QUERY } from './queries.js';
 import { toCheckFact } from './to-check-fact.js';
+import type { ConfigFile } from '../config/config-file.js';
 
-/** A policy file as found on a default branch. */
-export interface ConfigFile {
-  repo: string;
-  path: string;
-  blobSha: string;
-  /** Null when GitHub cannot give the text (a binary or oversized file): an unreadable policy, not a missing one. */
-  text: string | null;
-}
+export type { ConfigFile } from '../config/config-file.js';
 
 /** What we published earlier on the head commit, so that we write only when something changed. */
 export interface PublishedState {
