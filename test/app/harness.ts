@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect } from '@jest/globals';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import type { AppDeps } from '../../src/app/app-deps.js';
+import type { AppDeps } from '../../src/evaluation/app-deps.js';
 import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { createApp } from '../../src/index.js';

@@ -13,7 +13,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/web/dashboard/respond.js';
 import { signValue } from '../../src/web/dashboard/signed-cookie.js';
 import { captureIo, seedStore, tempDir } from '../cli/seed.js';
 import { exportCommand } from '../../src/cli/export-command.js';
-import { FEBRUARY, februaryEntries, NOW, XSS_TITLE } from '../dashboard/dashboard-seed.js';
+import { FEBRUARY, februaryEntries, NOW, XSS_TITLE } from '../report/dashboard-seed.js';
 
 const SECRET = 'k'.repeat(48);
 const API_TOKEN = 't'.repeat(40);
