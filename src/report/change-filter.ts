@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateFlag } from '../cli/cli-flags.js';
+import { dateFlag } from './date-flag.js';
 import type { ChangeSummary } from './change-summary.js';
 
 const DAY_MS = 86_400_000;
