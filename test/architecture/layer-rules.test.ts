@@ -49,7 +49,7 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
     expect(await cruise(REPO_ROOT)).toEqual([]);
   }, 120_000);
 
-  it.each([
+  it.each<{ rule: string; files: Record<string, string> }>([
     {
       rule: 'no-circular',
       files: {
