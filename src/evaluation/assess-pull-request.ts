@@ -25,8 +25,8 @@ export type Assessment =
       facts: PullRequestFacts;
       config: ChangeControlConfig | null;
       verdict: Verdict;
-      /** Why the `error` verdict may clear by itself (Jira or GitHub failing): the queue retries it. Null otherwise. */
-      transient: string | null;
+      /** Why the `error` verdict may clear by itself (Jira or GitHub failing): the queue retries it. Null: not retryable. */
+      retryable: string | null;
     };
 
 async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octokit: RestClient): Promise<TeamMembers> {
@@ -69,7 +69,7 @@ async function decide(input: {
   floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<{ verdict: Verdict; facts: PullRequestFacts; transient: string | null }> {
+}): Promise<{ verdict: Verdict; facts: PullRequestFacts; retryable: string | null }> {
   const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
@@ -78,7 +78,7 @@ async function decide(input: {
       readTeams(config, read.facts, octokit),
     ]);
     const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
-    return { verdict, facts, transient: null };
+    return { verdict, facts, retryable: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
     const known = error instanceof EvaluationError;
@@ -90,8 +90,8 @@ async function decide(input: {
       now: deps.now(),
     });
     // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
-    const transient = !known || error.transient ? (verdict.state === 'error' ? verdict.errors.join('; ') : 'evaluation failed') : null;
-    return { verdict, facts: read.facts, transient };
+    const retryable = !known || error.retryable ? (verdict.state === 'error' ? verdict.errors.join('; ') : 'evaluation failed') : null;
+    return { verdict, facts: read.facts, retryable };
   }
 }
 
@@ -126,13 +126,13 @@ export async function assessPullRequest(input: {
       nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
       now: deps.now(),
     });
-    return { kind: 'assessed', read, facts: read.facts, config: null, verdict, transient: null };
+    return { kind: 'assessed', read, facts: read.facts, config: null, verdict, retryable: null };
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  const { verdict, facts, retryable } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
+  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), retryable };
 }

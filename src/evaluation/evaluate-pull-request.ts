@@ -19,7 +19,7 @@ export type EvaluationOutcome =
       verdict: Verdict;
       publish: PublishResult;
       /** The verdict is `error` for a reason that may clear by itself (GitHub or Jira failing): evaluate again later. */
-      retry?: string;
+      retryable?: string;
     };
 
 export interface EvaluateInput {
@@ -60,7 +60,7 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
   });
   const publish: PublishResult = { wroteStatus: true, checkRun: 'unchanged', checkRunUrl: null };
   await recordVerdict({ deps, octokit, log: input.log, verdict, facts: null, configError: false, publish, deliveryId: input.deliveryId });
-  return { kind: 'published', verdict, publish, retry: verdict.state === 'error' ? verdict.errors.join('; ') : 'GitHub could not be read' };
+  return { kind: 'published', verdict, publish, retryable: verdict.state === 'error' ? verdict.errors.join('; ') : 'GitHub could not be read' };
 }
 
 /**
@@ -90,5 +90,5 @@ async function evaluateNow(input: EvaluateInput): Promise<EvaluationOutcome> {
   await recordVerdict({ deps, octokit, log, verdict, facts: assessment.facts, configError: config === null, publish, deliveryId: input.deliveryId });
   await indexTicketKeys({ deps, log, verdict, installationId: input.installationId });
   log.info({ pr: `${owner}/${repo}#${number}`, headSha: read.facts.headSha, state: verdict.state, publish }, 'pull request evaluated');
-  return { kind: 'published', verdict, publish, ...(assessment.transient === null ? {} : { retry: assessment.transient }) };
+  return { kind: 'published', verdict, publish, ...(assessment.retryable === null ? {} : { retryable: assessment.retryable }) };
 }

@@ -13,7 +13,7 @@ export class EvaluationError extends Error {
     message: string,
     readonly nextStep: string,
     /** A provider failure that may clear by itself (not a configuration problem): the queue retries it. */
-    readonly transient = false,
+    readonly retryable = false,
   ) {
     super(message);
   }

@@ -76,7 +76,7 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
-  return outcome.retry === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retry };
+  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retryable };
 }
 
 /** What the worker runs for one claimed item, as the installation that sent its events. */
