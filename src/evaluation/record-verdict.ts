@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { Logger } from 'probot';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { renderTrail } from '../audit/render-trail.js';
-import { reportFingerprint, type PublishResult } from '../github/publish-verdict.js';
+import type { PublishResult } from '../github/publish-verdict.js';
 import type { RestClient } from '../github/rest-client.js';
-import { renderReport } from '../github/render-report.js';
 import { upsertTrailComment } from '../github/upsert-trail-comment.js';
 import type { PullRequestFacts } from '../policy/facts.js';
 import type { Verdict } from '../policy/verdict.js';
@@ -11,9 +12,17 @@ import type { AppDeps } from './app-deps.js';
 
 const TRAIL_KINDS = ['verdict', 'config-error', 'status-overwritten', 'exception'] as const;
 
-/** The audit fingerprint of a verdict: what the check run shows, so a re-evaluation with the same outcome records nothing. */
+/**
+ * The audit fingerprint of a verdict: a hash of what it decided and the evidence it used, everything but the time
+ * it was made. A re-evaluation over the same facts records nothing, and rewording the report (render-report.ts)
+ * records nothing either: the entries follow the facts, not the text (issue 15).
+ */
 export function verdictFingerprint(verdict: Verdict): string {
-  return reportFingerprint(verdict.state, renderReport(verdict));
+  const { evaluatedAt: _evaluatedAt, ...decided } = verdict;
+  const hash = createHash('sha256')
+    .update(canonicalize(decided) ?? '')
+    .digest('hex');
+  return `verdict:v2:${hash.slice(0, 32)}`;
 }
 
 /**
