@@ -9,6 +9,7 @@ import { upsertTrailComment } from '../github/upsert-trail-comment.js';
 import type { PullRequestFacts } from '../policy/facts.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
+import { recordEvidence } from './record-evidence.js';
 
 const TRAIL_KINDS = ['verdict', 'config-error', 'status-overwritten', 'exception'] as const;
 
@@ -47,7 +48,7 @@ export async function recordVerdict(input: {
   const fingerprint = verdictFingerprint(verdict);
   const latest = await deps.audit.latest({ repo: repoName, prNumber: number, kinds: ['verdict', 'config-error'] });
   if (latest?.data.fingerprint === fingerprint) return null;
-  const entry = await deps.audit.append({
+  const entry = await recordEvidence(deps, {
     kind: input.configError ? 'config-error' : 'verdict',
     at: verdict.evaluatedAt,
     deliveryId: input.deliveryId,

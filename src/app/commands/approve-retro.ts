@@ -4,6 +4,7 @@ import { closeIssue } from '../../github/close-issue.js';
 import { readTeamMembers, TeamNotFoundError } from '../../github/read-team-members.js';
 import { emergencyIssueKey } from './authorise-emergency.js';
 import { refuseCommand, replyTo, type CommandContext, type EntrySubject } from './command-context.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /** The `emergency` entry a follow-up issue belongs to, or null when the issue is not one the app opened. */
 async function emergencyOfIssue(ctx: CommandContext): Promise<{ entry: AuditEntry; record: EmergencyRecord } | null> {
@@ -70,7 +71,7 @@ export async function approveRetro(ctx: CommandContext, note: string | null): Pr
     followUpIssue: record.followUpIssue,
     comment: ctx.comment,
   };
-  const recorded = await deps.audit.append({ kind: 'retro-approval', at: now.toISOString(), deliveryId: ctx.deliveryId, ...subject, data: { ...approval } });
+  const recorded = await recordEvidence(deps, { kind: 'retro-approval', at: now.toISOString(), deliveryId: ctx.deliveryId, ...subject, data: approval });
   if (recorded === null) return;
   ctx.log.info({ pr: `${entry.repo}#${entry.prNumber}`, emergencySeq: entry.seq, by: ctx.by, late }, 'emergency change approved retrospectively');
   const lateness = late ? `, after it was due (${record.dueAt})` : '';

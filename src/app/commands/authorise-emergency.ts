@@ -10,6 +10,7 @@ import { evaluatePullRequest } from '../../evaluation/evaluate-pull-request.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
 import { oneAtATime } from '../../evaluation/one-at-a-time.js';
 import { readPushers } from '../../evaluation/read-pushers.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -122,14 +123,14 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
     comment: ctx.comment,
     policy,
   };
-  const entry = await deps.audit.append({
+  const entry = await recordEvidence(deps, {
     kind: 'emergency',
     at: now.toISOString(),
     deliveryId: ctx.deliveryId,
     repo: pr.repo,
     prNumber: number,
     headSha: facts.headSha,
-    data: { ...record },
+    data: record,
   });
   // A redelivered comment finds its entry already recorded: the follow-up issue was opened then.
   if (entry === null) return;

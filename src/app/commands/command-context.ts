@@ -4,6 +4,7 @@ import type { CommandRecord } from '../../audit/evidence-records.js';
 import { postComment } from '../../github/post-comment.js';
 import type { RestClient } from '../../github/rest-client.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /** One `/change-control` comment being handled: where it was written, by whom, and what the app may use. */
 export interface CommandContext {
@@ -54,14 +55,13 @@ export async function recordCommand(
     comment: ctx.comment,
     result: input.result ?? null,
   };
-  return ctx.deps.audit.append({
+  return recordEvidence(ctx.deps, {
     kind: 'command',
-    at: ctx.deps.now().toISOString(),
     deliveryId: ctx.deliveryId,
     repo: subject.repo,
     prNumber: subject.prNumber,
     headSha: subject.headSha,
-    data: { ...record },
+    data: record,
   });
 }
 

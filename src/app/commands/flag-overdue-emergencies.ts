@@ -3,6 +3,7 @@ import { findRetroApproval, retroStatus } from '../../audit/emergency-status.js'
 import { EmergencyRecord, type EmergencyOverdueRecord } from '../../audit/evidence-records.js';
 import { postComment } from '../../github/post-comment.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /** How often the app looks for overdue emergency changes. */
 export const OVERDUE_SWEEP_INTERVAL_MS = 15 * 60_000;
@@ -42,7 +43,7 @@ export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<P
         ].join('\n'),
       });
       const overdue: EmergencyOverdueRecord = { emergencySeq: entry.seq, dueAt: record.dueAt, followUpIssue: issue, commentUrl: comment.url };
-      await deps.audit.append({ kind: 'emergency-overdue', at: now.toISOString(), deliveryId: null, repo: entry.repo, prNumber: entry.prNumber, headSha: entry.headSha, data: { ...overdue } });
+      await recordEvidence(deps, { kind: 'emergency-overdue', at: now.toISOString(), deliveryId: null, repo: entry.repo, prNumber: entry.prNumber, headSha: entry.headSha, data: overdue });
       await deps.audit.setMeta(flaggedKey(entry.seq), now.toISOString());
       flagged += 1;
     } catch (error) {

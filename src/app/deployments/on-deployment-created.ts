@@ -4,6 +4,7 @@ import type { AppDeps } from '../../evaluation/app-deps.js';
 import { DeploymentPayload } from './deployment-payloads.js';
 import { parsePayload } from '../payloads.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /**
  * A deployment was created: to an environment the policy gates, record who triggered it, which commit and
@@ -28,6 +29,6 @@ export function onDeploymentCreated(deps: AppDeps) {
       sender: p.sender?.login ?? null,
       createdAt: deployment.created_at,
     };
-    await deps.audit.append({ kind: 'deployment', at: deps.now().toISOString(), deliveryId: context.id, repo: `${owner}/${repo}`, prNumber: null, headSha: deployment.sha, data: { ...record } });
+    await recordEvidence(deps, { kind: 'deployment', deliveryId: context.id, repo: `${owner}/${repo}`, prNumber: null, headSha: deployment.sha, data: record });
   };
 }

@@ -7,6 +7,7 @@ import { assessDeployment } from './assess-deployment.js';
 import { ProtectionRulePayload } from './deployment-payloads.js';
 import { parsePayload } from '../payloads.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 type Gate = Omit<DeploymentGateRecord, 'runId' | 'deploymentId' | 'ref'>;
 
@@ -69,9 +70,8 @@ export function onDeploymentProtectionRule(deps: AppDeps) {
     if (gate === null) return;
     let recordError: unknown = null;
     try {
-      await deps.audit.append({
+      await recordEvidence(deps, {
         kind: 'deployment-gate',
-        at: deps.now().toISOString(),
         deliveryId: context.id,
         repo: `${owner}/${repo}`,
         prNumber: null,

@@ -7,6 +7,7 @@ import { oneAtATime } from '../../evaluation/one-at-a-time.js';
 import { parsePayload } from '../payloads.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
 import { tellDeployedTickets } from './tell-deployed-tickets.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 type Changes = Pick<DeploymentStatusRecord, 'previous' | 'changes' | 'uncovered' | 'changesError'>;
 
@@ -63,14 +64,13 @@ export function onDeploymentStatus(deps: AppDeps) {
         description: p.deployment_status.description ?? null,
         ...changes,
       };
-      const recorded = await deps.audit.append({
+      const recorded = await recordEvidence(deps, {
         kind: 'deployment-status',
-        at: deps.now().toISOString(),
         deliveryId: context.id,
         repo: `${owner}/${repo}`,
         prNumber: null,
         headSha: deployment.sha,
-        data: { ...record },
+        data: record,
       });
       // A redelivery finds the deployment recorded: its tickets were told then.
       if (recorded !== null && policy.kind === 'gated') await tellDeployedTickets({ deps, log: context.log, ticket: policy.ticket, record, repo: `${owner}/${repo}`, deliveryId: context.id });

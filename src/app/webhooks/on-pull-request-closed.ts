@@ -9,6 +9,7 @@ import { ClosedPullRequestPayload, parsePayload } from '../payloads.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
 import { unindexPullRequest } from '../../evaluation/index-ticket-keys.js';
 import { writeBackTickets } from '../../evaluation/write-back-tickets.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
 function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
@@ -82,7 +83,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       exceptions: [...(bypass ? ['bypass'] : []), ...(gateVerdict?.state === 'success' && gateVerdict.emergency ? ['emergency'] : [])],
       policy: atMerge.policy ? `${atMerge.policy.repo}:${atMerge.policy.path}@${atMerge.policy.blobSha}` : null,
     };
-    const merged = await deps.audit.append({
+    const merged = await recordEvidence(deps, {
       kind: 'merge',
       at: record.mergedAt,
       deliveryId: context.id,
@@ -113,7 +114,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       context.log.error({ err: error, target }, 'exception issue could not be opened; the audit store records the exception');
     }
     const exception: ExceptionRecord = { type: 'bypass', mergeSha: record.mergeSha, mergedBy: record.mergedBy, missing, gateState: gateVerdict?.state ?? null, issueUrl };
-    await deps.audit.append({ kind: 'exception', at: deps.now().toISOString(), deliveryId: context.id, repo: repoName, prNumber: pr.number, headSha: pr.head.sha, data: { ...exception } });
+    await recordEvidence(deps, { kind: 'exception', deliveryId: context.id, repo: repoName, prNumber: pr.number, headSha: pr.head.sha, data: exception });
     await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner, repo, number: pr.number });
   };
 }

@@ -3,6 +3,7 @@ import { acceptWork } from '../accept-work.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { installationOf } from './installation-of.js';
 import { parsePayload, PullRequestPayload, SenderPayload } from '../payloads.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 export const PULL_REQUEST_EVENTS = [
   'pull_request.opened',
@@ -31,9 +32,8 @@ export function onPullRequest(deps: AppDeps) {
     const installationId = installationOf(context.name, context.payload);
     if (context.name === 'pull_request' && PUSH_ACTIONS.has(context.payload.action)) {
       const { sender } = parsePayload(SenderPayload, context.name, context.payload);
-      await deps.audit.append({
+      await recordEvidence(deps, {
         kind: 'push',
-        at: deps.now().toISOString(),
         deliveryId: context.id,
         repo: `${owner}/${repo}`,
         prNumber: number,

@@ -8,6 +8,7 @@ import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { evaluatePullRequest } from '../../evaluation/evaluate-pull-request.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
@@ -41,9 +42,8 @@ async function dispatchCommit(run: Run, request: CommitWork): Promise<WorkResult
 async function recordOverwrites(run: Run, request: PullWork, writes: StatusWrite[]): Promise<void> {
   for (const write of writes) {
     run.log.warn({ pr: `${request.owner}/${request.repo}#${request.number}`, overwrittenBy: write.login }, 'our status was overwritten');
-    await run.deps.audit.append({
+    await recordEvidence(run.deps, {
       kind: 'status-overwritten',
-      at: run.deps.now().toISOString(),
       deliveryId: write.deliveryId,
       repo: `${request.owner}/${request.repo}`,
       prNumber: request.number,
