@@ -90,7 +90,7 @@ async function decide(input: {
       now: deps.now(),
     });
     // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
-    const retryable = !known || error.retryable ? (verdict.state === 'error' ? verdict.errors.join('; ') : 'evaluation failed') : null;
+    const retryable = !known || error.retryable ? verdict.errors.join('; ') : null;
     return { verdict, facts: read.facts, retryable };
   }
 }

@@ -1,6 +1,5 @@
 import type { Logger } from 'probot';
-import { STATUS_CONTEXT } from '../github/names.js';
-import { publishVerdict, type PublishResult } from '../github/publish-verdict.js';
+import { publishStatusOnly, publishVerdict, type PublishResult } from '../github/publish-verdict.js';
 import type { RestClient } from '../github/rest-client.js';
 import { errorVerdict } from '../policy/evaluate.js';
 import type { Verdict } from '../policy/verdict.js';
@@ -50,17 +49,9 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
     nextStep: 'Re-run the Change control check; if it persists, see the app logs.',
     now: deps.now(),
   });
-  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-    owner,
-    repo,
-    sha: input.headSha,
-    state: 'error',
-    context: STATUS_CONTEXT,
-    description: verdict.description,
-  });
-  const publish: PublishResult = { wroteStatus: true, checkRun: 'unchanged', checkRunUrl: null };
+  const publish = await publishStatusOnly({ octokit, verdict });
   await recordVerdict({ deps, octokit, log: input.log, verdict, facts: null, configError: false, publish, deliveryId: input.deliveryId });
-  return { kind: 'published', verdict, publish, retryable: verdict.state === 'error' ? verdict.errors.join('; ') : 'GitHub could not be read' };
+  return { kind: 'published', verdict, publish, retryable: verdict.errors.join('; ') };
 }
 
 /**

@@ -184,3 +184,6 @@ export type Verdict =
       nextStep: string;
       evaluatedAt: string;
     };
+
+/** The verdict when the evaluation itself could not be made (a missing fact, an unreadable policy): never a pass or a fail. */
+export type ErrorVerdict = Extract<Verdict, { state: 'error' }>;
