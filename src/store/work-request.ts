@@ -13,6 +13,14 @@ export const StatusWrite = z.object({
 });
 export type StatusWrite = z.infer<typeof StatusWrite>;
 
+/** A `/change-control recheck` to answer once the evaluation it asked for is made: who asked, on which comment. */
+export const RecheckAsk = z.object({
+  deliveryId: z.string(),
+  by: z.string(),
+  comment: z.object({ id: z.number().int(), url: z.string() }),
+});
+export type RecheckAsk = z.infer<typeof RecheckAsk>;
+
 const Common = {
   installationId: z.number().int().positive(),
   owner: z.string().min(1),
@@ -30,7 +38,14 @@ const Common = {
  * and queues a `pull` for each.
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pull'), ...Common, number: z.number().int().positive(), headSha: z.string().nullable() }),
+  z.object({
+    kind: z.literal('pull'),
+    ...Common,
+    number: z.number().int().positive(),
+    headSha: z.string().nullable(),
+    /** Rechecks waiting for this evaluation (the worker replies to each); absent in rows queued before rechecks were queued. */
+    rechecks: z.array(RecheckAsk).optional(),
+  }),
   z.object({
     kind: z.literal('commit'),
     ...Common,
@@ -64,7 +79,12 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
   const seen = new Set(earlier.statusWrites.map((w) => w.deliveryId));
   const statusWrites = [...earlier.statusWrites, ...later.statusWrites.filter((w) => !seen.has(w.deliveryId))];
   const merged = { ...later, deliveryIds, force: strongerForce(earlier.force, later.force), statusWrites };
-  if (merged.kind === 'pull' && earlier.kind === 'pull') merged.headSha = merged.headSha ?? earlier.headSha;
+  if (merged.kind === 'pull' && earlier.kind === 'pull') {
+    merged.headSha = merged.headSha ?? earlier.headSha;
+    const asked = new Set((earlier.rechecks ?? []).map((r) => r.deliveryId));
+    const rechecks = [...(earlier.rechecks ?? []), ...(merged.rechecks ?? []).filter((r) => !asked.has(r.deliveryId))];
+    if (rechecks.length > 0) merged.rechecks = rechecks;
+  }
   if (merged.kind === 'commit' && earlier.kind === 'commit') merged.evaluate = merged.evaluate || earlier.evaluate;
   return merged;
 }

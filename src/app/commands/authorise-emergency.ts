@@ -6,7 +6,7 @@ import { waivedControls } from '../../policy/apply-emergency.js';
 import { findContributors } from '../../policy/find-contributors.js';
 import { assessPullRequest } from '../../evaluation/assess-pull-request.js';
 import { refuseCommand, replyTo, type CommandContext } from './command-context.js';
-import { evaluatePullRequest } from '../../evaluation/evaluate-pull-request.js';
+import { acceptWork } from '../accept-work.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
 import { oneAtATime } from '../../evaluation/one-at-a-time.js';
 import { readPushers } from '../../evaluation/read-pushers.js';
@@ -147,5 +147,12 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
       `Follow-up issue: ${followUpIssue.url}; the retrospective approval is due by ${dueAt}. A new push needs a new authorisation.`,
     ].join('\n'),
   );
-  await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: facts.headSha, deliveryId: ctx.deliveryId, installationId: ctx.installationId });
+  // Through the queue like every trigger: the worker evaluates (the authorisation now passes this head) and publishes.
+  await acceptWork({
+    deps,
+    delivery: { id: ctx.deliveryId, name: 'issue_comment', log: ctx.log },
+    requests: [
+      { kind: 'pull', installationId: ctx.installationId, owner, repo, number, headSha: facts.headSha, deliveryIds: [ctx.deliveryId], force: 'none', statusWrites: [] },
+    ],
+  });
 }

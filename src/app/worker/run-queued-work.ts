@@ -6,7 +6,9 @@ import type { ClaimedWork } from '../../store/queue-store.js';
 import type { WorkResult } from '../../queue/worker.js';
 import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
-import { evaluatePullRequest } from '../../evaluation/evaluate-pull-request.js';
+import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
+import type { CommandContext } from '../commands/command-context.js';
+import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
 
@@ -53,6 +55,15 @@ async function recordOverwrites(run: Run, request: PullWork, writes: StatusWrite
   }
 }
 
+/** Answers each `/change-control recheck` that asked for this evaluation (recheck-command.ts queued them). */
+async function answerRechecks(run: Run, request: PullWork, outcome: EvaluationOutcome): Promise<void> {
+  const { owner, repo, number, installationId } = request;
+  for (const ask of request.rechecks ?? []) {
+    const ctx: CommandContext = { deps: run.deps, octokit: run.octokit, log: run.log, deliveryId: ask.deliveryId, installationId, owner, repo, number, isPullRequest: true, by: ask.by, comment: ask.comment };
+    await answerRecheck(ctx, outcome);
+  }
+}
+
 async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   const { deps, octokit, log } = run;
   const { owner, repo, number } = request;
@@ -74,6 +85,7 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   });
   // The trail comment shows the tampering now, not only at the next verdict change.
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
+  await answerRechecks(run, request, outcome);
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
   return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retryable };
