@@ -6,7 +6,6 @@ import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
 import { indexTicketKeys } from './index-ticket-keys.js';
-import { oneAtATime } from './one-at-a-time.js';
 import { recordVerdict } from './record-verdict.js';
 
 export type { AppDeps } from './app-deps.js';
@@ -56,15 +55,10 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
 
 /**
  * Evaluates one open pull request, publishes the verdict (status and check run, written only when they
- * changed) and records it in the audit store when it differs from the last recorded one. Evaluations of
- * the same PR run one at a time (see one-at-a-time.ts).
+ * changed) and records it in the audit store when it differs from the last recorded one. The queue worker is
+ * its only caller: the queue's lease runs the evaluations of one PR one at a time, across replicas too.
  */
-export function evaluatePullRequest(input: EvaluateInput): Promise<EvaluationOutcome> {
-  const key = `${input.owner}/${input.repo}#${input.number}`.toLowerCase();
-  return oneAtATime(input.deps, key, () => evaluateNow(input));
-}
-
-async function evaluateNow(input: EvaluateInput): Promise<EvaluationOutcome> {
+export async function evaluatePullRequest(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { octokit, log, deps, owner, repo, number } = input;
   let assessment: Assessment;
   try {

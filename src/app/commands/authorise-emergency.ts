@@ -8,7 +8,7 @@ import { assessPullRequest } from '../../evaluation/assess-pull-request.js';
 import { refuseCommand, replyTo, type CommandContext } from './command-context.js';
 import { acceptWork } from '../accept-work.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
-import { oneAtATime } from '../../evaluation/one-at-a-time.js';
+import { oneAtATime } from '../one-at-a-time.js';
 import { readPushers } from '../../evaluation/read-pushers.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
 

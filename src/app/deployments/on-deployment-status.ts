@@ -3,7 +3,7 @@ import { DeploymentStatusRecord } from '../../audit/deployment-records.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { assessDeployment } from './assess-deployment.js';
 import { DeploymentStatusPayload } from './deployment-payloads.js';
-import { oneAtATime } from '../../evaluation/one-at-a-time.js';
+import { oneAtATime } from '../one-at-a-time.js';
 import { parsePayload } from '../payloads.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
 import { tellDeployedTickets } from './tell-deployed-tickets.js';
