@@ -5,8 +5,8 @@ import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
-import { applyEmergency } from '../policy/apply-emergency.js';
-import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
+import { decide, type Grounds } from '../policy/decide.js';
+import { pullRequestRef } from '../policy/evaluate.js';
 import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
@@ -61,15 +61,15 @@ async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig
   return { ...facts, pushers, changedFiles, cleanBaseMerges };
 }
 
-/** Decides the verdict from the read facts; `error` when a needed fact could not be had. */
-async function decide(input: {
+/** Gathers what the policy needs and the grounds of the verdict: complete facts, or why a needed fact could not be had. */
+async function gather(input: {
   read: FoundPullRequest;
   config: ChangeControlConfig;
   policy: PolicySource;
   floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<{ verdict: Verdict; facts: PullRequestFacts; retryable: string | null }> {
+}): Promise<{ grounds: Grounds; facts: PullRequestFacts; retryable: string | null }> {
   const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
@@ -77,21 +77,27 @@ async function decide(input: {
       lookupTickets({ config, read, pr: read.facts, deps }),
       readTeams(config, read.facts, octokit),
     ]);
-    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
-    return { verdict, facts, retryable: null };
+    const grounds: Grounds = {
+      kind: 'facts',
+      config,
+      policy,
+      pr: facts,
+      ticketSearch: ticket.search,
+      ticketLookups: ticket.lookups,
+      people: ticket.people,
+      teamMembers,
+      floor,
+      now: deps.now(),
+    };
+    return { grounds, facts, retryable: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
     const known = error instanceof EvaluationError;
-    const verdict = errorVerdict({
-      pullRequest: pullRequestRef(read.facts),
-      policy,
-      errors: [known ? error.message : `evaluation failed: ${error instanceof Error ? error.message : String(error)}`],
-      nextStep: known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.',
-      now: deps.now(),
-    });
+    const errors = [known ? error.message : `evaluation failed: ${error instanceof Error ? error.message : String(error)}`];
+    const nextStep = known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.';
     // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
-    const retryable = !known || error.retryable ? verdict.errors.join('; ') : null;
-    return { verdict, facts: read.facts, retryable };
+    const retryable = !known || error.retryable ? errors.join('; ') : null;
+    return { grounds: { kind: 'error', pullRequest: pullRequestRef(read.facts), policy, errors, nextStep, now: deps.now() }, facts: read.facts, retryable };
   }
 }
 
@@ -119,20 +125,24 @@ export async function assessPullRequest(input: {
   if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
   if (policy.kind === 'invalid') {
     // The branches under control are unknown when the policy cannot be parsed: fail closed on every PR.
-    const verdict = errorVerdict({
-      pullRequest: pullRequestRef(read.facts),
-      policy: policy.source,
-      errors: policy.errors,
-      nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
-      now: deps.now(),
+    const verdict = decide({
+      grounds: {
+        kind: 'error',
+        pullRequest: pullRequestRef(read.facts),
+        policy: policy.source,
+        errors: policy.errors,
+        nextStep: `Fix ${policy.source.repo}:${policy.source.path} on its default branch.`,
+        now: deps.now(),
+      },
     });
     return { kind: 'assessed', read, facts: read.facts, config: null, verdict, retryable: null };
   }
   const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts, retryable } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
-  // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
-  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), retryable };
+  const { grounds, facts, retryable } = await gather({ read, config, policy: policy.source, floor: policy.floor, octokit, deps });
+  // An emergency authorised on this head passes the verdict, with what it waived (decide applies it last).
+  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  const verdict = decide({ grounds, emergency: { authorisation, config: config.emergency } });
+  return { kind: 'assessed', read, facts, config, verdict, retryable };
 }

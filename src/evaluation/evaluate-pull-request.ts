@@ -1,7 +1,7 @@
 import type { Logger } from 'probot';
 import { publishStatusOnly, publishVerdict, type PublishResult } from '../github/publish-verdict.js';
 import type { RestClient } from '../github/rest-client.js';
-import { errorVerdict } from '../policy/evaluate.js';
+import { decide } from '../policy/decide.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { assessPullRequest, type Assessment } from './assess-pull-request.js';
@@ -41,16 +41,20 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
   const { octokit, deps, owner, repo, number } = input;
   input.log.error({ err: error, pr: `${owner}/${repo}#${number}` }, 'reading pull request facts failed');
   if (input.headSha === null) throw error;
-  const verdict = errorVerdict({
-    pullRequest: { owner, repo, number, headSha: input.headSha, url: `${owner}/${repo}#${number}` },
-    policy: null,
-    errors: [`GitHub could not be read: ${error instanceof Error ? error.message : String(error)}`],
-    nextStep: 'Re-run the Change control check; if it persists, see the app logs.',
-    now: deps.now(),
+  const errors = [`GitHub could not be read: ${error instanceof Error ? error.message : String(error)}`];
+  const verdict = decide({
+    grounds: {
+      kind: 'error',
+      pullRequest: { owner, repo, number, headSha: input.headSha, url: `${owner}/${repo}#${number}` },
+      policy: null,
+      errors,
+      nextStep: 'Re-run the Change control check; if it persists, see the app logs.',
+      now: deps.now(),
+    },
   });
   const publish = await publishStatusOnly({ octokit, verdict });
   await recordVerdict({ deps, octokit, log: input.log, verdict, facts: null, configError: false, publish, deliveryId: input.deliveryId });
-  return { kind: 'published', verdict, publish, retryable: verdict.errors.join('; ') };
+  return { kind: 'published', verdict, publish, retryable: errors.join('; ') };
 }
 
 /**
