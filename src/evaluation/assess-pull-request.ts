@@ -48,12 +48,19 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
  * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
  * which merge commits only bring in the base branch (`ignore_base_merges`).
  */
-async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
+async function completeFacts(
+  read: FoundPullRequest,
+  config: ChangeControlConfig,
+  octokit: RestClient,
+  deps: AppDeps,
+): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
   const [pushers, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
-    config.approval.rules.some((rule) => !coversEveryPath(rule)) ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
+    config.approval.rules.some((rule) => !coversEveryPath(rule))
+      ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
+      : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
@@ -97,7 +104,11 @@ async function gather(input: {
     const nextStep = known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.';
     // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
     const retryable = !known || error.retryable ? errors.join('; ') : null;
-    return { grounds: { kind: 'error', pullRequest: pullRequestRef(read.facts), policy, errors, nextStep, now: deps.now() }, facts: read.facts, retryable };
+    return {
+      grounds: { kind: 'error', pullRequest: pullRequestRef(read.facts), policy, errors, nextStep, now: deps.now() },
+      facts: read.facts,
+      retryable,
+    };
   }
 }
 
@@ -137,7 +148,11 @@ export async function assessPullRequest(input: {
     });
     return { kind: 'assessed', read, facts: read.facts, config: null, verdict, retryable: null };
   }
-  const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
+  const controlled = isControlledBranch({
+    baseRef: read.facts.baseRef,
+    branches: policy.config.branches,
+    defaultBranch: read.defaultBranch,
+  });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
   const config = policy.config;
   const { grounds, facts, retryable } = await gather({ read, config, policy: policy.source, floor: policy.floor, octokit, deps });

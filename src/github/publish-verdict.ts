@@ -5,7 +5,6 @@ import type { RestClient } from './rest-client.js';
 import type { PublishedState } from './read-pull-request-facts.js';
 import { renderReport, type CheckRunReport } from './render-report.js';
 
-
 export interface PublishResult {
   wroteStatus: boolean;
   /** `created` or `updated` when the check run was written. */
@@ -15,7 +14,9 @@ export interface PublishResult {
 
 /** A short, stable fingerprint of what the check run shows, kept in its external_id to detect change without reading it back. */
 export function reportFingerprint(state: Verdict['state'], report: CheckRunReport): string {
-  const hash = createHash('sha256').update(JSON.stringify([state, report.title, report.summary, report.text])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([state, report.title, report.summary, report.text]))
+    .digest('hex');
   return `change-control:v1:${hash.slice(0, 32)}`;
 }
 

@@ -20,9 +20,10 @@ interface Violation {
 async function cruise(cwd: string): Promise<Violation[]> {
   const run = promisify(execFile);
   // dependency-cruiser exits non-zero when it finds an error-level violation: the JSON is on stdout either way.
-  const result = await run(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', 'json'], { cwd, maxBuffer: 64 * 1024 * 1024 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-  );
+  const result = await run(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', 'json'], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   const output = JSON.parse(result.stdout) as { summary: { violations: Violation[] } };
   return output.summary.violations;
 }
@@ -84,8 +85,12 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
         'src/app/handler.ts': 'export const handler = 1;\n',
       },
     },
-  ])('$rule fails when the import it forbids is added', async ({ rule, files }) => {
-    const violations = await cruise(project(files));
-    expect(violations.map((violation) => violation.rule.name)).toContain(rule);
-  }, 60_000);
+  ])(
+    '$rule fails when the import it forbids is added',
+    async ({ rule, files }) => {
+      const violations = await cruise(project(files));
+      expect(violations.map((violation) => violation.rule.name)).toContain(rule);
+    },
+    60_000,
+  );
 });

@@ -21,7 +21,9 @@ describe('schema/change-control.schema.json', () => {
     const committed = readCommitted();
 
     if (!isDeepStrictEqual(committed, current)) {
-      throw new Error('schema/change-control.schema.json is out of date with src/policy/config-schema.ts: run npm run schema and commit the file');
+      throw new Error(
+        'schema/change-control.schema.json is out of date with src/policy/config-schema.ts: run npm run schema and commit the file',
+      );
     }
   });
 

@@ -33,7 +33,9 @@ const BACKENDS: Backend[] = [
 
 /** The fact queries for a PR, in arrival order. */
 function factQueries(e2e: E2E, pr: PullTarget): GitHubRequest[] {
-  return e2e.github.requests().filter((r) => r.operationName === 'ChangeControlFacts' && r.variables?.number === pr.number && r.variables?.repo === pr.repo);
+  return e2e.github
+    .requests()
+    .filter((r) => r.operationName === 'ChangeControlFacts' && r.variables?.number === pr.number && r.variables?.repo === pr.repo);
 }
 
 describe.each(BACKENDS)('two replicas on $name', (backend) => {
@@ -50,7 +52,8 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
   });
   beforeEach(() => e2e.reset());
 
-  const sendTo = (app: RunningApp, event: string, payload: unknown, deliveryId?: string) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId });
+  const sendTo = (app: RunningApp, event: string, payload: unknown, deliveryId?: string) =>
+    deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId });
 
   it('the same delivery to both replicas at once: answered by both, processed once', async () => {
     const pr = e2e.openPullRequest(e2e.newRepo());
@@ -64,7 +67,9 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(factQueries(e2e, pr)).toHaveLength(1);
     expect(e2e.github.callCounts(0)).toMatchObject({ graphqlQueries: 1, restWrites: 2 });
-    const kinds = await e2e.app.query<{ kind: string }>(`SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' ORDER BY seq`);
+    const kinds = await e2e.app.query<{ kind: string }>(
+      `SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' ORDER BY seq`,
+    );
     expect(kinds.map((k) => k.kind)).toEqual(['push', 'verdict']);
     expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
   }, 60_000);
@@ -110,15 +115,27 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
 
     const answers = await Promise.all(
       askers.map((login, i) => {
-        const posted = e2e.github.addComment({ owner: pr.owner, repo: pr.repo, number: pr.number, author: login, body: '/change-control recheck' });
+        const posted = e2e.github.addComment({
+          owner: pr.owner,
+          repo: pr.repo,
+          number: pr.number,
+          author: login,
+          body: '/change-control recheck',
+        });
         return sendTo(i % 2 === 0 ? e2e.app : second, 'issue_comment', issueCommentEvent(pr, posted));
       }),
     );
-    const replies = await waitFor('a reply to every recheck', () => {
-      const found = e2e.github.comments(pr).filter((c) => c.author.type === 'Bot' && / evaluated head `[0-9a-f]{7}` again: \*\*success\*\*/.test(c.body));
-      return found.length >= askers.length ? found : null;
-      // Replies are comments: GitHub's write budget spaces them, so this waits longer than an evaluation.
-    }, { timeoutMs: 60_000 });
+    const replies = await waitFor(
+      'a reply to every recheck',
+      () => {
+        const found = e2e.github
+          .comments(pr)
+          .filter((c) => c.author.type === 'Bot' && / evaluated head `[0-9a-f]{7}` again: \*\*success\*\*/.test(c.body));
+        return found.length >= askers.length ? found : null;
+        // Replies are comments: GitHub's write budget spaces them, so this waits longer than an evaluation.
+      },
+      { timeoutMs: 60_000 },
+    );
     await e2e.quiet();
     e2e.github.clearFailures();
 
@@ -132,7 +149,9 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
     }
     expect(replies.map((reply) => reply.body.split(' ')[0]).sort()).toEqual(askers.map((login) => `@${login}`).sort());
     expect(e2e.github.comments(pr).filter((c) => c.author.type === 'Bot' && c.body.includes(' again: '))).toHaveLength(askers.length);
-    const commands = await e2e.app.query<{ kind: string }>(`SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' AND kind = 'command' ORDER BY seq`);
+    const commands = await e2e.app.query<{ kind: string }>(
+      `SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' AND kind = 'command' ORDER BY seq`,
+    );
     expect(commands).toHaveLength(askers.length);
     expect(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.state)).toEqual(['success']);
     expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { verdictFingerprint } from '../../src/evaluation/record-verdict.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 
-const PULL_REQUEST = { owner: 'acme', repo: 'payments', number: 7, headSha: 'a'.repeat(40), url: 'https://github.com/acme/payments/pull/7' };
+const PULL_REQUEST = {
+  owner: 'acme',
+  repo: 'payments',
+  number: 7,
+  headSha: 'a'.repeat(40),
+  url: 'https://github.com/acme/payments/pull/7',
+};
 const POLICY = { repo: 'acme/payments', path: '.github/change-control.yml', blobSha: 'b'.repeat(40) };
 
 function verdict(overrides: Partial<Extract<Verdict, { state: 'error' }>> = {}): Verdict {

@@ -31,9 +31,21 @@ describe('decide: every verdict from one pure function', () => {
   it.each([
     { case: 'no emergency', emergency: undefined, state: 'error' },
     { case: 'no authorisation', emergency: { authorisation: null, config: { teams: ['acme/sre'] } }, state: 'error' },
-    { case: 'an authorisation of another head', emergency: { authorisation: authorisation('c'.repeat(40)), config: { teams: ['acme/sre'] } }, state: 'error' },
-    { case: 'an authorisation, but no emergency path any more', emergency: { authorisation: authorisation(HEAD), config: { teams: [] } }, state: 'error' },
-    { case: 'an authorisation of this head', emergency: { authorisation: authorisation(HEAD), config: { teams: ['acme/sre'] } }, state: 'success' },
+    {
+      case: 'an authorisation of another head',
+      emergency: { authorisation: authorisation('c'.repeat(40)), config: { teams: ['acme/sre'] } },
+      state: 'error',
+    },
+    {
+      case: 'an authorisation, but no emergency path any more',
+      emergency: { authorisation: authorisation(HEAD), config: { teams: [] } },
+      state: 'error',
+    },
+    {
+      case: 'an authorisation of this head',
+      emergency: { authorisation: authorisation(HEAD), config: { teams: ['acme/sre'] } },
+      state: 'success',
+    },
   ])('a fact that could not be had, $case: $state', ({ emergency, state }) => {
     const verdict = decide({ grounds: jiraDown, emergency });
     expect(verdict.state).toBe(state);
@@ -41,6 +53,10 @@ describe('decide: every verdict from one pure function', () => {
   });
 
   it('an error verdict carries the reasons and the next step', () => {
-    expect(decide({ grounds: jiraDown })).toMatchObject({ state: 'error', errors: jiraDown.kind === 'error' ? jiraDown.errors : [], policy: POLICY });
+    expect(decide({ grounds: jiraDown })).toMatchObject({
+      state: 'error',
+      errors: jiraDown.kind === 'error' ? jiraDown.errors : [],
+      policy: POLICY,
+    });
   });
 });

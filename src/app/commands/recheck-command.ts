@@ -13,7 +13,12 @@ import { acceptWork } from '../accept-work.js';
  */
 export async function recheck(ctx: CommandContext): Promise<void> {
   const { deps, octokit, owner, repo, number } = ctx;
-  if (!ctx.isPullRequest) return refuseCommand(ctx, { command: 'recheck', reason: 'not a pull request', reply: '`/change-control recheck` is given on a pull request.' });
+  if (!ctx.isPullRequest)
+    return refuseCommand(ctx, {
+      command: 'recheck',
+      reason: 'not a pull request',
+      reply: '`/change-control recheck` is given on a pull request.',
+    });
   const permission = await readRepoPermission({ octokit, owner, repo, username: ctx.by });
   if (permission !== 'admin' && permission !== 'write') {
     return refuseCommand(ctx, {
@@ -61,5 +66,8 @@ export async function answerRecheck(ctx: CommandContext, outcome: EvaluationOutc
     subject: { repo: `${owner}/${repo}`, prNumber: number, headSha: verdict.pullRequest.headSha },
   });
   if (recorded === null) return;
-  await replyTo(ctx, `evaluated head \`${verdict.pullRequest.headSha.slice(0, 7)}\` again: **${verdict.state}**: ${muteMentions(escapeMarkdown(verdict.description))}`);
+  await replyTo(
+    ctx,
+    `evaluated head \`${verdict.pullRequest.headSha.slice(0, 7)}\` again: **${verdict.state}**: ${muteMentions(escapeMarkdown(verdict.description))}`,
+  );
 }

@@ -29,6 +29,13 @@ export function onDeploymentCreated(deps: AppDeps) {
       sender: p.sender?.login ?? null,
       createdAt: deployment.created_at,
     };
-    await recordEvidence(deps, { kind: 'deployment', deliveryId: context.id, repo: `${owner}/${repo}`, prNumber: null, headSha: deployment.sha, data: record });
+    await recordEvidence(deps, {
+      kind: 'deployment',
+      deliveryId: context.id,
+      repo: `${owner}/${repo}`,
+      prNumber: null,
+      headSha: deployment.sha,
+      data: record,
+    });
   };
 }

@@ -59,7 +59,19 @@ async function recordOverwrites(run: Run, request: PullWork, writes: StatusWrite
 async function answerRechecks(run: Run, request: PullWork, outcome: EvaluationOutcome): Promise<void> {
   const { owner, repo, number, installationId } = request;
   for (const ask of request.rechecks ?? []) {
-    const ctx: CommandContext = { deps: run.deps, octokit: run.octokit, log: run.log, deliveryId: ask.deliveryId, installationId, owner, repo, number, isPullRequest: true, by: ask.by, comment: ask.comment };
+    const ctx: CommandContext = {
+      deps: run.deps,
+      octokit: run.octokit,
+      log: run.log,
+      deliveryId: ask.deliveryId,
+      installationId,
+      owner,
+      repo,
+      number,
+      isPullRequest: true,
+      by: ask.by,
+      comment: ask.comment,
+    };
     await answerRecheck(ctx, outcome);
   }
 }
