@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-entry.js';
 import type { AuditSigner } from '../audit/signing.js';
-import { buildExportRows, formatExport } from './build-export.js';
-import { dateFlag, parseFlags, RepoFlag } from './cli-flags.js';
+import { buildExportRows, formatExport } from '../report/build-export.js';
+import { dateFlag } from '../report/date-flag.js';
+import { parseFlags, RepoFlag } from './cli-flags.js';
 import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
-import { RecordShapeError } from './export-row.js';
+import { RecordShapeError } from '../report/export-row.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 import { readSigner } from './read-signer.js';
 
@@ -27,7 +28,10 @@ export const ExportFlags = z
       ctx.addIssue({ code: 'custom', message: `--since (${flags.since}) must be before --until (${flags.until}); --until is exclusive` });
     }
     if (flags.keyFile !== undefined && flags.format !== 'html') {
-      ctx.addIssue({ code: 'custom', message: '--key-file is only used with --format html (to check signatures for the chain status in the report)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: '--key-file is only used with --format html (to check signatures for the chain status in the report)',
+      });
     }
   });
 export type ExportFlags = z.infer<typeof ExportFlags>;

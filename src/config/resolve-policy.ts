@@ -1,8 +1,8 @@
-import type { ConfigFile } from '../github/read-pull-request-facts.js';
+import type { ConfigFile } from './config-file.js';
 import type { AppliedFloor, PolicySource } from '../policy/verdict.js';
 import { applyFloor } from './apply-floor.js';
 import { formatConfigError, parseConfig } from './parse-config.js';
-import type { ChangeControlConfig } from './schema.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
 
 export type ResolvedPolicy =
   | { kind: 'none' }
@@ -44,7 +44,8 @@ export function resolvePolicy(files: { repoConfig: ConfigFile | null; orgConfig:
   const own = repoConfig === null || isOrgRepo ? null : readFile(repoConfig, false);
   const org = orgConfig === null ? null : readFile(orgConfig, true);
   // With both files invalid, the repository's is named (the next step says to fix it), and both files' errors listed.
-  if (own !== null && !own.ok) return { kind: 'invalid', source: own.source, errors: [...own.errors, ...(org !== null && !org.ok ? org.errors : [])] };
+  if (own !== null && !own.ok)
+    return { kind: 'invalid', source: own.source, errors: [...own.errors, ...(org !== null && !org.ok ? org.errors : [])] };
   if (org !== null && !org.ok) return { kind: 'invalid', source: org.source, errors: org.errors };
   const applied = own ?? org;
   if (applied === null) return { kind: 'none' };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { errorVerdict, evaluate, MAX_DESCRIPTION, truncate } from '../../src/policy/evaluate.js';
-import type { ChangeControlConfig } from '../../src/config/schema.js';
+import type { ChangeControlConfig } from '../../src/policy/config-schema.js';
 import type { PullRequestFacts, TicketLookup } from '../../src/policy/facts.js';
 import type { ControlName, ControlOutcome, Verdict, VerdictState } from '../../src/policy/verdict.js';
 import {
@@ -140,7 +140,15 @@ describe('evaluate: the description fits a commit status (≤ 140 characters)', 
     },
   ])('$name', ({ config, pr, lookup, state }) => {
     // Act
-    const verdict = evaluate({ config, policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookups: lookup === null ? [] : [lookup], teamMembers: {}, now: NOW });
+    const verdict = evaluate({
+      config,
+      policy: POLICY,
+      pr,
+      ticketSearch: aKeySearch(),
+      ticketLookups: lookup === null ? [] : [lookup],
+      teamMembers: {},
+      now: NOW,
+    });
 
     // Assert
     expect(verdict.state).toBe(state);

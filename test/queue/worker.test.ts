@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from 'probot';
-import type { BatchingAuditStore } from '../../src/audit/batching-audit-store.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { evaluations } from '../../src/observability/metrics.js';
 import { DEFAULT_QUEUE_SETTINGS, retryDelay } from '../../src/queue/queue-settings.js';
-import type { ClaimedWork } from '../../src/queue/queue-store.js';
+import type { ClaimedWork } from '../../src/store/queue-store.js';
 import { createWorker, type WorkResult } from '../../src/queue/worker.js';
-import type { WorkRequest } from '../../src/queue/work-request.js';
+import type { WorkRequest } from '../../src/store/work-request.js';
 
 /** The evaluations counter by outcome, so a test can compare before and after. */
 async function outcomes(): Promise<Record<string, number>> {
@@ -17,7 +17,17 @@ async function outcomes(): Promise<Record<string, number>> {
 const SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, concurrency: 2, retryBaseMs: 1000, retryMaxMs: 8000, alertAttempts: 3, pollMs: 60_000 };
 
 function pull(number: number, deliveryId = `d-${number}`): WorkRequest {
-  return { kind: 'pull', installationId: 1, owner: 'acme', repo: 'payments', number, headSha: null, deliveryIds: [deliveryId], force: 'none', statusWrites: [] };
+  return {
+    kind: 'pull',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number,
+    headSha: null,
+    deliveryIds: [deliveryId],
+    force: 'none',
+    statusWrites: [],
+  };
 }
 
 /** A logger that keeps what was logged at warn and error. */
@@ -105,12 +115,22 @@ describe('queue worker', () => {
     expect(log.lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
     const after = await outcomes();
     const delta = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
-    expect({ requeued: delta('requeued'), failed: delta('failed'), published: delta('published') }).toEqual({ requeued: 2, failed: 1, published: 1 });
+    expect({ requeued: delta('requeued'), failed: delta('failed'), published: delta('published') }).toEqual({
+      requeued: 2,
+      failed: 1,
+      published: 1,
+    });
     expect((await store.queue.stats()).depth).toBe(0);
   });
 
   it('on stop, releases work still running after the grace period, so another process takes it at once', async () => {
-    const worker = createWorker({ queue: store.queue, settings: SETTINGS, log: recordingLog(), clock, run: () => new Promise<WorkResult>(() => undefined) });
+    const worker = createWorker({
+      queue: store.queue,
+      settings: SETTINGS,
+      log: recordingLog(),
+      clock,
+      run: () => new Promise<WorkResult>(() => undefined),
+    });
     await store.queue.enqueue([pull(1)], now);
     worker.wake();
     await new Promise((resolve) => setTimeout(resolve, 20));

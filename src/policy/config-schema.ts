@@ -1,0 +1,331 @@
+import { z } from 'zod';
+
+/** A Jira project key: upper-case letter, then letters, digits or underscores. */
+const ProjectKey = z.string().regex(/^[A-Z][A-Z0-9_]+$/, { error: 'must be a Jira project key in capitals, such as CHG' });
+
+/** An `org/team-slug` reference. */
+const TeamSlug = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written org/team-slug, such as acme/release-managers' });
+
+/** Jira field ids of a change window, such as `customfield_10060`. */
+const FieldId = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'must be a Jira field id such as customfield_10060' });
+
+export const TicketWindowConfig = z
+  .object({
+    /** Jira field id holding the start of the change window (a date-time field). */
+    start_field: FieldId.describe('Jira field id of the window start, e.g. customfield_10060.'),
+    /** Jira field id holding the end of the change window (a date-time field). */
+    end_field: FieldId.describe('Jira field id of the window end, e.g. customfield_10061.'),
+  })
+  .strict();
+export type TicketWindowConfig = z.infer<typeof TicketWindowConfig>;
+
+export const TicketConfig = z
+  .object({
+    /** Where change tickets live. `none` switches the ticket control off (it then passes with that noted). */
+    provider: z
+      .enum(['jira', 'servicenow', 'none'])
+      .default('jira')
+      .describe('Ticket provider: jira, servicenow, or none to switch the ticket control off.'),
+    /**
+     * Jira project keys whose issues count as change tickets (required with jira). With servicenow: the change
+     * number prefixes (default CHG, as in CHG0030001).
+     */
+    projects: z
+      .array(ProjectKey)
+      .default([])
+      .describe(
+        'Jira project keys whose issues count as change tickets (required with jira); with servicenow the number prefixes, default CHG.',
+      ),
+    /** Statuses (ServiceNow: states) that mean the change is approved (compared case-insensitively). */
+    statuses: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Statuses that count as approved (ServiceNow: states); default Approved for jira, Scheduled and Implement for servicenow.'),
+    /** Optional: issue types allowed as change tickets (compared case-insensitively). Empty means any type. */
+    types: z.array(z.string().min(1)).default([]).describe('Optional issue types allowed as change tickets; empty allows any.'),
+    /** Jira Service Management: the request's approvals must end in a final decision `approved`; the approvers are the evidence. */
+    jsm_approvals: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Jira Service Management: require an approval whose final decision is approved and take its approvers as the evidence (default false).',
+      ),
+    /** An approver who cannot be tied to a GitHub identity: `warn` reports it, `block` fails the control. */
+    unmapped_approver: z
+      .enum(['warn', 'block'])
+      .default('warn')
+      .describe('A ticket approver not tied to any GitHub identity: warn reports it, block fails the control (default warn).'),
+    /** Optional change window read from two Jira fields; outside it the control fails. */
+    window: TicketWindowConfig.optional().describe('Change window read from two Jira date-time fields; outside it the control fails.'),
+    /** With several ticket keys in a PR: `any` needs one approved ticket, `all` needs every one. */
+    require: z
+      .enum(['any', 'all'])
+      .default('any')
+      .describe('With several ticket keys in a PR: any needs one approved ticket, all needs every one (default any).'),
+    /** On merge, link the PR from the ticket and comment the evidence (docs/tickets.md). */
+    write_back: z
+      .boolean()
+      .default(false)
+      .describe('On merge, add a link to the PR and an evidence comment to each ticket (default false).'),
+    /** Seconds a ticket answer is reused, so a burst of events does not ask the provider each time (0: never). */
+    cache_seconds: z
+      .int()
+      .min(0)
+      .max(600)
+      .optional()
+      .describe('Seconds a ticket answer is reused (0 to 600); default TICKET_CACHE_SECONDS or 30.'),
+  })
+  .strict()
+  .transform((ticket) => ({
+    ...ticket,
+    statuses: ticket.statuses ?? (ticket.provider === 'servicenow' ? ['Scheduled', 'Implement'] : ['Approved']),
+  }));
+export type TicketConfig = z.infer<typeof TicketConfig>;
+
+/** A stricter requirement for PRs that touch some paths. */
+export const ApprovalRule = z
+  .object({
+    /** Globs of repository paths (`src/ledger/**`); the rule applies when the PR changes a matching file. */
+    paths: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Globs of paths; the rule applies when the PR changes a matching file (renames count as both paths).'),
+    /** Independent approvals this rule needs. */
+    count: z.int().min(0).default(1).describe('Independent approvals this rule needs.'),
+    /** Only members of these `org/team-slug` teams count for this rule. */
+    teams: z.array(TeamSlug).default([]).describe('Only members of these org/team-slug teams count for this rule; empty allows anyone.'),
+  })
+  .strict();
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
+export const ApprovalConfig = z
+  .object({
+    /** Independent approvals needed on the head commit. */
+    count: z.int().min(0).default(1).describe('Independent approvals needed on the head commit.'),
+    /** Optional `org/team-slug` list: only members of these teams count as approvers. */
+    teams: z.array(TeamSlug).default([]).describe('Only members of these org/team-slug teams count as approvers; empty allows anyone.'),
+    /** Count an approval by the PR author. Default false. */
+    allow_author: z.boolean().default(false).describe('Count an approval by the PR author (default false).'),
+    /** Count approvals by people who wrote, committed, co-authored or pushed to the PR. Never allows the author. Default false. */
+    allow_contributors: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Count approvals by contributors (commit authors, committers, co-authors, pushers); never allows the PR author (default false).',
+      ),
+    /** `block`: a commit identity not tied to a GitHub user fails the control; `allow`: it is only reported. */
+    unattributed_commits: z
+      .enum(['block', 'allow'])
+      .default('block')
+      .describe('block: a commit by an identity not tied to a GitHub user fails the control; allow: it is only reported.'),
+    /** Only approvals of the current head commit count (a push invalidates earlier approvals). Default true. */
+    invalidate_on_push: z.boolean().default(true).describe('Only approvals of the current head commit count (default true).'),
+    /** A clean merge of the base branch into the PR neither invalidates approvals nor makes its author a contributor. */
+    ignore_base_merges: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).',
+      ),
+    /** Stricter requirements for PRs that touch some paths; every matching rule must be met. */
+    rules: z.array(ApprovalRule).default([]).describe('Stricter requirements by changed paths; every matching rule must be met.'),
+  })
+  .strict();
+export type ApprovalConfig = z.infer<typeof ApprovalConfig>;
+
+export const ChecksConfig = z
+  .object({
+    /** Check run names or commit status contexts that must succeed on the head commit. */
+    required: z.array(z.string().min(1)).default([]).describe('Check run names or status contexts that must succeed on the head commit.'),
+  })
+  .strict();
+export type ChecksConfig = z.infer<typeof ChecksConfig>;
+
+export const AuditConfig = z
+  .object({
+    /** `owner/name` of the repository where bypass exceptions are opened as issues; default: the PR's repository. */
+    exceptions_repo: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written owner/name, such as acme/compliance' })
+      .optional()
+      .describe('Repository (owner/name) where bypass exceptions are opened as issues; default: the PR repository.'),
+  })
+  .strict();
+export type AuditConfig = z.infer<typeof AuditConfig>;
+
+const OwnerRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written owner/name, such as acme/compliance' });
+
+export const EmergencyConfig = z
+  .object({
+    /** Members of these `org/team-slug` teams may authorise an emergency change; empty switches the path off. */
+    teams: z
+      .array(TeamSlug)
+      .default([])
+      .describe('Members of these org/team-slug teams may authorise an emergency change; empty: no emergency path.'),
+    /** Members of these teams may approve an emergency change retrospectively; empty: the members of `teams`. */
+    reviewers: z
+      .array(TeamSlug)
+      .default([])
+      .describe('Members of these teams may approve an emergency change retrospectively; empty: emergency.teams.'),
+    /** `owner/name` where follow-up issues are opened; default: the PR's repository. */
+    review_repo: OwnerRepo.optional().describe('Repository (owner/name) for emergency follow-up issues; default: the PR repository.'),
+    /** Hours within which the retrospective approval is due. */
+    review_within_hours: z.int().min(1).max(720).default(72).describe('Hours within which the retrospective approval is due (default 72).'),
+  })
+  .strict();
+export type EmergencyConfig = z.infer<typeof EmergencyConfig>;
+
+/** A full 40-character commit SHA. */
+const CommitSha = z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be a full 40-character commit SHA in lower case' });
+
+/** Deployment gating (docs/deployments.md): which environments only receive approved changes. */
+export const DeploymentsConfig = z
+  .object({
+    /**
+     * GitHub environments the app gates as a custom deployment protection rule, compared ignoring case
+     * (as GitHub names environments). Others are left to their own rules. Empty: no gating.
+     */
+    environments: z
+      .array(z.string().min(1))
+      .default(['production'])
+      .describe('GitHub environments the app gates (custom deployment protection rule), ignoring case; default [production].'),
+    /**
+     * The commit that was in production when gating started: it and its history count as deployed. Used only
+     * while neither the audit store nor GitHub knows a successful deployment to the environment.
+     */
+    baseline: CommitSha.optional().describe(
+      'Commit SHA already in production when gating started; used only until a successful deployment is known.',
+    ),
+  })
+  .strict();
+export type DeploymentsConfig = z.infer<typeof DeploymentsConfig>;
+
+/**
+ * The organisation's floor (only in the org `.github` repository's policy): a repository's own policy can
+ * tighten it, never loosen it (src/config/apply-floor.ts). Every key is optional; an absent key imposes nothing.
+ */
+export const FloorConfig = z
+  .object({
+    ticket: z
+      .object({
+        /** `jira`: a repository cannot switch the ticket control off. */
+        provider: z
+          .enum(['jira', 'servicenow', 'none'])
+          .optional()
+          .describe(
+            'jira or servicenow: repositories must use this provider and cannot switch the ticket control off (none imposes nothing).',
+          ),
+        /** The projects a repository may choose from; it may narrow them. */
+        projects: z.array(ProjectKey).optional().describe('Jira project keys a repository may narrow, never extend.'),
+        /** The approved statuses a repository may choose from; it may narrow them. */
+        statuses: z.array(z.string().min(1)).min(1).optional().describe('Approved statuses a repository may narrow, never extend.'),
+        /** The issue types a repository may choose from; it may narrow them, never allow any type. */
+        types: z.array(z.string().min(1)).optional().describe('Issue types a repository may narrow, never extend or empty.'),
+        /** `true`: a repository cannot drop the Jira Service Management approval requirement. */
+        jsm_approvals: z.boolean().optional().describe('true: repositories must require JSM approvals (false imposes nothing).'),
+        /** `block`: a repository cannot let an unmapped approver pass. */
+        unmapped_approver: z
+          .enum(['warn', 'block'])
+          .optional()
+          .describe('block: a repository cannot only warn about unmapped approvers (warn imposes nothing).'),
+        /** `all`: every ticket key in a PR must be approved. */
+        require: z
+          .enum(['any', 'all'])
+          .optional()
+          .describe('all: a repository cannot accept one approved ticket among several (any imposes nothing).'),
+        /** A change window every repository must check; a repository's own window is replaced by it. */
+        window: TicketWindowConfig.optional().describe("A change window every repository must check; it replaces a repository's own."),
+      })
+      .strict()
+      .optional()
+      .describe('The least a repository ticket policy may ask.'),
+    approval: z
+      .object({
+        /** The least `approval.count`. */
+        count: z.int().min(0).optional().describe('The least approval.count; a lower count is raised to it.'),
+        /** Teams whose approvals the floor needs, as a requirement of its own next to the repository's. */
+        teams: z
+          .array(TeamSlug)
+          .optional()
+          .describe("Teams the floor's approvals must come from; added as a requirement next to the repository's (both must be met)."),
+        /** `false`: a repository cannot count the author's approval. */
+        allow_author: z.boolean().optional().describe('false: a repository cannot set allow_author (true imposes nothing).'),
+        /** `false`: a repository cannot count contributors' approvals. */
+        allow_contributors: z.boolean().optional().describe('false: a repository cannot set allow_contributors (true imposes nothing).'),
+        /** `block`: a repository cannot allow unattributed commits. */
+        unattributed_commits: z
+          .enum(['block', 'allow'])
+          .optional()
+          .describe('block: a repository cannot allow unattributed commits (allow imposes nothing).'),
+        /** `true`: a repository cannot keep approvals across pushes. */
+        invalidate_on_push: z
+          .boolean()
+          .optional()
+          .describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
+        /** `false`: a repository cannot ignore base merges. */
+        ignore_base_merges: z.boolean().optional().describe('false: a repository cannot ignore base merges (true imposes nothing).'),
+      })
+      .strict()
+      .optional()
+      .describe('The least a repository approval policy may ask.'),
+    checks: z
+      .object({
+        /** Checks every repository requires, besides its own. */
+        required: z.array(z.string().min(1)).optional().describe('Checks every repository requires, added to its own.'),
+      })
+      .strict()
+      .optional()
+      .describe('Checks every repository requires.'),
+  })
+  .strict();
+export type FloorConfig = z.infer<typeof FloorConfig>;
+
+/** The schema of `.github/change-control.yml`. Strict: a misspelt key is an error, not a silent default. */
+export const ChangeControlConfig = z
+  .object({
+    /** Base branches under control (glob patterns with `*`). Default: the repository's default branch. */
+    branches: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Base branches under control, glob patterns allowed; default: the default branch.'),
+    ticket: TicketConfig.prefault({}).describe('Where change tickets live and which ones count as approved.'),
+    approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
+    checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
+    audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
+    emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
+    deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
+    floor: FloorConfig.optional().describe(
+      'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',
+    ),
+  })
+  .strict()
+  // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no
+  // project could never find a ticket, and an unusable policy must fail closed, never pass.
+  .superRefine((config, ctx) => {
+    // The floor's projects apply to the organisation's own file too (resolve-policy checks the result again).
+    const floorProjects = config.floor?.ticket?.projects ?? [];
+    // Settings only Jira has: refused with another provider rather than silently ignored (or failing every PR).
+    if (config.ticket.provider === 'servicenow') {
+      if (config.ticket.window)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket', 'window'],
+          message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields)',
+        });
+      if (config.ticket.jsm_approvals)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket', 'jsm_approvals'],
+          message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)',
+        });
+    }
+    if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ticket', 'projects'],
+        message: 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)',
+      });
+    }
+  });
+export type ChangeControlConfig = z.infer<typeof ChangeControlConfig>;
