@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuditEntry, AuditStore } from '../../src/audit/audit-entry.js';
+import type { AuditEntry, AuditStore, NewAuditEntry } from '../../src/audit/audit-entry.js';
 import { parseChangeFilter, type ChangeFilter } from '../../src/report/change-filter.js';
 import { computePosture, formatRate, weekStartMs } from '../../src/report/compute-posture.js';
 import { readChanges } from '../../src/report/read-changes.js';
 import { summariseChanges } from '../../src/report/summarise-changes.js';
 import { RecordShapeError } from '../../src/report/export-row.js';
 import { BACKENDS } from '../store/backends.js';
+import { emergencyEntry, mergeEntry, sha } from '../cli/seed.js';
 import { FEBRUARY, februaryEntries, NOW } from './dashboard-seed.js';
 
 function filter(params: Record<string, string> = {}): ChangeFilter {
@@ -105,6 +106,26 @@ describe('summariseChanges', () => {
     expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(
       RecordShapeError,
     );
+  });
+
+  it.each([
+    { recorded: [], expected: ['emergency'] },
+    // The app writes `exceptions: ["emergency"]` on the merge of an emergency change (docs/audit.md): not a bypass.
+    { recorded: ['emergency'], expected: ['emergency'] },
+    { recorded: ['bypass'], expected: ['bypass', 'emergency'] },
+  ])('reads a merge record with exceptions $recorded after an emergency as $expected', ({ recorded, expected }) => {
+    const stored = (entry: NewAuditEntry, seq: number): AuditEntry => ({ ...entry, seq, prevHash: '', hash: '', signature: null });
+    const emergency = stored(
+      emergencyEntry({ number: 60, at: '2026-02-17T03:00:00.000Z', dueAt: '2026-02-20T03:00:00.000Z', head: sha('e') }),
+      1,
+    );
+    const merge = stored(mergeEntry({ number: 60, at: '2026-02-17T03:30:00.000Z', head: sha('e') }), 2);
+    merge.data = { ...merge.data, exceptions: recorded };
+    const [change] = summariseChanges(
+      { merges: [merge], exceptions: [], emergencies: [emergency], retroApprovals: [] },
+      new Date('2026-02-18T00:00:00.000Z'),
+    );
+    expect(change?.exceptions).toEqual(expected);
   });
 });
 

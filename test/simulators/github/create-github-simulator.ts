@@ -262,6 +262,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     /** The raw state, for assertions the helpers do not cover. */
     data,
 
+    /**
+     * Moves the simulated clock forward to `at` (the demo's weeks of history: commits, reviews, checks and merges
+     * are stamped from it); never back, so timestamps stay ordered.
+     */
+    advanceClockTo(at: Date): void {
+      data.clock = Math.max(data.clock, at.getTime());
+    },
     addRepository: (input: Parameters<typeof state.addRepository>[1]) => state.addRepository(data, input),
     /** Commits a file (null deletes it) to the default branch. */
     setFile: (input: Parameters<typeof state.setDefaultBranchFile>[1]) => state.setDefaultBranchFile(data, input),
