@@ -6,12 +6,14 @@ import { onCheckRunRerequested } from './app/on-check-run-rerequested.js';
 import { onDeploymentCreated } from './app/on-deployment-created.js';
 import { onDeploymentProtectionRule } from './app/on-deployment-protection-rule.js';
 import { onDeploymentStatus } from './app/on-deployment-status.js';
+import { ENFORCEMENT_EVENTS, onEnforcementEvent } from './app/on-enforcement-event.js';
 import { onIssueComment } from './app/on-issue-comment.js';
 import { onPullRequestClosed } from './app/on-pull-request-closed.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
 import { runQueuedWork } from './app/run-queued-work.js';
 import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
+import { readEnforcementInterval, startEnforcementSweep } from './app/start-enforcement-sweep.js';
 import { registry, setQueueStatsSource } from './observability/metrics.js';
 import { observeApp } from './observability/observe-app.js';
 import { DEFAULT_QUEUE_SETTINGS } from './queue/queue-settings.js';
@@ -69,8 +71,13 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     app.on('deployment_status.created', gated(gate, onDeploymentStatus(appDeps)));
     // Only new comments: an edited or deleted command comment runs nothing (docs/emergency-changes.md).
     app.on('issue_comment.created', gated(gate, onIssueComment(appDeps)));
-    // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
-    if (!deps) startOverdueSweep({ deps: appDeps, app });
+    // What GitHub enforces, checked at install, on ruleset/protection changes and by a periodic sweep (docs/audit-and-evidence.md).
+    app.on([...ENFORCEMENT_EVENTS], gated(gate, onEnforcementEvent(appDeps)));
+    // Injected deps are a test's or the demo's: they call the sweeps themselves when they need them.
+    if (!deps) {
+      startOverdueSweep({ deps: appDeps, app });
+      startEnforcementSweep({ deps: appDeps, app, intervalMs: readEnforcementInterval(process.env) });
+    }
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));

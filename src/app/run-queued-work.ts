@@ -6,8 +6,10 @@ import type { ClaimedWork } from '../queue/queue-store.js';
 import type { WorkResult } from '../queue/worker.js';
 import type { StatusWrite, WorkRequest } from '../queue/work-request.js';
 import type { AppDeps } from './app-deps.js';
+import { checkEnforcement } from './check-enforcement.js';
 import { evaluatePullRequest } from './evaluate-pull-request.js';
 import { refreshTrail } from './record-verdict.js';
+import { sweepInstallation } from './sweep-installation.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
@@ -86,6 +88,11 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
     const octokit = await input.app.auth(request.installationId);
     const log = input.app.log.child({ work: work.key, deliveryIds: request.deliveryIds.slice(-5), attempt: work.attempts });
     const run: Run = { deps: input.deps, octokit, log, work };
+    if (request.kind === 'installation-sweep') return sweepInstallation({ octokit, queue: input.deps.queue, request });
+    if (request.kind === 'enforcement') {
+      const { owner, repo, installationId, trigger } = request;
+      return checkEnforcement({ deps: input.deps, octokit, log, owner, repo, installationId, trigger });
+    }
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
   };
 }
