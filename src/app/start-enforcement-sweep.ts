@@ -45,15 +45,15 @@ export async function sweepIfDue(input: { deps: AppDeps; app: Pick<Probot, 'auth
   return sweeps.length;
 }
 
-/** Looks every `min(interval, 1 h)` whether a sweep is due; the timer does not keep the process alive. */
+/** Looks every `min(interval, 1 h)` whether a sweep is due (the meta key says when the last was); the timer does not keep the process alive. */
 export function startEnforcementSweep(input: { deps: AppDeps; app: Probot; intervalMs: number }): NodeJS.Timeout {
   const { deps, app, intervalMs } = input;
   const run = (): void => {
     sweepIfDue({ deps, app, intervalMs, now: deps.now() }).catch((error: unknown) => app.log.error({ err: error }, 'enforcement sweep could not be queued; trying again later'));
   };
+  // The first look is one period after start, not at start: an app that was down past its sweep catches up within
+  // the hour, and a process that restarts in a loop does not sweep at each start.
   const timer = setInterval(run, Math.min(intervalMs, 3_600_000));
   timer.unref();
-  // The first look at start: an app that was down past its sweep catches up at once.
-  setImmediate(run);
   return timer;
 }
