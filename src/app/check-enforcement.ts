@@ -15,6 +15,9 @@ import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { WorkResult } from '../queue/worker.js';
 import type { AppDeps } from './app-deps.js';
 
+/** Either of ours satisfies a required check: the commit status or the check run. */
+const CHECK_NAMES = [STATUS_CONTEXT, CHECK_RUN_NAME] as const;
+
 interface Check {
   deps: AppDeps;
   octokit: RestClient;
@@ -96,8 +99,8 @@ export async function checkEnforcement(check: Check): Promise<WorkResult> {
   const last = await lastStates(check);
   const states: EnforcementState[] = [];
   for (const branch of await controlledBranches(check, patterns, files.defaultBranch)) {
-    const facts = await readBranchEnforcement({ octokit, owner, repo, branch, cache });
-    const state = judgeEnforcement({ facts, appId: deps.appId, checkNames: [STATUS_CONTEXT, CHECK_RUN_NAME] });
+    const facts = await readBranchEnforcement({ octokit, owner, repo, branch, checkNames: CHECK_NAMES, cache });
+    const state = judgeEnforcement({ facts, appId: deps.appId, checkNames: CHECK_NAMES });
     states.push(state);
     const previous = last.get(branch) ?? null;
     const change = compareEnforcement(previous?.record.state ?? null, state);

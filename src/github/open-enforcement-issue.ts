@@ -46,7 +46,10 @@ export async function openEnforcementIssue(input: {
   const { data } = await input.octokit.request('POST /repos/{owner}/{repo}/issues', {
     owner,
     repo,
-    title: `Change control not in force: ${input.repo} ${state.branch} (${state.status})`,
+    title:
+      state.status === 'enforced'
+        ? `Change control can be bypassed by someone new: ${input.repo} ${state.branch}`
+        : `Change control not in force: ${input.repo} ${state.branch} (${state.status})`,
     body,
   });
   return data.html_url;

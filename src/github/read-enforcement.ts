@@ -56,7 +56,7 @@ async function readBypassActors(input: { octokit: RestClient; owner: string; rep
   return result;
 }
 
-async function readRulesets(input: { octokit: RestClient; owner: string; repo: string; branch: string; cache: Map<number, RulesetFact['bypassActors']> }): Promise<BranchEnforcementFacts['rulesets']> {
+async function readRulesets(input: { octokit: RestClient; owner: string; repo: string; branch: string; checkNames: readonly string[]; cache: Map<number, RulesetFact['bypassActors']> }): Promise<BranchEnforcementFacts['rulesets']> {
   const { octokit, owner, repo, branch } = input;
   let rules: z.infer<typeof BranchRules>;
   try {
@@ -71,9 +71,13 @@ async function readRulesets(input: { octokit: RestClient; owner: string; repo: s
     const existing = byRuleset.get(rule.ruleset_id);
     if (existing) {
       existing.requiredChecks.push(...checks);
+      if (!existing.bypassActors.known && checks.some((c) => input.checkNames.includes(c.context))) existing.bypassActors = await readBypassActors({ ...input, id: rule.ruleset_id });
       continue;
     }
-    const bypassActors = await readBypassActors({ ...input, id: rule.ruleset_id });
+    // Bypass actors matter only for a ruleset that requires our status or check run: one read less for the others.
+    const bypassActors = checks.some((c) => input.checkNames.includes(c.context))
+      ? await readBypassActors({ ...input, id: rule.ruleset_id })
+      : { known: false as const, reason: 'not read: the ruleset does not require change-control' };
     byRuleset.set(rule.ruleset_id, { rulesetId: rule.ruleset_id, source: rule.ruleset_source ?? '', sourceType: rule.ruleset_source_type ?? 'Repository', requiredChecks: checks, bypassActors });
   }
   return { known: true, value: [...byRuleset.values()].sort((a, b) => a.rulesetId - b.rulesetId) };
@@ -107,6 +111,8 @@ export async function readBranchEnforcement(input: {
   owner: string;
   repo: string;
   branch: string;
+  /** Our status context and check run name: only the rulesets requiring one of them have their bypass actors read. */
+  checkNames: readonly string[];
   cache: Map<number, RulesetFact['bypassActors']>;
 }): Promise<BranchEnforcementFacts> {
   const [rulesets, protection] = [await readRulesets(input), await readProtection(input)];
