@@ -23,7 +23,7 @@ export function readEnforcementInterval(env: NodeJS.ProcessEnv): number {
  * Queues an `installation-sweep` for every installation of the app when the last sweep is at least `intervalMs`
  * old (`GET /app/installations` as the app, one read per 100 installations). Returns how many were queued.
  */
-export async function sweepIfDue(input: { deps: AppDeps; app: Pick<Probot, 'auth'>; intervalMs: number; now: Date }): Promise<number> {
+export async function sweepIfDue(input: { deps: Pick<AppDeps, 'audit' | 'queue'>; app: Pick<Probot, 'auth'>; intervalMs: number; now: Date }): Promise<number> {
   const { deps, now } = input;
   const last = await deps.audit.getMeta(SWEEP_META_KEY);
   if (last !== null && now.getTime() - Date.parse(last) < input.intervalMs) return 0;
