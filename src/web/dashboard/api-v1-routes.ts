@@ -2,6 +2,7 @@ import { EXCEPTION_COLUMNS } from '../../cli/export-row.js';
 import { parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
 import type { ChangeSummary } from '../../dashboard/change-summary.js';
 import { computePosture } from '../../dashboard/compute-posture.js';
+import { readPostureGaps } from '../../dashboard/read-posture-gaps.js';
 import { readChanges } from '../../dashboard/read-changes.js';
 import { readExportRows } from '../../dashboard/read-export.js';
 import { bearerToken, matchesApiToken } from './api-tokens.js';
@@ -50,7 +51,8 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
   const { filter } = parsed;
   if (path === '/api/v1/posture') {
     const changes = await readChanges({ store, filter, now });
-    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until }) });
+    const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
+    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps }) });
   }
   if (path === '/api/v1/changes') {
     const { items, ...paging } = page(filter, await readChanges({ store, filter, now }));

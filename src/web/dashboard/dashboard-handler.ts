@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExportFormat } from '../../cli/build-export.js';
 import { RecordShapeError } from '../../cli/export-row.js';
+import { accessPage } from './access-page.js';
 import { apiV1 } from './api-v1-routes.js';
 import { DASHBOARD_CSS } from './dashboard-css.js';
 import type { DashboardDeps, RequestContext } from './dashboard-context.js';
@@ -23,6 +24,7 @@ const notEnabled = (): Reply =>
 async function signedInPage(ctx: RequestContext, login: string, path: string): Promise<Reply | null> {
   if (path === '/dashboard') return posturePage(ctx, login);
   if (path === '/dashboard/changes') return changesPage(ctx, login);
+  if (path === '/dashboard/access') return accessPage(ctx, login);
   const change = CHANGE_PATH.exec(path);
   if (change) return changePage(ctx, login, { repo: `${decodeURIComponent(change[1] ?? '')}/${decodeURIComponent(change[2] ?? '')}`, prNumber: Number(change[3]) });
   const download = EXPORT_PATH.exec(path);

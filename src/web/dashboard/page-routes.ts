@@ -4,6 +4,7 @@ import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../dashb
 import { computePosture } from '../../dashboard/compute-posture.js';
 import { readChanges, readChangeTimeline } from '../../dashboard/read-changes.js';
 import { readExportRows } from '../../dashboard/read-export.js';
+import { readPostureGaps } from '../../dashboard/read-posture-gaps.js';
 import { summariseChanges } from '../../dashboard/summarise-changes.js';
 import type { RequestContext } from './dashboard-context.js';
 import { renderChangePage } from './render-change-page.js';
@@ -29,7 +30,8 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const all = await readChanges({ store: ctx.deps.store, filter: unscoped, now: ctx.deps.now() });
   const orgs = [...new Set(all.map((change) => change.repo.split('/')[0] ?? ''))].sort((a, b) => a.localeCompare(b));
   const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
-  return html(200, renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }));
+  const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
+  return html(200, renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until, gaps }), login }));
 }
 
 export async function changesPage(ctx: RequestContext, login: string): Promise<Reply> {
