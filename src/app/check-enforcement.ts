@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import type { Logger } from 'probot';
+import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { AccessSnapshotRecord, EnforcementRecord, enforcementAlertKey, entryIntact } from '../audit/enforcement-records.js';
 import { resolvePolicyCached } from '../config/policy-cache.js';
@@ -14,6 +15,9 @@ import { compareEnforcement, judgeEnforcement, type EnforcementState, type Rules
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { WorkResult } from '../queue/worker.js';
 import type { AppDeps } from './app-deps.js';
+
+/** The field we use of GitHub's `short-branch`. */
+const Branches = z.array(z.object({ name: z.string() }));
 
 /** Either of ours satisfies a required check: the commit status or the check run. */
 const CHECK_NAMES = [STATUS_CONTEXT, CHECK_RUN_NAME] as const;
@@ -33,7 +37,7 @@ async function controlledBranches(check: Check, patterns: string[], defaultBranc
   const literal = patterns.filter((p) => !p.includes('*'));
   if (literal.length === patterns.length) return literal;
   const { owner, repo } = check;
-  const names = (await check.octokit.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 })).map((b) => b.name);
+  const names = Branches.parse(await check.octokit.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 })).map((b) => b.name);
   const matched = names.filter((name) => isControlledBranch({ baseRef: name, branches: patterns, defaultBranch }));
   return [...new Set([...literal, ...matched])].sort();
 }

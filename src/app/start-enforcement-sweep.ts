@@ -8,6 +8,9 @@ export const DEFAULT_ENFORCEMENT_INTERVAL_HOURS = 24;
 /** The audit meta key holding when the last sweep was queued: a restart does not sweep again, nor skip one. */
 export const SWEEP_META_KEY = 'enforcement-sweep-at';
 
+/** The fields we use of GitHub's `installation` in `GET /app/installations`. */
+const Installations = z.array(z.object({ id: z.number(), account: z.object({ login: z.string().optional() }).passthrough().nullable(), suspended_at: z.string().nullable().optional() }));
+
 const Hours = z.coerce.number({ error: 'must be a number of hours' }).positive({ error: 'must be greater than 0' });
 
 /** ENFORCEMENT_CHECK_INTERVAL_HOURS as milliseconds (a positive number of hours; fractions allowed); throws with what was allowed. */
@@ -28,13 +31,14 @@ export async function sweepIfDue(input: { deps: Pick<AppDeps, 'audit' | 'queue'>
   const last = await deps.audit.getMeta(SWEEP_META_KEY);
   if (last !== null && now.getTime() - Date.parse(last) < input.intervalMs) return 0;
   const octokit = await input.app.auth();
-  const installations = await octokit.paginate('GET /app/installations', { per_page: 100 });
+  const installations = Installations.parse(await octokit.paginate('GET /app/installations', { per_page: 100 }));
   const sweeps: WorkRequest[] = installations
     .filter((i) => i.suspended_at === null || i.suspended_at === undefined)
     .map((i) => ({
       kind: 'installation-sweep',
       installationId: i.id,
-      owner: i.account && 'login' in i.account ? i.account.login : String(i.id),
+      // An enterprise account has a slug, not a login: the owner is only a label for the sweep's logs.
+      owner: i.account?.login ?? String(i.id),
       deliveryIds: [],
       force: 'none',
       statusWrites: [],

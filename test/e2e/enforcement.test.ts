@@ -5,8 +5,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { AccessAt, ControlAt } from '../../src/audit/enforcement-at.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { userId } from '../simulators/github/model.js';
-import { branchProtectionRuleEvent, installationCreatedEvent, repositoryRulesetEvent } from './harness/enforcement-webhooks.js';
-import { APP_ID, OWNER, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { branchProtectionRuleEvent, installationCreatedEvent, repositoriesAddedEvent, repositoryRulesetEvent } from './harness/enforcement-webhooks.js';
+import { APP_ID, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
 
@@ -153,6 +153,25 @@ describe('enforcement assurance', () => {
     expect(state?.status).toBe('unknown');
     expect(state?.reasons).toContain('branch protection could not be read: GitHub refused to show the branch protection of main (403: the app lacks the permission)');
     expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([`Change control not in force: ${OWNER}/${repo.repo} main (unknown)`]);
+  });
+
+  it('checks each branch the policy controls, patterns against the branch list, when a repository is added', async () => {
+    const repo = e2e.newRepo({ policy: `${STANDARD_POLICY}branches: [main, 'release/*']\n` });
+    const simRepo = e2e.github.data.repos.get(`${OWNER}/${repo.repo}`.toLowerCase());
+    simRepo?.branches.set('release/1.0', e2e.github.defaultBranchHead(repo));
+    simRepo?.branches.set('feature/x', e2e.github.defaultBranchHead(repo));
+    e2e.github.setBranchProtection({ ...repo, branch: 'main', protection: { requiredChecks: [{ context: 'change-control', appId: APP_ID }], enforceAdmins: false } });
+
+    await deliver('installation_repositories', repositoriesAddedEvent(target(repo)));
+
+    const states = await controls(new Date().toISOString(), repo);
+    expect(states.map((c) => [c.branch, c.status])).toEqual([
+      ['main', 'enforced'],
+      ['release/1.0', 'not-enforced'],
+    ]);
+    // Admins are not included in classic protection: they can merge past it.
+    expect(states[0]).toMatchObject({ adminsEnforced: false, bypass: { known: true, value: [{ actorType: 'RepositoryRole', actorId: 5, via: 'branch protection (admins not included)' }] } });
+    expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([`Change control not in force: ${OWNER}/${repo.repo} release/1.0 (not-enforced)`]);
   });
 
   it('says nothing is known for a date before the first check (exit 1)', async () => {

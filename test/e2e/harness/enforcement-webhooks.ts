@@ -70,3 +70,13 @@ export function installationCreatedEvent(target: RepoEventTarget) {
   payload.installation.account = { ...payload.installation.account, login: target.owner } as typeof payload.installation.account;
   return payload;
 }
+
+/** `installation_repositories.added` for one repository. */
+export function repositoriesAddedEvent(target: RepoEventTarget) {
+  const payload = example('installation_repositories', 'added');
+  const repo = repository(target);
+  Object.assign(payload.installation, { id: target.installationId });
+  payload.repositories_added = [{ ...payload.repositories_added[0]!, id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: repo.private }];
+  payload.repositories_removed = [];
+  return payload;
+}
