@@ -38,9 +38,11 @@ export async function readAccess(input: { octokit: RestClient; owner: string; re
   // Only teams that can approve, merge or push are expanded: read and triage teams grant nothing the review lists.
   const writers = withTeams.filter((team) => team.role !== 'read' && team.role !== 'triage').map((team) => `${owner}/${team.slug}`);
   const members = writers.length > 0 ? await readTeamMembers({ graphql: octokit.graphql, teams: writers }) : {};
+  // Sorted: GitHub's listing order is not part of the facts, and must not make a snapshot differ from the last one.
+  const byName = (a: string, b: string) => a.localeCompare(b);
   return {
-    collaborators: all.map((c) => ({ login: c.login, id: c.id, role: roleOf(c.permissions, c.role_name) })),
-    direct: direct.map((c) => c.login),
-    teams: withTeams.map((team) => ({ ...team, members: members[`${owner}/${team.slug}`] ?? [] })),
+    collaborators: all.map((c) => ({ login: c.login, id: c.id, role: roleOf(c.permissions, c.role_name) })).sort((a, b) => byName(a.login, b.login)),
+    direct: direct.map((c) => c.login).sort(byName),
+    teams: withTeams.map((team) => ({ ...team, members: [...(members[`${owner}/${team.slug}`] ?? [])].sort(byName) })).sort((a, b) => byName(a.slug, b.slug)),
   };
 }
