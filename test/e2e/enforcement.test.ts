@@ -9,6 +9,7 @@ import { branchProtectionRuleEvent, installationCreatedEvent, repositoriesAddedE
 import { APP_ID, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
+import { waitFor } from './harness/wait.js';
 
 /**
  * Enforcement assurance through the real app: at install and on ruleset/protection events it reads what GitHub
@@ -172,6 +173,23 @@ describe('enforcement assurance', () => {
     // Admins are not included in classic protection: they can merge past it.
     expect(states[0]).toMatchObject({ adminsEnforced: false, bypass: { known: true, value: [{ actorType: 'RepositoryRole', actorId: 5, via: 'branch protection (admins not included)' }] } });
     expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([`Change control not in force: ${OWNER}/${repo.repo} release/1.0 (not-enforced)`]);
+  });
+
+  it('records nothing while GitHub fails (5xx): the check stays queued for a retry, never "unknown" from an outage', async () => {
+    const { repo, ruleset } = guardedRepo();
+    e2e.github.injectFailure({ path: new RegExp(`/repos/${OWNER}/${repo.repo}/rules/branches/`), status: 502 });
+    const delivery = await e2e.send('repository_ruleset', repositoryRulesetEvent(target(repo), ruleset));
+    expect(delivery.status).toBe(200);
+    await waitFor('the check to fail and wait for its retry', async () => {
+      const rows = await e2e.app.query<{ last_error: string | null }>(`SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`);
+      return rows[0]?.last_error ?? null;
+    });
+    await e2e.quiet();
+
+    const entries = await e2e.app.query<{ kind: string }>(`SELECT kind FROM audit_entries WHERE repo = '${OWNER}/${repo.repo}'`);
+    expect(entries).toEqual([]);
+    expect(e2e.github.issues(repo)).toEqual([]);
+    e2e.github.clearFailures();
   });
 
   it('says nothing is known for a date before the first check (exit 1)', async () => {
