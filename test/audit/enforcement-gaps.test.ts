@@ -65,4 +65,12 @@ describe('enforcement history in the store', () => {
       }),
     ]);
   });
+
+  it('counts the gap in the HTML exceptions report', async () => {
+    const captured = captureIo();
+    const code = await exportCommand({ since: '2026-02-01', until: '2026-03-01', exceptions: true, format: 'html', database: `sqlite:${path}` }, captured.io);
+    expect({ code, stderr: captured.stderr() }).toEqual({ code: 0, stderr: '' });
+    expect(captured.stdout()).toContain('<p>1 exception in the period. 1 enforcement gap (the gate not in force on a controlled branch).</p>');
+    expect(captured.stdout()).toContain('change-control not-enforced on main from 2026-02-10T09:00:00.000Z until 2026-02-20T09:00:00.000Z');
+  });
 });
