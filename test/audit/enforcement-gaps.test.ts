@@ -5,7 +5,8 @@ import { accessAt, controlsAt } from '../../src/audit/enforcement-at.js';
 import { readEnforcementGaps } from '../../src/audit/enforcement-gaps.js';
 import { openAuditStore } from '../../src/audit/open-audit-store.js';
 import { exportCommand } from '../../src/cli/export-command.js';
-import { captureIo, seedStore, tempDir } from '../cli/seed.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { captureIo, mergeEntry, seedStore, tempDir } from '../cli/seed.js';
 import { enforcementEntries, REPO } from './enforcement-seed.js';
 
 describe('enforcement history in the store', () => {
@@ -13,7 +14,8 @@ describe('enforcement history in the store', () => {
   const path = join(temp.dir, 'audit.db');
   let store: AuditStore;
   beforeAll(async () => {
-    await seedStore(path, enforcementEntries());
+    const merges = [mergeEntry({ number: 1, at: '2026-01-10T10:00:00Z', head: '1'.repeat(40) }), mergeEntry({ number: 2, at: '2026-02-15T10:00:00Z', head: '2'.repeat(40), bypass: true })];
+    await seedStore(path, [...enforcementEntries(), ...merges].sort((a, b) => a.at.localeCompare(b.at)));
     store = await openAuditStore({ databaseUrl: `sqlite:${path}` });
   });
   afterAll(async () => {
@@ -61,9 +63,19 @@ describe('enforcement history in the store', () => {
         type: 'enforcement-gap',
         reason: 'change-control not-enforced on main from 2026-02-10T09:00:00.000Z until 2026-02-20T09:00:00.000Z',
         exceptions: ['no ruleset or branch protection requires change-control or Change control on main'],
-        audit_seq: 3,
+        audit_seq: 4,
       }),
     ]);
+  });
+
+  it.each([
+    ['1'.repeat(40), 'gate on main at merge: unknown (no enforcement check recorded before the merge)'],
+    ['2'.repeat(40), 'gate on main at merge: not-enforced (enforcement entry #'],
+  ])('audit trace %s says whether the gate was in force when the change merged', async (head, line) => {
+    const captured = captureIo();
+    const code = await runCli(['audit', 'trace', head.slice(0, 7), '--database', `sqlite:${path}`], captured.io);
+    expect({ code, stderr: captured.stderr() }).toEqual({ code: 0, stderr: '' });
+    expect(captured.stdout()).toContain(line);
   });
 
   it('counts the gap in the HTML exceptions report', async () => {
