@@ -102,6 +102,7 @@ export async function checkEnforcement(check: Check): Promise<WorkResult> {
   const cache = new Map<number, RulesetFact['bypassActors']>();
   const last = await lastStates(check);
   const states: EnforcementState[] = [];
+  const alerts: Array<{ entry: AuditEntry; record: EnforcementRecord }> = [];
   for (const branch of await controlledBranches(check, patterns, files.defaultBranch)) {
     const facts = await readBranchEnforcement({ octokit, owner, repo, branch, checkNames: CHECK_NAMES, cache });
     const state = judgeEnforcement({ facts, appId: deps.appId, checkNames: CHECK_NAMES });
@@ -109,13 +110,16 @@ export async function checkEnforcement(check: Check): Promise<WorkResult> {
     const previous = last.get(branch) ?? null;
     const change = compareEnforcement(previous?.record.state ?? null, state);
     if (!change.changed) {
-      if (previous) await alert(check, { ...previous, target });
+      // A loss recorded earlier whose issue could not be opened then is alerted now.
+      if (previous) alerts.push(previous);
       continue;
     }
     const record: EnforcementRecord = { installationId: check.installationId, trigger: check.trigger, policy, state, changes: change.changes, lost: change.lost };
     const entry = await deps.audit.append({ kind: 'enforcement', at: deps.now().toISOString(), deliveryId: null, repo: `${owner}/${repo}`, prNumber: null, headSha: null, data: { ...record } });
-    if (entry) await alert(check, { entry, record, target });
+    if (entry) alerts.push({ entry, record });
   }
+  // The evidence first, then the issues: an issue that cannot be opened (retried with the work) delays no record.
   await recordAccess(check, states);
+  for (const pending of alerts) await alert(check, { ...pending, target });
   return { kind: 'done', outcome: 'published' };
 }

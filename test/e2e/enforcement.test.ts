@@ -192,6 +192,25 @@ describe('enforcement assurance', () => {
     e2e.github.clearFailures();
   });
 
+  it('records the loss even when its issue cannot be opened (issues disabled): the issue is retried with the check', async () => {
+    const { repo, ruleset } = guardedRepo();
+    e2e.github.editRuleset({ ...repo, id: ruleset.id, change: { enforcement: 'disabled' } });
+    e2e.github.injectFailure({ method: 'POST', path: `/api/v3/repos/${OWNER}/${repo.repo}/issues`, status: 410, body: { message: 'Issues are disabled for this repo' } });
+
+    await e2e.send('repository_ruleset', repositoryRulesetEvent(target(repo), ruleset));
+    await waitFor('the check to wait for its retry', async () => {
+      const rows = await e2e.app.query<{ last_error: string | null }>(`SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`);
+      return rows[0]?.last_error ?? null;
+    });
+    await e2e.quiet();
+
+    const kinds = await e2e.app.query<{ kind: string }>(`SELECT kind FROM audit_entries WHERE repo = '${OWNER}/${repo.repo}' ORDER BY seq`);
+    expect(kinds.map((k) => k.kind)).toEqual(['enforcement', 'access-snapshot']);
+    expect((await controls(new Date().toISOString(), repo)).map((c) => c.status)).toEqual(['not-enforced']);
+    expect(e2e.github.issues(repo)).toEqual([]);
+    e2e.github.clearFailures();
+  });
+
   it('says nothing is known for a date before the first check (exit 1)', async () => {
     const result = await cli('audit', 'controls', '--at', '2000-01-01', '--repo', `${OWNER}/nothing-here`);
     expect(result).toMatchObject({ code: 1, stdout: '' });
