@@ -37,7 +37,9 @@ async function controlledBranches(check: Check, patterns: string[], defaultBranc
   const literal = patterns.filter((p) => !p.includes('*'));
   if (literal.length === patterns.length) return literal;
   const { owner, repo } = check;
-  const names = Branches.parse(await check.octokit.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 })).map((b) => b.name);
+  const names = Branches.parse(await check.octokit.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 })).map(
+    (b) => b.name,
+  );
   const matched = names.filter((name) => isControlledBranch({ baseRef: name, branches: patterns, defaultBranch }));
   return [...new Set([...literal, ...matched])].sort();
 }
@@ -63,9 +65,19 @@ async function lastStates(check: Check): Promise<Map<string, { entry: AuditEntry
 async function alert(check: Check, input: { entry: AuditEntry; record: EnforcementRecord; target: string }): Promise<void> {
   const key = enforcementAlertKey(input.entry.seq);
   if (!input.record.lost || (await check.deps.audit.getMeta(key)) !== null) return;
-  const url = await openEnforcementIssue({ octokit: check.octokit, target: input.target, repo: input.entry.repo, state: input.record.state, changes: input.record.changes, auditSeq: input.entry.seq });
+  const url = await openEnforcementIssue({
+    octokit: check.octokit,
+    target: input.target,
+    repo: input.entry.repo,
+    state: input.record.state,
+    changes: input.record.changes,
+    auditSeq: input.entry.seq,
+  });
   await check.deps.audit.setMeta(key, url);
-  check.log.warn({ repo: input.entry.repo, branch: input.record.state.branch, status: input.record.state.status, issue: url }, 'change-control enforcement weakened; issue opened');
+  check.log.warn(
+    { repo: input.entry.repo, branch: input.record.state.branch, status: input.record.state.status, issue: url },
+    'change-control enforcement weakened; issue opened',
+  );
 }
 
 /** Records an access snapshot when the review differs from the last one recorded for the repository. */
@@ -76,10 +88,21 @@ async function recordAccess(check: Check, states: EnforcementState[]): Promise<v
   const branches = states.map((s) => s.branch);
   const latest = await deps.audit.latest({ repo: `${owner}/${repo}`, kinds: ['access-snapshot'] });
   const previous = latest && entryIntact(latest) ? AccessSnapshotRecord.safeParse(latest.data) : null;
-  const same = previous?.success && canonicalize({ b: previous.data.branches, r: previous.data.review, f: previous.data.facts }) === canonicalize({ b: branches, r: review, f: facts });
+  const same =
+    previous?.success &&
+    canonicalize({ b: previous.data.branches, r: previous.data.review, f: previous.data.facts }) ===
+      canonicalize({ b: branches, r: review, f: facts });
   if (same) return;
   const record: AccessSnapshotRecord = { installationId: check.installationId, trigger: check.trigger, branches, review, facts };
-  await deps.audit.append({ kind: 'access-snapshot', at: deps.now().toISOString(), deliveryId: null, repo: `${owner}/${repo}`, prNumber: null, headSha: null, data: { ...record } });
+  await deps.audit.append({
+    kind: 'access-snapshot',
+    at: deps.now().toISOString(),
+    deliveryId: null,
+    repo: `${owner}/${repo}`,
+    prNumber: null,
+    headSha: null,
+    data: { ...record },
+  });
 }
 
 /**
@@ -114,8 +137,23 @@ export async function checkEnforcement(check: Check): Promise<WorkResult> {
       if (previous) alerts.push(previous);
       continue;
     }
-    const record: EnforcementRecord = { installationId: check.installationId, trigger: check.trigger, policy, state, changes: change.changes, lost: change.lost };
-    const entry = await deps.audit.append({ kind: 'enforcement', at: deps.now().toISOString(), deliveryId: null, repo: `${owner}/${repo}`, prNumber: null, headSha: null, data: { ...record } });
+    const record: EnforcementRecord = {
+      installationId: check.installationId,
+      trigger: check.trigger,
+      policy,
+      state,
+      changes: change.changes,
+      lost: change.lost,
+    };
+    const entry = await deps.audit.append({
+      kind: 'enforcement',
+      at: deps.now().toISOString(),
+      deliveryId: null,
+      repo: `${owner}/${repo}`,
+      prNumber: null,
+      headSha: null,
+      data: { ...record },
+    });
     if (entry) alerts.push({ entry, record });
   }
   // The evidence first, then the issues: an issue that cannot be opened (retried with the work) delays no record.

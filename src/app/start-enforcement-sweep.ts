@@ -9,7 +9,13 @@ export const DEFAULT_ENFORCEMENT_INTERVAL_HOURS = 24;
 export const SWEEP_META_KEY = 'enforcement-sweep-at';
 
 /** The fields we use of GitHub's `installation` in `GET /app/installations`. */
-const Installations = z.array(z.object({ id: z.number(), account: z.object({ login: z.string().optional() }).passthrough().nullable(), suspended_at: z.string().nullable().optional() }));
+const Installations = z.array(
+  z.object({
+    id: z.number(),
+    account: z.object({ login: z.string().optional() }).passthrough().nullable(),
+    suspended_at: z.string().nullable().optional(),
+  }),
+);
 
 const Hours = z.coerce.number({ error: 'must be a number of hours' }).positive({ error: 'must be greater than 0' });
 
@@ -18,7 +24,8 @@ export function readEnforcementInterval(env: NodeJS.ProcessEnv): number {
   const raw = env.ENFORCEMENT_CHECK_INTERVAL_HOURS?.trim();
   if (!raw) return DEFAULT_ENFORCEMENT_INTERVAL_HOURS * 3_600_000;
   const parsed = Hours.safeParse(raw);
-  if (!parsed.success) throw new Error(`ENFORCEMENT_CHECK_INTERVAL_HOURS ${parsed.error.issues[0]?.message ?? 'is invalid'}, got ${JSON.stringify(raw)}`);
+  if (!parsed.success)
+    throw new Error(`ENFORCEMENT_CHECK_INTERVAL_HOURS ${parsed.error.issues[0]?.message ?? 'is invalid'}, got ${JSON.stringify(raw)}`);
   return parsed.data * 3_600_000;
 }
 
@@ -26,7 +33,12 @@ export function readEnforcementInterval(env: NodeJS.ProcessEnv): number {
  * Queues an `installation-sweep` for every installation of the app when the last sweep is at least `intervalMs`
  * old (`GET /app/installations` as the app, one read per 100 installations). Returns how many were queued.
  */
-export async function sweepIfDue(input: { deps: Pick<AppDeps, 'audit' | 'queue'>; app: Pick<Probot, 'auth'>; intervalMs: number; now: Date }): Promise<number> {
+export async function sweepIfDue(input: {
+  deps: Pick<AppDeps, 'audit' | 'queue'>;
+  app: Pick<Probot, 'auth'>;
+  intervalMs: number;
+  now: Date;
+}): Promise<number> {
   const { deps, now } = input;
   const last = await deps.audit.getMeta(SWEEP_META_KEY);
   if (last !== null && now.getTime() - Date.parse(last) < input.intervalMs) return 0;
@@ -53,7 +65,9 @@ export async function sweepIfDue(input: { deps: Pick<AppDeps, 'audit' | 'queue'>
 export function startEnforcementSweep(input: { deps: AppDeps; app: Probot; intervalMs: number }): NodeJS.Timeout {
   const { deps, app, intervalMs } = input;
   const run = (): void => {
-    sweepIfDue({ deps, app, intervalMs, now: deps.now() }).catch((error: unknown) => app.log.error({ err: error }, 'enforcement sweep could not be queued; trying again later'));
+    sweepIfDue({ deps, app, intervalMs, now: deps.now() }).catch((error: unknown) =>
+      app.log.error({ err: error }, 'enforcement sweep could not be queued; trying again later'),
+    );
   };
   // The first look is one period after start, not at start: an app that was down past its sweep catches up within
   // the hour, and a process that restarts in a loop does not sweep at each start.

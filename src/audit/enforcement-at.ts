@@ -53,21 +53,47 @@ export async function controlsAt(input: { store: AuditStore; at: string; repo?: 
   return latestBy(entries, (e) => `${e.repo}\u0000${branchOf(e)}`).map((entry) => {
     const parsed = EnforcementRecord.safeParse(entry.data);
     const base = { repo: entry.repo, branch: branchOf(entry), since: entry.at, seq: entry.seq };
-    const problem = !entryIntact(entry) ? 'the entry does not match its hash (run change-control audit verify)' : !parsed.success ? 'the entry is not an enforcement record' : null;
+    const problem = !entryIntact(entry)
+      ? 'the entry does not match its hash (run change-control audit verify)'
+      : !parsed.success
+        ? 'the entry is not an enforcement record'
+        : null;
     if (problem !== null || !parsed.success) {
-      return { ...base, status: 'unknown' as const, requiredBy: [], adminsEnforced: null, bypass: { known: false as const, reason: problem ?? '' }, reasons: [problem ?? ''] };
+      return {
+        ...base,
+        status: 'unknown' as const,
+        requiredBy: [],
+        adminsEnforced: null,
+        bypass: { known: false as const, reason: problem ?? '' },
+        reasons: [problem ?? ''],
+      };
     }
     const { state } = parsed.data;
-    return { ...base, status: state.status, requiredBy: state.requiredBy, adminsEnforced: state.adminsEnforced, bypass: state.bypass, reasons: state.reasons };
+    return {
+      ...base,
+      status: state.status,
+      requiredBy: state.requiredBy,
+      adminsEnforced: state.adminsEnforced,
+      bypass: state.bypass,
+      reasons: state.reasons,
+    };
   });
 }
 
 /** Who could approve, merge, push directly or bypass, per repository at `at`: from the store alone. */
 export async function accessAt(input: { store: AuditStore; at: string; repo?: string }): Promise<AccessAt[]> {
-  const entries = await input.store.list({ kinds: ['access-snapshot'], until: until(input.at), ...(input.repo ? { repo: input.repo } : {}) });
+  const entries = await input.store.list({
+    kinds: ['access-snapshot'],
+    until: until(input.at),
+    ...(input.repo ? { repo: input.repo } : {}),
+  });
   return latestBy(entries, (e) => e.repo).map((entry) => {
     const parsed = AccessSnapshotRecord.safeParse(entry.data);
-    const problem = !entryIntact(entry) ? 'the entry does not match its hash (run change-control audit verify)' : !parsed.success ? 'the entry is not an access snapshot' : null;
+    const problem = !entryIntact(entry)
+      ? 'the entry does not match its hash (run change-control audit verify)'
+      : !parsed.success
+        ? 'the entry is not an access snapshot'
+        : null;
     return {
       repo: entry.repo,
       since: entry.at,

@@ -52,7 +52,12 @@ export function findGaps(entries: readonly AuditEntry[], period: { since: string
  * The enforcement gaps overlapping [since, until), read from the store. Every `enforcement` entry is read, also
  * those after `until`, so a gap that ended after the period says when (entries are written only on a change: few).
  */
-export async function readEnforcementGaps(input: { store: AuditStore; since: string; until: string; repo?: string }): Promise<EnforcementGap[]> {
+export async function readEnforcementGaps(input: {
+  store: AuditStore;
+  since: string;
+  until: string;
+  repo?: string;
+}): Promise<EnforcementGap[]> {
   const entries = await input.store.list({ kinds: ['enforcement'], ...(input.repo ? { repo: input.repo } : {}) });
   return findGaps(entries, input);
 }

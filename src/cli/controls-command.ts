@@ -28,11 +28,18 @@ export function atCommand(what: 'controls' | 'access') {
         const query = { store, at: flags.at, ...(flags.repo ? { repo: flags.repo } : {}) };
         const rows = what === 'controls' ? await controlsAt(query) : await accessAt(query);
         if (rows.length === 0) {
-          io.stderr.write(`no enforcement check recorded before ${flags.at}${flags.repo ? ` for ${flags.repo}` : ''}: whether the control was in force is unknown\n`);
+          io.stderr.write(
+            `no enforcement check recorded before ${flags.at}${flags.repo ? ` for ${flags.repo}` : ''}: whether the control was in force is unknown\n`,
+          );
           return 1;
         }
         if (flags.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        else io.stdout.write(what === 'controls' ? formatControls(flags.at, rows as Awaited<ReturnType<typeof controlsAt>>) : formatAccess(flags.at, rows as Awaited<ReturnType<typeof accessAt>>));
+        else
+          io.stdout.write(
+            what === 'controls'
+              ? formatControls(flags.at, rows as Awaited<ReturnType<typeof controlsAt>>)
+              : formatAccess(flags.at, rows as Awaited<ReturnType<typeof accessAt>>),
+          );
         return 0;
       } finally {
         await store.close();

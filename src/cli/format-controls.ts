@@ -8,9 +8,12 @@ export function formatControls(at: string, controls: ControlAt[]): string {
   const lines = [`Change control in force at ${at} (from the audit store; each state holds from its entry until the next)`, ''];
   for (const c of controls) {
     lines.push(`${c.repo} ${c.branch}: ${c.status.toUpperCase()} since ${c.since} (entry ${c.seq})`);
-    for (const r of c.requiredBy) lines.push(`  required by: ${r.via}: ${r.context}${r.integrationId === null ? ' from any source' : ` from app ${r.integrationId}`}`);
+    for (const r of c.requiredBy)
+      lines.push(`  required by: ${r.via}: ${r.context}${r.integrationId === null ? ' from any source' : ` from app ${r.integrationId}`}`);
     if (c.adminsEnforced !== null) lines.push(`  admins must follow branch protection: ${c.adminsEnforced ? 'yes' : 'no'}`);
-    lines.push(`  can bypass: ${c.bypass.known ? (c.bypass.value.length === 0 ? 'nobody' : c.bypass.value.map(actor).join('; ')) : `unknown (${c.bypass.reason})`}`);
+    lines.push(
+      `  can bypass: ${c.bypass.known ? (c.bypass.value.length === 0 ? 'nobody' : c.bypass.value.map(actor).join('; ')) : `unknown (${c.bypass.reason})`}`,
+    );
     for (const reason of c.reasons) lines.push(`  note: ${reason}`);
   }
   const enforced = controls.filter((c) => c.status === 'enforced').length;
@@ -28,7 +31,11 @@ export function formatAccess(at: string, reviews: AccessAt[]): string {
       continue;
     }
     for (const p of r.review.people) {
-      const can = [p.canApprove ? 'approve' : null, p.canMerge ? 'merge' : null, p.canPushDirectly.length > 0 ? `push directly to ${p.canPushDirectly.join(', ')}` : null]
+      const can = [
+        p.canApprove ? 'approve' : null,
+        p.canMerge ? 'merge' : null,
+        p.canPushDirectly.length > 0 ? `push directly to ${p.canPushDirectly.join(', ')}` : null,
+      ]
         .concat(p.canBypass.map((b) => `bypass on ${b.branch} (${b.via})`))
         .filter((x): x is string => x !== null);
       lines.push(`  ${p.login} [${p.role}] via ${p.via.join(', ')}: ${can.length > 0 ? can.join('; ') : 'read only'}`);

@@ -79,7 +79,12 @@ function weeks(changes: readonly ChangeSummary[], since: string, until: string):
  * compliance rate per week (weeks start on Monday, UTC; the first and last may be partly outside the period); and
  * the enforcement gaps that overlap the period.
  */
-export function computePosture(input: { changes: readonly ChangeSummary[]; since: string; until: string; gaps: readonly EnforcementGap[] }): Posture {
+export function computePosture(input: {
+  changes: readonly ChangeSummary[];
+  since: string;
+  until: string;
+  gaps: readonly EnforcementGap[];
+}): Posture {
   const byRepo = new Map<string, ChangeSummary[]>();
   for (const change of input.changes) byRepo.set(change.repo, [...(byRepo.get(change.repo) ?? []), change]);
   const repos = [...byRepo.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([repo, changes]) => ({ repo, ...count(changes) }));

@@ -3,7 +3,13 @@ import type { AccessFacts, Role } from '../policy/access-review.js';
 import type { RestClient } from './publish-verdict.js';
 import { readTeamMembers } from './read-team-members.js';
 
-const Permissions = z.object({ admin: z.boolean(), maintain: z.boolean().optional(), push: z.boolean(), triage: z.boolean().optional(), pull: z.boolean() });
+const Permissions = z.object({
+  admin: z.boolean(),
+  maintain: z.boolean().optional(),
+  push: z.boolean(),
+  triage: z.boolean().optional(),
+  pull: z.boolean(),
+});
 
 /** The fields we use of GitHub's `collaborator`. */
 const Collaborator = z.object({ login: z.string(), id: z.number(), permissions: Permissions.optional(), role_name: z.string().optional() });
@@ -19,7 +25,15 @@ function roleOf(permissions: z.infer<typeof Permissions> | undefined, fallback: 
     if (permissions.triage) return 'triage';
     return 'read';
   }
-  const named: Record<string, Role> = { admin: 'admin', maintain: 'maintain', push: 'write', write: 'write', triage: 'triage', pull: 'read', read: 'read' };
+  const named: Record<string, Role> = {
+    admin: 'admin',
+    maintain: 'maintain',
+    push: 'write',
+    write: 'write',
+    triage: 'triage',
+    pull: 'read',
+    read: 'read',
+  };
   return named[fallback ?? ''] ?? 'read';
 }
 
@@ -31,8 +45,12 @@ function roleOf(permissions: z.infer<typeof Permissions> | undefined, fallback: 
  */
 export async function readAccess(input: { octokit: RestClient; owner: string; repo: string }): Promise<AccessFacts> {
   const { octokit, owner, repo } = input;
-  const all = z.array(Collaborator).parse(await octokit.paginate('GET /repos/{owner}/{repo}/collaborators', { owner, repo, affiliation: 'all', per_page: 100 }));
-  const direct = z.array(Collaborator).parse(await octokit.paginate('GET /repos/{owner}/{repo}/collaborators', { owner, repo, affiliation: 'direct', per_page: 100 }));
+  const all = z
+    .array(Collaborator)
+    .parse(await octokit.paginate('GET /repos/{owner}/{repo}/collaborators', { owner, repo, affiliation: 'all', per_page: 100 }));
+  const direct = z
+    .array(Collaborator)
+    .parse(await octokit.paginate('GET /repos/{owner}/{repo}/collaborators', { owner, repo, affiliation: 'direct', per_page: 100 }));
   const teams = z.array(Team).parse(await octokit.paginate('GET /repos/{owner}/{repo}/teams', { owner, repo, per_page: 100 }));
   const withTeams = teams.map((team) => ({ slug: team.slug, id: team.id, role: roleOf(team.permissions, team.permission) }));
   // Only teams that can approve, merge or push are expanded: read and triage teams grant nothing the review lists.
@@ -41,8 +59,12 @@ export async function readAccess(input: { octokit: RestClient; owner: string; re
   // Sorted: GitHub's listing order is not part of the facts, and must not make a snapshot differ from the last one.
   const byName = (a: string, b: string) => a.localeCompare(b);
   return {
-    collaborators: all.map((c) => ({ login: c.login, id: c.id, role: roleOf(c.permissions, c.role_name) })).sort((a, b) => byName(a.login, b.login)),
+    collaborators: all
+      .map((c) => ({ login: c.login, id: c.id, role: roleOf(c.permissions, c.role_name) }))
+      .sort((a, b) => byName(a.login, b.login)),
     direct: direct.map((c) => c.login).sort(byName),
-    teams: withTeams.map((team) => ({ ...team, members: [...(members[`${owner}/${team.slug}`] ?? [])].sort(byName) })).sort((a, b) => byName(a.slug, b.slug)),
+    teams: withTeams
+      .map((team) => ({ ...team, members: [...(members[`${owner}/${team.slug}`] ?? [])].sort(byName) }))
+      .sort((a, b) => byName(a.slug, b.slug)),
   };
 }

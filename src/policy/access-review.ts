@@ -78,11 +78,15 @@ export function reviewAccess(input: { facts: AccessFacts; branches: EnforcementS
     if (best < RANK[person.role]) via.push(`organisation (owner or base permission: ${person.role})`);
     const subject = { id: person.id, role: person.role, teamIds: teams.map((t) => t.id) };
     const canBypass = branches.flatMap((state) =>
-      state.bypass.known ? state.bypass.value.filter((actor) => matches(actor, subject)).map((actor) => ({ branch: state.branch, via: actor.via })) : [],
+      state.bypass.known
+        ? state.bypass.value.filter((actor) => matches(actor, subject)).map((actor) => ({ branch: state.branch, via: actor.via }))
+        : [],
     );
     const writer = atLeast(person.role, 'write');
     const canPushDirectly = writer
-      ? branches.filter((state) => state.status !== 'enforced' || !state.bypass.known || canBypass.some((b) => b.branch === state.branch)).map((s) => s.branch)
+      ? branches
+          .filter((state) => state.status !== 'enforced' || !state.bypass.known || canBypass.some((b) => b.branch === state.branch))
+          .map((s) => s.branch)
       : [];
     people.push({ login: person.login, role: person.role, via, canApprove: writer, canMerge: writer, canPushDirectly, canBypass });
   }
@@ -90,7 +94,11 @@ export function reviewAccess(input: { facts: AccessFacts; branches: EnforcementS
     state.bypass.known
       ? state.bypass.value
           .filter((actor) => !['User', 'Team', 'RepositoryRole'].includes(actor.actorType))
-          .map((actor) => ({ branch: state.branch, actor: `${actor.actorType}${actor.actorId === null ? '' : ` ${actor.actorId}`}`, via: actor.via }))
+          .map((actor) => ({
+            branch: state.branch,
+            actor: `${actor.actorType}${actor.actorId === null ? '' : ` ${actor.actorId}`}`,
+            via: actor.via,
+          }))
       : [],
   );
   const unknownBypass = branches.flatMap((state) => (state.bypass.known ? [] : [{ branch: state.branch, reason: state.bypass.reason }]));

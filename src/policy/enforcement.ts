@@ -8,7 +8,10 @@ import { z } from 'zod';
 
 /** A fact GitHub told us, or why it could not be read (no permission, not disclosed). */
 export function Readable<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('known', [z.object({ known: z.literal(true), value }), z.object({ known: z.literal(false), reason: z.string() })]);
+  return z.discriminatedUnion('known', [
+    z.object({ known: z.literal(true), value }),
+    z.object({ known: z.literal(false), reason: z.string() }),
+  ]);
 }
 
 export const RequiredCheck = z.object({
@@ -110,7 +113,8 @@ export function judgeEnforcement(input: { facts: BranchEnforcementFacts; appId: 
       let ours = false;
       for (const check of ruleset.requiredChecks) {
         const found = requires(check, checkNames, appId);
-        if (found === 'other-app') reasons.push(`${via} requires ${check.context} from app ${check.integrationId}, not from this app (${appId})`);
+        if (found === 'other-app')
+          reasons.push(`${via} requires ${check.context} from app ${check.integrationId}, not from this app (${appId})`);
         if (found === 'ours') {
           ours = true;
           requiredBy.push({ via, context: check.context, integrationId: check.integrationId });
@@ -128,7 +132,8 @@ export function judgeEnforcement(input: { facts: BranchEnforcementFacts; appId: 
     const protection = facts.protection.value;
     const ours = (protection?.requiredChecks ?? []).filter((check) => requires(check, checkNames, appId) === 'ours');
     for (const check of protection?.requiredChecks ?? []) {
-      if (requires(check, checkNames, appId) === 'other-app') reasons.push(`branch protection requires ${check.context} from app ${check.integrationId}, not from this app (${appId})`);
+      if (requires(check, checkNames, appId) === 'other-app')
+        reasons.push(`branch protection requires ${check.context} from app ${check.integrationId}, not from this app (${appId})`);
     }
     if (protection !== null && ours.length > 0) {
       requiredBy.push(...ours.map((check) => ({ via: 'branch protection', ...check })));
@@ -140,13 +145,18 @@ export function judgeEnforcement(input: { facts: BranchEnforcementFacts; appId: 
   }
 
   for (const required of requiredBy) {
-    if (required.integrationId === null) reasons.push(`${required.via} requires ${required.context} from any source: anyone who can write statuses can satisfy it`);
+    if (required.integrationId === null)
+      reasons.push(`${required.via} requires ${required.context} from any source: anyone who can write statuses can satisfy it`);
   }
   const readAll = facts.rulesets.known && facts.protection.known;
   const status: EnforcementStatus = requiredBy.length > 0 ? 'enforced' : readAll ? 'not-enforced' : 'unknown';
   if (status === 'not-enforced') reasons.unshift(`no ruleset or branch protection requires ${checkNames.join(' or ')} on ${facts.branch}`);
-  if (status === 'unknown') reasons.unshift(`nothing read requires ${checkNames.join(' or ')} on ${facts.branch}, and not everything could be read`);
-  const bypass = unknownBypass.length > 0 ? { known: false as const, reason: `bypass actors not disclosed: ${unknownBypass.join('; ')}` } : { known: true as const, value: sortBypassers(bypassers) };
+  if (status === 'unknown')
+    reasons.unshift(`nothing read requires ${checkNames.join(' or ')} on ${facts.branch}, and not everything could be read`);
+  const bypass =
+    unknownBypass.length > 0
+      ? { known: false as const, reason: `bypass actors not disclosed: ${unknownBypass.join('; ')}` }
+      : { known: true as const, value: sortBypassers(bypassers) };
   return { branch: facts.branch, status, requiredBy, adminsEnforced, bypass, reasons, facts };
 }
 
@@ -166,7 +176,8 @@ export interface EnforcementChange {
   changes: string[];
 }
 
-const describe = (b: Omit<Bypasser, 'via'> & { via?: string }): string => `${b.actorType}${b.actorId === null ? '' : ` ${b.actorId}`} (${b.bypassMode}${b.via ? `, ${b.via}` : ''})`;
+const describe = (b: Omit<Bypasser, 'via'> & { via?: string }): string =>
+  `${b.actorType}${b.actorId === null ? '' : ` ${b.actorId}`} (${b.bypassMode}${b.via ? `, ${b.via}` : ''})`;
 
 /**
  * Compares the last recorded state of a branch with the one just judged. With no previous state (the first
@@ -178,18 +189,21 @@ export function compareEnforcement(previous: EnforcementState | null, current: E
   if (previous === null) {
     changes.push(`first check: ${current.status}`);
     lost = current.status !== 'enforced';
-    if (current.bypass.known && current.bypass.value.length > 0) changes.push(`can bypass: ${current.bypass.value.map(describe).join(', ')}`);
+    if (current.bypass.known && current.bypass.value.length > 0)
+      changes.push(`can bypass: ${current.bypass.value.map(describe).join(', ')}`);
     return { changed: true, lost, changes };
   }
   if (previous.status !== current.status) {
     changes.push(`status ${previous.status} → ${current.status}`);
     if (previous.status === 'enforced') lost = true;
   }
-  const rules = (s: EnforcementState) => s.requiredBy.map((r) => `${r.via}: ${r.context}${r.integrationId === null ? '' : ` from app ${r.integrationId}`}`).sort();
+  const rules = (s: EnforcementState) =>
+    s.requiredBy.map((r) => `${r.via}: ${r.context}${r.integrationId === null ? '' : ` from app ${r.integrationId}`}`).sort();
   const [before, after] = [rules(previous), rules(current)];
   for (const rule of before.filter((r) => !after.includes(r))) changes.push(`no longer required by ${rule}`);
   for (const rule of after.filter((r) => !before.includes(r))) changes.push(`now required by ${rule}`);
-  if (previous.adminsEnforced !== current.adminsEnforced) changes.push(`admins included: ${String(previous.adminsEnforced)} → ${String(current.adminsEnforced)}`);
+  if (previous.adminsEnforced !== current.adminsEnforced)
+    changes.push(`admins included: ${String(previous.adminsEnforced)} → ${String(current.adminsEnforced)}`);
   if (previous.bypass.known && current.bypass.known) {
     const keys = new Set(previous.bypass.value.map(bypasserKey));
     const nowKeys = new Set(current.bypass.value.map(bypasserKey));

@@ -8,10 +8,30 @@ const common = { installationId: 9, deliveryIds: ['d1'], force: 'none', statusWr
 
 describe('enforcementRequests', () => {
   it.each([
-    ['a repository ruleset', 'repository_ruleset', { installation, repository }, [{ kind: 'enforcement', ...common, owner: 'acme', repo: 'api', trigger: 'repository_ruleset' }]],
-    ['an organisation ruleset (no repository)', 'repository_ruleset', { installation, organization: { login: 'acme' } }, [{ kind: 'installation-sweep', ...common, owner: 'acme', trigger: 'repository_ruleset' }]],
-    ['branch protection', 'branch_protection_rule', { installation, repository }, [{ kind: 'enforcement', ...common, owner: 'acme', repo: 'api', trigger: 'branch_protection_rule' }]],
-    ['a new installation', 'installation', { installation }, [{ kind: 'installation-sweep', ...common, owner: 'acme', trigger: 'installation' }]],
+    [
+      'a repository ruleset',
+      'repository_ruleset',
+      { installation, repository },
+      [{ kind: 'enforcement', ...common, owner: 'acme', repo: 'api', trigger: 'repository_ruleset' }],
+    ],
+    [
+      'an organisation ruleset (no repository)',
+      'repository_ruleset',
+      { installation, organization: { login: 'acme' } },
+      [{ kind: 'installation-sweep', ...common, owner: 'acme', trigger: 'repository_ruleset' }],
+    ],
+    [
+      'branch protection',
+      'branch_protection_rule',
+      { installation, repository },
+      [{ kind: 'enforcement', ...common, owner: 'acme', repo: 'api', trigger: 'branch_protection_rule' }],
+    ],
+    [
+      'a new installation',
+      'installation',
+      { installation },
+      [{ kind: 'installation-sweep', ...common, owner: 'acme', trigger: 'installation' }],
+    ],
     [
       'repositories added',
       'installation_repositories',
@@ -26,6 +46,8 @@ describe('enforcementRequests', () => {
   });
 
   it('refuses a payload without an installation', () => {
-    expect(() => enforcementRequests({ event: 'repository_ruleset', payload: { repository }, deliveryId: 'd1' })).toThrow(MalformedPayloadError);
+    expect(() => enforcementRequests({ event: 'repository_ruleset', payload: { repository }, deliveryId: 'd1' })).toThrow(
+      MalformedPayloadError,
+    );
   });
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { ENFORCEMENT_EVENTS } from '../../src/app/on-enforcement-event.js';
 
-const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as { default_events: string[]; default_permissions: Record<string, string> };
+const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
+  default_events: string[];
+  default_permissions: Record<string, string>;
+};
 
 describe('app.yml and the enforcement checks', () => {
   it('subscribes to every enforcement event GitHub does not send unasked (installation events always come)', () => {

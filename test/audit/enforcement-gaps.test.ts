@@ -14,8 +14,14 @@ describe('enforcement history in the store', () => {
   const path = join(temp.dir, 'audit.db');
   let store: AuditStore;
   beforeAll(async () => {
-    const merges = [mergeEntry({ number: 1, at: '2026-01-10T10:00:00Z', head: '1'.repeat(40) }), mergeEntry({ number: 2, at: '2026-02-15T10:00:00Z', head: '2'.repeat(40), bypass: true })];
-    await seedStore(path, [...enforcementEntries(), ...merges].sort((a, b) => a.at.localeCompare(b.at)));
+    const merges = [
+      mergeEntry({ number: 1, at: '2026-01-10T10:00:00Z', head: '1'.repeat(40) }),
+      mergeEntry({ number: 2, at: '2026-02-15T10:00:00Z', head: '2'.repeat(40), bypass: true }),
+    ];
+    await seedStore(
+      path,
+      [...enforcementEntries(), ...merges].sort((a, b) => a.at.localeCompare(b.at)),
+    );
     store = await openAuditStore({ databaseUrl: `sqlite:${path}` });
   });
   afterAll(async () => {
@@ -41,7 +47,14 @@ describe('enforcement history in the store', () => {
   ])('finds the gap in %s', async (_name, since, until, count) => {
     const gaps = await readEnforcementGaps({ store, since, until });
     expect(gaps).toHaveLength(count);
-    if (count > 0) expect(gaps[0]).toMatchObject({ repo: REPO, branch: 'main', status: 'not-enforced', from: '2026-02-10T09:00:00.000Z', to: '2026-02-20T09:00:00.000Z' });
+    if (count > 0)
+      expect(gaps[0]).toMatchObject({
+        repo: REPO,
+        branch: 'main',
+        status: 'not-enforced',
+        from: '2026-02-10T09:00:00.000Z',
+        to: '2026-02-20T09:00:00.000Z',
+      });
   });
 
   it('answers the access review of a past date from the last snapshot before it', async () => {
@@ -53,9 +66,16 @@ describe('enforcement history in the store', () => {
 
   it('lists the gap in the exceptions export', async () => {
     const captured = captureIo();
-    const code = await exportCommand({ since: '2026-02-01', until: '2026-03-01', exceptions: true, format: 'jsonl', database: `sqlite:${path}` }, captured.io);
+    const code = await exportCommand(
+      { since: '2026-02-01', until: '2026-03-01', exceptions: true, format: 'jsonl', database: `sqlite:${path}` },
+      captured.io,
+    );
     expect({ code, stderr: captured.stderr() }).toEqual({ code: 0, stderr: '' });
-    const rows = captured.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = captured
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(rows).toEqual([
       expect.objectContaining({
         repo: REPO,
@@ -80,9 +100,14 @@ describe('enforcement history in the store', () => {
 
   it('counts the gap in the HTML exceptions report', async () => {
     const captured = captureIo();
-    const code = await exportCommand({ since: '2026-02-01', until: '2026-03-01', exceptions: true, format: 'html', database: `sqlite:${path}` }, captured.io);
+    const code = await exportCommand(
+      { since: '2026-02-01', until: '2026-03-01', exceptions: true, format: 'html', database: `sqlite:${path}` },
+      captured.io,
+    );
     expect({ code, stderr: captured.stderr() }).toEqual({ code: 0, stderr: '' });
-    expect(captured.stdout()).toContain('<p>1 exception in the period. 1 enforcement gap (the gate not in force on a controlled branch).</p>');
+    expect(captured.stdout()).toContain(
+      '<p>1 exception in the period. 1 enforcement gap (the gate not in force on a controlled branch).</p>',
+    );
     expect(captured.stdout()).toContain('change-control not-enforced on main from 2026-02-10T09:00:00.000Z until 2026-02-20T09:00:00.000Z');
   });
 });

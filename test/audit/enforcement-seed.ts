@@ -14,7 +14,15 @@ export function branchState(input: { required: boolean; bypass?: BypassActor[] }
       branch: 'main',
       rulesets: {
         known: true,
-        value: [{ rulesetId: 7, source: REPO, sourceType: 'Repository', requiredChecks: [{ context: input.required ? 'change-control' : 'build', integrationId: APP }], bypassActors: { known: true, value: input.bypass ?? [] } }],
+        value: [
+          {
+            rulesetId: 7,
+            source: REPO,
+            sourceType: 'Repository',
+            requiredChecks: [{ context: input.required ? 'change-control' : 'build', integrationId: APP }],
+            bypassActors: { known: true, value: input.bypass ?? [] },
+          },
+        ],
       },
       protection: { known: true, value: null },
     },
@@ -24,7 +32,14 @@ export function branchState(input: { required: boolean; bypass?: BypassActor[] }
 }
 
 function enforcement(at: string, required: boolean, changes: string[], bypass: BypassActor[] = []): NewAuditEntry {
-  const record: EnforcementRecord = { installationId: 1, trigger: 'sweep', policy: `${REPO}:.github/change-control.yml@abc`, state: branchState({ required, bypass }), changes, lost: !required };
+  const record: EnforcementRecord = {
+    installationId: 1,
+    trigger: 'sweep',
+    policy: `${REPO}:.github/change-control.yml@abc`,
+    state: branchState({ required, bypass }),
+    changes,
+    lost: !required,
+  };
   return { kind: 'enforcement', at, deliveryId: null, repo: REPO, prNumber: null, headSha: null, data: { ...record } };
 }
 
@@ -33,7 +48,13 @@ export const HOSTILE = '<img src=x onerror=alert(1)>';
 
 function snapshot(at: string, facts: AccessFacts, bypass: BypassActor[]): NewAuditEntry {
   const state = branchState({ required: true, bypass });
-  const record: AccessSnapshotRecord = { installationId: 1, trigger: 'sweep', branches: ['main'], review: reviewAccess({ facts, branches: [state], org: 'acme' }), facts };
+  const record: AccessSnapshotRecord = {
+    installationId: 1,
+    trigger: 'sweep',
+    branches: ['main'],
+    review: reviewAccess({ facts, branches: [state], org: 'acme' }),
+    facts,
+  };
   return { kind: 'access-snapshot', at, deliveryId: null, repo: REPO, prNumber: null, headSha: null, data: { ...record } };
 }
 

@@ -5,7 +5,12 @@ import { describe, expect, it } from '@jest/globals';
 import type { AccessAt, ControlAt } from '../../src/audit/enforcement-at.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { userId } from '../simulators/github/model.js';
-import { branchProtectionRuleEvent, installationCreatedEvent, repositoriesAddedEvent, repositoryRulesetEvent } from './harness/enforcement-webhooks.js';
+import {
+  branchProtectionRuleEvent,
+  installationCreatedEvent,
+  repositoriesAddedEvent,
+  repositoryRulesetEvent,
+} from './harness/enforcement-webhooks.js';
 import { APP_ID, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
@@ -82,7 +87,12 @@ describe('enforcement assurance', () => {
     expect(e2e.github.issues(repo)).toEqual([]);
     const installed = await instant();
     const [first] = await controls(installed, repo);
-    expect(first).toMatchObject({ branch: 'main', status: 'enforced', requiredBy: [{ via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})`, context: 'change-control', integrationId: APP_ID }], bypass: { known: true, value: [] } });
+    expect(first).toMatchObject({
+      branch: 'main',
+      status: 'enforced',
+      requiredBy: [{ via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})`, context: 'change-control', integrationId: APP_ID }],
+      bypass: { known: true, value: [] },
+    });
 
     // An admin replaces the required status with `build`.
     e2e.github.editRuleset({ ...repo, id: ruleset.id, change: { requiredChecks: [{ context: 'build' }] } });
@@ -91,7 +101,9 @@ describe('enforcement assurance', () => {
     const [issue, ...more] = e2e.github.issues(repo);
     expect(more).toEqual([]);
     expect(issue?.title).toBe(`Change control not in force: ${OWNER}/${repo.repo} main (not-enforced)`);
-    expect(unescapeMarkdown(issue?.body ?? '')).toContain(`no longer required by ruleset ${ruleset.id} (${OWNER}/${repo.repo}): change-control from app ${APP_ID}`);
+    expect(unescapeMarkdown(issue?.body ?? '')).toContain(
+      `no longer required by ruleset ${ruleset.id} (${OWNER}/${repo.repo}): change-control from app ${APP_ID}`,
+    );
     const now = new Date().toISOString();
     expect((await controls(now, repo)).map((c) => c.status)).toEqual(['not-enforced']);
     // The past is answered from the store, although GitHub no longer requires the status.
@@ -117,17 +129,33 @@ describe('enforcement assurance', () => {
     expect(e2e.github.callCounts(mark)).toMatchObject({ restWrites: 0, graphqlQueries: 2, restReads: 6 });
     const before = await instant();
 
-    e2e.github.editRuleset({ ...repo, id: ruleset.id, change: { bypassActors: [{ actorType: 'User', actorId: userId(e2e.github.data, 'alice'), bypassMode: 'always' }] } });
+    e2e.github.editRuleset({
+      ...repo,
+      id: ruleset.id,
+      change: { bypassActors: [{ actorType: 'User', actorId: userId(e2e.github.data, 'alice'), bypassMode: 'always' }] },
+    });
     mark = e2e.github.mark();
     await deliver('repository_ruleset', repositoryRulesetEvent(target(repo), ruleset));
 
     expect(e2e.github.callCounts(mark)).toMatchObject({ restWrites: 1 });
     const [issue] = e2e.github.issues(repo);
     expect(issue?.title).toBe(`Change control can be bypassed by someone new: ${OWNER}/${repo.repo} main`);
-    expect(unescapeMarkdown(issue?.body ?? '')).toContain(`can now bypass: User ${userId(e2e.github.data, 'alice')} (always, ruleset ${ruleset.id}`);
+    expect(unescapeMarkdown(issue?.body ?? '')).toContain(
+      `can now bypass: User ${userId(e2e.github.data, 'alice')} (always, ruleset ${ruleset.id}`,
+    );
     const after = new Date().toISOString();
     const [now] = await controls(after, repo);
-    expect(now?.bypass).toEqual({ known: true, value: [{ actorType: 'User', actorId: userId(e2e.github.data, 'alice'), bypassMode: 'always', via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})` }] });
+    expect(now?.bypass).toEqual({
+      known: true,
+      value: [
+        {
+          actorType: 'User',
+          actorId: userId(e2e.github.data, 'alice'),
+          bypassMode: 'always',
+          via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})`,
+        },
+      ],
+    });
 
     // GitHub changes again (alice leaves); the store still answers for both dates.
     e2e.github.editRuleset({ ...repo, id: ruleset.id, change: { bypassActors: [] } });
@@ -140,9 +168,14 @@ describe('enforcement assurance', () => {
       carol: { role: 'maintain', via: [`team ${OWNER}/release (maintain)`], canApprove: true, canPushDirectly: [] },
     });
     const [later] = await access(after, repo);
-    expect(people(later).alice).toMatchObject({ canBypass: [{ branch: 'main', via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})` }], canPushDirectly: ['main'] });
+    expect(people(later).alice).toMatchObject({
+      canBypass: [{ branch: 'main', via: `ruleset ${ruleset.id} (${OWNER}/${repo.repo})` }],
+      canPushDirectly: ['main'],
+    });
     const text = await cli('audit', 'access', '--at', after, '--repo', `${OWNER}/${repo.repo}`);
-    expect(text.stdout).toContain(`alice [write] via direct (write): approve; merge; push directly to main; bypass on main (ruleset ${ruleset.id}`);
+    expect(text.stdout).toContain(
+      `alice [write] via direct (write): approve; merge; push directly to main; bypass on main (ruleset ${ruleset.id}`,
+    );
   });
 
   it('fails closed without the Administration permission: protection unknown, bypassers not disclosed', async () => {
@@ -152,7 +185,9 @@ describe('enforcement assurance', () => {
 
     const [state] = await controls(new Date().toISOString(), repo);
     expect(state?.status).toBe('unknown');
-    expect(state?.reasons).toContain('branch protection could not be read: GitHub refused to show the branch protection of main (403: the app lacks the permission)');
+    expect(state?.reasons).toContain(
+      'branch protection could not be read: GitHub refused to show the branch protection of main (403: the app lacks the permission)',
+    );
     expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([`Change control not in force: ${OWNER}/${repo.repo} main (unknown)`]);
   });
 
@@ -161,7 +196,11 @@ describe('enforcement assurance', () => {
     const simRepo = e2e.github.data.repos.get(`${OWNER}/${repo.repo}`.toLowerCase());
     simRepo?.branches.set('release/1.0', e2e.github.defaultBranchHead(repo));
     simRepo?.branches.set('feature/x', e2e.github.defaultBranchHead(repo));
-    e2e.github.setBranchProtection({ ...repo, branch: 'main', protection: { requiredChecks: [{ context: 'change-control', appId: APP_ID }], enforceAdmins: false } });
+    e2e.github.setBranchProtection({
+      ...repo,
+      branch: 'main',
+      protection: { requiredChecks: [{ context: 'change-control', appId: APP_ID }], enforceAdmins: false },
+    });
 
     await deliver('installation_repositories', repositoriesAddedEvent(target(repo)));
 
@@ -171,8 +210,13 @@ describe('enforcement assurance', () => {
       ['release/1.0', 'not-enforced'],
     ]);
     // Admins are not included in classic protection: they can merge past it.
-    expect(states[0]).toMatchObject({ adminsEnforced: false, bypass: { known: true, value: [{ actorType: 'RepositoryRole', actorId: 5, via: 'branch protection (admins not included)' }] } });
-    expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([`Change control not in force: ${OWNER}/${repo.repo} release/1.0 (not-enforced)`]);
+    expect(states[0]).toMatchObject({
+      adminsEnforced: false,
+      bypass: { known: true, value: [{ actorType: 'RepositoryRole', actorId: 5, via: 'branch protection (admins not included)' }] },
+    });
+    expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([
+      `Change control not in force: ${OWNER}/${repo.repo} release/1.0 (not-enforced)`,
+    ]);
   });
 
   it('records nothing while GitHub fails (5xx): the check stays queued for a retry, never "unknown" from an outage', async () => {
@@ -181,7 +225,9 @@ describe('enforcement assurance', () => {
     const delivery = await e2e.send('repository_ruleset', repositoryRulesetEvent(target(repo), ruleset));
     expect(delivery.status).toBe(200);
     await waitFor('the check to fail and wait for its retry', async () => {
-      const rows = await e2e.app.query<{ last_error: string | null }>(`SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`);
+      const rows = await e2e.app.query<{ last_error: string | null }>(
+        `SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`,
+      );
       return rows[0]?.last_error ?? null;
     });
     await e2e.quiet();
@@ -195,11 +241,18 @@ describe('enforcement assurance', () => {
   it('records the loss even when its issue cannot be opened (issues disabled): the issue is retried with the check', async () => {
     const { repo, ruleset } = guardedRepo();
     e2e.github.editRuleset({ ...repo, id: ruleset.id, change: { enforcement: 'disabled' } });
-    e2e.github.injectFailure({ method: 'POST', path: `/api/v3/repos/${OWNER}/${repo.repo}/issues`, status: 410, body: { message: 'Issues are disabled for this repo' } });
+    e2e.github.injectFailure({
+      method: 'POST',
+      path: `/api/v3/repos/${OWNER}/${repo.repo}/issues`,
+      status: 410,
+      body: { message: 'Issues are disabled for this repo' },
+    });
 
     await e2e.send('repository_ruleset', repositoryRulesetEvent(target(repo), ruleset));
     await waitFor('the check to wait for its retry', async () => {
-      const rows = await e2e.app.query<{ last_error: string | null }>(`SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`);
+      const rows = await e2e.app.query<{ last_error: string | null }>(
+        `SELECT last_error FROM queue_items WHERE key = 'enforcement:${OWNER}/${repo.repo}'`,
+      );
       return rows[0]?.last_error ?? null;
     });
     await e2e.quiet();

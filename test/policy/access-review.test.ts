@@ -17,7 +17,21 @@ function branch(bypass: BypassActor[], status: 'required' | 'none' = 'required')
   return judgeEnforcement({
     facts: {
       branch: 'main',
-      rulesets: { known: true, value: status === 'none' ? [] : [{ rulesetId: 9, source: 'acme/api', sourceType: 'Repository', requiredChecks: [{ context: 'change-control', integrationId: 1 }], bypassActors: { known: true, value: bypass } }] },
+      rulesets: {
+        known: true,
+        value:
+          status === 'none'
+            ? []
+            : [
+                {
+                  rulesetId: 9,
+                  source: 'acme/api',
+                  sourceType: 'Repository',
+                  requiredChecks: [{ context: 'change-control', integrationId: 1 }],
+                  bypassActors: { known: true, value: bypass },
+                },
+              ],
+      },
       protection: { known: true, value: null },
     },
     appId: 1,
@@ -27,12 +41,40 @@ function branch(bypass: BypassActor[], status: 'required' | 'none' = 'required')
 
 describe('reviewAccess', () => {
   it('says how each person got access and what they can do', () => {
-    const review = reviewAccess({ facts: FACTS, branches: [branch([{ actorType: 'Team', actorId: 77, bypassMode: 'always' }])], org: 'acme' });
+    const review = reviewAccess({
+      facts: FACTS,
+      branches: [branch([{ actorType: 'Team', actorId: 77, bypassMode: 'always' }])],
+      org: 'acme',
+    });
     expect(review.people).toEqual([
       { login: 'alice', role: 'write', via: ['direct (write)'], canApprove: true, canMerge: true, canPushDirectly: [], canBypass: [] },
-      { login: 'bob', role: 'admin', via: ['direct (admin)', 'team acme/release (maintain)'], canApprove: true, canMerge: true, canPushDirectly: ['main'], canBypass: [{ branch: 'main', via: 'ruleset 9 (acme/api)' }] },
-      { login: 'carol', role: 'read', via: ['organisation (owner or base permission: read)'], canApprove: false, canMerge: false, canPushDirectly: [], canBypass: [] },
-      { login: 'dave', role: 'write', via: ['organisation (owner or base permission: write)'], canApprove: true, canMerge: true, canPushDirectly: [], canBypass: [] },
+      {
+        login: 'bob',
+        role: 'admin',
+        via: ['direct (admin)', 'team acme/release (maintain)'],
+        canApprove: true,
+        canMerge: true,
+        canPushDirectly: ['main'],
+        canBypass: [{ branch: 'main', via: 'ruleset 9 (acme/api)' }],
+      },
+      {
+        login: 'carol',
+        role: 'read',
+        via: ['organisation (owner or base permission: read)'],
+        canApprove: false,
+        canMerge: false,
+        canPushDirectly: [],
+        canBypass: [],
+      },
+      {
+        login: 'dave',
+        role: 'write',
+        via: ['organisation (owner or base permission: write)'],
+        canApprove: true,
+        canMerge: true,
+        canPushDirectly: [],
+        canBypass: [],
+      },
     ]);
   });
 
@@ -49,7 +91,11 @@ describe('reviewAccess', () => {
   it('lets every writer push directly to a branch whose gate is not enforced, and lists non-people bypassers apart', () => {
     const review = reviewAccess({ facts: FACTS, branches: [branch([], 'none')], org: 'acme' });
     expect(review.people.filter((p) => p.canPushDirectly.includes('main')).map((p) => p.login)).toEqual(['alice', 'bob', 'dave']);
-    const withApp = reviewAccess({ facts: FACTS, branches: [branch([{ actorType: 'Integration', actorId: 31, bypassMode: 'always' }])], org: 'acme' });
+    const withApp = reviewAccess({
+      facts: FACTS,
+      branches: [branch([{ actorType: 'Integration', actorId: 31, bypassMode: 'always' }])],
+      org: 'acme',
+    });
     expect(withApp.otherBypassers).toEqual([{ branch: 'main', actor: 'Integration 31', via: 'ruleset 9 (acme/api)' }]);
   });
 });

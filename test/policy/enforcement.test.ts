@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { compareEnforcement, judgeEnforcement, type BranchEnforcementFacts, type BypassActor, type RulesetFact } from '../../src/policy/enforcement.js';
+import {
+  compareEnforcement,
+  judgeEnforcement,
+  type BranchEnforcementFacts,
+  type BypassActor,
+  type RulesetFact,
+} from '../../src/policy/enforcement.js';
 
 const APP = 4242;
 const NAMES = ['change-control', 'Change control'];
@@ -15,8 +21,13 @@ function aRuleset(overrides: Partial<RulesetFact> = {}): RulesetFact {
   };
 }
 
-function facts(input: { rulesets?: RulesetFact[] | string; protection?: BranchEnforcementFacts['protection'] } = {}): BranchEnforcementFacts {
-  const rulesets = typeof input.rulesets === 'string' ? { known: false as const, reason: input.rulesets } : { known: true as const, value: input.rulesets ?? [aRuleset()] };
+function facts(
+  input: { rulesets?: RulesetFact[] | string; protection?: BranchEnforcementFacts['protection'] } = {},
+): BranchEnforcementFacts {
+  const rulesets =
+    typeof input.rulesets === 'string'
+      ? { known: false as const, reason: input.rulesets }
+      : { known: true as const, value: input.rulesets ?? [aRuleset()] };
   return { branch: 'main', rulesets, protection: input.protection ?? { known: true, value: null } };
 }
 
@@ -27,11 +38,30 @@ const alice: BypassActor = { actorType: 'User', actorId: 501, bypassMode: 'alway
 describe('judgeEnforcement', () => {
   it.each([
     ['a ruleset requiring change-control from this app', facts(), 'enforced'],
-    ['a ruleset requiring the Change control check run from any source', facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'Change control', integrationId: null }] })] }), 'enforced'],
-    ['a ruleset requiring change-control from another app only', facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'change-control', integrationId: 99 }] })] }), 'not-enforced'],
-    ['a ruleset requiring only build', facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'build', integrationId: null }] })] }), 'not-enforced'],
+    [
+      'a ruleset requiring the Change control check run from any source',
+      facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'Change control', integrationId: null }] })] }),
+      'enforced',
+    ],
+    [
+      'a ruleset requiring change-control from another app only',
+      facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'change-control', integrationId: 99 }] })] }),
+      'not-enforced',
+    ],
+    [
+      'a ruleset requiring only build',
+      facts({ rulesets: [aRuleset({ requiredChecks: [{ context: 'build', integrationId: null }] })] }),
+      'not-enforced',
+    ],
     ['nothing at all, everything read', facts({ rulesets: [] }), 'not-enforced'],
-    ['classic protection requiring it, rulesets unreadable', facts({ rulesets: 'GitHub refused', protection: { known: true, value: { requiredChecks: [{ context: 'change-control', integrationId: APP }], enforceAdmins: true } } }), 'enforced'],
+    [
+      'classic protection requiring it, rulesets unreadable',
+      facts({
+        rulesets: 'GitHub refused',
+        protection: { known: true, value: { requiredChecks: [{ context: 'change-control', integrationId: APP }], enforceAdmins: true } },
+      }),
+      'enforced',
+    ],
     ['no ruleset, protection unreadable (no permission)', facts({ rulesets: [], protection: { known: false, reason: '403' } }), 'unknown'],
     ['rulesets unreadable, no protection', facts({ rulesets: 'GitHub refused' }), 'unknown'],
   ] as const)('%s: %s', (_name, input, status) => {
@@ -53,7 +83,9 @@ describe('judgeEnforcement', () => {
       ],
     });
     expect(state.adminsEnforced).toBe(false);
-    expect(state.reasons).toContain('branch protection requires change-control from any source: anyone who can write statuses can satisfy it');
+    expect(state.reasons).toContain(
+      'branch protection requires change-control from any source: anyone who can write statuses can satisfy it',
+    );
   });
 
   it('says who can bypass is unknown when GitHub did not disclose a requiring ruleset’s bypass actors', () => {
@@ -69,7 +101,12 @@ describe('compareEnforcement', () => {
   const removed = judge(facts({ rulesets: [] }));
   const unknown = judge(facts({ rulesets: 'GitHub refused' }));
   const undisclosed = judge(facts({ rulesets: [aRuleset({ bypassActors: { known: false, reason: 'hidden' } })] }));
-  const viaProtection = judge(facts({ rulesets: [], protection: { known: true, value: { requiredChecks: [{ context: 'change-control', integrationId: APP }], enforceAdmins: true } } }));
+  const viaProtection = judge(
+    facts({
+      rulesets: [],
+      protection: { known: true, value: { requiredChecks: [{ context: 'change-control', integrationId: APP }], enforceAdmins: true } },
+    }),
+  );
 
   it.each([
     ['first check, enforced', null, enforced, { changed: true, lost: false }],
@@ -89,6 +126,9 @@ describe('compareEnforcement', () => {
 
   it('says what changed, line by line', () => {
     expect(compareEnforcement(enforced, withAlice).changes).toEqual(['can now bypass: User 501 (always, ruleset 7 (acme/api))']);
-    expect(compareEnforcement(enforced, removed).changes).toEqual(['status enforced → not-enforced', 'no longer required by ruleset 7 (acme/api): change-control from app 4242']);
+    expect(compareEnforcement(enforced, removed).changes).toEqual([
+      'status enforced → not-enforced',
+      'no longer required by ruleset 7 (acme/api): change-control from app 4242',
+    ]);
   });
 });

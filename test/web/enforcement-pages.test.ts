@@ -60,7 +60,9 @@ describe('the dashboard on enforcement history', () => {
     const { status, body } = await page('/dashboard?since=2026-02-01&until=2026-03-01');
     expect(status).toBe(200);
     expect(body).toContain('<div class="card" data-metric="enforcement-gaps"><div class="value">1</div>');
-    expect(body).toContain(`<tr data-gap="3"><td>${REPO}</td><td>main</td><td>not-enforced</td><td>2026-02-10T09:00:00.000Z</td><td>2026-02-20T09:00:00.000Z</td>`);
+    expect(body).toContain(
+      `<tr data-gap="3"><td>${REPO}</td><td>main</td><td>not-enforced</td><td>2026-02-10T09:00:00.000Z</td><td>2026-02-20T09:00:00.000Z</td>`,
+    );
     const january = await page('/dashboard?since=2026-01-01&until=2026-02-01');
     expect(january.body).toContain('<div class="card" data-metric="enforcement-gaps"><div class="value">0</div>');
   });
@@ -78,7 +80,9 @@ describe('the dashboard on enforcement history', () => {
     expect(during.body).toContain(`<tr data-branch="${REPO} main" data-status="not-enforced">`);
     expect(during.body).not.toContain(HOSTILE);
     expect(during.body).toContain('<td>&#60;img src=x onerror=alert(1)&#62;</td>');
-    expect(during.body).toMatch(/<tr data-login="alice"><td>alice<\/td><td>write<\/td><td>direct \(write\)<\/td><td>yes<\/td><td>yes<\/td><td>—<\/td><td>—<\/td><\/tr>/);
+    expect(during.body).toMatch(
+      /<tr data-login="alice"><td>alice<\/td><td>write<\/td><td>direct \(write\)<\/td><td>yes<\/td><td>yes<\/td><td>—<\/td><td>—<\/td><\/tr>/,
+    );
     const after = await page('/dashboard/access?at=2026-03-01');
     expect(after.body).toContain(`<tr data-branch="${REPO} main" data-status="enforced">`);
     expect(after.body).toContain(`<td>main (ruleset 7 (${REPO}))</td>`);

@@ -6,16 +6,27 @@ import { renderLayout, renderMessagePage } from './render-layout.js';
 import { html, type Reply } from './respond.js';
 
 /** `?at=`: a date (00:00 UTC) or an ISO time with its offset; default now. */
-const At = z.union([z.iso.date().transform((d) => `${d}T00:00:00.000Z`), z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString())]);
+const At = z.union([
+  z.iso.date().transform((d) => `${d}T00:00:00.000Z`),
+  z.iso.datetime({ offset: true }).transform((t) => new Date(t).toISOString()),
+]);
 
 const actor = (b: { actorType: string; actorId: number | null; bypassMode: string; via: string }): string =>
   `${b.actorType}${b.actorId === null ? '' : ` ${b.actorId}`} (${b.bypassMode}, ${b.via})`;
 
 function controlsTable(controls: ControlAt[]): string {
-  if (controls.length === 0) return '<p class="muted">No enforcement check recorded before this time: whether the gate was in force is unknown.</p>';
+  if (controls.length === 0)
+    return '<p class="muted">No enforcement check recorded before this time: whether the gate was in force is unknown.</p>';
   const rows = controls.map((c) => {
-    const bypass = c.bypass.known ? (c.bypass.value.length === 0 ? 'nobody' : c.bypass.value.map(actor).join('; ')) : `unknown: ${c.bypass.reason}`;
-    const required = c.requiredBy.map((r) => `${r.via}: ${r.context}${r.integrationId === null ? ' (any source)' : ` (app ${r.integrationId})`}`).join('; ') || '—';
+    const bypass = c.bypass.known
+      ? c.bypass.value.length === 0
+        ? 'nobody'
+        : c.bypass.value.map(actor).join('; ')
+      : `unknown: ${c.bypass.reason}`;
+    const required =
+      c.requiredBy
+        .map((r) => `${r.via}: ${r.context}${r.integrationId === null ? ' (any source)' : ` (app ${r.integrationId})`}`)
+        .join('; ') || '—';
     return `<tr data-branch="${escapeHtml(`${c.repo} ${c.branch}`)}" data-status="${escapeHtml(c.status)}"><td>${escapeHtml(c.repo)}</td><td>${escapeHtml(c.branch)}</td><td>${escapeHtml(c.status)}</td><td>${escapeHtml(required)}</td><td>${escapeHtml(bypass)}</td><td>${escapeHtml(c.since)}</td><td class="num">${c.seq}</td></tr>`;
   });
   return `<table class="controls"><thead><tr><th>Repository</th><th>Branch</th><th>Gate</th><th>Required by</th><th>Can bypass</th><th>Recorded</th><th class="num">Entry</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -23,7 +34,8 @@ function controlsTable(controls: ControlAt[]): string {
 
 function accessTable(review: AccessAt): string {
   if (review.review === null) return `<p class="muted">Unknown: ${escapeHtml(review.problem ?? '')}</p>`;
-  const yes = (value: boolean | string[]) => (Array.isArray(value) ? (value.length > 0 ? escapeHtml(value.join(', ')) : '—') : value ? 'yes' : '—');
+  const yes = (value: boolean | string[]) =>
+    Array.isArray(value) ? (value.length > 0 ? escapeHtml(value.join(', ')) : '—') : value ? 'yes' : '—';
   const rows = review.review.people.map(
     (p) =>
       `<tr data-login="${escapeHtml(p.login)}"><td>${escapeHtml(p.login)}</td><td>${escapeHtml(p.role)}</td><td>${escapeHtml(p.via.join('; '))}</td><td>${yes(p.canApprove)}</td><td>${yes(p.canMerge)}</td><td>${yes(p.canPushDirectly)}</td><td>${yes(p.canBypass.map((b) => `${b.branch} (${b.via})`))}</td></tr>`,
@@ -40,7 +52,15 @@ export async function accessPage(ctx: RequestContext, login: string): Promise<Re
   const raw = ctx.url.searchParams.get('at');
   const parsed = raw === null || raw === '' ? { success: true as const, data: ctx.deps.now().toISOString() } : At.safeParse(raw);
   if (!parsed.success) {
-    return html(400, renderMessagePage({ title: 'Invalid date', message: `at must be a date like 2026-01-31 or a time with its offset, got ${JSON.stringify(raw)}`, login, action: { href: '/dashboard/access', text: 'Show now' } }));
+    return html(
+      400,
+      renderMessagePage({
+        title: 'Invalid date',
+        message: `at must be a date like 2026-01-31 or a time with its offset, got ${JSON.stringify(raw)}`,
+        login,
+        action: { href: '/dashboard/access', text: 'Show now' },
+      }),
+    );
   }
   const at = parsed.data;
   const [controls, reviews] = await Promise.all([controlsAt({ store: ctx.deps.store, at }), accessAt({ store: ctx.deps.store, at })]);
@@ -51,7 +71,12 @@ export async function accessPage(ctx: RequestContext, login: string): Promise<Re
     '<h2>Is the gate in force?</h2>',
     controlsTable(controls),
     '<h2>Who could approve, merge, push directly or bypass</h2>',
-    ...(reviews.length === 0 ? ['<p class="muted">No access snapshot recorded before this time.</p>'] : reviews.map((r) => `<h3>${escapeHtml(r.repo)} <span class="muted">(since ${escapeHtml(r.since)}, entry ${r.seq})</span></h3>${accessTable(r)}`)),
+    ...(reviews.length === 0
+      ? ['<p class="muted">No access snapshot recorded before this time.</p>']
+      : reviews.map(
+          (r) =>
+            `<h3>${escapeHtml(r.repo)} <span class="muted">(since ${escapeHtml(r.since)}, entry ${r.seq})</span></h3>${accessTable(r)}`,
+        )),
   ].join('\n');
   return html(200, renderLayout({ title: 'Enforcement and access', body, login, section: 'access' }));
 }

@@ -19,7 +19,10 @@ export interface RepoEventTarget {
   installationId: number;
 }
 
-function example<N extends 'branch_protection_rule' | 'installation' | 'installation_repositories'>(name: N, action: string): WebhookDefinition<N>['examples'][number] {
+function example<N extends 'branch_protection_rule' | 'installation' | 'installation_repositories'>(
+  name: N,
+  action: string,
+): WebhookDefinition<N>['examples'][number] {
   const definition = definitions.find((d) => d.name === name) as WebhookDefinition<N> | undefined;
   const found = definition?.examples.find((e) => (e as { action?: string }).action === action);
   if (!found) throw new Error(`no ${name}.${action} example in @octokit/webhooks-examples`);
@@ -39,7 +42,13 @@ export function branchProtectionRuleEvent(target: RepoEventTarget, action: 'crea
   const payload = example('branch_protection_rule', action);
   const repo = repository(target);
   Object.assign(payload, { installation: installation(target.installationId) });
-  Object.assign(payload.repository, { id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, default_branch: repo.defaultBranch, private: repo.private });
+  Object.assign(payload.repository, {
+    id: repo.id,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    default_branch: repo.defaultBranch,
+    private: repo.private,
+  });
   payload.repository.owner.login = repo.owner;
   return payload;
 }
@@ -52,13 +61,34 @@ type RulesetEvent = Pick<components['schemas']['webhook-repository-ruleset-edite
 };
 
 /** `repository_ruleset.edited` for a repository ruleset (with `repository`), or an organisation's (without it). */
-export function repositoryRulesetEvent(target: RepoEventTarget, ruleset: SimRuleset, input: { sender?: string; organisation?: boolean } = {}): RulesetEvent {
+export function repositoryRulesetEvent(
+  target: RepoEventTarget,
+  ruleset: SimRuleset,
+  input: { sender?: string; organisation?: boolean } = {},
+): RulesetEvent {
   const repo = repository(target);
   return {
     action: 'edited',
-    repository_ruleset: { id: ruleset.id, name: ruleset.name, source: ruleset.source, source_type: ruleset.sourceType, enforcement: ruleset.enforcement, target: 'branch' },
+    repository_ruleset: {
+      id: ruleset.id,
+      name: ruleset.name,
+      source: ruleset.source,
+      source_type: ruleset.sourceType,
+      enforcement: ruleset.enforcement,
+      target: 'branch',
+    },
     installation: installation(target.installationId),
-    ...(input.organisation ? { organization: { login: repo.owner } } : { repository: { id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: repo.private, owner: { login: repo.owner } } }),
+    ...(input.organisation
+      ? { organization: { login: repo.owner } }
+      : {
+          repository: {
+            id: repo.id,
+            name: repo.name,
+            full_name: `${repo.owner}/${repo.name}`,
+            private: repo.private,
+            owner: { login: repo.owner },
+          },
+        }),
     sender: { login: input.sender ?? 'mallory', type: 'User' },
   };
 }
@@ -76,7 +106,9 @@ export function repositoriesAddedEvent(target: RepoEventTarget) {
   const payload = example('installation_repositories', 'added');
   const repo = repository(target);
   Object.assign(payload.installation, { id: target.installationId });
-  payload.repositories_added = [{ ...payload.repositories_added[0]!, id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: repo.private }];
+  payload.repositories_added = [
+    { ...payload.repositories_added[0]!, id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: repo.private },
+  ];
   payload.repositories_removed = [];
   return payload;
 }

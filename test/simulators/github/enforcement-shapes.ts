@@ -1,5 +1,14 @@
 import type { components } from '@octokit/openapi-types';
-import { userId, type CollaboratorRole, type GitHubData, type SimApp, type SimProtection, type SimRepository, type SimRuleset, type SimTeam } from './model.js';
+import {
+  userId,
+  type CollaboratorRole,
+  type GitHubData,
+  type SimApp,
+  type SimProtection,
+  type SimRepository,
+  type SimRuleset,
+  type SimTeam,
+} from './model.js';
 import { simpleUser, type RestUrls } from './rest-shapes.js';
 
 /** REST answers for rulesets, branch protection, collaborators, teams and installations, typed with GitHub's OpenAPI description. */
@@ -17,7 +26,10 @@ export function restBranchRule(ruleset: SimRuleset): Schemas['repository-rule-de
   return {
     type: 'required_status_checks',
     parameters: {
-      required_status_checks: ruleset.requiredChecks.map((c) => ({ context: c.context, ...(c.integrationId === undefined ? {} : { integration_id: c.integrationId }) })),
+      required_status_checks: ruleset.requiredChecks.map((c) => ({
+        context: c.context,
+        ...(c.integrationId === undefined ? {} : { integration_id: c.integrationId }),
+      })),
       strict_required_status_checks_policy: false,
     },
     ruleset_source_type: ruleset.sourceType,
@@ -35,19 +47,40 @@ export function restRuleset(urls: RestUrls, repo: SimRepository, ruleset: SimRul
     source_type: ruleset.sourceType,
     source: ruleset.source,
     enforcement: ruleset.enforcement,
-    ...(disclose ? { bypass_actors: ruleset.bypassActors.map((a) => ({ actor_id: a.actorId, actor_type: a.actorType, bypass_mode: a.bypassMode })) } : {}),
+    ...(disclose
+      ? { bypass_actors: ruleset.bypassActors.map((a) => ({ actor_id: a.actorId, actor_type: a.actorType, bypass_mode: a.bypassMode })) }
+      : {}),
     current_user_can_bypass: 'never',
     node_id: Buffer.from(`RRS_${ruleset.id}`).toString('base64'),
     _links: { self: { href: `${urls.api}/repos/${repo.owner}/${repo.name}/rulesets/${ruleset.id}` } },
     conditions: { ref_name: { include: ruleset.include.map((p) => (p.startsWith('~') ? p : `refs/heads/${p}`)), exclude: [] } },
-    rules: ruleset.requiredChecks.length > 0 ? [{ type: 'required_status_checks', parameters: { required_status_checks: ruleset.requiredChecks.map((c) => ({ context: c.context, ...(c.integrationId === undefined ? {} : { integration_id: c.integrationId }) })), strict_required_status_checks_policy: false } }] : [],
+    rules:
+      ruleset.requiredChecks.length > 0
+        ? [
+            {
+              type: 'required_status_checks',
+              parameters: {
+                required_status_checks: ruleset.requiredChecks.map((c) => ({
+                  context: c.context,
+                  ...(c.integrationId === undefined ? {} : { integration_id: c.integrationId }),
+                })),
+                strict_required_status_checks_policy: false,
+              },
+            },
+          ]
+        : [],
     created_at: ruleset.createdAt,
     updated_at: ruleset.updatedAt,
   };
 }
 
 /** `GET branches/{branch}/protection`. */
-export function restProtection(urls: RestUrls, repo: SimRepository, branch: string, protection: SimProtection): Schemas['branch-protection'] {
+export function restProtection(
+  urls: RestUrls,
+  repo: SimRepository,
+  branch: string,
+  protection: SimProtection,
+): Schemas['branch-protection'] {
   const url = `${urls.api}/repos/${repo.owner}/${repo.name}/branches/${branch}/protection`;
   return {
     url,
@@ -99,7 +132,12 @@ export function restTeam(urls: RestUrls, team: SimTeam & { id: number }, role: C
   };
 }
 
-export function restInstallation(data: GitHubData, urls: RestUrls, app: SimApp, input: { id: number; account: string }): Schemas['installation'] {
+export function restInstallation(
+  data: GitHubData,
+  urls: RestUrls,
+  app: SimApp,
+  input: { id: number; account: string },
+): Schemas['installation'] {
   return {
     id: input.id,
     account: simpleUser(data, urls, input.account, 'Organization'),
@@ -110,7 +148,15 @@ export function restInstallation(data: GitHubData, urls: RestUrls, app: SimApp, 
     app_id: app.id,
     target_id: userId(data, input.account),
     target_type: 'Organization',
-    permissions: { checks: 'write', statuses: 'write', contents: 'read', pull_requests: 'read', metadata: 'read', members: 'read', administration: data.administration ?? undefined },
+    permissions: {
+      checks: 'write',
+      statuses: 'write',
+      contents: 'read',
+      pull_requests: 'read',
+      metadata: 'read',
+      members: 'read',
+      administration: data.administration ?? undefined,
+    },
     events: ['pull_request', 'repository_ruleset', 'branch_protection_rule'],
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',

@@ -21,7 +21,8 @@ export function rulesetApplies(repo: SimRepository, ruleset: SimRuleset, branch:
 /** Adds an active ruleset (by default on the default branch, from the repository); returns it. */
 export function addRuleset(
   data: GitHubData,
-  input: RepoRef & Partial<Pick<SimRuleset, 'name' | 'source' | 'sourceType' | 'enforcement' | 'include' | 'requiredChecks' | 'bypassActors'>>,
+  input: RepoRef &
+    Partial<Pick<SimRuleset, 'name' | 'source' | 'sourceType' | 'enforcement' | 'include' | 'requiredChecks' | 'bypassActors'>>,
 ): SimRuleset {
   const repo = findRepo(data, input);
   const at = tick(data);
@@ -42,7 +43,10 @@ export function addRuleset(
 }
 
 /** Changes a ruleset as an admin would in the settings page (deliver `repository_ruleset.edited` after). */
-export function editRuleset(data: GitHubData, input: RepoRef & { id: number; change: Partial<Omit<SimRuleset, 'id' | 'createdAt' | 'updatedAt'>> }): SimRuleset {
+export function editRuleset(
+  data: GitHubData,
+  input: RepoRef & { id: number; change: Partial<Omit<SimRuleset, 'id' | 'createdAt' | 'updatedAt'>> },
+): SimRuleset {
   const ruleset = findRepo(data, input).rulesets.find((r) => r.id === input.id);
   if (!ruleset) throw new Error(`simulator: no ruleset ${input.id} in ${input.owner}/${input.repo}`);
   Object.assign(ruleset, input.change, { updatedAt: tick(data) });

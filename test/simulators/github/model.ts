@@ -247,7 +247,16 @@ export interface GitHubData {
 export const START_TIME = Date.parse('2025-01-06T09:00:00Z');
 
 export function createData(): GitHubData {
-  return { repos: new Map(), apps: new Map(), teams: [], users: new Map(), fileReads: [], administration: 'read', nextId: 1000, clock: START_TIME };
+  return {
+    repos: new Map(),
+    apps: new Map(),
+    teams: [],
+    users: new Map(),
+    fileReads: [],
+    administration: 'read',
+    nextId: 1000,
+    clock: START_TIME,
+  };
 }
 
 export function repoKey(owner: string, name: string): string {
