@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewAuditEntry } from '../src/audit/audit-entry.js';
-import { accessAt, controlsAt } from '../src/audit/enforcement-at.js';
-import { readEnforcementGaps } from '../src/audit/enforcement-gaps.js';
+import { accessAt, controlsAt } from '../src/report/enforcement-at.js';
+import { readEnforcementGaps } from '../src/report/enforcement-gaps.js';
 import type { AccessSnapshotRecord, EnforcementRecord } from '../src/audit/enforcement-records.js';
-import { createSqliteAuditStore } from '../src/audit/sqlite-store.js';
+import { createSqliteAuditStore } from '../src/store/sqlite-store.js';
 import { reviewAccess, type AccessFacts } from '../src/policy/access-review.js';
 import { judgeEnforcement } from '../src/policy/enforcement.js';
 

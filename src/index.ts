@@ -1,19 +1,17 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from 'probot';
-import type { AppDeps } from './app/app-deps.js';
-import { startOverdueSweep } from './app/flag-overdue-emergencies.js';
-import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/on-check-completed.js';
-import { onCheckRunRerequested } from './app/on-check-run-rerequested.js';
-import { onDeploymentCreated } from './app/on-deployment-created.js';
-import { onDeploymentProtectionRule } from './app/on-deployment-protection-rule.js';
-import { onDeploymentStatus } from './app/on-deployment-status.js';
-import { ENFORCEMENT_EVENTS, onEnforcementEvent } from './app/on-enforcement-event.js';
-import { onIssueComment } from './app/on-issue-comment.js';
-import { onPullRequestClosed } from './app/on-pull-request-closed.js';
-import { onPullRequest, PULL_REQUEST_EVENTS } from './app/on-pull-request.js';
+import type { AppDeps } from './evaluation/app-deps.js';
+import { startOverdueSweep } from './app/commands/flag-overdue-emergencies.js';
+import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/webhooks/on-check-completed.js';
+import { onCheckRunRerequested } from './app/webhooks/on-check-run-rerequested.js';
+import { onDeploymentCreated } from './app/deployments/on-deployment-created.js';
+import { onDeploymentProtectionRule } from './app/deployments/on-deployment-protection-rule.js';
+import { onDeploymentStatus } from './app/deployments/on-deployment-status.js';
+import { onIssueComment } from './app/commands/on-issue-comment.js';
+import { onPullRequestClosed } from './app/webhooks/on-pull-request-closed.js';
+import { onPullRequest, PULL_REQUEST_EVENTS } from './app/webhooks/on-pull-request.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
-import { runQueuedWork } from './app/run-queued-work.js';
+import { runQueuedWork } from './app/worker/run-queued-work.js';
 import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
-import { readEnforcementInterval, startEnforcementSweep } from './app/start-enforcement-sweep.js';
 import { registry, setQueueStatsSource } from './observability/metrics.js';
 import { observeApp } from './observability/observe-app.js';
 import { DEFAULT_QUEUE_SETTINGS } from './queue/queue-settings.js';
@@ -23,10 +21,12 @@ import { createWorker, type Worker } from './queue/worker.js';
 import { dashboardDepsFromEnv } from './web/dashboard/dashboard-deps-from-env.js';
 import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
 import { healthzHandler } from './web/healthz.js';
-import { jiraWebhookHandler } from './web/jira-webhook.js';
+import { jiraWebhookHandler } from './app/webhooks/jira-webhook.js';
 import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
 import { readinessChecks } from './web/readiness-checks.js';
 import { createReadyzHandler } from './web/readyz.js';
+import { ENFORCEMENT_EVENTS, onEnforcementEvent } from './app/enforcement/on-enforcement-event.js';
+import { readEnforcementInterval, startEnforcementSweep } from './app/enforcement/start-enforcement-sweep.js';
 
 /** The parts of a started app that its server entry (shutdown) and tests (drain) need. */
 export interface StartedApp {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { AuditEntry, AuditStore } from '../audit/audit-entry.js';
-import { controlsAt, type ControlAt } from '../audit/enforcement-at.js';
+import { controlsAt, type ControlAt } from '../report/enforcement-at.js';
 import { DeploymentGateRecord, DeploymentRecord, DeploymentStatusRecord, type DeployedChange } from '../audit/deployment-records.js';
 import { MergeRecord } from '../audit/evidence-records.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import type { ChangeEvidence } from '../policy/decide-deployment.js';
 import { UsageError } from './cli-io.js';
-import { RecordShapeError } from './export-row.js';
+import { RecordShapeError } from '../report/export-row.js';
 
 /** A deployment of the traced commit: its final state, who triggered it, and the changes it brought. */
 export interface TracedDeployment {

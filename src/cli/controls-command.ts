@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { accessAt, controlsAt } from '../audit/enforcement-at.js';
-import { dateFlag, parseFlags, RepoFlag } from './cli-flags.js';
+import { accessAt, controlsAt } from '../report/enforcement-at.js';
+import { dateFlag } from '../report/date-flag.js';
+import { parseFlags, RepoFlag } from './cli-flags.js';
 import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
 import { formatAccess, formatControls } from './format-controls.js';
 import { openReadOnlyStore } from './open-read-only-store.js';

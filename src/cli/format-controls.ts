@@ -1,4 +1,4 @@
-import type { AccessAt, ControlAt } from '../audit/enforcement-at.js';
+import type { AccessAt, ControlAt } from '../report/enforcement-at.js';
 
 const actor = (b: { actorType: string; actorId: number | null; bypassMode: string; via: string }): string =>
   `${b.actorType}${b.actorId === null ? '' : ` ${b.actorId}`} (${b.bypassMode}, ${b.via})`;

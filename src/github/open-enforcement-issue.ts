@@ -1,6 +1,6 @@
 import type { EnforcementState } from '../policy/enforcement.js';
 import { escapeMarkdown } from './escape-markdown.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 const line = (text: string): string => `- ${escapeMarkdown(text)}`;
 

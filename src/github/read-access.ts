@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccessFacts, Role } from '../policy/access-review.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 import { readTeamMembers } from './read-team-members.js';
 
 const Permissions = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BranchEnforcementFacts, BypassActor, RulesetFact } from '../policy/enforcement.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** The fields we use of `GET /repos/{o}/{r}/rules/branches/{branch}` (GitHub's `repository-rule-detailed`). */
 const BranchRule = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { enforcementRequests } from '../../src/app/on-enforcement-event.js';
+import { enforcementRequests } from '../../src/app/enforcement/on-enforcement-event.js';
 import { MalformedPayloadError } from '../../src/app/payloads.js';
 
 const installation = { id: 9, account: { login: 'acme' } };

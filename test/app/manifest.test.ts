@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { ENFORCEMENT_EVENTS } from '../../src/app/on-enforcement-event.js';
+import { ENFORCEMENT_EVENTS } from '../../src/app/enforcement/on-enforcement-event.js';
 
 const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
   default_events: string[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Probot } from 'probot';
-import { readEnforcementInterval, sweepIfDue } from '../../src/app/start-enforcement-sweep.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { readEnforcementInterval, sweepIfDue } from '../../src/app/enforcement/start-enforcement-sweep.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 
 describe('ENFORCEMENT_CHECK_INTERVAL_HOURS', () => {
   it.each([

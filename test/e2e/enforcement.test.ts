@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import type { AccessAt, ControlAt } from '../../src/audit/enforcement-at.js';
+import type { AccessAt, ControlAt } from '../../src/report/enforcement-at.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { userId } from '../simulators/github/model.js';
 import {

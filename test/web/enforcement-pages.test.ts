@@ -3,13 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AuditStore } from '../../src/audit/audit-entry.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { chainChecker } from '../../src/web/dashboard/chain-checker.js';
 import type { DashboardDeps } from '../../src/web/dashboard/dashboard-context.js';
 import type { DashboardSettings } from '../../src/web/dashboard/dashboard-env.js';
 import { dashboardHandler } from '../../src/web/dashboard/dashboard-handler.js';
 import { signValue } from '../../src/web/dashboard/signed-cookie.js';
-import { enforcementEntries, HOSTILE, REPO } from '../audit/enforcement-seed.js';
+import { enforcementEntries, HOSTILE, REPO } from '../report/enforcement-seed.js';
 import { seedStore, tempDir } from '../cli/seed.js';
 
 const SECRET = 'k'.repeat(48);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { escapeHtml } from '../../cli/escape-html.js';
-import { accessAt, controlsAt, type AccessAt, type ControlAt } from '../../audit/enforcement-at.js';
+import { escapeHtml } from '../../report/escape-html.js';
+import { accessAt, controlsAt, type AccessAt, type ControlAt } from '../../report/enforcement-at.js';
 import type { RequestContext } from './dashboard-context.js';
 import { renderLayout, renderMessagePage } from './render-layout.js';
 import { html, type Reply } from './respond.js';

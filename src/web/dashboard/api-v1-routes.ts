@@ -1,16 +1,16 @@
-import { EXCEPTION_COLUMNS } from '../../cli/export-row.js';
-import { parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
-import type { ChangeSummary } from '../../dashboard/change-summary.js';
-import { computePosture } from '../../dashboard/compute-posture.js';
-import { readPostureGaps } from '../../dashboard/read-posture-gaps.js';
-import { readChanges } from '../../dashboard/read-changes.js';
-import { readExportRows } from '../../dashboard/read-export.js';
+import { EXCEPTION_COLUMNS } from '../../report/export-row.js';
+import { parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
+import type { ChangeSummary } from '../../report/change-summary.js';
+import { computePosture } from '../../report/compute-posture.js';
+import { readChanges } from '../../report/read-changes.js';
+import { readExportRows } from '../../report/read-export.js';
 import { bearerToken, matchesApiToken } from './api-tokens.js';
 import type { RequestContext } from './dashboard-context.js';
 import { authenticate } from './dashboard-session.js';
 import { readChangeEvidencePage } from './page-routes.js';
 import { changePath } from './render-changes-page.js';
 import { json, type Reply } from './respond.js';
+import { readPostureGaps } from '../../report/read-posture-gaps.js';
 
 const CHANGE_PATH = /^\/api\/v1\/changes\/([^/]+)\/([^/]+)\/([1-9]\d*)$/;
 

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExportFormat } from '../../cli/build-export.js';
-import { RecordShapeError } from '../../cli/export-row.js';
-import { accessPage } from './access-page.js';
+import type { ExportFormat } from '../../report/build-export.js';
+import { RecordShapeError } from '../../report/export-row.js';
 import { apiV1 } from './api-v1-routes.js';
 import { DASHBOARD_CSS } from './dashboard-css.js';
 import type { DashboardDeps, RequestContext } from './dashboard-context.js';
@@ -10,6 +9,7 @@ import { changePage, changesPage, exportDownload, posturePage } from './page-rou
 import { renderMessagePage } from './render-layout.js';
 import { html, json, redirect, send, type Reply } from './respond.js';
 import { finishSignIn, signOut, startSignIn } from './sign-in-routes.js';
+import { accessPage } from './access-page.js';
 
 const CHANGE_PATH = /^\/dashboard\/changes\/([^/]+)\/([^/]+)\/([1-9]\d*)$/;
 const EXPORT_PATH = /^\/dashboard\/(export|exceptions)\.(csv|jsonl|html)$/;
