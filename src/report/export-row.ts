@@ -42,7 +42,7 @@ export const EXCEPTION_COLUMNS = [
 
 /**
  * What an exception row is: a merge past a non-passing verdict, an emergency change (overdue: no retrospective
- * approval by its due time), or a time when a controlled branch's gate was not in force (src/cli/gap-row.ts).
+ * approval by its due time), or a time when a controlled branch's gate was not in force (src/report/gap-row.ts).
  */
 export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'enforcement-gap';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];

@@ -35,7 +35,7 @@ const Common = {
 /**
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
- * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/check-enforcement.ts).
+ * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
   z.object({
