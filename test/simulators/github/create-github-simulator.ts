@@ -6,6 +6,7 @@ import { executeGraphql, githubGraphqlSchema, type GraphqlRequestBody } from './
 import {
   createData,
   headOid,
+  nextId,
   repoKey,
   type FileRead,
   type GitHubData,
@@ -17,6 +18,8 @@ import {
 } from './model.js';
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
+import { ENFORCEMENT_ROUTES } from './enforcement-routes.js';
+import * as enforcement from './enforcement-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
 import { DEFAULT_OAUTH_CLIENT, OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
 import { READ_ROUTES } from './read-routes.js';
@@ -160,9 +163,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES, ...READ_ROUTES].find(
-        (r) => r.method === method && r.pattern.test(path),
-      );
+      const route: RestRoute | undefined = [
+        ...REST_ROUTES,
+        ...DEPLOYMENT_ROUTES,
+        ...ISSUE_ROUTES,
+        ...OAUTH_ROUTES,
+        ...READ_ROUTES,
+        ...ENFORCEMENT_ROUTES,
+      ].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
       record.kind = isGraphql
@@ -204,6 +212,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         }
       }
       let userLogin: string | null = null;
+      let installationId: number | null = null;
       if (route?.auth === 'user') {
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         userLogin = token === undefined ? null : (oauth.userTokens.get(token) ?? null);
@@ -221,6 +230,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       } else {
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (token === undefined || !tokens.has(token)) return answer(401, { message: 'Bad credentials' }, 'no valid installation token');
+        installationId = tokens.get(token)?.installationId ?? null;
       }
       if (isGraphql) {
         const outcome = await executeGraphql({ data, webUrl: server.url }, body as GraphqlRequestBody);
@@ -229,7 +239,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         return answer(200, outcome.response);
       }
       const params = route!.pattern.exec(path)!.slice(1);
-      const result = route!.handle({ data, urls, params, query, body, app, issueToken, oauth, userLogin });
+      const result = route!.handle({ data, urls, params, query, body, app, issueToken, oauth, userLogin, installationId });
       return answer(result.status, result.body, result.unexpected, result.headers);
     } finally {
       inFlight -= 1;
@@ -283,7 +293,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),
     addCheckRun: (input: Parameters<typeof state.addCheckRun>[1]) => state.addCheckRun(data, input),
     addStatus: (input: Parameters<typeof state.addStatus>[1]) => state.addStatus(data, input),
-    addTeam: (input: { org: string; slug: string; members: string[] }) => void data.teams.push({ ...input }),
+    addTeam: (input: { org: string; slug: string; members: string[]; id?: number }) =>
+      void data.teams.push({ ...input, id: input.id ?? nextId(data) }),
     /** Gives a login a role on a repository (admin, maintain, write, triage, read); others have none. */
     setCollaborator: (input: Parameters<typeof state.setCollaborator>[1]) => state.setCollaborator(data, input),
     /** Someone comments on a PR or issue; deliver the `issue_comment` webhook for it. */
@@ -295,6 +306,16 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     /** A workflow job starts waiting on the app's deployment protection rule; deliver `deployment_protection_rule` for it. */
     requestDeploymentGate: (input: Parameters<typeof deployments.requestDeploymentGate>[1]) =>
       deployments.requestDeploymentGate(data, input),
+    /** Adds an active branch ruleset (default: on the default branch, from the repository); deliver `repository_ruleset` after. */
+    addRuleset: (input: Parameters<typeof enforcement.addRuleset>[1]) => enforcement.addRuleset(data, input),
+    /** Changes a ruleset (its required checks, bypass actors, enforcement); deliver `repository_ruleset.edited` after. */
+    editRuleset: (input: Parameters<typeof enforcement.editRuleset>[1]) => enforcement.editRuleset(data, input),
+    /** Sets (null removes) a branch's classic protection; deliver `branch_protection_rule` after. */
+    setBranchProtection: (input: Parameters<typeof enforcement.setBranchProtection>[1]) => enforcement.setBranchProtection(data, input),
+    /** Gives a team (see `addTeam`) a role on a repository (null removes it). */
+    setTeamAccess: (input: Parameters<typeof enforcement.setTeamAccess>[1]) => enforcement.setTeamAccess(data, input),
+    /** The app's Administration permission: null makes protection reads 403 and hides ruleset bypass actors. */
+    setAdministration: (level: 'read' | 'write' | null): void => void (data.administration = level),
     /** The runs waiting (or having waited) on the app's rule, with the app's answers. */
     deploymentGates: (ref: state.RepoRef) => [...repoOf(ref).deploymentGates],
 

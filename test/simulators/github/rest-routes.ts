@@ -41,6 +41,8 @@ export interface RouteContext {
   oauth: OAuthState;
   /** The user a `user` route's token belongs to. */
   userLogin: string | null;
+  /** The installation a `token` route's installation token belongs to. */
+  installationId: number | null;
 }
 
 export interface RouteAnswer {
