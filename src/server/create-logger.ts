@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getTransformStream } from '@probot/pino';
-import { pino, stdSerializers, type Logger } from 'pino';
+import { pino, stdSerializers, type Logger, type LoggerOptions } from 'pino';
 
 /** Header names whose values are credentials (requests we receive and requests we make). */
 const SECRET_HEADERS = ['authorization', 'cookie', '"set-cookie"', '"x-hub-signature"', '"x-hub-signature-256"', '"proxy-authorization"'];
@@ -72,14 +72,16 @@ export async function createLogger(env: LoggerEnv): Promise<Logger> {
   const transform = await getTransformStream({ logFormat, logLevelInString: env.LOG_LEVEL_IN_STRING === 'true', sentryDsn: env.SENTRY_DSN });
   // SonicBoom is a writable stream; its types do not say so.
   transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
-  return pino(
-    {
-      level: env.LOG_LEVEL || 'info',
-      name: 'probot',
-      messageKey: env.LOG_MESSAGE_KEY || 'msg',
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: serializeError },
-    },
-    transform,
-  );
+  return pino(loggerOptions(env), transform);
+}
+
+/** pino's options: Probot's level, name and message key, with the redaction and the error serializer above. */
+export function loggerOptions(env: LoggerEnv): LoggerOptions {
+  return {
+    level: env.LOG_LEVEL || 'info',
+    name: 'probot',
+    messageKey: env.LOG_MESSAGE_KEY || 'msg',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
+  };
 }

@@ -15,23 +15,66 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Answers and closes the connection, so the sender cannot keep streaming a body we will not read. */
+/** How long a refused body is still read (and dropped) so that the sender gets our answer rather than a reset. */
+const LINGER_MS = 5000;
+
+/** Answers and closes the connection. */
 function refuse(res: ServerResponse, status: number, error: string): true {
   res.shouldKeepAlive = false;
   res.writeHead(status, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ error }));
   return true;
 }
 
-/** The body, or null once it passes `limit` (reading stops there: at most `limit` bytes are ever held). */
-async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * 413 for a body we will not hold: the answer goes out at once, the rest of the body is read and dropped (never
+ * kept) for at most LINGER_MS so the sender sees the answer instead of a reset, then the connection closes.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, error: string): true {
+  res.shouldKeepAlive = false;
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  res.write(JSON.stringify({ error }));
+  const finish = (): void => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  timer.unref();
+  req.once('end', finish);
+  req.once('close', finish);
+  req.once('error', finish);
+  req.resume();
+  return true;
+}
+
+/** The body, or null once it passes `limit` (collecting stops there: at most `limit` bytes are ever held). */
+function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      chunks.length = 0;
+      resolve(null);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 function signatureMatches(body: Buffer, signature: string, secret: string): boolean {
@@ -58,7 +101,7 @@ export function createRequestGuard(input: { webhookPath: string; secret: string;
     const deliveryId = header(req, 'x-github-delivery');
     if (declared > limit) {
       log.warn({ path, event, deliveryId, size: declared, limit }, 'request refused: body too large');
-      return refuse(res, 413, `request body too large: ${declared} bytes, this route takes at most ${limit}`);
+      return refuseBody(req, res, `request body too large: ${declared} bytes, this route takes at most ${limit}`);
     }
     // Other routes read their own (bounded) bodies; without the webhook headers Probot answers 400 unread.
     const signature = header(req, 'x-hub-signature-256');
@@ -66,7 +109,7 @@ export function createRequestGuard(input: { webhookPath: string; secret: string;
     const body = await readBounded(req, limit);
     if (body === null) {
       log.warn({ path, event, deliveryId, limit }, 'request refused: body too large');
-      return refuse(res, 413, `request body too large: this route takes at most ${limit} bytes`);
+      return refuseBody(req, res, `request body too large: this route takes at most ${limit} bytes`);
     }
     if (!signatureMatches(body, signature, input.secret)) {
       log.warn({ event, deliveryId, ...describeBody(body) }, 'webhook delivery refused: signature does not match');

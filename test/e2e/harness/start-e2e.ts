@@ -42,6 +42,8 @@ export interface E2E {
   github: Simulators['github'];
   jira: Simulators['jira'];
   app: RunningApp;
+  /** The app's private key (PEM), to check that it never reaches a log. */
+  appPrivateKey: string;
   /** A repository with the policy on its default branch (null: none), under a new installation (so a fresh token). */
   newRepo(input?: { policy?: string | null; files?: Record<string, string> }): RepoTarget;
   /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
@@ -109,6 +111,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
     github,
     jira,
     app,
+    appPrivateKey: key.privateKey,
     newRepo(input = {}) {
       repos += 1;
       const target = { owner: OWNER, repo: `service-${repos}`, installationId: 100 + repos };
