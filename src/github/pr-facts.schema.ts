@@ -92,6 +92,11 @@ export const PullRequestFactsResponse = z.object({
           body: z.string(),
           url: z.string(),
           state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+          // Optional in the schema so an answer without them reads as "merge facts unknown", never as "not merged".
+          merged: z.boolean().optional(),
+          mergedAt: z.string().nullable().optional(),
+          mergedBy: z.object({ login: z.string() }).nullable().optional(),
+          mergeCommit: z.object({ oid: z.string() }).nullable().optional(),
           author: ActorRef,
           baseRefName: z.string(),
           headRefName: z.string(),

@@ -46,6 +46,7 @@ query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $config
     }
     pullRequest(number: $number) {
       number title body url state
+      merged mergedAt mergedBy { login } mergeCommit { oid }
       author { __typename login }
       baseRefName headRefName headRefOid changedFiles
       commits(first: 100) {
