@@ -136,6 +136,7 @@ export async function readPullRequestFacts(input: {
     query: PULL_REQUEST_FACTS_QUERY,
     variables: { owner, repo, number, configPath: CONFIG_PATH },
     optionalFields: ['orgConfig'],
+    names: { orgConfig: `the organisation's ${owner}/.github repository` },
   });
   const data = parseGitHubAnswer(PullRequestFactsResponse, raw, 'ChangeControlFacts');
   const repository = data.repository;

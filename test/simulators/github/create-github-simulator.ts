@@ -272,7 +272,11 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     hasRepository: (ref: state.RepoRef) => data.repos.has(repoKey(ref.owner, ref.repo)),
 
     requests: (): GitHubRequest[] => [...log],
-    /** Every installation token handed out so far (to check that none reaches the app's log). */
+    /** Makes a repository unreadable to the app (GraphQL FORBIDDEN), or readable again. */
+    setUnreadable: (ref: state.RepoRef, unreadable: boolean): void => {
+      repoOf(ref).unreadable = unreadable;
+    },
+        /** Every installation token handed out so far (to check that none reaches the app's log). */
     issuedTokens: (): string[] => [...tokens.keys()],
     unexpectedRequests: (): UnexpectedRequest[] => [...unexpected],
     /** The sequence number of the latest request: pass it to `callCounts` to count what came after. */

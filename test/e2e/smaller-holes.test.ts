@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { useE2E } from './harness/use-e2e.js';
+import { pullRequestEvent } from './harness/webhooks.js';
+
+/** The smaller holes of issue 16 (docs/security.md), through the real process and the simulators. */
+
+/** The organisation's floor: two approvals, where the repository's own policy asks for one. */
+const ORG_FLOOR = `${STANDARD_POLICY}floor:\n  approval: {count: 2}\n`;
+
+let e2e: E2E;
+useE2E((started) => (e2e = started));
+
+describe('a ticket key hidden in an HTML comment', () => {
+  it('does not count: the ticket control fails and Jira is never asked about the hidden key', async () => {
+    const pr = e2e.openPullRequest(e2e.newRepo(), { title: 'Rotate the TLS certificates', body: 'Routine rotation.\n<!-- CHG-1 -->' });
+    e2e.makeReady(pr);
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('failure');
+    expect(checkRun?.output.text ?? '').not.toContain('CHG-1');
+    expect(e2e.jira.requests().filter((r) => r.path.includes('CHG-1'))).toEqual([]);
+  });
+
+  it('the same key outside the comment counts', async () => {
+    const pr = e2e.openPullRequest(e2e.newRepo(), { title: 'Rotate the TLS certificates', body: 'Ticket: CHG-1 <!-- reviewer notes -->' });
+    e2e.makeReady(pr);
+
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+  });
+});
+
+describe('an unreadable organisation .github repository', () => {
+  it('is an error naming it, never a silent fallback to the repository policy alone; readable again, its floor applies', async () => {
+    const repo = e2e.newRepo();
+    e2e.github.addRepository({ owner: OWNER, repo: '.github', installationId: repo.installationId, files: { [CONFIG_PATH]: ORG_FLOOR } });
+    e2e.github.setUnreadable({ owner: OWNER, repo: '.github' }, true);
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr);
+
+    const { status } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('error');
+    expect(status.description).toContain('.github');
+
+    // Readable again, its floor (two approvals) applies: the one approval is not enough. No false success either way.
+    e2e.github.setUnreadable({ owner: OWNER, repo: '.github' }, false);
+    const again = await e2e.evaluate(pr, { payload: pullRequestEvent(pr, 'edited') });
+    expect(again.status.state).not.toBe('success');
+    expect(again.status.state).toBe('pending');
+  });
+});
