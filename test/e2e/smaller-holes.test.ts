@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
 import { pullRequestEvent } from './harness/webhooks.js';
@@ -9,7 +13,12 @@ import { pullRequestEvent } from './harness/webhooks.js';
 const ORG_FLOOR = `${STANDARD_POLICY}floor:\n  approval: {count: 2}\n`;
 
 let e2e: E2E;
-useE2E((started) => (e2e = started));
+const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-holes-'));
+const databasePath = join(dir, 'audit.db');
+useE2E((started) => (e2e = started), {
+  env: { DATABASE_URL: `sqlite:${databasePath}` },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
+});
 
 describe('a ticket key hidden in an HTML comment', () => {
   it('does not count: the ticket control fails and Jira is never asked about the hidden key', async () => {
@@ -49,5 +58,33 @@ describe('an unreadable organisation .github repository', () => {
     const again = await e2e.evaluate(pr, { payload: pullRequestEvent(pr, 'edited') });
     expect(again.status.state).not.toBe('success');
     expect(again.status.state).toBe('pending');
+  });
+});
+
+describe('a queue row that cannot be parsed', () => {
+  it('is moved to the dead letters with an alert and a metric; the rest of the queue flows and nothing is lost', async () => {
+    const poison = '{"kind": "pull", "installationId": 1, "owner": "acme", truncated';
+    const db = new Database(databasePath);
+    try {
+      db.pragma('busy_timeout = 5000');
+      // Ready since the epoch: the first row any claim looks at.
+      db.prepare(
+        "INSERT INTO queue_items (key, installation_id, pending, running, lease_owner, lease_until_ms, attempts, next_at_ms, enqueued_ms, pending_since_ms, last_error) VALUES ('pull:acme/ghost#1', 1, ?, NULL, NULL, NULL, 0, 0, 0, 0, NULL)",
+      ).run(poison);
+    } finally {
+      db.close();
+    }
+    const pr = e2e.openPullRequest(e2e.newRepo());
+    e2e.makeReady(pr);
+
+    const { status } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('success');
+    const moved = await e2e.app.query<{ key: string; row: string; error: string }>('SELECT key, row, error FROM queue_dead_letters');
+    expect(moved).toEqual([{ key: 'pull:acme/ghost#1', row: expect.stringContaining('truncated'), error: expect.stringContaining('pending cannot be parsed') }]);
+    expect(await e2e.app.query("SELECT key FROM queue_items WHERE key = 'pull:acme/ghost#1'")).toEqual([]);
+    const alert = e2e.app.output().split('\n').find((line) => line.includes('moved to queue_dead_letters'));
+    expect(alert && JSON.parse(alert)).toMatchObject({ level: 50, work: 'pull:acme/ghost#1' });
+    expect(await (await fetch(`${e2e.app.url}/metrics`)).text()).toMatch(/^change_control_queue_dead_letters 1$/m);
   });
 });
