@@ -5,14 +5,14 @@ import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type PullRequestRead } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
-import { applyEmergency } from '../policy/apply-emergency.js';
+import { applyEmergency, noteVoidedEmergency } from '../policy/apply-emergency.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
 import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
-import { findEmergency } from './find-emergency.js';
+import { findEmergency, latestEmergency } from './find-emergency.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import { readPushers } from './read-pushers.js';
 
@@ -135,6 +135,8 @@ export async function assessPullRequest(input: {
   const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  // Without one for this head, the latest for an earlier head is named in the report as voided by a push.
+  const latest = input.ignoreEmergency || authorisation ? null : await latestEmergency({ deps, owner, repo, number });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
+  return { kind: 'assessed', read, facts, config, verdict: noteVoidedEmergency({ verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), latest }), transient };
 }

@@ -20,6 +20,8 @@ export interface CommandContext {
   /** Who wrote the comment. */
   by: string;
   comment: { id: number; url: string };
+  /** When the comment was written, as GitHub has it (the head its author saw is the head at that time). */
+  writtenAt: string;
 }
 
 /** The pull request an audit entry is about, when it is not the one commented on (a follow-up issue's PR). */

@@ -44,6 +44,7 @@ export function onIssueComment(deps: AppDeps) {
       isPullRequest: p.issue.pull_request != null,
       by: author.login,
       comment: { id: comment.id, url: comment.url },
+      writtenAt: comment.createdAt,
     };
     if (!parsed.ok) return refuseCommand(ctx, { command: problemCommand(parsed), reason: parsed.problem, reply: problemReply(parsed) });
     switch (parsed.command) {

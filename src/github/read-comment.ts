@@ -5,6 +5,7 @@ import type { RestClient } from './publish-verdict.js';
 const IssueComment = z.object({
   id: z.number(),
   html_url: z.string(),
+  created_at: z.string(),
   body: z.string().nullable().optional(),
   user: z.object({ login: z.string(), type: z.string() }).nullable(),
 });
@@ -12,6 +13,8 @@ const IssueComment = z.object({
 export interface ReadComment {
   id: number;
   url: string;
+  /** When it was written (GitHub's clock): the head its author looked at is the head at this time. */
+  createdAt: string;
   body: string;
   author: { login: string; type: string } | null;
 }
@@ -31,5 +34,5 @@ export async function readComment(input: { octokit: RestClient; owner: string; r
     throw error;
   }
   const comment = IssueComment.parse(data);
-  return { id: comment.id, url: comment.html_url, body: comment.body ?? '', author: comment.user };
+  return { id: comment.id, url: comment.html_url, createdAt: comment.created_at, body: comment.body ?? '', author: comment.user };
 }

@@ -136,6 +136,13 @@ export function renderReport(verdict: Verdict): CheckRunReport {
   const floor = verdict.floor ? [floorSection(verdict.floor)] : [];
   // An emergency leads (it is why the verdict passes); a waived evaluation error has no controls to tabulate.
   const emergency = verdict.emergency ? [renderEmergencySection(verdict.emergency)] : [];
+  if (verdict.voidedEmergency) {
+    const voided = verdict.voidedEmergency;
+    emergency.push(
+      `**The emergency authorisation no longer applies.** @${md(voided.by)} authorised head \`${short(voided.headSha)}\` (audit entry #${voided.auditSeq}); ` +
+        `the head is now \`${short(verdict.pullRequest.headSha)}\`, pushed since, so the controls apply again. A new \`/change-control emergency\` on this head is needed to waive them.`,
+    );
+  }
   const tables = verdict.controls.length > 0 ? [table.join('\n')] : [];
   const summary = [...emergency, ...tables, ...verdict.controls.map(section), ...floor].join('\n\n');
   return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };

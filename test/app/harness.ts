@@ -134,7 +134,8 @@ function mockCommentReadBack(payload: Record<string, unknown>): void {
   if (action !== 'created' || !comment || comment.user.type === 'Bot' || parseCommand(comment.body ?? '') === null) return;
   nock(GITHUB)
     .get(`${REPO_PATH}/issues/comments/${comment.id}`)
-    .reply(200, { id: comment.id, html_url: comment.html_url, body: comment.body, user: { ...comment.user } });
+    // Written at the harness clock's time: after any push the test recorded.
+    .reply(200, { id: comment.id, html_url: comment.html_url, created_at: '2026-11-01T12:00:00Z', body: comment.body, user: { ...comment.user } });
 }
 
 /** Replaces the audit store with an empty one, as if the app had lost its last audit write. */
