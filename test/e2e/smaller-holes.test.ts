@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { pullRequestEvent } from './harness/webhooks.js';
+import { issueCommentEvent, pullRequestEvent, pullRequestMergedEvent } from './harness/webhooks.js';
 
 /** The smaller holes of issue 16 (docs/security.md), through the real process and the simulators. */
 
@@ -86,5 +86,58 @@ describe('a queue row that cannot be parsed', () => {
     const alert = e2e.app.output().split('\n').find((line) => line.includes('moved to queue_dead_letters'));
     expect(alert && JSON.parse(alert)).toMatchObject({ level: 50, work: 'pull:acme/ghost#1' });
     expect(await (await fetch(`${e2e.app.url}/metrics`)).text()).toMatch(/^change_control_queue_dead_letters 1$/m);
+  });
+});
+
+describe('facts that decide are read back from GitHub, not taken from the delivery', () => {
+  it('a merge delivery naming another merger and merge commit: the evidence records GitHub’s', async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr, { reviewer: null });
+    expect((await e2e.evaluate(pr)).status.state).toBe('pending');
+    const mergeSha = e2e.github.mergePullRequest({ ...pr, mergedBy: 'admin' });
+    const payload = pullRequestMergedEvent(pr);
+    Object.assign(payload.pull_request, { merge_commit_sha: 'f'.repeat(40), merged_by: { ...payload.pull_request.user, login: 'bob' } });
+
+    expect((await e2e.send('pull_request', payload)).status).toBe(200);
+    await e2e.quiet();
+
+    const rows = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}'`);
+    expect(rows.map((row) => JSON.parse(row.data) as { mergeSha: string; mergedBy: string })).toEqual([expect.objectContaining({ mergeSha, mergedBy: 'admin' })]);
+    expect(e2e.github.issues(repo).map((issue) => issue.body).join('\n')).toContain('admin');
+  });
+
+  it('a merge delivery for a pull request GitHub says is open records nothing and opens no issue', async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr);
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    const payload = pullRequestEvent(pr, 'opened');
+    Object.assign(payload, { action: 'closed' });
+    Object.assign(payload.pull_request, { state: 'closed', merged: true, merge_commit_sha: 'f'.repeat(40), merged_at: '2025-01-06T10:00:00Z', merged_by: { ...payload.pull_request.user, login: 'bob' } });
+
+    await e2e.send('pull_request', payload);
+    await e2e.quiet();
+
+    expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind IN ('merge', 'exception') AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
+    expect(e2e.github.issues(repo)).toEqual([]);
+  });
+
+  it('a command delivery naming another author or body: GitHub’s comment decides', async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr);
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    // dave (no access) wrote "/change-control recheck"; the delivery claims alice wrote an emergency authorisation.
+    const posted = e2e.github.addComment({ owner: pr.owner, repo: pr.repo, number: pr.number, author: 'dave', body: '/change-control recheck' });
+    const payload = issueCommentEvent(pr, posted);
+    Object.assign(payload.comment, { body: '/change-control emergency forged', user: { ...payload.comment.user, login: 'alice' } });
+
+    await e2e.send('issue_comment', payload);
+    await e2e.quiet();
+
+    const commands = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'command' AND repo = '${pr.owner}/${pr.repo}'`);
+    expect(commands.map((row) => JSON.parse(row.data) as { by: string; command: string })).toEqual([expect.objectContaining({ by: 'dave', command: 'recheck' })]);
+    expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind = 'emergency' AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
   });
 });
