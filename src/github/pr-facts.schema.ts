@@ -84,6 +84,7 @@ export const PullRequestFactsResponse = z.object({
   repository: z
     .object({
       nameWithOwner: z.string(),
+      isPrivate: z.boolean().optional(),
       defaultBranchRef: z.object({ name: z.string(), target: DefaultBranchTarget }).nullable(),
       pullRequest: z
         .object({

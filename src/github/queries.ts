@@ -40,6 +40,7 @@ export const PULL_REQUEST_FACTS_QUERY = `
 query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
   repository(owner: $owner, name: $repo) {
     nameWithOwner
+    isPrivate
     defaultBranchRef {
       name
       target { ... on Commit { file(path: $configPath) { object { ... on Blob { oid text isBinary } } } } }

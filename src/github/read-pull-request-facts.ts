@@ -189,6 +189,8 @@ export async function readPullRequestFacts(input: {
     pushers: [],
     changedFiles: null,
     cleanBaseMerges: [],
+    // Unknown visibility counts as public: ticket details are then kept out of the report.
+    visibility: repository.isPrivate === true ? 'private' : 'public',
   };
   return {
     found: true,

@@ -175,6 +175,8 @@ export type Verdict =
       evaluatedAt: string;
       /** Set when an emergency authorisation passed a verdict that was not `success` (docs/emergency-changes.md). */
       emergency?: EmergencyOverride;
+      /** True when the report shows each ticket's key and status only (a public repository, `report.ticket_details` unset). */
+      ticketDetailsHidden?: true;
       /** Set when the latest emergency authorisation was for an earlier head: a push voided it. */
       voidedEmergency?: VoidedEmergency;
     }

@@ -23,6 +23,7 @@ const DEFAULTS = {
   approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
   audit: {},
+  report: {},
   emergency: { teams: [], reviewers: [], review_within_hours: 72 },
   deployments: { environments: ['production'] },
 };
@@ -65,6 +66,7 @@ describe('parseConfig: valid files', () => {
         approval: APPROVAL_DEFAULTS,
         checks: { required: ['ci/test'] },
         audit: {},
+        report: {},
         emergency: { teams: [], reviewers: [], review_within_hours: 72 },
         deployments: { environments: ['production'] },
       },
@@ -109,7 +111,7 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown key at the root',
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
-      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor', line: 2 },
+      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor', line: 2 },
     },
     {
       name: 'an unknown nested key',
@@ -179,12 +181,12 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got ["main","release/*"]', line: 1 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got ["main","release/*"]', line: 1 },
     },
     {
       name: 'a scalar at the top level',
       text: '# comment\nmain\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got "main"', line: 2 },
+      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got "main"', line: 2 },
     },
     {
       name: 'a YAML syntax error',
@@ -220,7 +222,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor (line 6)',
     ]);
   });
 });

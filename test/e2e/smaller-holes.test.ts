@@ -141,3 +141,35 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind = 'emergency' AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
   });
 });
+
+describe('the check run of a public repository', () => {
+  function publicRepo(policy: string): { owner: string; repo: string; installationId: number } {
+    const target = { owner: OWNER, repo: `public-${Math.random().toString(36).slice(2, 8)}`, installationId: 900 + Math.floor(Math.random() * 1000) };
+    e2e.github.addRepository({ ...target, private: false, files: { 'README.md': '# public\n', [CONFIG_PATH]: policy } });
+    return target;
+  }
+
+  it("shows the ticket's key and status only; the details stay in the audit store", async () => {
+    const pr = e2e.openPullRequest(publicRepo(STANDARD_POLICY));
+    e2e.makeReady(pr);
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('success');
+    const summary = checkRun?.output.summary ?? '';
+    expect(summary).toContain('Key: **CHG-1** (found in the PR title): status **Approved**');
+    expect(summary).not.toContain('Rotate TLS certificates'); // the ticket's summary in Jira
+    expect(summary).not.toContain(e2e.jira.url);
+    const [entry] = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}'`);
+    expect(entry?.data).toContain('Rotate TLS certificates');
+  });
+
+  it('shows them with report.ticket_details: true', async () => {
+    const pr = e2e.openPullRequest(publicRepo(`${STANDARD_POLICY}report:\n  ticket_details: true\n`));
+    e2e.makeReady(pr);
+
+    const { checkRun } = await e2e.evaluate(pr);
+
+    expect(checkRun?.output.summary ?? '').toContain('Rotate TLS certificates');
+  });
+});
