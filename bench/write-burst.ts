@@ -12,11 +12,21 @@ const LIMIT = process.argv.includes('--full') ? 80 : 200;
 const PRS = 200;
 
 async function run(margin: number): Promise<void> {
-  const world = await startWorld('ours', { CHANGE_CONTROL_WRITES_PER_MINUTE: String(LIMIT), CHANGE_CONTROL_WRITE_MARGIN_PERCENT: String(margin) }, { secondaryLimit: { perMinute: LIMIT } });
+  const world = await startWorld(
+    'ours',
+    { CHANGE_CONTROL_WRITES_PER_MINUTE: String(LIMIT), CHANGE_CONTROL_WRITE_MARGIN_PERCENT: String(margin) },
+    { secondaryLimit: { perMinute: LIMIT } },
+  );
   try {
     const budget = Math.floor((LIMIT * (100 - margin)) / 100);
-    const burst = await measureBurst(world, { prs: PRS, withinMs: 4000, perMinute: budget, capSeconds: Math.ceil((2 * PRS) / budget) * 60 + 120 });
-    const drained = burst.drainSeconds === null ? `not drained within ${burst.capSeconds} s` : `drained in ${burst.drainSeconds.toFixed(0)} s`;
+    const burst = await measureBurst(world, {
+      prs: PRS,
+      withinMs: 4000,
+      perMinute: budget,
+      capSeconds: Math.ceil((2 * PRS) / budget) * 60 + 120,
+    });
+    const drained =
+      burst.drainSeconds === null ? `not drained within ${burst.capSeconds} s` : `drained in ${burst.drainSeconds.toFixed(0)} s`;
     console.log(
       `margin ${String(margin).padStart(2)} % (budget ${budget}/min, GitHub ${LIMIT}/min): ${world.github.secondaryLimited()} × 403 secondary rate limit; ` +
         `${burst.verdicts}/${PRS} verdicts, ${drained}, ${burst.writesPerPr.toFixed(2)} writes per PR, ${burst.wrongVerdicts} not success`,

@@ -54,7 +54,12 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     const settings = given.queueSettings ?? DEFAULT_QUEUE_SETTINGS;
     const wake = { now: (): void => undefined };
     const appDeps: AppDeps = { ...given, queue: withWakeUp(given.queue, () => wake.now()) };
-    const worker = createWorker({ queue: appDeps.queue, run: runQueuedWork({ deps: appDeps, app }), settings, log: app.log.child({ name: 'queue' }) });
+    const worker = createWorker({
+      queue: appDeps.queue,
+      run: runQueuedWork({ deps: appDeps, app }),
+      settings,
+      log: app.log.child({ name: 'queue' }),
+    });
     wake.now = () => worker.wake();
     setQueueStatsSource(queueStatsSource(appDeps.queue));
     const gate = createShutdownGate();

@@ -26,9 +26,10 @@ const octokit = createChangeControlOctokit({ budget: createWriteBudget(github.bu
 const log = await createLogger(process.env);
 const app = createApp(undefined, { onStart: (startedApp) => (started = startedApp) });
 const before = new Set(process.listeners('SIGINT'));
-const server = process.env.APP_ID && privateKeyGiven()
-  ? await startServer({ app, log, Octokit: octokit, env: process.env })
-  : await run(app, { Octokit: octokit, log });
+const server =
+  process.env.APP_ID && privateKeyGiven()
+    ? await startServer({ app, log, Octokit: octokit, env: process.env })
+    : await run(app, { Octokit: octokit, log });
 // run() stops the server and exits at once on SIGINT; ours finishes the work in flight first.
 for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) process.off('SIGINT', listener);
 

@@ -50,12 +50,19 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
  * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
  * which merge commits only bring in the base branch (`ignore_base_merges`).
  */
-async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
+async function completeFacts(
+  read: FoundPullRequest,
+  config: ChangeControlConfig,
+  octokit: RestClient,
+  deps: AppDeps,
+): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
   const [pushers, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
-    config.approval.rules.some((rule) => !coversEveryPath(rule)) ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
+    config.approval.rules.some((rule) => !coversEveryPath(rule))
+      ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
+      : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
@@ -79,7 +86,17 @@ async function decide(input: {
       lookupTickets({ config, read, pr: read.facts, deps }),
       readTeams(config, read.facts, octokit),
     ]);
-    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
+    const verdict = evaluate({
+      config,
+      policy,
+      pr: facts,
+      ticketSearch: ticket.search,
+      ticketLookups: ticket.lookups,
+      people: ticket.people,
+      teamMembers,
+      floor,
+      now: deps.now(),
+    });
     return { verdict, facts, transient: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
@@ -130,13 +147,31 @@ export async function assessPullRequest(input: {
     });
     return { kind: 'assessed', read, facts: read.facts, config: null, verdict, transient: null };
   }
-  const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
+  const controlled = isControlledBranch({
+    baseRef: read.facts.baseRef,
+    branches: policy.config.branches,
+    defaultBranch: read.defaultBranch,
+  });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  const { verdict, facts, transient } = await decide({
+    read,
+    config: policy.config,
+    policy: policy.source,
+    floor: policy.floor,
+    octokit,
+    deps,
+  });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   // Without one for this head, the latest for an earlier head is named in the report as voided by a push.
   const latest = input.ignoreEmergency || authorisation ? null : await latestEmergency({ deps, owner, repo, number });
   const config = policy.config;
-  return { kind: 'assessed', read, facts, config, verdict: noteVoidedEmergency({ verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), latest }), transient };
+  return {
+    kind: 'assessed',
+    read,
+    facts,
+    config,
+    verdict: noteVoidedEmergency({ verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), latest }),
+    transient,
+  };
 }

@@ -17,7 +17,10 @@ export const flaggedKey = (seq: number): string => `emergency-flagged:${seq}`;
  */
 export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<Probot, 'auth' | 'log'>; now: Date }): Promise<number> {
   const { deps, app, now } = input;
-  const [emergencies, approvals] = await Promise.all([deps.audit.list({ kinds: ['emergency'] }), deps.audit.list({ kinds: ['retro-approval'] })]);
+  const [emergencies, approvals] = await Promise.all([
+    deps.audit.list({ kinds: ['emergency'] }),
+    deps.audit.list({ kinds: ['retro-approval'] }),
+  ]);
   let flagged = 0;
   for (const entry of emergencies) {
     const parsed = EmergencyRecord.safeParse(entry.data);
@@ -41,12 +44,28 @@ export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<P
           `A member of ${record.reviewers.join(' or ')} (not the author, not the authoriser, not a contributor) reviews the change and comments \`/change-control approve-retro\`. Until then it is listed as \`emergency-overdue\` by \`change-control audit export --exceptions\`.`,
         ].join('\n'),
       });
-      const overdue: EmergencyOverdueRecord = { emergencySeq: entry.seq, dueAt: record.dueAt, followUpIssue: issue, commentUrl: comment.url };
-      await deps.audit.append({ kind: 'emergency-overdue', at: now.toISOString(), deliveryId: null, repo: entry.repo, prNumber: entry.prNumber, headSha: entry.headSha, data: { ...overdue } });
+      const overdue: EmergencyOverdueRecord = {
+        emergencySeq: entry.seq,
+        dueAt: record.dueAt,
+        followUpIssue: issue,
+        commentUrl: comment.url,
+      };
+      await deps.audit.append({
+        kind: 'emergency-overdue',
+        at: now.toISOString(),
+        deliveryId: null,
+        repo: entry.repo,
+        prNumber: entry.prNumber,
+        headSha: entry.headSha,
+        data: { ...overdue },
+      });
       await deps.audit.setMeta(flaggedKey(entry.seq), now.toISOString());
       flagged += 1;
     } catch (error) {
-      app.log.warn({ err: error, emergencySeq: entry.seq, issue: `${issue.repo}#${issue.number}` }, 'overdue emergency not flagged; trying again at the next sweep');
+      app.log.warn(
+        { err: error, emergencySeq: entry.seq, issue: `${issue.repo}#${issue.number}` },
+        'overdue emergency not flagged; trying again at the next sweep',
+      );
     }
   }
   return flagged;
@@ -56,7 +75,9 @@ export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<P
 export function startOverdueSweep(input: { deps: AppDeps; app: Probot; intervalMs?: number }): NodeJS.Timeout {
   const { deps, app } = input;
   const timer = setInterval(() => {
-    flagOverdueEmergencies({ deps, app, now: deps.now() }).catch((error: unknown) => app.log.error({ err: error }, 'overdue emergency sweep failed'));
+    flagOverdueEmergencies({ deps, app, now: deps.now() }).catch((error: unknown) =>
+      app.log.error({ err: error }, 'overdue emergency sweep failed'),
+    );
   }, input.intervalMs ?? OVERDUE_SWEEP_INTERVAL_MS);
   timer.unref();
   return timer;

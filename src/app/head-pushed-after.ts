@@ -9,7 +9,14 @@ export type HeadMoved = { pushedAt: string } | { pushedAt: null };
  * but none for this head: its push is not recorded yet, so when it came is unknown (refused, fail closed). No
  * push recorded at all (a PR opened before the app was installed): nothing to compare, the head stands.
  */
-export async function headPushedAfter(input: { deps: AppDeps; owner: string; repo: string; number: number; headSha: string; writtenAt: string }): Promise<HeadMoved | null> {
+export async function headPushedAfter(input: {
+  deps: AppDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  writtenAt: string;
+}): Promise<HeadMoved | null> {
   const { deps, owner, repo, number, headSha } = input;
   const pushes = await deps.audit.list({ repo: `${owner}/${repo}`, prNumber: number, kinds: ['push'], newestFirst: true, limit: 100 });
   if (pushes.length === 0) return null;

@@ -47,7 +47,10 @@ export function onDeploymentStatus(deps: AppDeps) {
           const { previous, decision } = assessment;
           changes = { previous, changes: decision.changes, uncovered: decision.uncovered, changesError: null };
         } catch (error) {
-          context.log.error({ err: error, repo: `${owner}/${repo}`, environment, sha: deployment.sha }, 'deployed changes could not be worked out');
+          context.log.error(
+            { err: error, repo: `${owner}/${repo}`, environment, sha: deployment.sha },
+            'deployed changes could not be worked out',
+          );
           changes = { ...changes, changesError: error instanceof Error ? error.message : String(error) };
         }
       }
@@ -73,7 +76,15 @@ export function onDeploymentStatus(deps: AppDeps) {
         data: { ...record },
       });
       // A redelivery finds the deployment recorded: its tickets were told then.
-      if (recorded !== null && policy.kind === 'gated') await tellDeployedTickets({ deps, log: context.log, ticket: policy.ticket, record, repo: `${owner}/${repo}`, deliveryId: context.id });
+      if (recorded !== null && policy.kind === 'gated')
+        await tellDeployedTickets({
+          deps,
+          log: context.log,
+          ticket: policy.ticket,
+          record,
+          repo: `${owner}/${repo}`,
+          deliveryId: context.id,
+        });
     });
   };
 }

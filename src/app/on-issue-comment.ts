@@ -26,10 +26,16 @@ export function onIssueComment(deps: AppDeps) {
     const comment = await readComment({ octokit: context.octokit, owner, repo, id: p.comment.id });
     if (comment === null) return void context.log.info({ comment: p.comment.id }, 'command comment deleted before it ran: nothing to do');
     const parsed = parseCommand(comment.body);
-    if (parsed === null) return void context.log.info({ comment: p.comment.id }, 'command comment no longer holds a command: nothing to do');
+    if (parsed === null)
+      return void context.log.info({ comment: p.comment.id }, 'command comment no longer holds a command: nothing to do');
     const author = comment.author;
-    if (author === null) return void context.log.warn({ comment: p.comment.id }, 'command comment has no author on GitHub (a deleted account): not run');
-    if (author.login !== p.comment.user.login) context.log.warn({ comment: p.comment.id, payload: p.comment.user.login, github: author.login }, 'command comment author differs from the delivery: GitHub’s is used');
+    if (author === null)
+      return void context.log.warn({ comment: p.comment.id }, 'command comment has no author on GitHub (a deleted account): not run');
+    if (author.login !== p.comment.user.login)
+      context.log.warn(
+        { comment: p.comment.id, payload: p.comment.user.login, github: author.login },
+        'command comment author differs from the delivery: GitHub’s is used',
+      );
     // botLogin asks GitHub once.
     if (author.type === 'Bot' || author.login === (await deps.botLogin())) return;
     const ctx: CommandContext = {

@@ -4,7 +4,11 @@ import type { WriteBudgetLimits } from '../github/write-budget.js';
 const limit = (name: string, fallback: number) =>
   z.preprocess(
     (value) => (value === '' || value === undefined ? undefined : value),
-    z.coerce.number({ error: `${name} must be a whole number ≥ 1` }).int({ error: `${name} must be a whole number ≥ 1` }).min(1, { error: `${name} must be a whole number ≥ 1` }).default(fallback),
+    z.coerce
+      .number({ error: `${name} must be a whole number ≥ 1` })
+      .int({ error: `${name} must be a whole number ≥ 1` })
+      .min(1, { error: `${name} must be a whole number ≥ 1` })
+      .default(fallback),
   );
 
 /** GitHub's content-creation limits per installation (the budget keeps the margin below them); lower them in tests. */
@@ -40,5 +44,8 @@ export function readGitHubClientEnv(env: NodeJS.ProcessEnv): GitHubClientSetting
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   const e = parsed.data;
   const inside = (limit: number): number => Math.max(1, Math.floor((limit * (100 - e.CHANGE_CONTROL_WRITE_MARGIN_PERCENT)) / 100));
-  return { budget: { perMinute: inside(e.CHANGE_CONTROL_WRITES_PER_MINUTE), perHour: inside(e.CHANGE_CONTROL_WRITES_PER_HOUR) }, timeoutMs: e.GITHUB_TIMEOUT_MS };
+  return {
+    budget: { perMinute: inside(e.CHANGE_CONTROL_WRITES_PER_MINUTE), perHour: inside(e.CHANGE_CONTROL_WRITES_PER_HOUR) },
+    timeoutMs: e.GITHUB_TIMEOUT_MS,
+  };
 }

@@ -6,7 +6,11 @@ import { DeploymentStatusRecord } from './deployment-records.js';
  * names compared ignoring case, as GitHub does), or null. An entry that is not a deployment-status record is
  * passed over: an older production commit only means more commits must show their evidence.
  */
-export async function lastDeployedSha(input: { store: AuditStore; repo: string; environment: string }): Promise<{ sha: string; seq: number } | null> {
+export async function lastDeployedSha(input: {
+  store: AuditStore;
+  repo: string;
+  environment: string;
+}): Promise<{ sha: string; seq: number } | null> {
   const environment = input.environment.toLowerCase();
   const entries = await input.store.list({ repo: input.repo, kinds: ['deployment-status'], newestFirst: true });
   for (const entry of entries) {

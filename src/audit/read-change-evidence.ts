@@ -5,7 +5,12 @@ import { findRetroApproval, retroStatus } from './emergency-status.js';
 import { EmergencyRecord, MergeRecord } from './evidence-records.js';
 
 /** The PR's commits as the merge entry's facts list them (the facts the verdict at merge used). */
-const MergeFacts = z.object({ facts: z.object({ commits: z.array(z.object({ sha: z.string() })) }).nullable().optional() });
+const MergeFacts = z.object({
+  facts: z
+    .object({ commits: z.array(z.object({ sha: z.string() })) })
+    .nullable()
+    .optional(),
+});
 
 /** A merge entry that is not a merge record: the evidence cannot be read, so nothing may pass on it. */
 export class EvidenceShapeError extends Error {
@@ -15,7 +20,13 @@ export class EvidenceShapeError extends Error {
   }
 }
 
-function emergencyOf(input: { merge: AuditEntry; headSha: string; emergencies: AuditEntry[]; retros: AuditEntry[]; now: Date }): ChangeEvidence['emergency'] {
+function emergencyOf(input: {
+  merge: AuditEntry;
+  headSha: string;
+  emergencies: AuditEntry[];
+  retros: AuditEntry[];
+  now: Date;
+}): ChangeEvidence['emergency'] {
   const { merge, headSha, now } = input;
   // The latest authorisation of the merged head: an emergency covers the code it was given on, as an approval does.
   // An entry that is not an emergency record is passed over: it can only withhold a waiver, never grant one.
@@ -24,7 +35,12 @@ function emergencyOf(input: { merge: AuditEntry; headSha: string; emergencies: A
     const record = EmergencyRecord.safeParse(entry.data);
     if (!record.success) continue;
     const approval = findRetroApproval({ emergencySeq: entry.seq, approvals: input.retros, now });
-    return { by: record.data.by, seq: entry.seq, retro: retroStatus({ dueAt: record.data.dueAt, approval, now }), retroBy: approval?.by ?? null };
+    return {
+      by: record.data.by,
+      seq: entry.seq,
+      retro: retroStatus({ dueAt: record.data.dueAt, approval, now }),
+      retroBy: approval?.by ?? null,
+    };
   }
   return null;
 }

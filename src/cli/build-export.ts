@@ -55,7 +55,9 @@ async function emergencyExceptionRow(store: AuditStore, entry: AuditEntry, now: 
 export async function buildExportRows(input: { store: AuditStore; query: ExportQuery; now: Date }): Promise<ExportRow[]> {
   const { store, query, now } = input;
   const filter: AuditFilter = { since: query.since, until: query.until, ...(query.repo ? { repo: query.repo } : {}) };
-  const listed = query.exceptions ? await exceptionRows(store, filter, now) : (await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
+  const listed = query.exceptions
+    ? await exceptionRows(store, filter, now)
+    : (await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
   // A change may be deployed after the period ends: its deployments are read whatever their time.
   return withDeployments(listed, await store.list({ ...(query.repo ? { repo: query.repo } : {}), kinds: ['deployment-status'] }));
 }

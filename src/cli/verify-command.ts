@@ -21,7 +21,9 @@ export async function verifyCommand(rawFlags: unknown, io: CliIo): Promise<ExitC
       io.stdout.write(`${formatVerifyResult(result)}\n`);
       // On stderr so that stdout stays the one line scripts compare, yet nobody reads OK as "signatures checked".
       io.stderr.write(
-        signer ? `checked: hashes and ${signer.algorithm} signatures\n` : 'checked: hashes only (signatures not checked: pass --key-file or set AUDIT_SIGNING_KEY)\n',
+        signer
+          ? `checked: hashes and ${signer.algorithm} signatures\n`
+          : 'checked: hashes only (signatures not checked: pass --key-file or set AUDIT_SIGNING_KEY)\n',
       );
       return result.ok ? 0 : 1;
     } finally {

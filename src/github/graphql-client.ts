@@ -6,7 +6,9 @@ export type GraphqlClient = <T = unknown>(query: string, variables?: Record<stri
 const PartialGraphqlError = z.object({
   name: z.literal('GraphqlResponseError'),
   data: z.record(z.string(), z.unknown()).nullable(),
-  errors: z.array(z.object({ type: z.string().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() })),
+  errors: z.array(
+    z.object({ type: z.string().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() }),
+  ),
 });
 
 /**
@@ -28,7 +30,9 @@ export async function graphqlAllowingMissing(input: {
     const parsed = PartialGraphqlError.safeParse(error);
     if (!parsed.success) throw error;
     // An optional source that exists but cannot be read (FORBIDDEN, a server error) is an error, never "absent".
-    const unreadable = parsed.data.errors.find((e) => e.type !== 'NOT_FOUND' && e.path?.length === 1 && input.optionalFields.includes(String(e.path[0])));
+    const unreadable = parsed.data.errors.find(
+      (e) => e.type !== 'NOT_FOUND' && e.path?.length === 1 && input.optionalFields.includes(String(e.path[0])),
+    );
     if (unreadable) {
       const field = String(unreadable.path?.[0]);
       throw new Error(`${input.names?.[field] ?? field} cannot be read (${unreadable.type ?? 'error'}: ${unreadable.message})`);

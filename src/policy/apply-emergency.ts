@@ -5,8 +5,11 @@ import type { Verdict } from './verdict.js';
 
 /** What an emergency waives of a verdict: each control that did not pass, or the evaluation that could not be made. */
 export function waivedControls(verdict: Verdict): WaivedControl[] {
-  if (verdict.state === 'error') return [{ control: 'evaluation', outcome: 'error', summary: verdict.errors.join('; ') || verdict.description }];
-  return verdict.controls.filter((c) => c.outcome !== 'success').map((c) => ({ control: c.control, outcome: c.outcome, summary: c.summary }));
+  if (verdict.state === 'error')
+    return [{ control: 'evaluation', outcome: 'error', summary: verdict.errors.join('; ') || verdict.description }];
+  return verdict.controls
+    .filter((c) => c.outcome !== 'success')
+    .map((c) => ({ control: c.control, outcome: c.outcome, summary: c.summary }));
 }
 
 /**
@@ -42,7 +45,8 @@ export function applyEmergency(input: {
  */
 export function noteVoidedEmergency(input: { verdict: Verdict; latest: EmergencyAuthorisation | null }): Verdict {
   const { verdict, latest } = input;
-  if (latest === null || verdict.state === 'error' || verdict.state === 'success' || latest.headSha === verdict.pullRequest.headSha) return verdict;
+  if (latest === null || verdict.state === 'error' || verdict.state === 'success' || latest.headSha === verdict.pullRequest.headSha)
+    return verdict;
   const voidedEmergency: VoidedEmergency = { by: latest.by, headSha: latest.headSha, at: latest.at, auditSeq: latest.auditSeq };
   return { ...verdict, voidedEmergency };
 }

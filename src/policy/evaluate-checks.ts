@@ -20,8 +20,7 @@ export function evaluateChecks(input: { config: ChecksConfig; headSha: string; c
     return { name, state: result ? result.state : 'missing', result };
   });
   const evidence = { headSha: input.headSha, required };
-  const named = (state: RequiredCheckEvidence['state'][]): string[] =>
-    required.filter((r) => state.includes(r.state)).map((r) => r.name);
+  const named = (state: RequiredCheckEvidence['state'][]): string[] => required.filter((r) => state.includes(r.state)).map((r) => r.name);
 
   const failed = named(['failure']);
   if (failed.length > 0) {

@@ -55,9 +55,7 @@ export function evaluate(input: {
   const state = failed.length > 0 ? 'failure' : pending.length > 0 ? 'pending' : 'success';
   const blocking = failed.length > 0 ? failed : pending;
   const description =
-    state === 'success'
-      ? `All controls passed: ${controls.map((c) => c.summary).join('; ')}`
-      : blocking.map((c) => c.summary).join('; ');
+    state === 'success' ? `All controls passed: ${controls.map((c) => c.summary).join('; ')}` : blocking.map((c) => c.summary).join('; ');
   return {
     state,
     description: truncate(description),

@@ -96,7 +96,10 @@ export function enqueueInto(row: ItemRow | undefined, request: WorkRequest, now:
  * format), or null when it can. Such a row is moved to `queue_dead_letters` rather than failing every claim.
  */
 export function poisonOf(row: ItemRow): string | null {
-  for (const [column, json] of [['pending', row.pending], ['running', row.running]] as const) {
+  for (const [column, json] of [
+    ['pending', row.pending],
+    ['running', row.running],
+  ] as const) {
     if (json === null) continue;
     try {
       parseStoredRequest(json);

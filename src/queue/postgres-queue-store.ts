@@ -1,10 +1,23 @@
 import type { SqlDatabase, SqlQueryable } from '../audit/sql-database.js';
-import { claimRow, completeRow, enqueueInto, isClaimable, ITEM_COLUMNS, normaliseRow, poisonOf, requeueRow, type DeadLetter, type ItemRow } from './item-row.js';
+import {
+  claimRow,
+  completeRow,
+  enqueueInto,
+  isClaimable,
+  ITEM_COLUMNS,
+  normaliseRow,
+  poisonOf,
+  requeueRow,
+  type DeadLetter,
+  type ItemRow,
+} from './item-row.js';
 import type { QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';
 
 const PUT_SQL = `INSERT INTO queue_items (${ITEM_COLUMNS.join(', ')}) VALUES (${ITEM_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
 
 /**
  * Claim: the first ready row nobody holds. FOR UPDATE SKIP LOCKED lets replicas claim different rows at
@@ -29,7 +42,12 @@ async function lockRow(tx: SqlQueryable, key: string): Promise<ItemRow | undefin
 
 /** Moves the row aside, whole, with why: nothing is lost, and it no longer blocks the queue. */
 async function moveAside(tx: SqlQueryable, row: ItemRow, error: string, now: number): Promise<DeadLetter> {
-  await tx.query('INSERT INTO queue_dead_letters (key, row, error, moved_ms) VALUES ($1, $2, $3, $4)', [row.key, JSON.stringify(row), error, now]);
+  await tx.query('INSERT INTO queue_dead_letters (key, row, error, moved_ms) VALUES ($1, $2, $3, $4)', [
+    row.key,
+    JSON.stringify(row),
+    error,
+    now,
+  ]);
   await tx.query('DELETE FROM queue_items WHERE key = $1', [row.key]);
   return { key: row.key, error };
 }
@@ -42,17 +60,20 @@ async function enqueueAll(tx: SqlQueryable, requests: WorkRequest[], now: number
   for (const request of requests) {
     const key = workKey(request);
     // Two replicas enqueueing the first event of one PR at once: the loser of the insert then locks the winner's row.
-    await tx.query('INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (key) DO NOTHING', [
-      key,
-      request.installationId,
-      now,
-    ]);
+    await tx.query(
+      'INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (key) DO NOTHING',
+      [key, request.installationId, now],
+    );
     let row = await lockRow(tx, key);
     const poison = row && poisonOf(row);
     // A new event for a PR whose row is unreadable starts afresh; the old row is kept in the dead letters.
     if (row && poison) {
       await moveAside(tx, row, poison, now);
-      await tx.query('INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3)', [key, request.installationId, now]);
+      await tx.query('INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3)', [
+        key,
+        request.installationId,
+        now,
+      ]);
       row = await lockRow(tx, key);
     }
     const fresh = row !== undefined && row.pending === null && row.running === null;
@@ -77,11 +98,10 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
   return {
     accept: (input) =>
       db.transaction(async (tx) => {
-        const inserted = await tx.query('INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES ($1, $2, $3) ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id', [
-          input.deliveryId,
-          input.event,
-          input.now,
-        ]);
+        const inserted = await tx.query(
+          'INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES ($1, $2, $3) ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id',
+          [input.deliveryId, input.event, input.now],
+        );
         if (inserted.rows.length === 0) return { duplicate: true, coalesced: 0 };
         return { duplicate: false, coalesced: await enqueueAll(tx, input.requests, input.now) };
       }),
@@ -100,7 +120,12 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
           }
           const claimed = claimRow(row, owner, now, leaseMs);
           await put(tx, claimed);
-          return { key: claimed.key, request: parseStoredRequest(claimed.running ?? 'null'), attempts: claimed.attempts, enqueuedAt: claimed.enqueued_ms };
+          return {
+            key: claimed.key,
+            request: parseStoredRequest(claimed.running ?? 'null'),
+            attempts: claimed.attempts,
+            enqueuedAt: claimed.enqueued_ms,
+          };
         }
         return null;
       });
@@ -108,7 +133,11 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
       return work;
     },
     renew: async ({ key, owner, now, leaseMs }) => {
-      const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [now + leaseMs, key, owner]);
+      const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [
+        now + leaseMs,
+        key,
+        owner,
+      ]);
       return rows.length > 0;
     },
     complete: ({ key, owner, now, followUpDelayMs }) => withLease(key, owner, (row) => completeRow(row, now, followUpDelayMs)),

@@ -78,12 +78,15 @@ export function createWorker(input: {
   }
 
   async function execute(work: ClaimedWork): Promise<void> {
-    const renewal = setInterval(() => {
-      queue.renew({ key: work.key, owner, now: clock(), leaseMs: settings.leaseMs }).then(
-        (held) => held || log.error({ work: work.key }, 'lease lost: another process took this work over'),
-        (error: unknown) => log.warn({ err: error, work: work.key }, 'lease renewal failed'),
-      );
-    }, Math.max(100, Math.floor(settings.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        queue.renew({ key: work.key, owner, now: clock(), leaseMs: settings.leaseMs }).then(
+          (held) => held || log.error({ work: work.key }, 'lease lost: another process took this work over'),
+          (error: unknown) => log.warn({ err: error, work: work.key }, 'lease renewal failed'),
+        );
+      },
+      Math.max(100, Math.floor(settings.leaseMs / 3)),
+    );
     renewals.set(work.key, renewal);
     const endTimer = evaluationDuration.startTimer();
     let result: WorkResult;
@@ -116,7 +119,10 @@ export function createWorker(input: {
 
   /** An alert: a queue row could not be parsed and was moved aside (its PR waits for its next event or a recheck). */
   function onDeadLetter(dead: DeadLetter): void {
-    log.error({ work: dead.key, reason: dead.error }, 'queue row cannot be parsed: moved to queue_dead_letters, the rest of the queue goes on');
+    log.error(
+      { work: dead.key, reason: dead.error },
+      'queue row cannot be parsed: moved to queue_dead_letters, the rest of the queue goes on',
+    );
   }
 
   async function fillOnce(): Promise<void> {
@@ -180,7 +186,10 @@ export function createWorker(input: {
       const left = keys.filter((key) => inFlight.has(key));
       log.warn({ work: left }, 'shutting down with work in flight: releasing it for another process');
       for (const key of left) clearInterval(renewals.get(key));
-      for (const key of left) await queue.release({ key, owner, now: clock() }).catch((error: unknown) => log.error({ err: error, work: key }, 'release failed; the lease will expire'));
+      for (const key of left)
+        await queue
+          .release({ key, owner, now: clock() })
+          .catch((error: unknown) => log.error({ err: error, work: key }, 'release failed; the lease will expire'));
     },
   };
   return worker;

@@ -5,7 +5,8 @@ export const MIN_SECRET_LENGTH = 16;
 
 function problemOf(name: string, value: string): string | null {
   if (value === PUBLIC_DEFAULT) return `${name} is "development", Probot's public default: anyone could sign deliveries with it`;
-  if (value.length < MIN_SECRET_LENGTH) return `${name} has ${value.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`)`;
+  if (value.length < MIN_SECRET_LENGTH)
+    return `${name} has ${value.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. \`openssl rand -hex 32\`)`;
   return null;
 }
 
@@ -18,7 +19,8 @@ export function checkProductionSecrets(env: NodeJS.ProcessEnv): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
   const webhook = env.WEBHOOK_SECRET ?? '';
-  if (webhook === '') problems.push('WEBHOOK_SECRET is not set: Probot would accept deliveries signed with its public default "development"');
+  if (webhook === '')
+    problems.push('WEBHOOK_SECRET is not set: Probot would accept deliveries signed with its public default "development"');
   else {
     const problem = problemOf('WEBHOOK_SECRET', webhook);
     if (problem) problems.push(problem);

@@ -27,8 +27,8 @@ const bracket = (name: string): string => (name.startsWith('"') ? `[${name}]` : 
 
 /** The paths pino redacts: every header above under the usual carriers, and every field above at any of three depths. */
 export const REDACT_PATHS: string[] = [
-  ...['req.headers', 'res.headers', 'headers', '*.headers', 'err.request.headers', 'err.response.headers', 'err.event.headers'].flatMap((carrier) =>
-    SECRET_HEADERS.map((name) => `${carrier}${bracket(name)}`),
+  ...['req.headers', 'res.headers', 'headers', '*.headers', 'err.request.headers', 'err.response.headers', 'err.event.headers'].flatMap(
+    (carrier) => SECRET_HEADERS.map((name) => `${carrier}${bracket(name)}`),
   ),
   ...SECRET_FIELDS.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
 ];
@@ -69,7 +69,11 @@ export interface LoggerEnv {
  */
 export async function createLogger(env: LoggerEnv): Promise<Logger> {
   const logFormat = env.LOG_FORMAT ? (env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json') : env.NODE_ENV === 'production' ? 'json' : 'pretty';
-  const transform = await getTransformStream({ logFormat, logLevelInString: env.LOG_LEVEL_IN_STRING === 'true', sentryDsn: env.SENTRY_DSN });
+  const transform = await getTransformStream({
+    logFormat,
+    logLevelInString: env.LOG_LEVEL_IN_STRING === 'true',
+    sentryDsn: env.SENTRY_DSN,
+  });
   // SonicBoom is a writable stream; its types do not say so.
   transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
   return pino(loggerOptions(env), transform);

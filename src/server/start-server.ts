@@ -11,7 +11,11 @@ const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 const ms = (name: string, fallback: number) =>
   z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number({ error: `${name} must be a whole number of milliseconds ≥ 1000` }).int().min(1000, { error: `${name} must be at least 1000` }).default(fallback),
+    z.coerce
+      .number({ error: `${name} must be a whole number of milliseconds ≥ 1000` })
+      .int()
+      .min(1000, { error: `${name} must be at least 1000` })
+      .default(fallback),
   );
 
 /**
@@ -45,7 +49,12 @@ function logRequests(log: Logger): (req: IncomingMessage, res: ServerResponse) =
  * signature checked on a bounded body) runs before Probot's webhook middleware, which reads a whole body
  * before it checks anything. The routes are Probot's: the webhook route, `/ping`, then the app's handlers.
  */
-export async function startServer(input: { app: ApplicationFunction; log: Logger; Octokit: typeof ProbotOctokit; env: NodeJS.ProcessEnv }): Promise<StartedServer> {
+export async function startServer(input: {
+  app: ApplicationFunction;
+  log: Logger;
+  Octokit: typeof ProbotOctokit;
+  env: NodeJS.ProcessEnv;
+}): Promise<StartedServer> {
   const { env, log } = input;
   const parsed = ServerEnv.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
@@ -58,7 +67,11 @@ export async function startServer(input: { app: ApplicationFunction; log: Logger
   const logRequest = logRequests(log.child({ name: 'http' }));
 
   const server = createServer(
-    { headersTimeout, requestTimeout: Math.max(requestTimeout, headersTimeout), connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    {
+      headersTimeout,
+      requestTimeout: Math.max(requestTimeout, headersTimeout),
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
     (req, res) => {
       logRequest(req, res);
       void (async () => {

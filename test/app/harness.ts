@@ -18,7 +18,11 @@ export const GITHUB = 'https://api.github.com';
 export const JIRA = 'https://jira.example.com';
 export const REPO_PATH = '/repos/Codertocat/Hello-World';
 export const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 export const POLICY = 'ticket:\n  projects: [CHG]\n  statuses: [Approved]\napproval:\n  count: 1\nchecks:\n  required: [ci/test]\n';
 
@@ -46,7 +50,11 @@ export function newProbot(overrides: Partial<AppDeps> = {}): Probot {
     logLevel: 'fatal',
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
-  const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
+  const reader = createJiraTicketReader({
+    baseUrl: JIRA,
+    auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' },
+    timeoutMs: 1000,
+  });
   const deps: AppDeps = {
     appId: APP_ID,
     tickets: { reader },
@@ -77,7 +85,12 @@ export function mockFacts(facts: FactsFixture): void {
 export function mockJira(key: string, status: string, code = 200): void {
   const scope = nock(JIRA).get(`/rest/api/3/issue/${key}`).query(true);
   if (code === 200) {
-    scope.reply(200, { id: '1', key, self: `${JIRA}/rest/api/3/issue/1`, fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } } });
+    scope.reply(200, {
+      id: '1',
+      key,
+      self: `${JIRA}/rest/api/3/issue/1`,
+      fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } },
+    });
     // An approved ticket's history is read for who approved it: a change manager nobody maps to GitHub.
     if (status === 'Approved') mockJiraApprover(key);
   } else {
@@ -86,8 +99,16 @@ export function mockJira(key: string, status: string, code = 200): void {
 }
 
 /** Jira Cloud's changelog of `key`: one page, the change manager moving it to Approved. */
-export function mockJiraApprover(key: string, approver = { accountId: '5b10-cara', emailAddress: 'cara@acme.test', displayName: 'Cara Change' }): void {
-  const history = { id: '100', author: approver, created: '2026-11-01T09:00:00.000+0000', items: [{ field: 'status', fieldId: 'status', fromString: 'Awaiting Approval', toString: 'Approved' }] };
+export function mockJiraApprover(
+  key: string,
+  approver = { accountId: '5b10-cara', emailAddress: 'cara@acme.test', displayName: 'Cara Change' },
+): void {
+  const history = {
+    id: '100',
+    author: approver,
+    created: '2026-11-01T09:00:00.000+0000',
+    items: [{ field: 'status', fieldId: 'status', fromString: 'Awaiting Approval', toString: 'Approved' }],
+  };
   nock(JIRA)
     .get(`/rest/api/3/issue/${key}/changelog`)
     .query({ startAt: '0', maxResults: '100' })
@@ -130,12 +151,21 @@ export async function receive(probot: Probot, name: string, payload: Record<stri
  * with the comment as the payload has it, when the app will make it (a new comment by a user holding a command).
  */
 function mockCommentReadBack(payload: Record<string, unknown>): void {
-  const { action, comment } = payload as { action?: string; comment?: { id: number; html_url: string; body: string | null; user: { login: string; type: string } } };
+  const { action, comment } = payload as {
+    action?: string;
+    comment?: { id: number; html_url: string; body: string | null; user: { login: string; type: string } };
+  };
   if (action !== 'created' || !comment || comment.user.type === 'Bot' || parseCommand(comment.body ?? '') === null) return;
   nock(GITHUB)
     .get(`${REPO_PATH}/issues/comments/${comment.id}`)
     // Written at the harness clock's time: after any push the test recorded.
-    .reply(200, { id: comment.id, html_url: comment.html_url, created_at: '2026-11-01T12:00:00Z', body: comment.body, user: { ...comment.user } });
+    .reply(200, {
+      id: comment.id,
+      html_url: comment.html_url,
+      created_at: '2026-11-01T12:00:00Z',
+      body: comment.body,
+      user: { ...comment.user },
+    });
 }
 
 /** Replaces the audit store with an empty one, as if the app had lost its last audit write. */

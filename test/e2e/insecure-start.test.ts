@@ -61,7 +61,11 @@ describe('start in production', () => {
   it.each<{ case: string; env: Record<string, string>; says: string }>([
     { case: 'without WEBHOOK_SECRET', env: {}, says: 'WEBHOOK_SECRET is not set' },
     { case: 'with WEBHOOK_SECRET=development', env: { WEBHOOK_SECRET: 'development' }, says: 'WEBHOOK_SECRET is "development"' },
-    { case: 'with a 15-character WEBHOOK_SECRET', env: { WEBHOOK_SECRET: 'fifteen-chars-x' }, says: 'WEBHOOK_SECRET has 15 characters; use at least 16' },
+    {
+      case: 'with a 15-character WEBHOOK_SECRET',
+      env: { WEBHOOK_SECRET: 'fifteen-chars-x' },
+      says: 'WEBHOOK_SECRET has 15 characters; use at least 16',
+    },
     {
       case: 'with the Jira route on and a short JIRA_WEBHOOK_SECRET',
       env: { WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters', JIRA_WEBHOOK_SECRET: 'jira-secret' },

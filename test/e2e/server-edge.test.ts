@@ -19,13 +19,28 @@ const JIRA_WEBHOOK_SECRET = `jira-${randomBytes(16).toString('hex')}`;
 
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
-  env: { LOG_LEVEL: 'info', METRICS_TOKEN, DASHBOARD_API_TOKENS: API_TOKEN, JIRA_WEBHOOK_SECRET, HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '3000' },
+  env: {
+    LOG_LEVEL: 'info',
+    METRICS_TOKEN,
+    DASHBOARD_API_TOKENS: API_TOKEN,
+    JIRA_WEBHOOK_SECRET,
+    HTTP_HEADERS_TIMEOUT_MS: '1000',
+    HTTP_REQUEST_TIMEOUT_MS: '3000',
+  },
 });
 
 /** A POST whose answer is read even when the server closes the connection before the whole body is sent. */
-function post(input: { path: string; headers: Record<string, string>; size: number; declareLength: boolean }): Promise<{ status: number | null; body: string }> {
+function post(input: {
+  path: string;
+  headers: Record<string, string>;
+  size: number;
+  declareLength: boolean;
+}): Promise<{ status: number | null; body: string }> {
   return new Promise((resolve) => {
-    const req = request(`${e2e.app.url}${input.path}`, { method: 'POST', headers: { ...input.headers, ...(input.declareLength ? { 'content-length': String(input.size) } : {}) } });
+    const req = request(`${e2e.app.url}${input.path}`, {
+      method: 'POST',
+      headers: { ...input.headers, ...(input.declareLength ? { 'content-length': String(input.size) } : {}) },
+    });
     req.on('response', (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -68,14 +83,23 @@ describe('the log holds no secret', () => {
     await fetch(`${e2e.app.url}/dashboard`, { headers: { cookie } });
     const jiraBody = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'CHG-1' } });
     const jiraSignature = `sha256=${createHmac('sha256', JIRA_WEBHOOK_SECRET).update(jiraBody).digest('hex')}`;
-    const jira = await fetch(`${e2e.app.url}/api/jira/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': jiraSignature }, body: jiraBody });
+    const jira = await fetch(`${e2e.app.url}/api/jira/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': jiraSignature },
+      body: jiraBody,
+    });
     expect(jira.status).toBe(202);
     // A forged delivery whose body carries a marker: refused, and logged by size and digest only.
     const marker = `forged-body-${randomBytes(12).toString('hex')}`;
     const forgedBody = JSON.stringify({ ...pullRequestEvent(pr, 'opened'), marker });
     const forged = await fetch(`${e2e.app.url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'forged-1', 'x-hub-signature-256': sign('not-the-secret', forgedBody) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': 'forged-1',
+        'x-hub-signature-256': sign('not-the-secret', forgedBody),
+      },
       body: forgedBody,
     });
     expect(forged.status).toBe(400);
@@ -102,7 +126,11 @@ describe('the log holds no secret', () => {
     // The refused delivery is in the log as what an operator can match with GitHub's delivery log.
     const refused = log.split('\n').find((line) => line.includes('"deliveryId":"forged-1"') && line.includes('signature does not match'));
     expect(refused).toBeDefined();
-    expect(JSON.parse(refused!)).toMatchObject({ event: 'pull_request', size: Buffer.byteLength(forgedBody), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(refused!)).toMatchObject({
+      event: 'pull_request',
+      size: Buffer.byteLength(forgedBody),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     // And the log is not empty: requests were logged at info.
     expect(log).toContain('"path":"/metrics"');
   });
@@ -127,7 +155,12 @@ describe('bounded input', () => {
   });
 
   it('takes a webhook body just under 25 MB to the signature check (400, not 413)', async () => {
-    const answer = await post({ path: '/api/github/webhooks', headers: webhookHeaders('pull_request'), size: 24 * 1024 * 1024, declareLength: true });
+    const answer = await post({
+      path: '/api/github/webhooks',
+      headers: webhookHeaders('pull_request'),
+      size: 24 * 1024 * 1024,
+      declareLength: true,
+    });
     expect(answer.status).toBe(400);
     expect(e2e.github.requests()).toEqual([]);
   });

@@ -81,9 +81,14 @@ describe('a queue row that cannot be parsed', () => {
 
     expect(status.state).toBe('success');
     const moved = await e2e.app.query<{ key: string; row: string; error: string }>('SELECT key, row, error FROM queue_dead_letters');
-    expect(moved).toEqual([{ key: 'pull:acme/ghost#1', row: expect.stringContaining('truncated'), error: expect.stringContaining('pending cannot be parsed') }]);
+    expect(moved).toEqual([
+      { key: 'pull:acme/ghost#1', row: expect.stringContaining('truncated'), error: expect.stringContaining('pending cannot be parsed') },
+    ]);
     expect(await e2e.app.query("SELECT key FROM queue_items WHERE key = 'pull:acme/ghost#1'")).toEqual([]);
-    const alert = e2e.app.output().split('\n').find((line) => line.includes('moved to queue_dead_letters'));
+    const alert = e2e.app
+      .output()
+      .split('\n')
+      .find((line) => line.includes('moved to queue_dead_letters'));
     expect(alert && JSON.parse(alert)).toMatchObject({ level: 50, work: 'pull:acme/ghost#1' });
     expect(await (await fetch(`${e2e.app.url}/metrics`)).text()).toMatch(/^change_control_queue_dead_letters 1$/m);
   });
@@ -102,9 +107,18 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     expect((await e2e.send('pull_request', payload)).status).toBe(200);
     await e2e.quiet();
 
-    const rows = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}'`);
-    expect(rows.map((row) => JSON.parse(row.data) as { mergeSha: string; mergedBy: string })).toEqual([expect.objectContaining({ mergeSha, mergedBy: 'admin' })]);
-    expect(e2e.github.issues(repo).map((issue) => issue.body).join('\n')).toContain('admin');
+    const rows = await e2e.app.query<{ data: string }>(
+      `SELECT data FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}'`,
+    );
+    expect(rows.map((row) => JSON.parse(row.data) as { mergeSha: string; mergedBy: string })).toEqual([
+      expect.objectContaining({ mergeSha, mergedBy: 'admin' }),
+    ]);
+    expect(
+      e2e.github
+        .issues(repo)
+        .map((issue) => issue.body)
+        .join('\n'),
+    ).toContain('admin');
   });
 
   it('a merge delivery for a pull request GitHub says is open records nothing and opens no issue', async () => {
@@ -114,12 +128,20 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     expect((await e2e.evaluate(pr)).status.state).toBe('success');
     const payload = pullRequestEvent(pr, 'opened');
     Object.assign(payload, { action: 'closed' });
-    Object.assign(payload.pull_request, { state: 'closed', merged: true, merge_commit_sha: 'f'.repeat(40), merged_at: '2025-01-06T10:00:00Z', merged_by: { ...payload.pull_request.user, login: 'bob' } });
+    Object.assign(payload.pull_request, {
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: 'f'.repeat(40),
+      merged_at: '2025-01-06T10:00:00Z',
+      merged_by: { ...payload.pull_request.user, login: 'bob' },
+    });
 
     await e2e.send('pull_request', payload);
     await e2e.quiet();
 
-    expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind IN ('merge', 'exception') AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
+    expect(
+      await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind IN ('merge', 'exception') AND repo = '${pr.owner}/${pr.repo}'`),
+    ).toEqual([]);
     expect(e2e.github.issues(repo)).toEqual([]);
   });
 
@@ -129,22 +151,36 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     e2e.makeReady(pr);
     expect((await e2e.evaluate(pr)).status.state).toBe('success');
     // dave (no access) wrote "/change-control recheck"; the delivery claims alice wrote an emergency authorisation.
-    const posted = e2e.github.addComment({ owner: pr.owner, repo: pr.repo, number: pr.number, author: 'dave', body: '/change-control recheck' });
+    const posted = e2e.github.addComment({
+      owner: pr.owner,
+      repo: pr.repo,
+      number: pr.number,
+      author: 'dave',
+      body: '/change-control recheck',
+    });
     const payload = issueCommentEvent(pr, posted);
     Object.assign(payload.comment, { body: '/change-control emergency forged', user: { ...payload.comment.user, login: 'alice' } });
 
     await e2e.send('issue_comment', payload);
     await e2e.quiet();
 
-    const commands = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'command' AND repo = '${pr.owner}/${pr.repo}'`);
-    expect(commands.map((row) => JSON.parse(row.data) as { by: string; command: string })).toEqual([expect.objectContaining({ by: 'dave', command: 'recheck' })]);
+    const commands = await e2e.app.query<{ data: string }>(
+      `SELECT data FROM audit_entries WHERE kind = 'command' AND repo = '${pr.owner}/${pr.repo}'`,
+    );
+    expect(commands.map((row) => JSON.parse(row.data) as { by: string; command: string })).toEqual([
+      expect.objectContaining({ by: 'dave', command: 'recheck' }),
+    ]);
     expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind = 'emergency' AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
   });
 });
 
 describe('the check run of a public repository', () => {
   function publicRepo(policy: string): { owner: string; repo: string; installationId: number } {
-    const target = { owner: OWNER, repo: `public-${Math.random().toString(36).slice(2, 8)}`, installationId: 900 + Math.floor(Math.random() * 1000) };
+    const target = {
+      owner: OWNER,
+      repo: `public-${Math.random().toString(36).slice(2, 8)}`,
+      installationId: 900 + Math.floor(Math.random() * 1000),
+    };
     e2e.github.addRepository({ ...target, private: false, files: { 'README.md': '# public\n', [CONFIG_PATH]: policy } });
     return target;
   }
@@ -160,7 +196,9 @@ describe('the check run of a public repository', () => {
     expect(summary).toContain('Key: **CHG-1** (found in the PR title): status **Approved**');
     expect(summary).not.toContain('Rotate TLS certificates'); // the ticket's summary in Jira
     expect(summary).not.toContain(e2e.jira.url);
-    const [entry] = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}'`);
+    const [entry] = await e2e.app.query<{ data: string }>(
+      `SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}'`,
+    );
     expect(entry?.data).toContain('Rotate TLS certificates');
   });
 

@@ -14,11 +14,17 @@ import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 let e2e: E2E;
 const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-write-back-'));
 const file = join(dir, 'audit.db');
-useE2E((started) => (e2e = started), { env: { DATABASE_URL: `sqlite:${file}` }, afterStop: () => rmSync(dir, { recursive: true, force: true }) });
+useE2E((started) => (e2e = started), {
+  env: { DATABASE_URL: `sqlite:${file}` },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
+});
 
 const WRITE_BACK_POLICY = STANDARD_POLICY.replace('  projects: [CHG]', '  projects: [CHG]\n  write_back: true');
 
-async function mergeApproved(ticket: string, repo = e2e.newRepo({ policy: WRITE_BACK_POLICY })): Promise<{ pr: PullTarget; mergeSha: string }> {
+async function mergeApproved(
+  ticket: string,
+  repo = e2e.newRepo({ policy: WRITE_BACK_POLICY }),
+): Promise<{ pr: PullTarget; mergeSha: string }> {
   const pr = e2e.openPullRequest(repo, { ticket });
   e2e.makeReady(pr, { ticket });
   expect((await e2e.evaluate(pr)).status.state).toBe('success');
@@ -56,7 +62,9 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       relationship: 'merged in',
       object: expect.objectContaining({ url: prUrl, title: `${pr.owner}/${pr.repo}#${pr.number}: CHG-51: rotate the TLS certificates` }),
     });
-    const comment = writes[1]?.body as { body: { type: string; version: number; content: { type: string; content: { type: string; text: string }[] }[] } };
+    const comment = writes[1]?.body as {
+      body: { type: string; version: number; content: { type: string; content: { type: string; text: string }[] }[] };
+    };
     expect(comment.body).toMatchObject({ type: 'doc', version: 1 });
     const text = comment.body.content.map((p) => p.content.map((t) => t.text).join('')).join('\n');
     expect(text).toContain(`Merge commit: ${mergeSha}, merged by bob`);
@@ -86,8 +94,16 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       mergeSha,
       event: 'merge',
       steps: [
-        { step: 'remote-link', ok: false, error: 'Jira refused CHG-52 (remote link) (HTTP 403): You do not have permission to add comments to this issue.' },
-        { step: 'comment', ok: false, error: 'Jira refused CHG-52 (comment) (HTTP 403): You do not have permission to add comments to this issue.' },
+        {
+          step: 'remote-link',
+          ok: false,
+          error: 'Jira refused CHG-52 (remote link) (HTTP 403): You do not have permission to add comments to this issue.',
+        },
+        {
+          step: 'comment',
+          ok: false,
+          error: 'Jira refused CHG-52 (comment) (HTTP 403): You do not have permission to add comments to this issue.',
+        },
       ],
     });
     expect(e2e.github.issues(pr)).toEqual([]);

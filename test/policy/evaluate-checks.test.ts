@@ -152,7 +152,11 @@ describe('evaluateChecks', () => {
       checks: [aCheck('build', 'pending')],
       nextStep: 'test has not reported on c0ffee1; check that CI runs for this branch.',
     },
-    { name: 'running checks say to wait', checks: [aCheck('build', 'pending'), aCheck('test', 'pending')], nextStep: 'Wait for the running checks to finish.' },
+    {
+      name: 'running checks say to wait',
+      checks: [aCheck('build', 'pending'), aCheck('test', 'pending')],
+      nextStep: 'Wait for the running checks to finish.',
+    },
     {
       name: 'failed checks say to fix or re-run them',
       checks: [aCheck('build', 'failure'), aCheck('test', 'failure')],

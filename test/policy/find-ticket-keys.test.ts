@@ -119,9 +119,21 @@ describe('findTicketKeys', () => {
       expected: { key: null, source: null, otherProjectKeys: ['XCHG-12', 'CHGX-3'] },
     },
     { name: 'a configured key followed by letters', title: 'CHG-12a draft', expected: { key: null, source: null, otherProjectKeys: [] } },
-    { name: 'a key inside an HTML comment of the body', body: 'Rotates the keys.\n<!-- CHG-12 -->', expected: { key: null, source: null, otherProjectKeys: [] } },
-    { name: 'a key inside a multi-line HTML comment', body: '<!--\nticket: CHG-12\n-->\nRotates the keys.', expected: { key: null, source: null, otherProjectKeys: [] } },
-    { name: 'a key after an unclosed HTML comment (GitHub hides the rest)', body: 'Rotates the keys. <!-- hidden\nCHG-12', expected: { key: null, source: null, otherProjectKeys: [] } },
+    {
+      name: 'a key inside an HTML comment of the body',
+      body: 'Rotates the keys.\n<!-- CHG-12 -->',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
+    {
+      name: 'a key inside a multi-line HTML comment',
+      body: '<!--\nticket: CHG-12\n-->\nRotates the keys.',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
+    {
+      name: 'a key after an unclosed HTML comment (GitHub hides the rest)',
+      body: 'Rotates the keys. <!-- hidden\nCHG-12',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
     {
       name: 'the same other-project key twice (listed once)',
       title: 'utf-8',
@@ -140,7 +152,12 @@ describe('findTicketKeys', () => {
 
 describe('findTicketKeys: several keys and ServiceNow numbers', () => {
   it('lists every configured-project key once, in the order title, branch, body', () => {
-    const search = findTicketKeys({ title: 'CHG-1 and OPS-2', headRef: 'feature/CHG-3', body: 'Also CHG-1 and chg-4, not XYZ-5', projects: ['CHG', 'OPS'] });
+    const search = findTicketKeys({
+      title: 'CHG-1 and OPS-2',
+      headRef: 'feature/CHG-3',
+      body: 'Also CHG-1 and chg-4, not XYZ-5',
+      projects: ['CHG', 'OPS'],
+    });
 
     expect(search.keys).toEqual([
       { key: 'CHG-1', source: 'title' },
@@ -153,7 +170,13 @@ describe('findTicketKeys: several keys and ServiceNow numbers', () => {
 
   it.each([
     { name: 'a change number in the title', title: 'CHG0030001: rotate key', projects: [], keys: [{ key: 'CHG0030001', source: 'title' }] },
-    { name: 'lower case, in the branch', title: 'Rotate', headRef: 'feature/chg0030002-rotate', projects: [], keys: [{ key: 'CHG0030002', source: 'branch' }] },
+    {
+      name: 'lower case, in the branch',
+      title: 'Rotate',
+      headRef: 'feature/chg0030002-rotate',
+      projects: [],
+      keys: [{ key: 'CHG0030002', source: 'branch' }],
+    },
     { name: 'a custom prefix', title: 'RFC0001234', projects: ['RFC'], keys: [{ key: 'RFC0001234', source: 'title' }] },
     { name: 'too few digits, or glued to letters', title: 'CHG12345 and XCHG0030001', projects: [], keys: [] },
     { name: 'Jira-style keys are not ServiceNow numbers', title: 'CHG-12', projects: [], keys: [] },

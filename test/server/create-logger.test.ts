@@ -22,7 +22,10 @@ describe('the logger redacts credentials', () => {
     { case: 'a cookie', object: { req: { headers: { cookie: `cc_session=${SECRET}` } } } },
     { case: 'a set-cookie answer', object: { res: { headers: { 'set-cookie': [`cc_session=${SECRET}`] } } } },
     { case: 'a webhook signature', object: { headers: { 'x-hub-signature-256': `sha256=${SECRET}` } } },
-    { case: 'an Octokit error carrying its request headers', object: { err: { request: { headers: { authorization: `token ${SECRET}` } } } } },
+    {
+      case: 'an Octokit error carrying its request headers',
+      object: { err: { request: { headers: { authorization: `token ${SECRET}` } } } },
+    },
     { case: 'a top-level token', object: { token: SECRET } },
     { case: 'a nested apiToken', object: { jira: { apiToken: SECRET } } },
     { case: 'a client secret two levels down', object: { dashboard: { oauth: { clientSecret: SECRET } } } },

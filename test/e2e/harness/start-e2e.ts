@@ -47,7 +47,10 @@ export interface E2E {
   /** A repository with the policy on its default branch (null: none), under a new installation (so a fresh token). */
   newRepo(input?: { policy?: string | null; files?: Record<string, string> }): RepoTarget;
   /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
-  openPullRequest(repo: RepoTarget, input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string; body?: string }): PullTarget;
+  openPullRequest(
+    repo: RepoTarget,
+    input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string; body?: string },
+  ): PullTarget;
   /**
    * Arranges the facts of the three controls; by default all pass: CHG-1 Approved in Jira, bob's approval on the
    * head, `build` green. `null` leaves that fact out.
@@ -162,7 +165,8 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       const mark = github.mark();
       const delivery = await e2e.send(input.event ?? 'pull_request', payload);
       // 202 is @octokit/webhooks answering "still processing" after 9 s (GitHub gives up after 10 s); the work goes on.
-      if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
+      if (delivery.status !== 200 && delivery.status !== 202)
+        throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
       return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
     },
     async idle() {

@@ -70,7 +70,9 @@ export async function executeGraphql(ctx: GraphqlContext, body: GraphqlRequestBo
 
   const result = await execute({ schema, document, rootValue: queryRoot(ctx), variableValues: variables, operationName: requestedName });
   const errors = result.errors ?? [];
-  const problems = errors.filter((e) => !(e.originalError instanceof NotFoundError || e.originalError instanceof ForbiddenError)).map((e) => `GraphQL execution error: ${e.message}`);
+  const problems = errors
+    .filter((e) => !(e.originalError instanceof NotFoundError || e.originalError instanceof ForbiddenError))
+    .map((e) => `GraphQL execution error: ${e.message}`);
   return {
     response: errors.length > 0 ? { data: result.data ?? null, errors: errors.map(formatError) } : { data: result.data },
     operationName,
