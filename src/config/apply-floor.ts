@@ -1,4 +1,4 @@
-import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, FloorConfig, TicketConfig } from './schema.js';
+import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, FloorConfig, TicketConfig } from '../policy/config-schema.js';
 
 export interface FlooredConfig {
   /** The policy that applies: the repository's, tightened wherever it was below the floor. */

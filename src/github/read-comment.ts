@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** The fields of GitHub's issue comment we use (https://docs.github.com/en/rest/issues/comments#get-an-issue-comment). */
 const IssueComment = z.object({

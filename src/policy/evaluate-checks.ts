@@ -1,4 +1,4 @@
-import type { ChecksConfig } from '../config/schema.js';
+import type { ChecksConfig } from './config-schema.js';
 import type { CheckFact } from './facts.js';
 import type { ChecksResult, RequiredCheckEvidence } from './verdict.js';
 

@@ -2,7 +2,7 @@
  * Small builders of policy facts for table-driven tests: each returns a valid, passing-by-default value
  * and takes only the fields a test row cares about.
  */
-import type { ApprovalConfig, ApprovalRule, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig, ApprovalRule, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/policy/config-schema.js';
 import type {
   Actor,
   ChangedFile,
