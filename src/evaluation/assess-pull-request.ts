@@ -12,7 +12,7 @@ import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
-import { findEmergency } from './find-emergency.js';
+import { findEmergency, latestEmergency } from './find-emergency.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import { readPushers } from './read-pushers.js';
 
@@ -158,6 +158,8 @@ export async function assessPullRequest(input: {
   const { grounds, facts, retryable } = await gather({ read, config, policy: policy.source, floor: policy.floor, octokit, deps });
   // An emergency authorised on this head passes the verdict, with what it waived (decide applies it last).
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
-  const verdict = decide({ grounds, emergency: { authorisation, config: config.emergency } });
+  // Without one for this head, the latest for an earlier head is named in the report as voided by a push.
+  const latest = input.ignoreEmergency || authorisation ? null : await latestEmergency({ deps, owner, repo, number });
+  const verdict = decide({ grounds, emergency: { authorisation, config: config.emergency, latest } });
   return { kind: 'assessed', read, facts, config, verdict, retryable };
 }

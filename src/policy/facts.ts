@@ -74,6 +74,8 @@ export interface PullRequestFacts {
   changedFiles: ChangedFile[] | null;
   /** Merge commits verified to only bring the base branch in (`approval.ignore_base_merges`). */
   cleanBaseMerges: string[];
+  /** The repository's visibility, as GitHub reports it (internal counts as private); absent in hand-made facts. */
+  visibility?: 'public' | 'private';
 }
 
 export interface PushFact {

@@ -32,6 +32,12 @@ export interface GitHubSimulatorOptions {
   app?: { id: number; slug?: string; name?: string; owner?: string; publicKey?: KeyObject | string };
   /** The app's OAuth client (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET), for the dashboard's sign-in. */
   oauth?: OAuthClient;
+  /**
+   * GitHub's secondary rate limit on content-creating requests: at most `perMinute` REST writes per installation
+   * in any 60 s, else 403 with `retry-after` (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+   * Off unless given.
+   */
+  secondaryLimit?: { perMinute: number };
 }
 
 /** `token`: an installation token request; `app`: another request authenticated as the app (JWT), e.g. `GET /app`. */
@@ -113,6 +119,9 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   let failures: (FailureRule & { remaining: number })[] = [];
   let seq = 0;
   let inFlight = 0;
+  /** Content-creating requests per installation (times), and the 403s the secondary limit answered. */
+  const writeTimes = new Map<number, number[]>();
+  let secondaryLimited = 0;
   let lastAt = Date.now();
 
   const server = await listen(handle);
@@ -231,6 +240,25 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (token === undefined || !tokens.has(token)) return answer(401, { message: 'Bad credentials' }, 'no valid installation token');
         installationId = tokens.get(token)?.installationId ?? null;
+        const limit = options.secondaryLimit;
+        if (limit && !isGraphql && method !== 'GET' && method !== 'HEAD') {
+          const now = Date.now();
+          const times = (writeTimes.get(installationId!) ?? []).filter((t) => t > now - 60_000);
+          writeTimes.set(installationId!, times);
+          if (times.length >= limit.perMinute) {
+            secondaryLimited += 1;
+            return answer(
+              403,
+              {
+                message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+                documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+              },
+              undefined,
+              { 'retry-after': '60' },
+            );
+          }
+          times.push(now);
+        }
       }
       if (isGraphql) {
         const outcome = await executeGraphql({ data, webUrl: server.url }, body as GraphqlRequestBody);
@@ -345,6 +373,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     hasRepository: (ref: state.RepoRef) => data.repos.has(repoKey(ref.owner, ref.repo)),
 
     requests: (): GitHubRequest[] => [...log],
+    /** Makes a repository unreadable to the app (GraphQL FORBIDDEN), or readable again. */
+    setUnreadable: (ref: state.RepoRef, unreadable: boolean): void => {
+      repoOf(ref).unreadable = unreadable;
+    },
+    /** How many requests the secondary rate limit (option `secondaryLimit`) answered with 403. */
+    secondaryLimited: (): number => secondaryLimited,
+    /** Every installation token handed out so far (to check that none reaches the app's log). */
+    issuedTokens: (): string[] => [...tokens.keys()],
     unexpectedRequests: (): UnexpectedRequest[] => [...unexpected],
     /** The sequence number of the latest request: pass it to `callCounts` to count what came after. */
     mark: (): number => seq,

@@ -181,6 +181,8 @@ export interface SimRepository {
   owner: string;
   name: string;
   private: boolean;
+  /** The repository exists but GraphQL answers FORBIDDEN for it (e.g. a `.github` repository the app is denied). */
+  unreadable?: boolean;
   installationId: number;
   defaultBranch: string;
   /** Branch name to head commit oid. */

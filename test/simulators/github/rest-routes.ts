@@ -307,6 +307,18 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   {
+    method: 'GET',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    auth: 'token',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      const comment = repo?.comments.find((c) => c.id === Number(ctx.params[2]));
+      // A deleted comment is a normal 404 (someone removed it), not an unexpected request.
+      if (!repo || !comment) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+      return { status: 200, body: restIssueComment(ctx.data, ctx.urls, repo, comment) };
+    },
+  },
+  {
     method: 'PATCH',
     pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
     auth: 'token',
