@@ -50,7 +50,7 @@ export const CheckRunNode = z.object({
   detailsUrl: z.string().nullable(),
   url: z.string(),
   externalId: z.string().nullable(),
-  checkSuite: z.object({ app: z.object({ databaseId: z.number().nullable() }).nullable() }),
+  checkSuite: z.object({ app: z.object({ databaseId: z.number().nullable(), slug: z.string() }).nullable() }),
 });
 export type CheckRunNode = z.infer<typeof CheckRunNode>;
 

@@ -24,7 +24,7 @@ const CONTEXT_FIELDS = `
   __typename
   ... on CheckRun {
     databaseId name status conclusion startedAt completedAt detailsUrl url externalId
-    checkSuite { app { databaseId } }
+    checkSuite { app { databaseId slug } }
   }
   ... on StatusContext { context state description createdAt targetUrl creator { login } }
 `;

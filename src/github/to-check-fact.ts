@@ -31,6 +31,7 @@ export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
       state: checkRunState(node),
       at: node.startedAt ?? node.completedAt ?? NOT_STARTED,
       url: node.detailsUrl ?? node.url,
+      source: node.checkSuite.app?.slug ?? null,
     };
   }
   return {
@@ -40,5 +41,6 @@ export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
     state: statusState(node),
     at: node.createdAt,
     url: node.targetUrl,
+    source: node.creator?.login ?? null,
   };
 }

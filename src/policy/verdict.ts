@@ -2,6 +2,8 @@ import type { EmergencyOverride } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
 import type { CheckFact, CheckState, GitIdentity, TicketLookup } from './facts.js';
 import type { ApproverCheck } from './map-ticket-approvers.js';
+import type { IgnoredCheck } from './select-check-result.js';
+import type { ExpectedSource } from '../config/expected-source.js';
 
 /** A control's own outcome. A control never reports `error`: a missing fact makes the whole evaluation an error. */
 export type ControlOutcome = 'success' | 'pending' | 'failure';
@@ -128,9 +130,13 @@ export interface ApprovalResult extends ControlResultBase {
 
 export interface RequiredCheckEvidence {
   name: string;
+  /** The source the policy binds the check to (`app` or `creator`); null when it names none. */
+  source: ExpectedSource;
   state: CheckState | 'missing';
-  /** The result used (latest one for the name); null when the check has not reported. */
+  /** The result used (latest one for the name from a source that counts); null when none has reported. */
   result: CheckFact | null;
+  /** Results for the name that do not count (another source, a contributor, or not the reporter of a failure). */
+  ignored: IgnoredCheck[];
 }
 
 export interface ChecksResult extends ControlResultBase {
