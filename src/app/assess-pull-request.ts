@@ -1,13 +1,15 @@
+import { expectedSource } from '../config/expected-source.js';
 import { resolvePolicyCached } from '../config/policy-cache.js';
 import type { ChangeControlConfig } from '../config/schema.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
 import { readPullRequestFacts, type PullRequestRead } from '../github/read-pull-request-facts.js';
+import { readStatusHistory } from '../github/read-status-history.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { applyEmergency } from '../policy/apply-emergency.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../policy/evaluate.js';
-import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
+import type { CheckFact, PullRequestFacts, TeamMembers } from '../policy/facts.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
@@ -46,6 +48,21 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
 }
 
 /**
+ * The head's checks with the whole history of the required commit statuses (the rollup keeps only the latest per
+ * context): who reported a failure decides who may replace it. Read only when a required status shows a success.
+ */
+async function withStatusHistory(input: { facts: PullRequestFacts; config: ChangeControlConfig; octokit: RestClient }): Promise<CheckFact[]> {
+  const { facts, config, octokit } = input;
+  const required = new Set(config.checks.required.map((entry) => expectedSource(entry).name));
+  const statuses = facts.checks.filter((c) => c.kind === 'status' && required.has(c.name));
+  // Only a success can be a forgery that hides a failure; a latest failure or pending never passes the control.
+  if (!statuses.some((c) => c.state === 'success')) return facts.checks;
+  const contexts = new Set(statuses.map((c) => c.name));
+  const history = await readStatusHistory({ octokit, owner: facts.owner, repo: facts.repo, sha: facts.headSha, contexts });
+  return [...facts.checks.filter((c) => !(c.kind === 'status' && contexts.has(c.name))), ...history];
+}
+
+/**
  * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
  * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
  * which merge commits only bring in the base branch (`ignore_base_merges`).
@@ -53,14 +70,15 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
 async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
-  const [pushers, changedFiles, cleanBaseMerges] = await Promise.all([
+  const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
+    withStatusHistory({ facts, config, octokit }),
     config.approval.rules.some((rule) => !coversEveryPath(rule)) ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
   ]);
-  return { ...facts, pushers, changedFiles, cleanBaseMerges };
+  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges };
 }
 
 /** Decides the verdict from the read facts; `error` when a needed fact could not be had. */

@@ -61,7 +61,7 @@ export const StatusContextNode = z.object({
   description: z.string().nullable(),
   createdAt: z.string(),
   targetUrl: z.string().nullable(),
-  creator: z.object({ login: z.string() }).nullable(),
+  creator: z.object({ __typename: z.string(), login: z.string() }).nullable(),
 });
 export type StatusContextNode = z.infer<typeof StatusContextNode>;
 

@@ -26,7 +26,7 @@ const CONTEXT_FIELDS = `
     databaseId name status conclusion startedAt completedAt detailsUrl url externalId
     checkSuite { app { databaseId slug } }
   }
-  ... on StatusContext { context state description createdAt targetUrl creator { login } }
+  ... on StatusContext { context state description createdAt targetUrl creator { __typename login } }
 `;
 
 /**

@@ -21,6 +21,12 @@ function statusState(node: StatusContextNode): CheckState {
   }
 }
 
+/** GraphQL names an app's bot without REST's `[bot]` suffix; the suffix keeps a user from passing for an app of that name. */
+function creatorLogin(creator: StatusContextNode['creator']): string | null {
+  if (!creator) return null;
+  return creator.__typename === 'Bot' ? `${creator.login}[bot]` : creator.login;
+}
+
 /** A check run or commit status as a policy fact. */
 export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
   if (node.__typename === 'CheckRun') {
@@ -41,6 +47,6 @@ export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
     state: statusState(node),
     at: node.createdAt,
     url: node.targetUrl,
-    source: node.creator?.login ?? null,
+    source: creatorLogin(node.creator),
   };
 }
