@@ -1,6 +1,8 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Logger, Probot } from 'probot';
 import type { AppDeps } from './app/app-deps.js';
 import { startOverdueSweep } from './app/flag-overdue-emergencies.js';
+import { readWitnessEnv } from './audit/witness-env.js';
+import { startWitnessPublisher } from './audit/witness-publisher.js';
 import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/on-check-completed.js';
 import { onCheckRunRerequested } from './app/on-check-run-rerequested.js';
 import { onDeploymentCreated } from './app/on-deployment-created.js';
@@ -71,6 +73,9 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     app.on('issue_comment.created', gated(gate, onIssueComment(appDeps)));
     // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
     if (!deps) startOverdueSweep({ deps: appDeps, app });
+    // The chain head, published outside the database (docs/audit.md, the witness); a bad setting stops the start.
+    const witness = deps ? null : readWitnessEnv(process.env);
+    if (witness) startWitnessPublisher({ store: appDeps.audit, settings: witness, now: appDeps.now, log: app.log.child({ name: 'witness' }) });
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));

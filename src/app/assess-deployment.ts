@@ -1,4 +1,6 @@
+import type { AuditEntry } from '../audit/audit-entry.js';
 import type { ProductionSource } from '../audit/deployment-records.js';
+import { verifyEntrySelf } from '../audit/verify-evidence.js';
 import { lastDeployedSha } from '../audit/last-deployed-sha.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import { findDeployedSha } from '../github/find-deployed-sha.js';
@@ -6,6 +8,7 @@ import { listNewCommits } from '../github/list-new-commits.js';
 import type { RestClient } from '../github/publish-verdict.js';
 import { decideDeployment, type DeploymentDecision } from '../policy/decide-deployment.js';
 import type { AppDeps } from './app-deps.js';
+import { verifyStoredEvidence } from './verify-stored-evidence.js';
 
 /** Nothing tells which commits are already in the environment: every commit would need evidence, so none is decided. */
 export class NoKnownDeploymentError extends Error {
@@ -39,7 +42,11 @@ async function previousDeployment(input: {
 }): Promise<DeploymentAssessment['previous']> {
   const { octokit, deps, owner, repo, environment } = input;
   const recorded = await lastDeployedSha({ store: deps.audit, repo: `${owner}/${repo}`, environment });
-  if (recorded) return { sha: recorded.sha, source: 'audit' };
+  if (recorded) {
+    // The baseline decides which commits need evidence: a forged deployment-status row must not move it.
+    await verifyStoredEvidence({ deps, entries: [recorded.entry] });
+    return { sha: recorded.sha, source: 'audit' };
+  }
   const onGitHub = await findDeployedSha({ octokit, owner, repo, environment, excludeId: input.excludeDeploymentId });
   if (onGitHub) return { sha: onGitHub, source: 'github' };
   if (input.baseline) return { sha: input.baseline, source: 'baseline' };
@@ -64,6 +71,8 @@ export async function assessDeployment(input: {
   const { octokit, deps, owner, repo, sha } = input;
   const previous = await previousDeployment(input);
   const commits = previous.sha === sha ? [] : await listNewCommits({ octokit, owner, repo, base: previous.sha, head: sha });
-  const evidence = commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now() });
+  // Each merge, emergency and retrospective approval that could pass a commit is checked (hash, signature) first.
+  const check = (entry: AuditEntry): void => verifyEntrySelf({ signer: deps.auditSigner, entry });
+  const evidence = commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now(), check });
   return { previous, commitCount: commits.length, decision: decideDeployment({ commits, evidence }) };
 }

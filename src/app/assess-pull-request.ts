@@ -152,7 +152,15 @@ export async function assessPullRequest(input: {
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
   const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
-  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
   const config = policy.config;
+  let authorisation: Awaited<ReturnType<typeof findEmergency>> = null;
+  try {
+    authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  } catch (error) {
+    // A recorded authorisation that fails verification is not used, and the verdict says why (never the waiver).
+    if (!(error instanceof EvaluationError)) throw error;
+    const failed = errorVerdict({ pullRequest: pullRequestRef(read.facts), policy: policy.source, errors: [error.message], nextStep: error.nextStep, now: deps.now() });
+    return { kind: 'assessed', read, facts, config, verdict: failed, transient: null };
+  }
   return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
 }
