@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
 import type { ProductionSource } from '../audit/deployment-records.js';
 import { verifyEntrySelf } from '../audit/verify-evidence.js';
+import { approves } from '../audit/find-gate-approval.js';
 import { lastDeployedSha } from '../audit/last-deployed-sha.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import { findDeployedSha } from '../github/find-deployed-sha.js';
@@ -26,10 +27,18 @@ export interface DeploymentAssessment {
   decision: DeploymentDecision;
 }
 
+/** Which GitHub deployments the app's gate approved for the environment (each entry checked: hash and signature). */
+async function approvedDeployments(input: { deps: AppDeps; repo: string; environment: string }): Promise<(d: { id: number; sha: string }) => boolean> {
+  const { deps, repo, environment } = input;
+  const gates = await deps.audit.list({ repo, kinds: ['deployment-gate'] });
+  for (const entry of gates) verifyEntrySelf({ signer: deps.auditSigner, entry });
+  return (deployment) => gates.some((entry) => entry.headSha === deployment.sha && approves(entry, { environment, deploymentId: deployment.id, sha: deployment.sha }));
+}
+
 /**
- * The commit already in the environment: the last successful deployment the audit trail records; else the
- * newest one GitHub shows as successful (deployments made before the app was installed); else the policy's
- * `deployments.baseline`.
+ * The commit already in the environment: the last successful deployment the audit trail records that the app's
+ * gate approved; else the newest one GitHub shows as successful among those the gate approved; else the policy's
+ * `deployments.baseline`. A success the gate did not approve (a deployment-bypass) never counts.
  */
 async function previousDeployment(input: {
   octokit: RestClient;
@@ -47,7 +56,8 @@ async function previousDeployment(input: {
     await verifyStoredEvidence({ deps, entries: [recorded.entry] });
     return { sha: recorded.sha, source: 'audit' };
   }
-  const onGitHub = await findDeployedSha({ octokit, owner, repo, environment, excludeId: input.excludeDeploymentId });
+  const approved = await approvedDeployments({ deps, repo: `${owner}/${repo}`, environment });
+  const onGitHub = await findDeployedSha({ octokit, owner, repo, environment, excludeId: input.excludeDeploymentId, approved });
   if (onGitHub) return { sha: onGitHub, source: 'github' };
   if (input.baseline) return { sha: input.baseline, source: 'baseline' };
   throw new NoKnownDeploymentError(environment);

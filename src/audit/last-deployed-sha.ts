@@ -11,7 +11,8 @@ export async function lastDeployedSha(input: { store: AuditStore; repo: string; 
   const entries = await input.store.list({ repo: input.repo, kinds: ['deployment-status'], newestFirst: true });
   for (const entry of entries) {
     const record = DeploymentStatusRecord.safeParse(entry.data);
-    if (record.success && record.data.state === 'success' && record.data.environment.toLowerCase() === environment) {
+    // Only a success the app's own gate approved (gateSeq) counts: a hand-made status never becomes the baseline.
+    if (record.success && record.data.state === 'success' && typeof record.data.gateSeq === 'number' && record.data.environment.toLowerCase() === environment) {
       return { sha: record.data.sha, seq: entry.seq, entry };
     }
   }

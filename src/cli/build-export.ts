@@ -2,7 +2,7 @@ import type { AuditEntry, AuditFilter, AuditStore } from '../audit/audit-entry.j
 import { findRetroApproval } from '../audit/emergency-status.js';
 import type { AuditSigner } from '../audit/signing.js';
 import { verifyChain } from '../audit/verify-chain.js';
-import { emergencyRow, EXCEPTION_COLUMNS, EXPORT_COLUMNS, exceptionRow, mergeRow, type ExportRow } from './export-row.js';
+import { deploymentBypassRow, emergencyRow, EXCEPTION_COLUMNS, EXPORT_COLUMNS, exceptionRow, mergeRow, type ExportRow } from './export-row.js';
 import { withDeployments } from './first-deployments.js';
 import { formatCsv } from './format-csv.js';
 import { formatHtml } from './format-html.js';
@@ -19,14 +19,18 @@ export interface ExportQuery {
 export type ExportFormat = 'csv' | 'jsonl' | 'html';
 
 /**
- * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), and emergency
- * changes, each with its retrospective approval as known at `now` (`emergency-overdue` when none by its due time).
+ * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), successes on a gated
+ * environment the gate did not approve (`deployment-bypass`), and emergency changes, each with its retrospective approval as known at `now` (`emergency-overdue` when none by its due time).
  */
 async function exceptionRows(store: AuditStore, filter: AuditFilter, now: Date): Promise<ExportRow[]> {
   const rows: ExportRow[] = [];
   for (const entry of await store.list({ ...filter, kinds: ['exception', 'emergency'] })) {
     if (entry.kind === 'emergency') {
       rows.push(await emergencyExceptionRow(store, entry, now));
+      continue;
+    }
+    if (entry.data.type === 'deployment-bypass') {
+      rows.push(deploymentBypassRow(entry));
       continue;
     }
     let merge: AuditEntry | null = null;

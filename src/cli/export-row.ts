@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
+import { DeploymentBypassRecord } from '../audit/deployment-records.js';
 import { EmergencyRecord, ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
 
 /** The columns of `audit export`, in order. `--exceptions` adds `issue_url` and the columns of emergency changes. */
@@ -41,7 +42,7 @@ export const EXCEPTION_COLUMNS = [
 ] as const;
 
 /** What an exception row is: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
-export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue';
+export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'deployment-bypass';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */
@@ -148,6 +149,28 @@ export function exceptionRow(entry: AuditEntry, merge: AuditEntry | null): Expor
     type: 'bypass',
     authorised_by: null,
     reason: null,
+    due_at: null,
+    retro_approved_by: null,
+    retro_approved_at: null,
+  };
+}
+
+/** A `deployment-bypass` exception as a row: a success on a gated environment that the app did not approve. */
+export function deploymentBypassRow(entry: AuditEntry): ExportRow {
+  const record = parseRecord(DeploymentBypassRecord, entry);
+  return {
+    ...fromMergeRecord(null),
+    repo: entry.repo,
+    head_sha: record.sha,
+    exceptions: [record.reason],
+    deployed_to: record.environment,
+    deployed_at: entry.at,
+    audit_seq: entry.seq,
+    entry_hash: entry.hash,
+    issue_url: record.issueUrl,
+    type: 'deployment-bypass',
+    authorised_by: null,
+    reason: `deployment ${record.deploymentId} reported successful by ${record.statusCreator ?? 'an unknown user'}`,
     due_at: null,
     retro_approved_by: null,
     retro_approved_at: null,
