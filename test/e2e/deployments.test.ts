@@ -173,6 +173,34 @@ describe('the deployment gate', () => {
     expect(gate.reviews.map((r) => r.state)).toEqual(['approved']);
   });
 
+  it('a forged deployment status: a hand-made success is a deployment-bypass and never moves production (issue 16)', async () => {
+    const repo = gatedRepo();
+    const production = productionAtDefaultBranch(repo);
+    // A change merged without approval (an admin bypassing branch protection).
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr, { reviewer: null });
+    expect((await e2e.evaluate(pr)).status.state).toBe('pending');
+    const mergeSha = await merge(pr);
+    // The deployer deploys it by hand and posts the success status themselves: no gate was asked.
+    const forged = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'mallory' });
+    e2e.github.addDeploymentStatus({ ...repo, deploymentId: forged.id, state: 'success', creator: 'mallory' });
+    expect((await e2e.send('deployment_status', deploymentStatusEvent(target(repo), forged))).status).toBe(200);
+
+    // Recorded as a deployment-bypass exception, with an issue, in the exceptions export.
+    const issue = await waitFor('the deployment-bypass issue', () => e2e.github.issues(repo).find((i) => i.title.includes('without the gate')));
+    expect(issue.body).toContain(`reported successful on production by @mallory, but Change Control did not approve it`);
+    const exported = await cli('audit', 'export', '--exceptions', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl', '--repo', `acme/${repo.repo}`, '--database', database);
+    const rows = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toContainEqual(expect.objectContaining({ type: 'deployment-bypass', head_sha: mergeSha, reason: `deployment ${forged.id} to production reported successful by mallory`, issue_url: expect.stringContaining(`/issues/${issue.number}`) }));
+
+    // The next gated deployment of that commit is compared with the last one the gate approved: rejected, not waved through.
+    const { gate } = await requestGate(repo, mergeSha);
+    const answer = await answerOf(gate);
+    expect(answer.state).toBe('rejected');
+    expect(answer.comment).toContain(`new since ${production.slice(0, 7)}`);
+    await e2e.quiet();
+  });
+
   it('gives no answer for an environment the policy does not gate', async () => {
     const repo = e2e.newRepo();
     const gate = e2e.github.requestDeploymentGate({ ...repo, environment: 'staging', sha: e2e.github.defaultBranchHead(repo) });
