@@ -20,8 +20,8 @@ export const ChangeFilterFields = z
       }),
     ),
     exception: optional(
-      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue'], {
-        error: (issue) => `exception must be one of any, none, bypass, emergency, emergency-overdue, got ${JSON.stringify(issue.input)}`,
+      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass'], {
+        error: (issue) => `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got ${JSON.stringify(issue.input)}`,
       }),
     ),
     ticket: optional(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, { error: (issue) => `ticket must be a key like PAY-12, got ${JSON.stringify(issue.input)}` })),
