@@ -113,7 +113,10 @@ async function bench(name: string, store: BatchingAuditStore, dir: string, signe
   };
 }
 
-async function withPostgres(run: (store: BatchingAuditStore, name: string) => Promise<Figures>, signer: AuditSigner | undefined): Promise<Figures> {
+async function withPostgres(
+  run: (store: BatchingAuditStore, name: string) => Promise<Figures>,
+  signer: AuditSigner | undefined,
+): Promise<Figures> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const name = 'postgres (PGlite, in memory)';

@@ -50,15 +50,23 @@ async function startNaive(env: Record<string, string>): Promise<{ url: string; p
   const cwd = await mkdtemp(join(tmpdir(), 'change-control-naive-'));
   const port = await freePort();
   const entry = fileURLToPath(new URL('./naive-main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], {
+    cwd,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-5000)));
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the naive app to answer /ping', async () => {
-    if (child.exitCode !== null) throw new Error(`the naive app exited: ${errors}`);
-    return (await fetch(`${url}/ping`).catch(() => null))?.status === 200;
-  }, { timeoutMs: 30_000, intervalMs: 100 });
+  await waitFor(
+    'the naive app to answer /ping',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the naive app exited: ${errors}`);
+      return (await fetch(`${url}/ping`).catch(() => null))?.status === 200;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
   return {
     url,
     pid: child.pid!,
@@ -78,7 +86,13 @@ export async function startWorld(strategy: Strategy, env: Record<string, string>
   jira.addIssue({ key: 'CHG-1', status: 'Approved', summary: 'Rotate TLS certificates' });
   const credentials = jira.credentials.cloud!;
   const secret = randomBytes(16).toString('hex');
-  const common = { appId: APP_ID, privateKey: key.privateKey, webhookSecret: secret, githubHost: github.host, jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken } };
+  const common = {
+    appId: APP_ID,
+    privateKey: key.privateKey,
+    webhookSecret: secret,
+    githubHost: github.host,
+    jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
+  };
   let url: string;
   let peak: () => Promise<number>;
   let stopApp: () => Promise<void>;
@@ -123,7 +137,13 @@ export async function startWorld(strategy: Strategy, env: Record<string, string>
       return target;
     },
     openReadyPr(repo) {
-      const pr = github.openPullRequest({ ...repo, title: 'CHG-1: rotate the TLS certificates', body: 'Rotates the certificates.', author: 'alice', headRef: `rotate-${randomBytes(3).toString('hex')}` });
+      const pr = github.openPullRequest({
+        ...repo,
+        title: 'CHG-1: rotate the TLS certificates',
+        body: 'Rotates the certificates.',
+        author: 'alice',
+        headRef: `rotate-${randomBytes(3).toString('hex')}`,
+      });
       const target = { github, ...repo, number: pr.number };
       github.addReview({ ...target, reviewer: 'bob' });
       github.addCheckRun({ ...target, sha: github.pullRequest(target).headSha, name: 'build', conclusion: 'success' });
@@ -137,4 +157,3 @@ export async function startWorld(strategy: Strategy, env: Record<string, string>
     },
   };
 }
-

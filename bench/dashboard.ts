@@ -47,8 +47,17 @@ function entry(index: number): NewAuditEntry {
   const base = { at, deliveryId: `bench-${index}`, repo, prNumber, headSha: index.toString(16).padStart(40, '0') };
   const slot = index % 200;
   if (slot < 19) return { ...base, kind: 'merge', data: mergeData(index, repo, prNumber, slot === 0) };
-  if (slot === 19) return { ...base, kind: 'exception', data: { type: 'bypass', mergeSha: null, mergedBy: 'bob', missing: ['approval'], gateState: 'pending', issueUrl: null } };
-  return { ...base, kind: 'verdict', data: { fingerprint: `f${index}`, verdict: { state: 'success', description: 'All controls pass' }, facts: null, published: {} } };
+  if (slot === 19)
+    return {
+      ...base,
+      kind: 'exception',
+      data: { type: 'bypass', mergeSha: null, mergedBy: 'bob', missing: ['approval'], gateState: 'pending', issueUrl: null },
+    };
+  return {
+    ...base,
+    kind: 'verdict',
+    data: { fingerprint: `f${index}`, verdict: { state: 'success', description: 'All controls pass' }, facts: null, published: {} },
+  };
 }
 
 const time = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
@@ -62,7 +71,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-bench-dashboard-'));
   try {
     const store = createSqliteAuditStore({ path: join(dir, 'audit.db') });
-    for (let from = 0; from < TOTAL; from += BATCH) await store.appendMany(Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_u, o) => entry(from + o)));
+    for (let from = 0; from < TOTAL; from += BATCH)
+      await store.appendMany(Array.from({ length: Math.min(BATCH, TOTAL - from) }, (_u, o) => entry(from + o)));
     console.log(`dashboard bench: ${TOTAL} entries in SQLite`);
     const parsed = parseChangeFilter(new URLSearchParams({ since: '2025-10-01', until: '2025-12-31' }), NOW);
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -73,7 +83,9 @@ async function main(): Promise<void> {
       return read;
     });
     console.log(`  (${changes.length} merged changes)`);
-    await time('changes, 13 weeks, one repository, page 1', async () => (await readChanges({ store, filter: { ...filter, repo: 'acme/service-3' }, now: NOW })).slice(0, 50));
+    await time('changes, 13 weeks, one repository, page 1', async () =>
+      (await readChanges({ store, filter: { ...filter, repo: 'acme/service-3' }, now: NOW })).slice(0, 50),
+    );
     const last = changes.at(-1);
     const checkChain = chainChecker({ store, now: () => NOW });
     const evidence = async () => {

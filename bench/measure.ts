@@ -29,7 +29,10 @@ export interface AcceptFigures {
 export async function measureAccept(world: World, count: number, concurrency: number): Promise<AcceptFigures> {
   const repo = world.newRepo();
   const prs = Array.from({ length: 20 }, () => world.openReadyPr(repo));
-  const deliveries = signAll(world.secret, Array.from({ length: count }, (_, i) => ({ event: 'pull_request', payload: pullRequestEvent(prs[i % prs.length]!, 'synchronize') })));
+  const deliveries = signAll(
+    world.secret,
+    Array.from({ length: count }, (_, i) => ({ event: 'pull_request', payload: pullRequestEvent(prs[i % prs.length]!, 'synchronize') })),
+  );
   const started = performance.now();
   const answers = await sendConcurrently(world.url, deliveries, concurrency);
   const seconds = (performance.now() - started) / 1000;
@@ -37,8 +40,14 @@ export async function measureAccept(world: World, count: number, concurrency: nu
   return {
     sent: count,
     perSecond: ok.length / seconds,
-    p50Ms: percentile(answers.map((a) => a.ms), 50),
-    p99Ms: percentile(answers.map((a) => a.ms), 99),
+    p50Ms: percentile(
+      answers.map((a) => a.ms),
+      50,
+    ),
+    p99Ms: percentile(
+      answers.map((a) => a.ms),
+      99,
+    ),
     failed: answers.length - ok.length,
     timedOut: answers.filter((a) => a.status === 'timeout').length,
   };
@@ -82,10 +91,16 @@ export interface BurstFigures {
 }
 
 /** `prs` PRs opened within `withinMs`, in one installation; waits up to `capSeconds` for every verdict. */
-export async function measureBurst(world: World, input: { prs: number; withinMs: number; perMinute: number; capSeconds: number }): Promise<BurstFigures> {
+export async function measureBurst(
+  world: World,
+  input: { prs: number; withinMs: number; perMinute: number; capSeconds: number },
+): Promise<BurstFigures> {
   const repo = world.newRepo();
   const prs = Array.from({ length: input.prs }, () => world.openReadyPr(repo));
-  const deliveries = signAll(world.secret, prs.map((pr) => ({ event: 'pull_request', payload: pullRequestEvent(pr, 'opened') })));
+  const deliveries = signAll(
+    world.secret,
+    prs.map((pr) => ({ event: 'pull_request', payload: pullRequestEvent(pr, 'opened') })),
+  );
   const since = world.github.mark();
   const started = Date.now();
   const gap = input.withinMs / input.prs;
@@ -155,21 +170,34 @@ export async function measureCalls(world: World): Promise<{ first: CallFigures; 
 }
 
 /** 30 `check_run.completed` deliveries for one evaluated PR at once: how many evaluations they cost, and the final verdict. */
-export async function measureCoalescing(world: World): Promise<{ events: number; evaluations: number; writes: number; finalState: string; spreadMs: number }> {
+export async function measureCoalescing(
+  world: World,
+): Promise<{ events: number; evaluations: number; writes: number; finalState: string; spreadMs: number }> {
   const pr = world.openReadyPr(world.newRepo());
   await deliverAndWaitForStatus(world, pr);
   await quiet(world);
   const { headSha } = world.github.pullRequest(pr);
   const run = world.github.checkRuns({ ...pr, sha: headSha }).find((r) => r.name === 'build')!;
-  const payload = checkRunEvent(pr, 'completed', { id: run.id, name: 'build', appId: ACTIONS_APP.id, status: 'completed', conclusion: 'success' });
+  const payload = checkRunEvent(pr, 'completed', {
+    id: run.id,
+    name: 'build',
+    appId: ACTIONS_APP.id,
+    status: 'completed',
+    conclusion: 'success',
+  });
   const since = world.github.mark();
-  const deliveries = signAll(world.secret, Array.from({ length: 30 }, () => ({ event: 'check_run', payload })));
+  const deliveries = signAll(
+    world.secret,
+    Array.from({ length: 30 }, () => ({ event: 'check_run', payload })),
+  );
   const sentAt = performance.now();
   const answers = await Promise.all(deliveries.map((d) => post(world.url, d, 600_000).then(() => performance.now() - sentAt)));
   await quiet(world);
   const after = world.github.requests().filter((r) => r.seq > since);
   // One evaluation is one read of the PR: our facts query, or the naive app's GET of the pull request.
-  const evaluations = after.filter((r) => r.operationName === 'ChangeControlFacts' || (r.method === 'GET' && /\/pulls\/\d+$/.test(r.path))).length;
+  const evaluations = after.filter(
+    (r) => r.operationName === 'ChangeControlFacts' || (r.method === 'GET' && /\/pulls\/\d+$/.test(r.path)),
+  ).length;
   const finalState = world.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).at(-1)?.state ?? 'none';
   // How long the 30 deliveries took to be answered: events arriving over a longer span than one evaluation
   // can leave a second follow-up after the first one started.

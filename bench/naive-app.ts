@@ -17,18 +17,32 @@ interface NaivePolicy {
 type PrRef = { owner: string; repo: string; pull_number: number };
 
 async function readPolicy(context: Context, ref: Omit<PrRef, 'pull_number'>): Promise<NaivePolicy | null> {
-  const file = await context.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...ref, path: '.github/change-control.yml' }).catch(() => null);
-  const content = file && !Array.isArray(file.data) && 'content' in file.data ? Buffer.from(String(file.data.content), 'base64').toString('utf8') : null;
+  const file = await context.octokit
+    .request('GET /repos/{owner}/{repo}/contents/{path}', { ...ref, path: '.github/change-control.yml' })
+    .catch(() => null);
+  const content =
+    file && !Array.isArray(file.data) && 'content' in file.data ? Buffer.from(String(file.data.content), 'base64').toString('utf8') : null;
   if (content === null) return null;
-  const doc = (parse(content) ?? {}) as { ticket?: { projects?: string[]; statuses?: string[] }; approval?: { count?: number }; checks?: { required?: string[] } };
-  return { projects: doc.ticket?.projects ?? [], statuses: doc.ticket?.statuses ?? ['Approved'], approvals: doc.approval?.count ?? 1, checks: doc.checks?.required ?? [] };
+  const doc = (parse(content) ?? {}) as {
+    ticket?: { projects?: string[]; statuses?: string[] };
+    approval?: { count?: number };
+    checks?: { required?: string[] };
+  };
+  return {
+    projects: doc.ticket?.projects ?? [],
+    statuses: doc.ticket?.statuses ?? ['Approved'],
+    approvals: doc.approval?.count ?? 1,
+    checks: doc.checks?.required ?? [],
+  };
 }
 
 async function ticketApproved(title: string, policy: NaivePolicy): Promise<boolean> {
   const key = new RegExp(`\\b(?:${policy.projects.join('|')})-\\d+\\b`).exec(title)?.[0];
   if (!key || !process.env.JIRA_BASE_URL) return false;
   const auth = Buffer.from(`${process.env.JIRA_EMAIL}:${process.env.JIRA_API_TOKEN}`).toString('base64');
-  const res = await fetch(`${process.env.JIRA_BASE_URL}/rest/api/3/issue/${key}?fields=status`, { headers: { authorization: `Basic ${auth}` } });
+  const res = await fetch(`${process.env.JIRA_BASE_URL}/rest/api/3/issue/${key}?fields=status`, {
+    headers: { authorization: `Basic ${auth}` },
+  });
   if (!res.ok) return false;
   const issue = (await res.json()) as { fields?: { status?: { name?: string } } };
   return policy.statuses.some((s) => s.toLowerCase() === issue.fields?.status?.name?.toLowerCase());
@@ -51,7 +65,14 @@ async function evaluateInline(context: Context, ref: PrRef): Promise<void> {
   const ticket = await ticketApproved(pr.title, policy);
   const state = ticket && green && approvals >= policy.approvals ? 'success' : 'failure';
   const description = state === 'success' ? 'Ready to merge' : 'Blocked';
-  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: ref.owner, repo: ref.repo, sha, state, context: 'change-control', description });
+  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner: ref.owner,
+    repo: ref.repo,
+    sha,
+    state,
+    context: 'change-control',
+    description,
+  });
   await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
     owner: ref.owner,
     repo: ref.repo,

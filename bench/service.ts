@@ -10,7 +10,15 @@
  */
 import type { World } from './bench-world.js';
 import { startWorld } from './bench-world.js';
-import { measureAccept, measureBurst, measureCalls, measureCoalescing, measureIdleLatency, type BurstFigures, type CallFigures } from './measure.js';
+import {
+  measureAccept,
+  measureBurst,
+  measureCalls,
+  measureCoalescing,
+  measureIdleLatency,
+  type BurstFigures,
+  type CallFigures,
+} from './measure.js';
 
 const full = process.argv.includes('--full');
 const oursOnly = process.argv.includes('--ours-only');
@@ -56,10 +64,14 @@ async function measure(strategy: 'ours' | 'naive'): Promise<Figures> {
     calls: await measureCalls(w),
     coalesced: await measureCoalescing(w),
   }));
-  log(`${strategy}: burst of 200 PRs in 4 s (${naive ? "Probot's default throttling" : `${BURST_PER_MINUTE} writes/min per installation`})`);
+  log(
+    `${strategy}: burst of 200 PRs in 4 s (${naive ? "Probot's default throttling" : `${BURST_PER_MINUTE} writes/min per installation`})`,
+  );
   const env: Record<string, string> = naive ? {} : { CHANGE_CONTROL_WRITES_PER_MINUTE: String(BURST_PER_MINUTE) };
   const capSeconds = naive ? 120 : Math.floor((400 - 1) / BURST_PER_MINUTE) * 60 + 120;
-  const burst = await withWorld(startWorld(strategy, env), (w) => measureBurst(w, { prs: 200, withinMs: 4000, perMinute: BURST_PER_MINUTE, capSeconds }));
+  const burst = await withWorld(startWorld(strategy, env), (w) =>
+    measureBurst(w, { prs: 200, withinMs: 4000, perMinute: BURST_PER_MINUTE, capSeconds }),
+  );
   return {
     acceptPerSecond: accept.value.perSecond,
     acceptP99Ms: accept.value.p99Ms,
@@ -86,24 +98,87 @@ function print(ours: Figures, naive: Figures | null): void {
   const add = (name: string, o: string, n: string, r: string, target: string) => rows.push([name, o, n, r, target]);
   const b = ours.burst;
   const withinTarget = b.drainSeconds !== null && b.drainSeconds <= b.minimumSeconds * 1.1 + 1;
-  add(`webhooks/s accepted (${SENDERS} concurrent senders)`, fmt(ours.acceptPerSecond, 0), naive ? fmt(naive.acceptPerSecond, 1) : '-', naive ? ratio(ours.acceptPerSecond, naive.acceptPerSecond) : '-', `≥ 500 ${ours.acceptPerSecond >= 500 ? 'met' : 'MISSED'}`);
-  add('p99 answer time (ms)', fmt(ours.acceptP99Ms), naive ? fmt(naive.acceptP99Ms, 0) : '-', naive ? ratio(ours.acceptP99Ms, naive.acceptP99Ms) : '-', `< 50 ${ours.acceptP99Ms < 50 ? 'met' : 'MISSED'}`);
+  add(
+    `webhooks/s accepted (${SENDERS} concurrent senders)`,
+    fmt(ours.acceptPerSecond, 0),
+    naive ? fmt(naive.acceptPerSecond, 1) : '-',
+    naive ? ratio(ours.acceptPerSecond, naive.acceptPerSecond) : '-',
+    `≥ 500 ${ours.acceptPerSecond >= 500 ? 'met' : 'MISSED'}`,
+  );
+  add(
+    'p99 answer time (ms)',
+    fmt(ours.acceptP99Ms),
+    naive ? fmt(naive.acceptP99Ms, 0) : '-',
+    naive ? ratio(ours.acceptP99Ms, naive.acceptP99Ms) : '-',
+    `< 50 ${ours.acceptP99Ms < 50 ? 'met' : 'MISSED'}`,
+  );
   add('deliveries failed or > 10 s', ours.acceptFailed, naive?.acceptFailed ?? '-', '-', '0');
-  add('idle webhook→status p50 (ms)', fmt(ours.idleP50Ms), naive ? fmt(naive.idleP50Ms, 0) : '-', naive ? ratio(ours.idleP50Ms, naive.idleP50Ms) : '-', `< 100 ${ours.idleP50Ms < 100 ? 'met' : 'MISSED'}`);
-  add('idle webhook→status p99 (ms)', fmt(ours.idleP99Ms), naive ? fmt(naive.idleP99Ms, 0) : '-', naive ? ratio(ours.idleP99Ms, naive.idleP99Ms) : '-', '');
-  add(`burst 200 PRs/4 s: all verdicts (${b.perMinute} writes/min)`, drain(b), naive ? drain(naive.burst) : '-', '-', `≤ ${fmt(b.minimumSeconds * 1.1, 0)} s (budget minimum ${b.minimumSeconds} s + 10 %) ${withinTarget ? 'met' : 'MISSED'}`);
-  add('burst: writes per PR', fmt(b.writesPerPr, 2), naive ? fmt(naive.burst.writesPerPr, 2) : '-', '-', `≤ 2 ${b.writesPerPr <= 2 ? 'met' : 'MISSED'}`);
+  add(
+    'idle webhook→status p50 (ms)',
+    fmt(ours.idleP50Ms),
+    naive ? fmt(naive.idleP50Ms, 0) : '-',
+    naive ? ratio(ours.idleP50Ms, naive.idleP50Ms) : '-',
+    `< 100 ${ours.idleP50Ms < 100 ? 'met' : 'MISSED'}`,
+  );
+  add(
+    'idle webhook→status p99 (ms)',
+    fmt(ours.idleP99Ms),
+    naive ? fmt(naive.idleP99Ms, 0) : '-',
+    naive ? ratio(ours.idleP99Ms, naive.idleP99Ms) : '-',
+    '',
+  );
+  add(
+    `burst 200 PRs/4 s: all verdicts (${b.perMinute} writes/min)`,
+    drain(b),
+    naive ? drain(naive.burst) : '-',
+    '-',
+    `≤ ${fmt(b.minimumSeconds * 1.1, 0)} s (budget minimum ${b.minimumSeconds} s + 10 %) ${withinTarget ? 'met' : 'MISSED'}`,
+  );
+  add(
+    'burst: writes per PR',
+    fmt(b.writesPerPr, 2),
+    naive ? fmt(naive.burst.writesPerPr, 2) : '-',
+    '-',
+    `≤ 2 ${b.writesPerPr <= 2 ? 'met' : 'MISSED'}`,
+  );
   add('burst: verdicts not success (all PRs ready)', String(b.wrongVerdicts), naive ? String(naive.burst.wrongVerdicts) : '-', '-', '0');
   const calls = (c: CallFigures) => `${c.reads} reads, ${c.writes} writes (+${c.tokens} token)`;
-  add('first evaluation: GitHub requests', calls(ours.first), naive ? calls(naive.first) : '-', naive ? ratio(ours.first.reads + ours.first.writes, naive.first.reads + naive.first.writes) : '-', `≤ 2 reads, ≤ 2 writes ${ours.first.reads <= 2 && ours.first.writes <= 2 ? 'met' : 'MISSED'}`);
-  add('unchanged re-evaluation: GitHub requests', calls(ours.unchanged), naive ? calls(naive.unchanged) : '-', naive ? ratio(ours.unchanged.reads + ours.unchanged.writes, naive.unchanged.reads + naive.unchanged.writes) : '-', `≤ 2 reads, 0 writes ${ours.unchanged.reads <= 2 && ours.unchanged.writes === 0 ? 'met' : 'MISSED'}`);
-  const co = (c: Figures['coalesced']) => `${c.evaluations} evaluations, ${c.writes} writes, final ${c.finalState} (answered within ${fmt(c.spreadMs, 0)} ms)`;
-  add('30 check_run events for one PR', co(ours.coalesced), naive ? co(naive.coalesced) : '-', naive ? ratio(ours.coalesced.evaluations, naive.coalesced.evaluations) : '-', `≤ 2 evaluations ${ours.coalesced.evaluations <= 2 ? 'met' : 'MISSED'}`);
-  add('peak RSS of the app process (MB)', fmt(ours.peakRssMb, 0), naive ? fmt(naive.peakRssMb, 0) : '-', naive ? ratio(ours.peakRssMb, naive.peakRssMb) : '-', `< 200 ${ours.peakRssMb < 200 ? 'met' : 'MISSED'}`);
+  add(
+    'first evaluation: GitHub requests',
+    calls(ours.first),
+    naive ? calls(naive.first) : '-',
+    naive ? ratio(ours.first.reads + ours.first.writes, naive.first.reads + naive.first.writes) : '-',
+    `≤ 2 reads, ≤ 2 writes ${ours.first.reads <= 2 && ours.first.writes <= 2 ? 'met' : 'MISSED'}`,
+  );
+  add(
+    'unchanged re-evaluation: GitHub requests',
+    calls(ours.unchanged),
+    naive ? calls(naive.unchanged) : '-',
+    naive ? ratio(ours.unchanged.reads + ours.unchanged.writes, naive.unchanged.reads + naive.unchanged.writes) : '-',
+    `≤ 2 reads, 0 writes ${ours.unchanged.reads <= 2 && ours.unchanged.writes === 0 ? 'met' : 'MISSED'}`,
+  );
+  const co = (c: Figures['coalesced']) =>
+    `${c.evaluations} evaluations, ${c.writes} writes, final ${c.finalState} (answered within ${fmt(c.spreadMs, 0)} ms)`;
+  add(
+    '30 check_run events for one PR',
+    co(ours.coalesced),
+    naive ? co(naive.coalesced) : '-',
+    naive ? ratio(ours.coalesced.evaluations, naive.coalesced.evaluations) : '-',
+    `≤ 2 evaluations ${ours.coalesced.evaluations <= 2 ? 'met' : 'MISSED'}`,
+  );
+  add(
+    'peak RSS of the app process (MB)',
+    fmt(ours.peakRssMb, 0),
+    naive ? fmt(naive.peakRssMb, 0) : '-',
+    naive ? ratio(ours.peakRssMb, naive.peakRssMb) : '-',
+    `< 200 ${ours.peakRssMb < 200 ? 'met' : 'MISSED'}`,
+  );
   const header: [string, string, string, string, string] = ['measure', 'change-control', 'naive', 'ours/naive', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\nService benchmark (${full ? 'burst at the real budget, 80 writes/min' : `burst at a scaled budget of ${BURST_PER_MINUTE} writes/min; --full for 80/min`}), node ${process.version}, 2-core machine\n`);
+  console.log(
+    `\nService benchmark (${full ? 'burst at the real budget, 80 writes/min' : `burst at a scaled budget of ${BURST_PER_MINUTE} writes/min; --full for 80/min`}), node ${process.version}, 2-core machine\n`,
+  );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));

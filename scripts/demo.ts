@@ -36,12 +36,21 @@ async function play(e2e: E2E): Promise<void> {
   // 2. The change manager approves CHG-1 in Jira, and bob (independent of the change) approves the PR.
   jira.setStatus('CHG-1', 'Approved');
   github.addReview({ ...pr, reviewer: 'bob' });
-  show('2. CHG-1 is approved in Jira; bob approves the pull request', await e2e.evaluate(pr, { event: 'pull_request_review', payload: pullRequestReviewEvent(pr, 'bob') }));
+  show(
+    '2. CHG-1 is approved in Jira; bob approves the pull request',
+    await e2e.evaluate(pr, { event: 'pull_request_review', payload: pullRequestReviewEvent(pr, 'bob') }),
+  );
 
   // 3. CI reports the required `build` check green on the head commit.
   const { headSha } = github.pullRequest(pr);
   const build = github.addCheckRun({ ...pr, sha: headSha, name: 'build', conclusion: 'success' });
-  const payload = checkRunEvent(pr, 'completed', { id: build.id, name: 'build', appId: ACTIONS_APP.id, status: 'completed', conclusion: 'success' });
+  const payload = checkRunEvent(pr, 'completed', {
+    id: build.id,
+    name: 'build',
+    appId: ACTIONS_APP.id,
+    status: 'completed',
+    conclusion: 'success',
+  });
   show('3. CI: build passes on the head commit', await e2e.evaluate(pr, { event: 'check_run', payload }));
 
   await e2e.quiet();

@@ -56,7 +56,12 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     const settings = given.queueSettings ?? DEFAULT_QUEUE_SETTINGS;
     const wake = { now: (): void => undefined };
     const appDeps: AppDeps = { ...given, queue: withWakeUp(given.queue, () => wake.now()) };
-    const worker = createWorker({ queue: appDeps.queue, run: runQueuedWork({ deps: appDeps, app }), settings, log: app.log.child({ name: 'queue' }) });
+    const worker = createWorker({
+      queue: appDeps.queue,
+      run: runQueuedWork({ deps: appDeps, app }),
+      settings,
+      log: app.log.child({ name: 'queue' }),
+    });
     wake.now = () => worker.wake();
     setQueueStatsSource(queueStatsSource(appDeps.queue));
     const gate = createShutdownGate();
@@ -75,7 +80,8 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     if (!deps) startOverdueSweep({ deps: appDeps, app });
     // The chain head, published outside the database (docs/audit.md, the witness); a bad setting stops the start.
     const witness = deps ? null : readWitnessEnv(process.env);
-    if (witness) startWitnessPublisher({ store: appDeps.audit, settings: witness, now: appDeps.now, log: app.log.child({ name: 'witness' }) });
+    if (witness)
+      startWitnessPublisher({ store: appDeps.audit, settings: witness, now: appDeps.now, log: app.log.child({ name: 'witness' }) });
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));

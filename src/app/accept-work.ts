@@ -8,7 +8,11 @@ import type { AppDeps } from './app-deps.js';
  * Records the delivery and queues its work in one transaction, then returns: the webhook is answered
  * without waiting for GitHub (GitHub gives up after 10 s). A redelivery (same delivery id) queues nothing.
  */
-export async function acceptWork(input: { deps: AppDeps; delivery: { id: string; name: string; log: Logger }; requests: WorkRequest[] }): Promise<AcceptResult> {
+export async function acceptWork(input: {
+  deps: AppDeps;
+  delivery: { id: string; name: string; log: Logger };
+  requests: WorkRequest[];
+}): Promise<AcceptResult> {
   const { deps, delivery } = input;
   const result = await deps.queue.accept({ deliveryId: delivery.id, event: delivery.name, requests: input.requests, now: Date.now() });
   if (result.duplicate) {

@@ -28,11 +28,18 @@ export interface DeploymentAssessment {
 }
 
 /** Which GitHub deployments the app's gate approved for the environment (each entry checked: hash and signature). */
-async function approvedDeployments(input: { deps: AppDeps; repo: string; environment: string }): Promise<(d: { id: number; sha: string }) => boolean> {
+async function approvedDeployments(input: {
+  deps: AppDeps;
+  repo: string;
+  environment: string;
+}): Promise<(d: { id: number; sha: string }) => boolean> {
   const { deps, repo, environment } = input;
   const gates = await deps.audit.list({ repo, kinds: ['deployment-gate'] });
   for (const entry of gates) verifyEntrySelf({ signer: deps.auditSigner, entry });
-  return (deployment) => gates.some((entry) => entry.headSha === deployment.sha && approves(entry, { environment, deploymentId: deployment.id, sha: deployment.sha }));
+  return (deployment) =>
+    gates.some(
+      (entry) => entry.headSha === deployment.sha && approves(entry, { environment, deploymentId: deployment.id, sha: deployment.sha }),
+    );
 }
 
 /**
@@ -83,6 +90,7 @@ export async function assessDeployment(input: {
   const commits = previous.sha === sha ? [] : await listNewCommits({ octokit, owner, repo, base: previous.sha, head: sha });
   // Each merge, emergency and retrospective approval that could pass a commit is checked (hash, signature) first.
   const check = (entry: AuditEntry): void => verifyEntrySelf({ signer: deps.auditSigner, entry });
-  const evidence = commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now(), check });
+  const evidence =
+    commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now(), check });
   return { previous, commitCount: commits.length, decision: decideDeployment({ commits, evidence }) };
 }

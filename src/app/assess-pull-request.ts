@@ -51,7 +51,11 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
  * The head's checks with the whole history of the required commit statuses (the rollup keeps only the latest per
  * context): who reported a failure decides who may replace it. Read only when a required status shows a success.
  */
-async function withStatusHistory(input: { facts: PullRequestFacts; config: ChangeControlConfig; octokit: RestClient }): Promise<CheckFact[]> {
+async function withStatusHistory(input: {
+  facts: PullRequestFacts;
+  config: ChangeControlConfig;
+  octokit: RestClient;
+}): Promise<CheckFact[]> {
   const { facts, config, octokit } = input;
   const required = new Set(config.checks.required.map((entry) => expectedSource(entry).name));
   const statuses = facts.checks.filter((c) => c.kind === 'status' && required.has(c.name));
@@ -67,13 +71,20 @@ async function withStatusHistory(input: { facts: PullRequestFacts; config: Chang
  * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
  * which merge commits only bring in the base branch (`ignore_base_merges`).
  */
-async function completeFacts(read: FoundPullRequest, config: ChangeControlConfig, octokit: RestClient, deps: AppDeps): Promise<PullRequestFacts> {
+async function completeFacts(
+  read: FoundPullRequest,
+  config: ChangeControlConfig,
+  octokit: RestClient,
+  deps: AppDeps,
+): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
   const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
     withStatusHistory({ facts, config, octokit }),
-    config.approval.rules.some((rule) => !coversEveryPath(rule)) ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount }) : null,
+    config.approval.rules.some((rule) => !coversEveryPath(rule))
+      ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
+      : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
@@ -97,7 +108,17 @@ async function decide(input: {
       lookupTickets({ config, read, pr: read.facts, deps }),
       readTeams(config, read.facts, octokit),
     ]);
-    const verdict = evaluate({ config, policy, pr: facts, ticketSearch: ticket.search, ticketLookups: ticket.lookups, people: ticket.people, teamMembers, floor, now: deps.now() });
+    const verdict = evaluate({
+      config,
+      policy,
+      pr: facts,
+      ticketSearch: ticket.search,
+      ticketLookups: ticket.lookups,
+      people: ticket.people,
+      teamMembers,
+      floor,
+      now: deps.now(),
+    });
     return { verdict, facts, transient: null };
   } catch (error) {
     // Whatever went wrong, the verdict is `error`: an exception must never leave an older success standing.
@@ -148,9 +169,20 @@ export async function assessPullRequest(input: {
     });
     return { kind: 'assessed', read, facts: read.facts, config: null, verdict, transient: null };
   }
-  const controlled = isControlledBranch({ baseRef: read.facts.baseRef, branches: policy.config.branches, defaultBranch: read.defaultBranch });
+  const controlled = isControlledBranch({
+    baseRef: read.facts.baseRef,
+    branches: policy.config.branches,
+    defaultBranch: read.defaultBranch,
+  });
   if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
-  const { verdict, facts, transient } = await decide({ read, config: policy.config, policy: policy.source, floor: policy.floor, octokit, deps });
+  const { verdict, facts, transient } = await decide({
+    read,
+    config: policy.config,
+    policy: policy.source,
+    floor: policy.floor,
+    octokit,
+    deps,
+  });
   // After the verdict is decided: an emergency authorised on this head passes it, with what it waived.
   const config = policy.config;
   let authorisation: Awaited<ReturnType<typeof findEmergency>> = null;
@@ -159,8 +191,21 @@ export async function assessPullRequest(input: {
   } catch (error) {
     // A recorded authorisation that fails verification is not used, and the verdict says why (never the waiver).
     if (!(error instanceof EvaluationError)) throw error;
-    const failed = errorVerdict({ pullRequest: pullRequestRef(read.facts), policy: policy.source, errors: [error.message], nextStep: error.nextStep, now: deps.now() });
+    const failed = errorVerdict({
+      pullRequest: pullRequestRef(read.facts),
+      policy: policy.source,
+      errors: [error.message],
+      nextStep: error.nextStep,
+      now: deps.now(),
+    });
     return { kind: 'assessed', read, facts, config, verdict: failed, transient: null };
   }
-  return { kind: 'assessed', read, facts, config, verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }), transient };
+  return {
+    kind: 'assessed',
+    read,
+    facts,
+    config,
+    verdict: applyEmergency({ verdict, authorisation, emergency: config.emergency }),
+    transient,
+  };
 }

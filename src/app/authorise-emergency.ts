@@ -39,40 +39,68 @@ async function alreadyHandled(ctx: CommandContext): Promise<boolean> {
 async function authorise(ctx: CommandContext, reason: string): Promise<void> {
   const { deps, octokit, owner, repo, number } = ctx;
   const refuse = (why: string, reply: string) => refuseCommand(ctx, { command: 'emergency', reason: why, reply });
-  if (!ctx.isPullRequest) return refuse('not a pull request', '`/change-control emergency` is given on the pull request to authorise, not on an issue.');
+  if (!ctx.isPullRequest)
+    return refuse('not a pull request', '`/change-control emergency` is given on the pull request to authorise, not on an issue.');
   if (await alreadyHandled(ctx)) return;
 
   const assessment = await assessPullRequest({ octokit, deps, owner, repo, number, ignoreEmergency: true });
-  if (assessment.kind === 'skipped') return refuse(`not evaluated: ${assessment.reason}`, `this pull request is not under change control (${assessment.reason}): there is nothing to authorise.`);
+  if (assessment.kind === 'skipped')
+    return refuse(
+      `not evaluated: ${assessment.reason}`,
+      `this pull request is not under change control (${assessment.reason}): there is nothing to authorise.`,
+    );
   const { config, verdict, facts } = assessment;
   if (config === null) {
-    return refuse('the policy cannot be read', 'the change-control policy cannot be read, so it names no one who may authorise an emergency and an emergency cannot override it. Fix the policy first (the check run lists its errors).');
+    return refuse(
+      'the policy cannot be read',
+      'the change-control policy cannot be read, so it names no one who may authorise an emergency and an emergency cannot override it. Fix the policy first (the check run lists its errors).',
+    );
   }
   const { teams } = config.emergency;
-  if (teams.length === 0) return refuse('no emergency path', 'this repository\'s change-control policy has no emergency path (`emergency.teams` is empty), so no one may authorise an emergency change here.');
+  if (teams.length === 0)
+    return refuse(
+      'no emergency path',
+      "this repository's change-control policy has no emergency path (`emergency.teams` is empty), so no one may authorise an emergency change here.",
+    );
 
   const whoMay = `Only a member of ${teams.join(' or ')} who is neither the author of this pull request nor one of its contributors may authorise it as an emergency change.`;
   const login = ctx.by.toLowerCase();
-  if (login === facts.author.login.toLowerCase()) return refuse('the PR author', `you opened this pull request, so you cannot authorise it as an emergency change. ${whoMay}`);
+  if (login === facts.author.login.toLowerCase())
+    return refuse('the PR author', `you opened this pull request, so you cannot authorise it as an emergency change. ${whoMay}`);
   const pushers = await readPushers({ deps, owner, repo, number });
   // On an evaluation error the clean base merges were not read: every merge's author counts (stricter).
   const contributors = findContributors({ commits: facts.commits, pushers, cleanBaseMerges: facts.cleanBaseMerges });
   const contribution = contributors.byLogin.get(login);
-  if (contribution) return refuse('a contributor', `you contributed to this pull request (${contribution.detail}), so you cannot authorise it as an emergency change. ${whoMay}`);
+  if (contribution)
+    return refuse(
+      'a contributor',
+      `you contributed to this pull request (${contribution.detail}), so you cannot authorise it as an emergency change. ${whoMay}`,
+    );
   let members: Record<string, string[]>;
   try {
     members = await readTeamMembers({ graphql: octokit.graphql, teams });
   } catch (error) {
     if (!(error instanceof TeamNotFoundError)) throw error;
-    return refuse(`team ${error.team} cannot be read`, `team ${error.team} in \`emergency.teams\` does not exist or the app cannot see it (it needs the Members: read permission), so the emergency cannot be authorised.`);
+    return refuse(
+      `team ${error.team} cannot be read`,
+      `team ${error.team} in \`emergency.teams\` does not exist or the app cannot see it (it needs the Members: read permission), so the emergency cannot be authorised.`,
+    );
   }
-  if (!teams.some((team) => members[team]?.includes(login))) return refuse('not a member of emergency.teams', `you are not a member of ${teams.join(' or ')}. ${whoMay}`);
+  if (!teams.some((team) => members[team]?.includes(login)))
+    return refuse('not a member of emergency.teams', `you are not a member of ${teams.join(' or ')}. ${whoMay}`);
 
   const existing = await findEmergency({ deps, owner, repo, number, headSha: facts.headSha });
   if (existing) {
-    return refuse('already authorised', `head \`${facts.headSha.slice(0, 7)}\` was already authorised as an emergency change by @${existing.by} at ${existing.at}; its follow-up issue is ${existing.followUpIssue.url}.`);
+    return refuse(
+      'already authorised',
+      `head \`${facts.headSha.slice(0, 7)}\` was already authorised as an emergency change by @${existing.by} at ${existing.at}; its follow-up issue is ${existing.followUpIssue.url}.`,
+    );
   }
-  if (verdict.state === 'success') return refuse('nothing to waive', `every control passes on head \`${facts.headSha.slice(0, 7)}\`: there is nothing to waive, so no emergency was recorded.`);
+  if (verdict.state === 'success')
+    return refuse(
+      'nothing to waive',
+      `every control passes on head \`${facts.headSha.slice(0, 7)}\`: there is nothing to waive, so no emergency was recorded.`,
+    );
 
   const now = deps.now();
   const dueAt = new Date(now.getTime() + config.emergency.review_within_hours * HOUR_MS).toISOString();
@@ -103,7 +131,10 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
     // The follow-up is part of the control: without it there is no retrospective approval, so no emergency.
     ctx.log.error({ err: error, target }, 'emergency follow-up issue could not be opened');
     const message = error instanceof Error ? error.message : String(error);
-    return refuse(`follow-up issue not opened in ${target}: ${message}`, `the follow-up issue could not be opened in ${target} (${message}), so the emergency was not authorised. The app must be installed on ${target} with issues enabled.`);
+    return refuse(
+      `follow-up issue not opened in ${target}: ${message}`,
+      `the follow-up issue could not be opened in ${target} (${message}), so the emergency was not authorised. The app must be installed on ${target} with issues enabled.`,
+    );
   }
 
   const record: EmergencyRecord = {
@@ -146,5 +177,15 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
       `Follow-up issue: ${followUpIssue.url}; the retrospective approval is due by ${dueAt}. A new push needs a new authorisation.`,
     ].join('\n'),
   );
-  await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: facts.headSha, deliveryId: ctx.deliveryId, installationId: ctx.installationId });
+  await evaluatePullRequest({
+    octokit,
+    log: ctx.log,
+    deps,
+    owner,
+    repo,
+    number,
+    headSha: facts.headSha,
+    deliveryId: ctx.deliveryId,
+    installationId: ctx.installationId,
+  });
 }

@@ -42,7 +42,13 @@ export async function replyTo(ctx: CommandContext, text: string): Promise<{ id: 
 /** Appends the `command` entry that records what became of a command. */
 export async function recordCommand(
   ctx: CommandContext,
-  input: { command: string | null; outcome: CommandRecord['outcome']; reason?: string | null; result?: Record<string, unknown> | null; subject?: EntrySubject },
+  input: {
+    command: string | null;
+    outcome: CommandRecord['outcome'];
+    reason?: string | null;
+    result?: Record<string, unknown> | null;
+    subject?: EntrySubject;
+  },
 ): Promise<AuditEntry | null> {
   const subject = input.subject ?? ownSubject(ctx);
   const record: CommandRecord = {
@@ -66,7 +72,10 @@ export async function recordCommand(
 }
 
 /** Refuses a command: records why, then replies with the explanation (who may do it, or what was wrong). */
-export async function refuseCommand(ctx: CommandContext, input: { command: string | null; reason: string; reply: string; subject?: EntrySubject }): Promise<void> {
+export async function refuseCommand(
+  ctx: CommandContext,
+  input: { command: string | null; reason: string; reply: string; subject?: EntrySubject },
+): Promise<void> {
   ctx.log.info({ command: input.command, by: ctx.by, reason: input.reason }, 'command refused');
   // Recorded first: the refusal is evidence even if the reply cannot be posted.
   await recordCommand(ctx, { command: input.command, outcome: 'refused', reason: input.reason, subject: input.subject });

@@ -86,7 +86,16 @@ async function evaluateNow(input: EvaluateInput): Promise<EvaluationOutcome> {
   }
   const { read, verdict, config } = assessment;
   const publish = await publishVerdict({ octokit, verdict, published: read.published, force: input.force ?? 'none' });
-  await recordVerdict({ deps, octokit, log, verdict, facts: assessment.facts, configError: config === null, publish, deliveryId: input.deliveryId });
+  await recordVerdict({
+    deps,
+    octokit,
+    log,
+    verdict,
+    facts: assessment.facts,
+    configError: config === null,
+    publish,
+    deliveryId: input.deliveryId,
+  });
   await indexTicketKeys({ deps, log, verdict, installationId: input.installationId });
   log.info({ pr: `${owner}/${repo}#${number}`, headSha: read.facts.headSha, state: verdict.state, publish }, 'pull request evaluated');
   return { kind: 'published', verdict, publish, ...(assessment.transient === null ? {} : { retry: assessment.transient }) };

@@ -11,7 +11,12 @@ import { verdictFingerprint } from './record-verdict.js';
  */
 export async function explain(ctx: CommandContext): Promise<void> {
   const { deps, octokit, owner, repo, number } = ctx;
-  if (!ctx.isPullRequest) return refuseCommand(ctx, { command: 'explain', reason: 'not a pull request', reply: '`/change-control explain` is given on a pull request.' });
+  if (!ctx.isPullRequest)
+    return refuseCommand(ctx, {
+      command: 'explain',
+      reason: 'not a pull request',
+      reply: '`/change-control explain` is given on a pull request.',
+    });
   const assessment = await assessPullRequest({ octokit, deps, owner, repo, number });
   if (assessment.kind === 'skipped') {
     await recordCommand(ctx, { command: 'explain', outcome: 'accepted', result: { skipped: assessment.reason } });
@@ -27,6 +32,14 @@ export async function explain(ctx: CommandContext): Promise<void> {
     subject: { repo: `${owner}/${repo}`, prNumber: number, headSha: verdict.pullRequest.headSha },
   });
   // The report names authors, contributors and reviewers: as a comment it must not notify them all.
-  const body = [`here is the evaluation of head \`${verdict.pullRequest.headSha.slice(0, 7)}\` as it stands now:`, '', `## ${escapeMarkdown(report.title)}`, '', report.summary, '', report.text].join('\n');
+  const body = [
+    `here is the evaluation of head \`${verdict.pullRequest.headSha.slice(0, 7)}\` as it stands now:`,
+    '',
+    `## ${escapeMarkdown(report.title)}`,
+    '',
+    report.summary,
+    '',
+    report.text,
+  ].join('\n');
   await replyTo(ctx, muteMentions(body));
 }

@@ -7,9 +7,21 @@ import { verifyStoredEvidence } from './verify-stored-evidence.js';
  * The latest emergency authorisation recorded for the PR's head commit, or null. An entry whose data is
  * not an emergency record is passed over: it can only fail closed (no waiver), never pass a change.
  */
-export async function findEmergency(input: { deps: AppDeps; owner: string; repo: string; number: number; headSha: string }): Promise<EmergencyAuthorisation | null> {
+export async function findEmergency(input: {
+  deps: AppDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+}): Promise<EmergencyAuthorisation | null> {
   const { deps, owner, repo, number, headSha } = input;
-  const entries = await deps.audit.list({ repo: `${owner}/${repo}`, prNumber: number, kinds: ['emergency'], newestFirst: true, limit: 100 });
+  const entries = await deps.audit.list({
+    repo: `${owner}/${repo}`,
+    prNumber: number,
+    kinds: ['emergency'],
+    newestFirst: true,
+    limit: 100,
+  });
   for (const entry of entries) {
     if (entry.headSha !== headSha) continue;
     const record = EmergencyRecord.safeParse(entry.data);

@@ -24,7 +24,10 @@ async function trustedApprovals(input: { deps: AppDeps; app: Pick<Probot, 'log'>
       trusted.push(entry);
     } catch (error) {
       if (!(error instanceof UntrustedEvidenceError)) throw error;
-      input.app.log.error({ seq: entry.seq, kind: entry.kind, reason: error.reason }, 'retrospective approval fails verification; not used');
+      input.app.log.error(
+        { seq: entry.seq, kind: entry.kind, reason: error.reason },
+        'retrospective approval fails verification; not used',
+      );
     }
   }
   return trusted;
@@ -37,7 +40,10 @@ async function trustedApprovals(input: { deps: AppDeps; app: Pick<Probot, 'log'>
  */
 export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<Probot, 'auth' | 'log'>; now: Date }): Promise<number> {
   const { deps, app, now } = input;
-  const [emergencies, recorded] = await Promise.all([deps.audit.list({ kinds: ['emergency'] }), deps.audit.list({ kinds: ['retro-approval'] })]);
+  const [emergencies, recorded] = await Promise.all([
+    deps.audit.list({ kinds: ['emergency'] }),
+    deps.audit.list({ kinds: ['retro-approval'] }),
+  ]);
   const approvals = await trustedApprovals({ deps, app, entries: recorded });
   let flagged = 0;
   for (const entry of emergencies) {
@@ -62,12 +68,28 @@ export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<P
           `A member of ${record.reviewers.join(' or ')} (not the author, not the authoriser, not a contributor) reviews the change and comments \`/change-control approve-retro\`. Until then it is listed as \`emergency-overdue\` by \`change-control audit export --exceptions\`.`,
         ].join('\n'),
       });
-      const overdue: EmergencyOverdueRecord = { emergencySeq: entry.seq, dueAt: record.dueAt, followUpIssue: issue, commentUrl: comment.url };
-      await deps.audit.append({ kind: 'emergency-overdue', at: now.toISOString(), deliveryId: null, repo: entry.repo, prNumber: entry.prNumber, headSha: entry.headSha, data: { ...overdue } });
+      const overdue: EmergencyOverdueRecord = {
+        emergencySeq: entry.seq,
+        dueAt: record.dueAt,
+        followUpIssue: issue,
+        commentUrl: comment.url,
+      };
+      await deps.audit.append({
+        kind: 'emergency-overdue',
+        at: now.toISOString(),
+        deliveryId: null,
+        repo: entry.repo,
+        prNumber: entry.prNumber,
+        headSha: entry.headSha,
+        data: { ...overdue },
+      });
       await deps.audit.setMeta(flaggedKey(entry.seq), now.toISOString());
       flagged += 1;
     } catch (error) {
-      app.log.warn({ err: error, emergencySeq: entry.seq, issue: `${issue.repo}#${issue.number}` }, 'overdue emergency not flagged; trying again at the next sweep');
+      app.log.warn(
+        { err: error, emergencySeq: entry.seq, issue: `${issue.repo}#${issue.number}` },
+        'overdue emergency not flagged; trying again at the next sweep',
+      );
     }
   }
   return flagged;
@@ -77,7 +99,9 @@ export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<P
 export function startOverdueSweep(input: { deps: AppDeps; app: Probot; intervalMs?: number }): NodeJS.Timeout {
   const { deps, app } = input;
   const timer = setInterval(() => {
-    flagOverdueEmergencies({ deps, app, now: deps.now() }).catch((error: unknown) => app.log.error({ err: error }, 'overdue emergency sweep failed'));
+    flagOverdueEmergencies({ deps, app, now: deps.now() }).catch((error: unknown) =>
+      app.log.error({ err: error }, 'overdue emergency sweep failed'),
+    );
   }, input.intervalMs ?? OVERDUE_SWEEP_INTERVAL_MS);
   timer.unref();
   return timer;

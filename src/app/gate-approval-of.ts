@@ -16,7 +16,10 @@ export async function gateApprovalOf(input: {
   const { deps } = input;
   const approval = await findGateApproval({ store: deps.audit, ...input });
   if (approval === null) {
-    return { gateSeq: null, reason: `Change Control did not approve deployment ${input.deploymentId} of ${input.sha.slice(0, 7)} to ${input.environment} (no deployment-gate entry)` };
+    return {
+      gateSeq: null,
+      reason: `Change Control did not approve deployment ${input.deploymentId} of ${input.sha.slice(0, 7)} to ${input.environment} (no deployment-gate entry)`,
+    };
   }
   try {
     await verifyEvidence({ store: deps.audit, signer: deps.auditSigner, entry: approval });

@@ -40,14 +40,20 @@ function readPeople(read: FoundPullRequest): PeopleMap {
   const file = read.peopleFile;
   if (file === null) return { source: null, entries: [] };
   const source = `${file.repo}:${file.path}`;
-  if (file.text === null) throw new EvaluationError(`${source} cannot be read (binary or too large)`, `Fix ${source} on its default branch.`);
+  if (file.text === null)
+    throw new EvaluationError(`${source} cannot be read (binary or too large)`, `Fix ${source} on its default branch.`);
   const parsed = parsePeople(file.text, source);
   if (!parsed.ok) throw new EvaluationError(parsed.errors.join('; '), `Fix ${source} on its default branch.`);
   return parsed.people;
 }
 
 /** Finds the PR's ticket keys and asks the policy's provider about each (in parallel, each cached and retried). */
-export async function lookupTickets(input: { config: ChangeControlConfig; read: FoundPullRequest; pr: PullRequestFacts; deps: AppDeps }): Promise<TicketFacts> {
+export async function lookupTickets(input: {
+  config: ChangeControlConfig;
+  read: FoundPullRequest;
+  pr: PullRequestFacts;
+  deps: AppDeps;
+}): Promise<TicketFacts> {
   const { config, read, pr, deps } = input;
   const provider = config.ticket.provider;
   const style = provider === 'servicenow' ? 'servicenow' : 'jira';
@@ -58,7 +64,10 @@ export async function lookupTickets(input: { config: ChangeControlConfig; read: 
   const name = PROVIDER_NAME[provider];
   const source = provider === 'jira' ? deps.tickets : (deps.serviceNow ?? { unavailable: 'SERVICENOW_INSTANCE_URL is not set' });
   if ('unavailable' in source) {
-    throw new EvaluationError(`${name} is not configured on the app: ${source.unavailable}`, `An administrator of the app must set the ${name} variables (see docs/tickets.md).`);
+    throw new EvaluationError(
+      `${name} is not configured on the app: ${source.unavailable}`,
+      `An administrator of the app must set the ${name} variables (see docs/tickets.md).`,
+    );
   }
   const query = ticketQuery(config);
   const lookupOne = async (key: string) => {
@@ -66,7 +75,11 @@ export async function lookupTickets(input: { config: ChangeControlConfig; read: 
       return await source.reader.lookup(key, query);
     } catch (error) {
       if (!(error instanceof TicketProviderError)) throw error;
-      throw new EvaluationError(`${name} lookup of ${key} failed: ${error.message}`, `Re-run the Change control check once ${name} is reachable.`, true);
+      throw new EvaluationError(
+        `${name} lookup of ${key} failed: ${error.message}`,
+        `Re-run the Change control check once ${name} is reachable.`,
+        true,
+      );
     }
   };
   const lookups = await Promise.all(keys.map(({ key }) => lookupOne(key)));

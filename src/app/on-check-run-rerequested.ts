@@ -22,7 +22,9 @@ export function onCheckRunRerequested(deps: AppDeps) {
     const sha = p.check_run.head_sha;
     const named = p.check_run.pull_requests.filter((pr) => !pr.base || pr.base.repo.id === p.repository.id).map((pr) => pr.number);
     const requests: WorkRequest[] =
-      named.length > 0 ? named.map((number) => ({ kind: 'pull', ...common, number, headSha: sha })) : [{ kind: 'commit', ...common, sha, evaluate: true }];
+      named.length > 0
+        ? named.map((number) => ({ kind: 'pull', ...common, number, headSha: sha }))
+        : [{ kind: 'commit', ...common, sha, evaluate: true }];
     await acceptWork({ deps, delivery: context, requests });
   };
 }

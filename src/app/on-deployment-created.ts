@@ -28,6 +28,14 @@ export function onDeploymentCreated(deps: AppDeps) {
       sender: p.sender?.login ?? null,
       createdAt: deployment.created_at,
     };
-    await deps.audit.append({ kind: 'deployment', at: deps.now().toISOString(), deliveryId: context.id, repo: `${owner}/${repo}`, prNumber: null, headSha: deployment.sha, data: { ...record } });
+    await deps.audit.append({
+      kind: 'deployment',
+      at: deps.now().toISOString(),
+      deliveryId: context.id,
+      repo: `${owner}/${repo}`,
+      prNumber: null,
+      headSha: deployment.sha,
+      data: { ...record },
+    });
   };
 }

@@ -14,11 +14,24 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** The gate's answer when a fact could not be read: rejected, with why. */
 function unreadable(input: { environment: string; sha: string; reason: string }): Gate {
-  return { ...input, state: 'rejected', comment: renderUnreadableComment(input), previous: null, commitCount: null, changes: [], uncovered: [], error: input.reason };
+  return {
+    ...input,
+    state: 'rejected',
+    comment: renderUnreadableComment(input),
+    previous: null,
+    commitCount: null,
+    changes: [],
+    uncovered: [],
+    error: input.reason,
+  };
 }
 
 /** Reads the policy and the evidence and decides; never throws (a failure is a rejection). */
-async function decide(context: Context<'deployment_protection_rule.requested'>, deps: AppDeps, p: ProtectionRulePayload): Promise<Gate | null> {
+async function decide(
+  context: Context<'deployment_protection_rule.requested'>,
+  deps: AppDeps,
+  p: ProtectionRulePayload,
+): Promise<Gate | null> {
   const owner = p.repository.owner.login;
   const repo = p.repository.name;
   const { environment, sha } = p;
@@ -28,7 +41,8 @@ async function decide(context: Context<'deployment_protection_rule.requested'>, 
       context.log.info({ repo: `${owner}/${repo}`, environment, reason: policy.reason }, 'deployment not gated: left to other rules');
       return null;
     }
-    if (policy.kind === 'invalid') return unreadable({ environment, sha, reason: `the policy ${policy.policy} cannot be used: ${policy.errors.join('; ')}` });
+    if (policy.kind === 'invalid')
+      return unreadable({ environment, sha, reason: `the policy ${policy.policy} cannot be used: ${policy.errors.join('; ')}` });
     if (p.deployment && p.deployment.sha !== sha) {
       return unreadable({ environment, sha, reason: `the deployment's commit ${p.deployment.sha} is not the run's commit ${sha}` });
     }
@@ -44,7 +58,17 @@ async function decide(context: Context<'deployment_protection_rule.requested'>, 
     });
     const { decision, previous, commitCount } = assessment;
     const comment = renderGateComment({ ...decision, environment, sha, previousSha: previous.sha, commitCount });
-    return { environment, sha, state: decision.state, comment, previous, commitCount, changes: decision.changes, uncovered: decision.uncovered, error: null };
+    return {
+      environment,
+      sha,
+      state: decision.state,
+      comment,
+      previous,
+      commitCount,
+      changes: decision.changes,
+      uncovered: decision.uncovered,
+      error: null,
+    };
   } catch (error) {
     context.log.error({ err: error, repo: `${owner}/${repo}`, environment, sha }, 'deployment evidence could not be read: rejecting');
     return unreadable({ environment, sha, reason: message(error) });
@@ -81,10 +105,26 @@ export function onDeploymentProtectionRule(deps: AppDeps) {
     } catch (error) {
       recordError = error;
       context.log.error({ err: error, repo: `${owner}/${repo}`, environment: p.environment }, 'deployment gate could not be recorded');
-      if (gate.state === 'approved') gate = unreadable({ environment: p.environment, sha: p.sha, reason: `the approval could not be recorded in the audit store: ${message(error)}` });
+      if (gate.state === 'approved')
+        gate = unreadable({
+          environment: p.environment,
+          sha: p.sha,
+          reason: `the approval could not be recorded in the audit store: ${message(error)}`,
+        });
     }
-    const answer = await reviewDeployment({ octokit: context.octokit, owner, repo, runId, environment: p.environment, state: gate.state, comment: gate.comment });
-    context.log.info({ repo: `${owner}/${repo}`, environment: p.environment, sha: p.sha, runId, state: gate.state, answer }, 'deployment gate answered');
+    const answer = await reviewDeployment({
+      octokit: context.octokit,
+      owner,
+      repo,
+      runId,
+      environment: p.environment,
+      state: gate.state,
+      comment: gate.comment,
+    });
+    context.log.info(
+      { repo: `${owner}/${repo}`, environment: p.environment, sha: p.sha, runId, state: gate.state, answer },
+      'deployment gate answered',
+    );
     // The answer is sent; the delivery still fails so that it shows, and a redelivery records the decision.
     if (recordError !== null) throw recordError;
   };

@@ -35,7 +35,10 @@ export function onDeploymentStatus(deps: AppDeps) {
     await oneAtATime(deps, `deployments:${owner}/${repo}:${environment}`.toLowerCase(), async () => {
       let changes: Changes = { previous: null, changes: null, uncovered: null, changesError: null };
       // Only a deployment the app approved moves the environment; any other success is a deployment-bypass.
-      const approval = state === 'success' ? await gateApprovalOf({ deps, repo: `${owner}/${repo}`, environment, deploymentId: deployment.id, sha: deployment.sha }) : null;
+      const approval =
+        state === 'success'
+          ? await gateApprovalOf({ deps, repo: `${owner}/${repo}`, environment, deploymentId: deployment.id, sha: deployment.sha })
+          : null;
       if (state === 'success') {
         try {
           const assessment = await assessDeployment({
@@ -51,7 +54,10 @@ export function onDeploymentStatus(deps: AppDeps) {
           const { previous, decision } = assessment;
           changes = { previous, changes: decision.changes, uncovered: decision.uncovered, changesError: null };
         } catch (error) {
-          context.log.error({ err: error, repo: `${owner}/${repo}`, environment, sha: deployment.sha }, 'deployed changes could not be worked out');
+          context.log.error(
+            { err: error, repo: `${owner}/${repo}`, environment, sha: deployment.sha },
+            'deployed changes could not be worked out',
+          );
           changes = { ...changes, changesError: error instanceof Error ? error.message : String(error) };
         }
       }
@@ -78,11 +84,30 @@ export function onDeploymentStatus(deps: AppDeps) {
         data: { ...record },
       });
       if (recorded !== null && approval?.reason) {
-        const bypass = { environment, sha: deployment.sha, deploymentId: deployment.id, statusCreator: record.statusCreator, deploymentCreator: record.deploymentCreator };
-        await recordDeploymentBypass({ deps, context, repo: `${owner}/${repo}`, bypass: { ...bypass, reason: approval.reason, statusSeq: recorded.seq } });
+        const bypass = {
+          environment,
+          sha: deployment.sha,
+          deploymentId: deployment.id,
+          statusCreator: record.statusCreator,
+          deploymentCreator: record.deploymentCreator,
+        };
+        await recordDeploymentBypass({
+          deps,
+          context,
+          repo: `${owner}/${repo}`,
+          bypass: { ...bypass, reason: approval.reason, statusSeq: recorded.seq },
+        });
       }
       // A redelivery finds the deployment recorded: its tickets were told then.
-      if (recorded !== null && policy.kind === 'gated') await tellDeployedTickets({ deps, log: context.log, ticket: policy.ticket, record, repo: `${owner}/${repo}`, deliveryId: context.id });
+      if (recorded !== null && policy.kind === 'gated')
+        await tellDeployedTickets({
+          deps,
+          log: context.log,
+          ticket: policy.ticket,
+          record,
+          repo: `${owner}/${repo}`,
+          deliveryId: context.id,
+        });
     });
   };
 }

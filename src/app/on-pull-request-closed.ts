@@ -18,10 +18,19 @@ function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approver
   const checks = verdict.controls.find((c): c is ChecksResult => c.control === 'checks');
   const lookup = ticket?.evidence.lookup;
   const approvers = lookup?.found ? (lookup.approval?.approvers ?? []) : [];
-  const approver = approvers.map((a) => a.email ?? a.displayName ?? a.accountId).filter((a): a is string => a !== null).join(', ') || null;
+  const approver =
+    approvers
+      .map((a) => a.email ?? a.displayName ?? a.accountId)
+      .filter((a): a is string => a !== null)
+      .join(', ') || null;
   return {
     ticket: ticket?.evidence.key
-      ? { key: lookup?.found ? lookup.key : ticket.evidence.key, status: lookup?.found ? lookup.status : null, url: lookup?.url ?? null, approver }
+      ? {
+          key: lookup?.found ? lookup.key : ticket.evidence.key,
+          status: lookup?.found ? lookup.status : null,
+          url: lookup?.url ?? null,
+          approver,
+        }
       : null,
     approvers: approval?.evidence.counted ?? [],
     checks: (checks?.evidence.required ?? []).map((r) => ({ name: r.name, state: r.state, raw: r.result?.raw ?? null })),
@@ -31,7 +40,9 @@ function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approver
 /** What the merged change lacked: the gate's last word and each control that did not pass at merge time. */
 function missingAtMerge(gate: AuditEntry | undefined, atMerge: Verdict): string[] {
   const missing = gate
-    ? [`the last verdict on the merged head was ${String((gate.data.verdict as Verdict).state)}: ${(gate.data.verdict as Verdict).description}`]
+    ? [
+        `the last verdict on the merged head was ${String((gate.data.verdict as Verdict).state)}: ${(gate.data.verdict as Verdict).description}`,
+      ]
     : ['no change-control verdict was recorded for the merged head'];
   if (atMerge.state === 'error') return [...missing, `at merge: ${atMerge.errors.join('; ')}`];
   for (const c of atMerge.controls) if (c.outcome !== 'success') missing.push(`${c.control}: ${c.summary}`);
@@ -62,7 +73,13 @@ export function onPullRequestClosed(deps: AppDeps) {
     }
     if (assessment.kind === 'skipped') return;
 
-    const recent = await deps.audit.list({ repo: repoName, prNumber: pr.number, kinds: ['verdict', 'config-error'], newestFirst: true, limit: 100 });
+    const recent = await deps.audit.list({
+      repo: repoName,
+      prNumber: pr.number,
+      kinds: ['verdict', 'config-error'],
+      newestFirst: true,
+      limit: 100,
+    });
     const gate = recent.find((e) => e.headSha === pr.head.sha);
     const gateVerdict = gate?.data.verdict as Verdict | undefined;
     const bypass = gateVerdict?.state !== 'success';
@@ -93,7 +110,15 @@ export function onPullRequestClosed(deps: AppDeps) {
     });
     // A redelivery of the merge event finds the record already there: write-back and the exception were handled then.
     if (merged !== null) {
-      await writeBackTickets({ deps, log: context.log, config: assessment.config, verdict: atMerge, record, deliveryId: context.id, repo: repoName });
+      await writeBackTickets({
+        deps,
+        log: context.log,
+        config: assessment.config,
+        verdict: atMerge,
+        record,
+        deliveryId: context.id,
+        repo: repoName,
+      });
     }
     if (!bypass || merged === null) return;
 
@@ -112,8 +137,23 @@ export function onPullRequestClosed(deps: AppDeps) {
     } catch (error) {
       context.log.error({ err: error, target }, 'exception issue could not be opened; the audit store records the exception');
     }
-    const exception: ExceptionRecord = { type: 'bypass', mergeSha: record.mergeSha, mergedBy: record.mergedBy, missing, gateState: gateVerdict?.state ?? null, issueUrl };
-    await deps.audit.append({ kind: 'exception', at: deps.now().toISOString(), deliveryId: context.id, repo: repoName, prNumber: pr.number, headSha: pr.head.sha, data: { ...exception } });
+    const exception: ExceptionRecord = {
+      type: 'bypass',
+      mergeSha: record.mergeSha,
+      mergedBy: record.mergedBy,
+      missing,
+      gateState: gateVerdict?.state ?? null,
+      issueUrl,
+    };
+    await deps.audit.append({
+      kind: 'exception',
+      at: deps.now().toISOString(),
+      deliveryId: context.id,
+      repo: repoName,
+      prNumber: pr.number,
+      headSha: pr.head.sha,
+      data: { ...exception },
+    });
     await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner, repo, number: pr.number });
   };
 }

@@ -45,7 +45,19 @@ export function onPullRequest(deps: AppDeps) {
     await acceptWork({
       deps,
       delivery: context,
-      requests: [{ kind: 'pull', installationId, owner, repo, number, headSha: head.sha, deliveryIds: [context.id], force: 'none', statusWrites: [] }],
+      requests: [
+        {
+          kind: 'pull',
+          installationId,
+          owner,
+          repo,
+          number,
+          headSha: head.sha,
+          deliveryIds: [context.id],
+          force: 'none',
+          statusWrites: [],
+        },
+      ],
     });
   };
 }

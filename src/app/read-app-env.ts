@@ -57,10 +57,20 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   return {
     appId: appId.data,
     tickets: jira.ok
-      ? { reader: createResilientReader({ reader: timeTicketLookups(createJiraTicketReader(jira.value)), defaultCacheSeconds: cacheSeconds.data }) }
+      ? {
+          reader: createResilientReader({
+            reader: timeTicketLookups(createJiraTicketReader(jira.value)),
+            defaultCacheSeconds: cacheSeconds.data,
+          }),
+        }
       : { unavailable: jira.reason },
     serviceNow: serviceNow.ok
-      ? { reader: createResilientReader({ reader: timeTicketLookups(createServiceNowTicketReader(serviceNow.value)), defaultCacheSeconds: cacheSeconds.data }) }
+      ? {
+          reader: createResilientReader({
+            reader: timeTicketLookups(createServiceNowTicketReader(serviceNow.value)),
+            defaultCacheSeconds: cacheSeconds.data,
+          }),
+        }
       : { unavailable: serviceNow.reason },
     audit,
     ...(auditEnv.signingKey === undefined ? {} : { auditSigner: parseSigningKey(auditEnv.signingKey) }),

@@ -19,7 +19,12 @@ export function gatesEnvironment(config: DeploymentsConfig, environment: string)
  * The deployment settings of the policy in force (default branches of the repository and of the organisation's
  * `.github`, under the organisation floor), and whether they gate `environment`. Throws when GitHub cannot be read.
  */
-export async function readDeploymentPolicy(input: { octokit: RestClient; owner: string; repo: string; environment: string }): Promise<DeploymentPolicy> {
+export async function readDeploymentPolicy(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  environment: string;
+}): Promise<DeploymentPolicy> {
   const { owner, repo, environment } = input;
   const files = await readPolicyFiles({ graphql: input.octokit.graphql, owner, repo });
   if (!files.found) return { kind: 'not-gated', reason: files.reason };
@@ -28,7 +33,10 @@ export async function readDeploymentPolicy(input: { octokit: RestClient; owner: 
   const policy = `${resolved.source.repo}:${resolved.source.path}@${resolved.source.blobSha}`;
   if (resolved.kind === 'invalid') return { kind: 'invalid', errors: resolved.errors, policy };
   if (!gatesEnvironment(resolved.config.deployments, environment)) {
-    return { kind: 'not-gated', reason: `deployments.environments (${resolved.config.deployments.environments.join(', ') || 'none'}) does not name ${environment}` };
+    return {
+      kind: 'not-gated',
+      reason: `deployments.environments (${resolved.config.deployments.environments.join(', ') || 'none'}) does not name ${environment}`,
+    };
   }
   return { kind: 'gated', config: resolved.config.deployments, policy, ticket: resolved.config.ticket };
 }

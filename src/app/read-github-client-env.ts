@@ -4,7 +4,11 @@ import type { WriteBudgetLimits } from '../github/write-budget.js';
 const limit = (name: string, fallback: number) =>
   z.preprocess(
     (value) => (value === '' || value === undefined ? undefined : value),
-    z.coerce.number({ error: `${name} must be a whole number ≥ 1` }).int({ error: `${name} must be a whole number ≥ 1` }).min(1, { error: `${name} must be a whole number ≥ 1` }).default(fallback),
+    z.coerce
+      .number({ error: `${name} must be a whole number ≥ 1` })
+      .int({ error: `${name} must be a whole number ≥ 1` })
+      .min(1, { error: `${name} must be a whole number ≥ 1` })
+      .default(fallback),
   );
 
 /** GitHub's content-creation limits per installation; lower them to stay further inside (or in tests). */
@@ -25,5 +29,8 @@ export function readGitHubClientEnv(env: NodeJS.ProcessEnv): GitHubClientSetting
   const parsed = GitHubClientEnv.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   const e = parsed.data;
-  return { budget: { perMinute: e.CHANGE_CONTROL_WRITES_PER_MINUTE, perHour: e.CHANGE_CONTROL_WRITES_PER_HOUR }, timeoutMs: e.GITHUB_TIMEOUT_MS };
+  return {
+    budget: { perMinute: e.CHANGE_CONTROL_WRITES_PER_MINUTE, perHour: e.CHANGE_CONTROL_WRITES_PER_HOUR },
+    timeoutMs: e.GITHUB_TIMEOUT_MS,
+  };
 }

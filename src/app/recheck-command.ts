@@ -10,7 +10,12 @@ import { evaluatePullRequest } from './evaluate-pull-request.js';
  */
 export async function recheck(ctx: CommandContext): Promise<void> {
   const { deps, octokit, owner, repo, number } = ctx;
-  if (!ctx.isPullRequest) return refuseCommand(ctx, { command: 'recheck', reason: 'not a pull request', reply: '`/change-control recheck` is given on a pull request.' });
+  if (!ctx.isPullRequest)
+    return refuseCommand(ctx, {
+      command: 'recheck',
+      reason: 'not a pull request',
+      reply: '`/change-control recheck` is given on a pull request.',
+    });
   const permission = await readRepoPermission({ octokit, owner, repo, username: ctx.by });
   if (permission !== 'admin' && permission !== 'write') {
     return refuseCommand(ctx, {
@@ -19,7 +24,18 @@ export async function recheck(ctx: CommandContext): Promise<void> {
       reply: `only people with write access to ${owner}/${repo} may ask for a recheck (your access: ${permission}). The check is evaluated again on every push, review and check result anyway.`,
     });
   }
-  const outcome = await evaluatePullRequest({ octokit, log: ctx.log, deps, owner, repo, number, headSha: null, deliveryId: ctx.deliveryId, force: 'none', installationId: ctx.installationId });
+  const outcome = await evaluatePullRequest({
+    octokit,
+    log: ctx.log,
+    deps,
+    owner,
+    repo,
+    number,
+    headSha: null,
+    deliveryId: ctx.deliveryId,
+    force: 'none',
+    installationId: ctx.installationId,
+  });
   if (outcome.kind === 'skipped') {
     await recordCommand(ctx, { command: 'recheck', outcome: 'accepted', result: { skipped: outcome.reason } });
     await replyTo(ctx, `this pull request was not evaluated: ${outcome.reason}.`);
@@ -32,5 +48,8 @@ export async function recheck(ctx: CommandContext): Promise<void> {
     result: { state: verdict.state, description: verdict.description, headSha: verdict.pullRequest.headSha },
     subject: { repo: `${owner}/${repo}`, prNumber: number, headSha: verdict.pullRequest.headSha },
   });
-  await replyTo(ctx, `evaluated head \`${verdict.pullRequest.headSha.slice(0, 7)}\` again: **${verdict.state}**: ${muteMentions(escapeMarkdown(verdict.description))}`);
+  await replyTo(
+    ctx,
+    `evaluated head \`${verdict.pullRequest.headSha.slice(0, 7)}\` again: **${verdict.state}**: ${muteMentions(escapeMarkdown(verdict.description))}`,
+  );
 }

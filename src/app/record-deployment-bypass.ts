@@ -14,7 +14,10 @@ export async function recordDeploymentBypass(input: {
   bypass: Omit<DeploymentBypassRecord, 'type' | 'issueUrl'>;
 }): Promise<void> {
   const { deps, context, repo, bypass } = input;
-  context.log.warn({ repo, environment: bypass.environment, sha: bypass.sha, deploymentId: bypass.deploymentId, reason: bypass.reason }, 'deployment-bypass: a success the gate did not approve');
+  context.log.warn(
+    { repo, environment: bypass.environment, sha: bypass.sha, deploymentId: bypass.deploymentId, reason: bypass.reason },
+    'deployment-bypass: a success the gate did not approve',
+  );
   let issueUrl: string | null = null;
   try {
     issueUrl = await openDeploymentBypassIssue({ octokit: context.octokit, target: repo, repo, ...bypass, auditSeq: bypass.statusSeq });
@@ -22,5 +25,13 @@ export async function recordDeploymentBypass(input: {
     context.log.error({ err: error, repo }, 'deployment-bypass issue could not be opened; the audit store records the exception');
   }
   const record: DeploymentBypassRecord = { type: 'deployment-bypass', ...bypass, issueUrl };
-  await deps.audit.append({ kind: 'exception', at: deps.now().toISOString(), deliveryId: context.id, repo, prNumber: null, headSha: bypass.sha, data: { ...record } });
+  await deps.audit.append({
+    kind: 'exception',
+    at: deps.now().toISOString(),
+    deliveryId: context.id,
+    repo,
+    prNumber: null,
+    headSha: bypass.sha,
+    data: { ...record },
+  });
 }

@@ -51,13 +51,27 @@ export async function recordVerdict(input: {
 }
 
 /** Rewrites the PR's trail comment from the audit store. A failure here is logged: the store already holds the record. */
-export async function refreshTrail(input: { deps: AppDeps; octokit: RestClient; log: Logger; owner: string; repo: string; number: number }): Promise<void> {
+export async function refreshTrail(input: {
+  deps: AppDeps;
+  octokit: RestClient;
+  log: Logger;
+  owner: string;
+  repo: string;
+  number: number;
+}): Promise<void> {
   const { deps, owner, repo, number } = input;
   const key = `trail-comment:${owner}/${repo}#${number}`;
   try {
     const entries = await deps.audit.list({ repo: `${owner}/${repo}`, prNumber: number, kinds: [...TRAIL_KINDS] });
     const known = await deps.audit.getMeta(key);
-    const id = await upsertTrailComment({ octokit: input.octokit, owner, repo, number, commentId: known ? Number(known) : null, body: renderTrail(entries) });
+    const id = await upsertTrailComment({
+      octokit: input.octokit,
+      owner,
+      repo,
+      number,
+      commentId: known ? Number(known) : null,
+      body: renderTrail(entries),
+    });
     if (String(id) !== known) await deps.audit.setMeta(key, String(id));
   } catch (error) {
     input.log.warn({ err: error, pr: `${owner}/${repo}#${number}` }, 'trail comment not updated');

@@ -8,7 +8,14 @@ import { writeToTickets } from './write-back-tickets.js';
  * `ticket.write_back` on deployment: a successful gated deployment comments on the ticket of each change it
  * brought into the environment (environment, deployed SHA, deployer). Outcomes are `ticket-write-back` entries.
  */
-export async function tellDeployedTickets(input: { deps: AppDeps; log: Logger; ticket: TicketConfig; record: DeploymentStatusRecord; repo: string; deliveryId: string }): Promise<void> {
+export async function tellDeployedTickets(input: {
+  deps: AppDeps;
+  log: Logger;
+  ticket: TicketConfig;
+  record: DeploymentStatusRecord;
+  repo: string;
+  deliveryId: string;
+}): Promise<void> {
   const { deps, log, ticket, record, repo, deliveryId } = input;
   if (record.state !== 'success' || !ticket.write_back) return;
   for (const change of record.changes ?? []) {
@@ -25,7 +32,13 @@ export async function tellDeployedTickets(input: { deps: AppDeps; log: Logger; t
       keys: [change.ticket],
       link: null,
       lines,
-      audit: { deliveryId, repo, prNumber: change.prNumber, headSha: record.sha, about: { event: 'deployment', environment: record.environment, deploymentId: record.deploymentId } },
+      audit: {
+        deliveryId,
+        repo,
+        prNumber: change.prNumber,
+        headSha: record.sha,
+        about: { event: 'deployment', environment: record.environment, deploymentId: record.deploymentId },
+      },
     });
   }
 }

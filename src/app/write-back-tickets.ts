@@ -17,7 +17,8 @@ function foundKeys(verdict: Verdict): string[] {
 type Step = { step: string; ok: boolean; error: string | null };
 
 async function writeOne(source: TicketSource | undefined, provider: string, input: WriteBackInput): Promise<Step[]> {
-  if (!source || !('reader' in source) || !source.reader.writeBack) return [{ step: 'write-back', ok: false, error: `${provider} is not configured on the app` }];
+  if (!source || !('reader' in source) || !source.reader.writeBack)
+    return [{ step: 'write-back', ok: false, error: `${provider} is not configured on the app` }];
   try {
     return (await source.reader.writeBack(input)).steps;
   } catch (error) {

@@ -44,7 +44,10 @@ export const NewAuditEntry = z.object({
   /** `owner/name`. */
   repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
   prNumber: z.number().int().positive().nullable(),
-  headSha: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  headSha: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable(),
   /** The facts and outcome, as plain JSON. */
   data: z.record(z.string(), z.unknown()),
 });

@@ -29,5 +29,7 @@ export function canonicalEntryJson(entry: HashedFields): string {
 
 /** `sha256(canonical JSON of the entry + previous hash)`, lowercase hex. */
 export function entryHash(entry: HashedFields, prevHash: string): string {
-  return createHash('sha256').update(canonicalEntryJson(entry) + prevHash, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalEntryJson(entry) + prevHash, 'utf8')
+    .digest('hex');
 }

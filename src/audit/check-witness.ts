@@ -10,16 +10,26 @@ export type WitnessCheck = { ok: true; line: string } | { ok: false; line: strin
  * that verifies by itself, and rewriting every entry leaves a chain that verifies with other hashes: both are
  * caught here, up to the last publication.
  */
-export async function checkWitness(input: { store: AuditStore; head: WitnessHead | null; witnessName: string; signer?: AuditSigner | undefined }): Promise<WitnessCheck> {
+export async function checkWitness(input: {
+  store: AuditStore;
+  head: WitnessHead | null;
+  witnessName: string;
+  signer?: AuditSigner | undefined;
+}): Promise<WitnessCheck> {
   const { store, head, witnessName, signer } = input;
-  if (head === null) return { ok: false, line: `WITNESS ${witnessName} holds no published head: nothing outside the database vouches for the chain` };
+  if (head === null)
+    return { ok: false, line: `WITNESS ${witnessName} holds no published head: nothing outside the database vouches for the chain` };
   const [entry] = await store.list({ afterSeq: head.seq - 1, limit: 1 });
   const where = `entry ${head.seq} published ${head.publishedAt} to ${witnessName}`;
   if (!entry || entry.seq !== head.seq) {
     const [last] = await store.list({ newestFirst: true, limit: 1 });
     return { ok: false, line: `WITNESS MISMATCH: the store ends at entry ${last?.seq ?? 0}, but ${where}: entries were removed` };
   }
-  if (entry.hash !== head.hash) return { ok: false, line: `WITNESS MISMATCH: entry ${head.seq} has hash ${entry.hash}, but ${where} had ${head.hash}: the chain was rewritten` };
+  if (entry.hash !== head.hash)
+    return {
+      ok: false,
+      line: `WITNESS MISMATCH: entry ${head.seq} has hash ${entry.hash}, but ${where} had ${head.hash}: the chain was rewritten`,
+    };
   if (signer) {
     if (head.signature === null || !signer.verify(head.hash, head.signature)) {
       return { ok: false, line: `WITNESS MISMATCH: the signature of ${where} does not verify with the ${signer.algorithm} key` };

@@ -107,7 +107,8 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
         after = Number(lastRow.seq);
       }
     },
-    getMeta: async (key) => (await db.query<{ value: string }>('SELECT value FROM audit_meta WHERE key = $1', [key])).rows[0]?.value ?? null,
+    getMeta: async (key) =>
+      (await db.query<{ value: string }>('SELECT value FROM audit_meta WHERE key = $1', [key])).rows[0]?.value ?? null,
     setMeta: async (key, value) => {
       await db.query(
         'INSERT INTO audit_meta (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
@@ -128,12 +129,24 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
       });
     },
     pullRequestsForTicket: async (key) => {
-      const { rows } = await db.query<{ repo: string; pr_number: number; installation_id: string | number; head_sha: string; updated_at: string }>(
+      const { rows } = await db.query<{
+        repo: string;
+        pr_number: number;
+        installation_id: string | number;
+        head_sha: string;
+        updated_at: string;
+      }>(
         'SELECT repo, pr_number, installation_id, head_sha, updated_at FROM ticket_pull_requests WHERE ticket_key = $1 ORDER BY repo, pr_number',
         [key.toUpperCase()],
       );
       // bigint comes back as text from pg.
-      return rows.map((r) => ({ repo: r.repo, prNumber: r.pr_number, installationId: Number(r.installation_id), headSha: r.head_sha, updatedAt: r.updated_at }));
+      return rows.map((r) => ({
+        repo: r.repo,
+        prNumber: r.pr_number,
+        installationId: Number(r.installation_id),
+        headSha: r.head_sha,
+        updatedAt: r.updated_at,
+      }));
     },
   };
 }

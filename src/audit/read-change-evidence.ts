@@ -5,7 +5,12 @@ import { findRetroApproval, retroStatus } from './emergency-status.js';
 import { EmergencyRecord, MergeRecord } from './evidence-records.js';
 
 /** The PR's commits as the merge entry's facts list them (the facts the verdict at merge used). */
-const MergeFacts = z.object({ facts: z.object({ commits: z.array(z.object({ sha: z.string() })) }).nullable().optional() });
+const MergeFacts = z.object({
+  facts: z
+    .object({ commits: z.array(z.object({ sha: z.string() })) })
+    .nullable()
+    .optional(),
+});
 
 /** A merge entry that is not a merge record: the evidence cannot be read, so nothing may pass on it. */
 export class EvidenceShapeError extends Error {
@@ -34,7 +39,12 @@ function emergencyOf(input: {
     const approval = findRetroApproval({ emergencySeq: entry.seq, approvals: input.retros, now });
     const retro = approval ? input.retros.find((r) => r.seq === approval.seq) : undefined;
     if (retro) input.check(retro);
-    return { by: record.data.by, seq: entry.seq, retro: retroStatus({ dueAt: record.data.dueAt, approval, now }), retroBy: approval?.by ?? null };
+    return {
+      by: record.data.by,
+      seq: entry.seq,
+      retro: retroStatus({ dueAt: record.data.dueAt, approval, now }),
+      retroBy: approval?.by ?? null,
+    };
   }
   return null;
 }

@@ -5,10 +5,18 @@ function cell(text: string): string {
 }
 
 function describe(entry: AuditEntry): { verdict: string; reason: string } {
-  const data = entry.data as { verdict?: { state?: string; description?: string }; overwrittenBy?: string; state?: string; missing?: string[] };
+  const data = entry.data as {
+    verdict?: { state?: string; description?: string };
+    overwrittenBy?: string;
+    state?: string;
+    missing?: string[];
+  };
   switch (entry.kind) {
     case 'status-overwritten':
-      return { verdict: 'tampered', reason: `status overwritten by ${data.overwrittenBy ?? 'someone else'} (${data.state ?? '?'}); re-posted ours` };
+      return {
+        verdict: 'tampered',
+        reason: `status overwritten by ${data.overwrittenBy ?? 'someone else'} (${data.state ?? '?'}); re-posted ours`,
+      };
     case 'exception':
       return { verdict: 'exception', reason: `merged without a passing verdict: ${(data.missing ?? []).join('; ')}` };
     default:

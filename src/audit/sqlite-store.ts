@@ -54,7 +54,8 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
   );
   const replaceTicketKeys = db.transaction((input: TicketIndexUpdate, at: string) => {
     dropTicketKeys.run(input.repo, input.prNumber);
-    for (const key of new Set(input.keys.map((k) => k.toUpperCase()))) addTicketKey.run(key, input.repo, input.prNumber, input.installationId, input.headSha, at);
+    for (const key of new Set(input.keys.map((k) => k.toUpperCase())))
+      addTicketKey.run(key, input.repo, input.prNumber, input.installationId, input.headSha, at);
   });
 
   const appendAll = db.transaction((inputs: NewAuditEntry[]): Array<AuditEntry | null> => {

@@ -32,9 +32,13 @@ export async function verifyChain(
       if (entry.seq > expected) return broken(expected, `missing entry ${expected}`);
       if (entry.seq < expected) return broken(entry.seq, `entry ${entry.seq} is out of order: expected entry ${expected}`);
       if (entry.prevHash !== prevHash) {
-        return broken(entry.seq, `prevHash does not match the hash of entry ${entry.seq - 1}: one of the two was changed after it was written`);
+        return broken(
+          entry.seq,
+          `prevHash does not match the hash of entry ${entry.seq - 1}: one of the two was changed after it was written`,
+        );
       }
-      if (entryHash(entry, entry.prevHash) !== entry.hash) return broken(entry.seq, 'hash mismatch: the entry was changed after it was written');
+      if (entryHash(entry, entry.prevHash) !== entry.hash)
+        return broken(entry.seq, 'hash mismatch: the entry was changed after it was written');
       if (options.signer) {
         if (entry.signature === null) return broken(entry.seq, 'entry is not signed');
         if (!options.signer.verify(entry.hash, entry.signature)) return broken(entry.seq, 'signature does not verify');

@@ -45,4 +45,3 @@ export function verifyEntrySelf(input: { signer: AuditSigner | undefined; entry:
     else if (!signer.verify(entry.hash, entry.signature)) fail(`its ${signer.algorithm} signature does not verify`);
   }
 }
-

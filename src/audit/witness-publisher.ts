@@ -44,7 +44,9 @@ export function startWitnessPublisher(input: {
   const tick = (): Promise<void> => {
     // One publication at a time: a slow witness must not stack ticks.
     running ??= publishIfDue()
-      .catch((error: unknown) => log.error({ err: error, witness: witness.name }, 'audit chain head not published to the witness; trying again'))
+      .catch((error: unknown) =>
+        log.error({ err: error, witness: witness.name }, 'audit chain head not published to the witness; trying again'),
+      )
       .finally(() => (running = null));
     return running;
   };

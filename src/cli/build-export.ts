@@ -2,7 +2,15 @@ import type { AuditEntry, AuditFilter, AuditStore } from '../audit/audit-entry.j
 import { findRetroApproval } from '../audit/emergency-status.js';
 import type { AuditSigner } from '../audit/signing.js';
 import { verifyChain } from '../audit/verify-chain.js';
-import { deploymentBypassRow, emergencyRow, EXCEPTION_COLUMNS, EXPORT_COLUMNS, exceptionRow, mergeRow, type ExportRow } from './export-row.js';
+import {
+  deploymentBypassRow,
+  emergencyRow,
+  EXCEPTION_COLUMNS,
+  EXPORT_COLUMNS,
+  exceptionRow,
+  mergeRow,
+  type ExportRow,
+} from './export-row.js';
 import { withDeployments } from './first-deployments.js';
 import { formatCsv } from './format-csv.js';
 import { formatHtml } from './format-html.js';
@@ -59,7 +67,9 @@ async function emergencyExceptionRow(store: AuditStore, entry: AuditEntry, now: 
 export async function buildExportRows(input: { store: AuditStore; query: ExportQuery; now: Date }): Promise<ExportRow[]> {
   const { store, query, now } = input;
   const filter: AuditFilter = { since: query.since, until: query.until, ...(query.repo ? { repo: query.repo } : {}) };
-  const listed = query.exceptions ? await exceptionRows(store, filter, now) : (await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
+  const listed = query.exceptions
+    ? await exceptionRows(store, filter, now)
+    : (await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
   // A change may be deployed after the period ends: its deployments are read whatever their time.
   return withDeployments(listed, await store.list({ ...(query.repo ? { repo: query.repo } : {}), kinds: ['deployment-status'] }));
 }

@@ -50,7 +50,12 @@ export interface Trace {
 }
 
 const TRACE_KINDS = ['merge', 'deployment', 'deployment-status', 'deployment-gate'] as const;
-const MergeCommits = z.object({ facts: z.object({ commits: z.array(z.object({ sha: z.string() })) }).nullable().optional() });
+const MergeCommits = z.object({
+  facts: z
+    .object({ commits: z.array(z.object({ sha: z.string() })) })
+    .nullable()
+    .optional(),
+});
 
 function parse<T extends z.ZodType>(schema: T, entry: AuditEntry): z.output<T> {
   const parsed = schema.safeParse(entry.data);
@@ -102,7 +107,9 @@ export async function buildTrace(input: { store: AuditStore; sha: string; repo?:
     const record = parse(DeploymentRecord, entry);
     created.set(record.deploymentId, record.creator ?? record.sender);
   }
-  const statuses = entries.filter((e) => e.kind === 'deployment-status').map((entry) => ({ entry, record: parse(DeploymentStatusRecord, entry) }));
+  const statuses = entries
+    .filter((e) => e.kind === 'deployment-status')
+    .map((entry) => ({ entry, record: parse(DeploymentStatusRecord, entry) }));
   const deployments: TracedDeployment[] = statuses
     .filter(({ record }) => record.sha === sha)
     .map(({ entry, record }) => ({
@@ -134,7 +141,13 @@ export async function buildTrace(input: { store: AuditStore; sha: string; repo?:
     const deployedTo = statuses
       .filter(({ record: s }) => s.state === 'success' && (s.changes ?? []).some((c) => c.prNumber === record.pr.number))
       .map(({ entry: s, record: r }) => ({ environment: r.environment, sha: r.sha, at: r.at, seq: s.seq }));
-    changes.push({ record, mergeSeq: entry.seq, emergency: evidence.get(entry.seq)?.emergency ?? null, deployedTo, via: broughtBy.has(record.pr.number) ? 'deployment' : 'commit' });
+    changes.push({
+      record,
+      mergeSeq: entry.seq,
+      emergency: evidence.get(entry.seq)?.emergency ?? null,
+      deployedTo,
+      via: broughtBy.has(record.pr.number) ? 'deployment' : 'commit',
+    });
   }
   return { repo, sha, deployments, gates, changes };
 }

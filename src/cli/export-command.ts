@@ -27,7 +27,10 @@ export const ExportFlags = z
       ctx.addIssue({ code: 'custom', message: `--since (${flags.since}) must be before --until (${flags.until}); --until is exclusive` });
     }
     if (flags.keyFile !== undefined && flags.format !== 'html') {
-      ctx.addIssue({ code: 'custom', message: '--key-file is only used with --format html (to check signatures for the chain status in the report)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: '--key-file is only used with --format html (to check signatures for the chain status in the report)',
+      });
     }
   });
 export type ExportFlags = z.infer<typeof ExportFlags>;

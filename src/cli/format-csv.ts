@@ -16,6 +16,13 @@ function quote(cell: string): string {
 
 /** The rows as CSV with a header line; CRLF line ends (RFC 4180). */
 export function formatCsv(rows: readonly ExportRow[], columns: readonly ExportColumn[]): string {
-  const lines = [columns.join(','), ...rows.map((row) => rowCells(row, columns).map((cell) => quote(neutralise(cell))).join(','))];
+  const lines = [
+    columns.join(','),
+    ...rows.map((row) =>
+      rowCells(row, columns)
+        .map((cell) => quote(neutralise(cell)))
+        .join(','),
+    ),
+  ];
   return lines.map((line) => `${line}\r\n`).join('');
 }

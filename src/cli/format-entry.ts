@@ -1,6 +1,13 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { DeploymentBypassRecord } from '../audit/deployment-records.js';
-import { CommandRecord, EmergencyOverdueRecord, EmergencyRecord, ExceptionRecord, MergeRecord, RetroApprovalRecord } from '../audit/evidence-records.js';
+import {
+  CommandRecord,
+  EmergencyOverdueRecord,
+  EmergencyRecord,
+  ExceptionRecord,
+  MergeRecord,
+  RetroApprovalRecord,
+} from '../audit/evidence-records.js';
 import { PushData, StatusOverwrittenData, VerdictData } from './entry-data.js';
 
 /**
@@ -57,7 +64,12 @@ function describeMerge(entry: AuditEntry): Described | null {
       ['ticket', ticket],
       ['approvers', record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'],
       ['checks', record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'],
-      ['gate', record.gate ? `${record.gate.state} — ${record.gate.description}${record.gate.seq === null ? '' : ` (#${record.gate.seq})`}` : 'no verdict recorded'],
+      [
+        'gate',
+        record.gate
+          ? `${record.gate.state} — ${record.gate.description}${record.gate.seq === null ? '' : ` (#${record.gate.seq})`}`
+          : 'no verdict recorded',
+      ],
       ['at merge', `${record.atMerge.state} — ${record.atMerge.description}`],
       ['exceptions', record.exceptions.join(', ') || 'none'],
       ['policy', record.policy ?? 'none'],
@@ -120,20 +132,34 @@ function describeCommand(entry: AuditEntry): Described | null {
       const r = parsed.data;
       return {
         summary: `emergency #${r.emergencySeq} approved retrospectively by ${r.by}${r.late ? ' (late)' : ''}`,
-        facts: [['approved by', r.by], ['due', r.dueAt], ['issue', r.followUpIssue.url], ...(r.note ? [['note', r.note] as [string, string]] : [])],
+        facts: [
+          ['approved by', r.by],
+          ['due', r.dueAt],
+          ['issue', r.followUpIssue.url],
+          ...(r.note ? [['note', r.note] as [string, string]] : []),
+        ],
       };
     }
     case 'emergency-overdue': {
       const parsed = EmergencyOverdueRecord.safeParse(entry.data);
       if (!parsed.success) return null;
-      return { summary: `emergency #${parsed.data.emergencySeq} overdue (due ${parsed.data.dueAt}); flagged on its issue`, facts: [['issue', parsed.data.followUpIssue.url]] };
+      return {
+        summary: `emergency #${parsed.data.emergencySeq} overdue (due ${parsed.data.dueAt}); flagged on its issue`,
+        facts: [['issue', parsed.data.followUpIssue.url]],
+      };
     }
     default: {
       const parsed = CommandRecord.safeParse(entry.data);
       if (!parsed.success) return null;
       const c = parsed.data;
       const outcome = c.outcome === 'refused' ? `refused: ${c.reason ?? ''}` : 'accepted';
-      return { summary: `/change-control ${c.command ?? '?'} by ${c.by}, ${outcome}`, facts: [['by', c.by], ['comment', c.comment.url]] };
+      return {
+        summary: `/change-control ${c.command ?? '?'} by ${c.by}, ${outcome}`,
+        facts: [
+          ['by', c.by],
+          ['comment', c.comment.url],
+        ],
+      };
     }
   }
 }

@@ -48,7 +48,9 @@ function cellHtml(row: ExportRow, column: ExportColumn): string {
 }
 
 function chainHtml(report: HtmlReport): string {
-  const checked = report.signatures ? `hashes and ${report.signatures} signatures checked` : 'hashes checked; signatures not checked: no key given';
+  const checked = report.signatures
+    ? `hashes and ${report.signatures} signatures checked`
+    : 'hashes checked; signatures not checked: no key given';
   const status = report.chain.ok ? 'ok' : 'broken';
   return `<dd class="${status}">${report.chain.ok ? 'OK' : 'BROKEN'}</dd><dt>Chain detail</dt><dd><code>${escapeHtml(formatVerifyResult(report.chain))}</code> (${checked})</dd>`;
 }
@@ -57,7 +59,10 @@ function summaryHtml(report: HtmlReport): string {
   if (report.mode === 'exceptions') {
     const emergencies = report.rows.filter((row) => row.type === 'emergency' || row.type === 'emergency-overdue').length;
     const overdue = report.rows.filter((row) => row.type === 'emergency-overdue').length;
-    const detail = emergencies === 0 ? '' : ` ${emergencies} emergency change${emergencies === 1 ? '' : 's'}, ${overdue} overdue for retrospective approval.`;
+    const detail =
+      emergencies === 0
+        ? ''
+        : ` ${emergencies} emergency change${emergencies === 1 ? '' : 's'}, ${overdue} overdue for retrospective approval.`;
     return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.${detail}</p>`;
   }
   const withExceptions = report.rows.filter((row) => row.exceptions.length > 0).length;

@@ -5,13 +5,22 @@ import { terminalSafe } from './format-entry.js';
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : '-');
 const prList = (changes: DeployedChange[]): string => changes.map((c) => `#${c.prNumber}`).join(', ') || 'none';
 
-const RETRO = { approved: 'retrospectively approved', 'approved-late': 'retrospectively approved, late', awaiting: 'retrospective approval outstanding', overdue: 'retrospective approval overdue' };
+const RETRO = {
+  approved: 'retrospectively approved',
+  'approved-late': 'retrospectively approved, late',
+  awaiting: 'retrospective approval outstanding',
+  overdue: 'retrospective approval overdue',
+};
 
 function deploymentLines(d: TracedDeployment): string[] {
-  const lines = [`  #${d.seq} ${d.at} ${d.environment} ${d.state} (deployment ${d.deploymentId}, triggered by ${d.triggeredBy ?? 'unknown'})`];
+  const lines = [
+    `  #${d.seq} ${d.at} ${d.environment} ${d.state} (deployment ${d.deploymentId}, triggered by ${d.triggeredBy ?? 'unknown'})`,
+  ];
   if (d.state !== 'success') return lines;
   if (d.changesError !== null) return [...lines, `      changes: unknown (${d.changesError})`];
-  lines.push(`      after ${short(d.previous?.sha)} (known from ${d.previous?.source ?? '-'}); changes new to ${d.environment}: ${prList(d.changes ?? [])}`);
+  lines.push(
+    `      after ${short(d.previous?.sha)} (known from ${d.previous?.source ?? '-'}); changes new to ${d.environment}: ${prList(d.changes ?? [])}`,
+  );
   for (const u of d.uncovered ?? []) lines.push(`      no approved change: ${u.sha} — ${u.reason}`);
   return lines;
 }
@@ -31,7 +40,10 @@ function changeLines(change: TracedChange): string[] {
     `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})`,
     `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
   ];
-  if (emergency) lines.push(`      emergency: authorised by ${emergency.by} (entry #${emergency.seq}), ${RETRO[emergency.retro]}${emergency.retroBy ? ` by ${emergency.retroBy}` : ''}`);
+  if (emergency)
+    lines.push(
+      `      emergency: authorised by ${emergency.by} (entry #${emergency.seq}), ${RETRO[emergency.retro]}${emergency.retroBy ? ` by ${emergency.retroBy}` : ''}`,
+    );
   const deployed = change.deployedTo.map((d) => `${d.environment} ${d.at} (${short(d.sha)}, entry #${d.seq})`);
   lines.push(`      deployed: ${deployed.join('; ') || 'not yet to a gated environment'}`);
   return lines;

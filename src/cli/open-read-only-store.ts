@@ -21,7 +21,9 @@ function checkSchema(applied: number[], migrations: Migration[], where: string):
   const missing = known.filter((version) => !applied.includes(version));
   // Opening the store would run these migrations, which writes: a reading command must not.
   if (missing.length > 0) {
-    throw new UsageError(`the audit store at ${where} lacks schema versions ${missing.join(', ')}: start the app once to migrate it, then retry`);
+    throw new UsageError(
+      `the audit store at ${where} lacks schema versions ${missing.join(', ')}: start the app once to migrate it, then retry`,
+    );
   }
 }
 
@@ -73,7 +75,8 @@ export async function openReadOnlyStore(options: { database: string | undefined;
   // The value is not echoed: a postgres URL may hold a password.
   if (target === null) throw new UsageError(`${source} must be one of ${SUPPORTED}`);
   if (target.kind === 'sqlite') {
-    if (target.path === ':memory:') throw new UsageError(`${source} names an in-memory SQLite database, which holds no audit entries to read`);
+    if (target.path === ':memory:')
+      throw new UsageError(`${source} names an in-memory SQLite database, which holds no audit entries to read`);
     inspectSqlite(target.path);
   } else {
     await inspectPostgres(target.url, source);

@@ -37,7 +37,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .option('--until <date>', 'end of the period, exclusive (required)')
     .option('--repo <owner/name>', 'only this repository')
     .option('--format <format>', 'csv, jsonl or html', 'csv')
-    .option('--exceptions', 'list the exceptions instead: merges without a passing verdict, and emergency changes (overdue ones as emergency-overdue)')
+    .option(
+      '--exceptions',
+      'list the exceptions instead: merges without a passing verdict, and emergency changes (overdue ones as emergency-overdue)',
+    )
     .option('--key-file <path>', 'html only: key to check signatures for the chain status (Ed25519 public key PEM or HMAC secret)')
     .option('--database <url>', DATABASE_HELP)
     .addHelpText('after', EXPORT_HELP)

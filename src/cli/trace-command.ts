@@ -9,7 +9,12 @@ import { openReadOnlyStore } from './open-read-only-store.js';
 
 export const TraceFlags = z
   .object({
-    sha: z.string().regex(/^[0-9a-fA-F]{7,40}$/, { error: (issue) => `the commit must be a SHA of 7 to 40 hex digits, got ${JSON.stringify(issue.input)}` }).transform((sha) => sha.toLowerCase()),
+    sha: z
+      .string()
+      .regex(/^[0-9a-fA-F]{7,40}$/, {
+        error: (issue) => `the commit must be a SHA of 7 to 40 hex digits, got ${JSON.stringify(issue.input)}`,
+      })
+      .transform((sha) => sha.toLowerCase()),
     repo: RepoFlag.optional(),
     json: z.boolean().default(false),
     database: z.string().optional(),
@@ -28,7 +33,9 @@ export async function traceCommand(rawFlags: unknown, io: CliIo): Promise<ExitCo
       const now = (io.now ?? (() => new Date()))();
       const trace = await buildTrace({ store, sha: flags.sha, ...(flags.repo ? { repo: flags.repo } : {}), now });
       if (trace === null) {
-        io.stderr.write(`no audit evidence for ${flags.sha}${flags.repo ? ` in ${flags.repo}` : ''}: no deployment, gate answer or merged change records it\n`);
+        io.stderr.write(
+          `no audit evidence for ${flags.sha}${flags.repo ? ` in ${flags.repo}` : ''}: no deployment, gate answer or merged change records it\n`,
+        );
         return 1;
       }
       io.stdout.write(flags.json ? `${JSON.stringify(trace, null, 2)}\n` : formatTrace(trace));

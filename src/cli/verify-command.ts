@@ -9,10 +9,16 @@ import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 import { readSigner } from './read-signer.js';
 
-export const VerifyFlags = z.object({ database: z.string().optional(), keyFile: z.string().optional(), witnessFile: z.string().optional() }).strict();
+export const VerifyFlags = z
+  .object({ database: z.string().optional(), keyFile: z.string().optional(), witnessFile: z.string().optional() })
+  .strict();
 
 /** The store against the witness file, when one is named; null when none is (the chain's own check only). */
-async function checkAgainstWitness(input: { store: AuditStore; signer: AuditSigner | undefined; path: string | undefined }): Promise<WitnessCheck | null> {
+async function checkAgainstWitness(input: {
+  store: AuditStore;
+  signer: AuditSigner | undefined;
+  path: string | undefined;
+}): Promise<WitnessCheck | null> {
   if (input.path === undefined) return null;
   const witness = fileWitness(input.path);
   let head: WitnessHead | null;
@@ -37,11 +43,17 @@ export async function verifyCommand(rawFlags: unknown, io: CliIo): Promise<ExitC
     try {
       const result = await verifyChain(store.iterate(), { signer });
       io.stdout.write(`${formatVerifyResult(result)}\n`);
-      const witnessed = await checkAgainstWitness({ store, signer, path: flags.witnessFile ?? (io.env.AUDIT_WITNESS_FILE?.trim() || undefined) });
+      const witnessed = await checkAgainstWitness({
+        store,
+        signer,
+        path: flags.witnessFile ?? (io.env.AUDIT_WITNESS_FILE?.trim() || undefined),
+      });
       if (witnessed) io.stdout.write(`${witnessed.line}\n`);
       // On stderr so that stdout stays the one line scripts compare, yet nobody reads OK as "signatures checked".
       io.stderr.write(
-        signer ? `checked: hashes and ${signer.algorithm} signatures\n` : 'checked: hashes only (signatures not checked: pass --key-file or set AUDIT_SIGNING_KEY)\n',
+        signer
+          ? `checked: hashes and ${signer.algorithm} signatures\n`
+          : 'checked: hashes only (signatures not checked: pass --key-file or set AUDIT_SIGNING_KEY)\n',
       );
       return result.ok && (witnessed?.ok ?? true) ? 0 : 1;
     } finally {

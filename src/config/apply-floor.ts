@@ -21,13 +21,21 @@ function outside(own: string[], allowed: string[]): string[] {
  * A list the repository may only narrow: its own when it is a non-empty subset of the floor's, else the floor's.
  * An empty repository list means "any" (types) or comes with the control switched off (projects): the floor's applies.
  */
-function narrowed(input: { key: string; own: string[]; floor: string[] | undefined; emptyMeans: string | null; notes: string[] }): string[] {
+function narrowed(input: {
+  key: string;
+  own: string[];
+  floor: string[] | undefined;
+  emptyMeans: string | null;
+  notes: string[];
+}): string[] {
   const { key, own, floor, emptyMeans, notes } = input;
   if (floor === undefined || floor.length === 0) return own;
   const extra = outside(own, floor);
   if (own.length > 0 && extra.length === 0) return own;
-  if (own.length > 0) notes.push(`${key} lists ${shown(extra)}, outside the organisation floor's ${shown(floor)}: the floor's list applies`);
-  else if (emptyMeans !== null) notes.push(`${key} is empty (${emptyMeans}) but the organisation floor allows only ${shown(floor)}: the floor's list applies`);
+  if (own.length > 0)
+    notes.push(`${key} lists ${shown(extra)}, outside the organisation floor's ${shown(floor)}: the floor's list applies`);
+  else if (emptyMeans !== null)
+    notes.push(`${key} is empty (${emptyMeans}) but the organisation floor allows only ${shown(floor)}: the floor's list applies`);
   return floor;
 }
 
@@ -55,7 +63,9 @@ function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: 
   const provider = floorProvider(ticket, floor, notes);
   const window = floor.window ?? ticket.window;
   if (floor.window && (ticket.window?.start_field !== floor.window.start_field || ticket.window.end_field !== floor.window.end_field)) {
-    notes.push(`ticket.window differs from the organisation floor's (${floor.window.start_field} to ${floor.window.end_field}): the floor's applies`);
+    notes.push(
+      `ticket.window differs from the organisation floor's (${floor.window.start_field} to ${floor.window.end_field}): the floor's applies`,
+    );
   }
   return {
     ...ticket,
@@ -64,7 +74,13 @@ function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: 
     statuses: narrowed({ key: 'ticket.statuses', own: ticket.statuses, floor: floor.statuses, emptyMeans: null, notes }),
     types: narrowed({ key: 'ticket.types', own: ticket.types, floor: floor.types, emptyMeans: 'any issue type', notes }),
     jsm_approvals: stricter({ key: 'jsm_approvals', own: ticket.jsm_approvals, floor: floor.jsm_approvals, strict: true, notes }),
-    unmapped_approver: stricter({ key: 'unmapped_approver', own: ticket.unmapped_approver, floor: floor.unmapped_approver, strict: 'block', notes }),
+    unmapped_approver: stricter({
+      key: 'unmapped_approver',
+      own: ticket.unmapped_approver,
+      floor: floor.unmapped_approver,
+      strict: 'block',
+      notes,
+    }),
     require: stricter({ key: 'require', own: ticket.require, floor: floor.require, strict: 'all', notes }),
     ...(window ? { window } : {}),
   };
@@ -82,7 +98,13 @@ const STRICT: Pick<ApprovalConfig, StrictSetting> = {
 };
 
 /** Sets `key` to its stricter value when the floor holds it and the repository's policy does not. */
-function tighten<K extends StrictSetting>(input: { key: K; approval: ApprovalConfig; floor: NonNullable<FloorConfig['approval']>; result: Pick<ApprovalConfig, StrictSetting>; notes: string[] }): void {
+function tighten<K extends StrictSetting>(input: {
+  key: K;
+  approval: ApprovalConfig;
+  floor: NonNullable<FloorConfig['approval']>;
+  result: Pick<ApprovalConfig, StrictSetting>;
+  notes: string[];
+}): void {
   const { key, approval, floor, result, notes } = input;
   const strict = STRICT[key];
   if (floor[key] !== strict || approval[key] === strict) return;
@@ -105,7 +127,9 @@ function floorApproval(approval: ApprovalConfig, floor: FloorConfig['approval'],
   if (teams.length > 0 && (approval.teams.length === 0 || outside(approval.teams, teams).length > 0)) {
     const source = `approval.rules[${approval.rules.length}]`;
     const own = approval.teams.length === 0 ? 'is empty (anyone may approve)' : `admits ${shown(outside(approval.teams, teams))}`;
-    notes.push(`approval.teams ${own}, outside the organisation floor's ${shown(teams)}: the floor's requirement is added as ${source} (both must be met)`);
+    notes.push(
+      `approval.teams ${own}, outside the organisation floor's ${shown(teams)}: the floor's requirement is added as ${source} (both must be met)`,
+    );
     // Without a floor count, the floor's teams must give the count the repository needs (a 0 would admit anyone).
     result.rules = [...approval.rules, { paths: ['**'], count: floor.count ?? result.count, teams }];
   }
@@ -127,7 +151,9 @@ function floorChecks(checks: ChecksConfig, floor: FloorConfig['checks'], notes: 
     }
     const own = expectedSource(required[index] as RequiredCheck).source;
     if (source !== null && JSON.stringify(own) !== JSON.stringify(source)) {
-      notes.push(`checks.required ${name} ${own === null ? 'names no source' : `names ${describeSource(own)}`}: the floor's ${describeSource(source)} applies`);
+      notes.push(
+        `checks.required ${name} ${own === null ? 'names no source' : `names ${describeSource(own)}`}: the floor's ${describeSource(source)} applies`,
+      );
       required = required.map((r, i) => (i === index ? entry : r));
     }
   }

@@ -10,8 +10,7 @@ export type ConfigSource = { /** `owner/name` the file came from. */ repo: strin
 export type ConfigError = { path: string; message: string; line: number | null };
 
 export type ParseConfigResult =
-  | { ok: true; config: ChangeControlConfig; source: ConfigSource }
-  | { ok: false; source: ConfigSource; errors: ConfigError[] };
+  { ok: true; config: ChangeControlConfig; source: ConfigSource } | { ok: false; source: ConfigSource; errors: ConfigError[] };
 
 type Segment = PropertyKey;
 type LineAt = (offset: number) => number;
@@ -42,7 +41,13 @@ export function parseConfig(text: string, source: ConfigSource, options: { floor
   // Only the organisation's .github repository may set the floor: a repository's own floor would be no floor at all.
   const floorErrors: ConfigError[] =
     options.floorAllowed === false && valueAt(input, ['floor']) !== undefined
-      ? [{ path: 'floor', message: "can only be set in the organisation's .github repository", line: lineOf({ doc, lineAt, path: ['floor'], part: 'key' }) }]
+      ? [
+          {
+            path: 'floor',
+            message: "can only be set in the organisation's .github repository",
+            line: lineOf({ doc, lineAt, path: ['floor'], part: 'key' }),
+          },
+        ]
       : [];
   const result = ChangeControlConfig.safeParse(input);
   if (result.success && floorErrors.length === 0) {
@@ -65,7 +70,11 @@ function toConfigErrors(options: { issue: z.core.$ZodIssue; input: unknown; doc:
     const allowed = allowedKeys(issue.path).join(', ');
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
-      return { path: dotted(path), message: `is not a known key; allowed keys: ${allowed}`, line: lineOf({ doc, lineAt, path, part: 'key' }) };
+      return {
+        path: dotted(path),
+        message: `is not a known key; allowed keys: ${allowed}`,
+        line: lineOf({ doc, lineAt, path, part: 'key' }),
+      };
     });
   }
   const value = valueAt(input, issue.path);
@@ -105,7 +114,12 @@ function schemaAt(path: readonly Segment[]): z.core.$ZodType | undefined {
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let inner = schema;
   for (;;) {
-    if (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+    if (
+      inner instanceof z.ZodDefault ||
+      inner instanceof z.ZodPrefault ||
+      inner instanceof z.ZodOptional ||
+      inner instanceof z.ZodNullable
+    ) {
       inner = inner.unwrap();
     } else if (inner instanceof z.ZodPipe) {
       // A `.transform()` (ticket's provider-dependent defaults): the keys and rules are those of its input.

@@ -17,7 +17,8 @@ export function parsePeople(text: string, source: string): ParsePeopleResult {
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) return { ok: false, errors: problems.map((p) => `${source}: invalid YAML: ${p.message}${lineOf(p.pos[0])}`) };
   if (doc.contents === null) return { ok: true, people: { source, entries: [] } };
-  if (!isMap(doc.contents)) return { ok: false, errors: [`${source}: must map GitHub logins to Jira e-mails or account ids, one per line`] };
+  if (!isMap(doc.contents))
+    return { ok: false, errors: [`${source}: must map GitHub logins to Jira e-mails or account ids, one per line`] };
   const errors: string[] = [];
   const entries: PeopleMap['entries'] = [];
   for (const pair of doc.contents.items) {

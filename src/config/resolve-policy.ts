@@ -44,7 +44,8 @@ export function resolvePolicy(files: { repoConfig: ConfigFile | null; orgConfig:
   const own = repoConfig === null || isOrgRepo ? null : readFile(repoConfig, false);
   const org = orgConfig === null ? null : readFile(orgConfig, true);
   // With both files invalid, the repository's is named (the next step says to fix it), and both files' errors listed.
-  if (own !== null && !own.ok) return { kind: 'invalid', source: own.source, errors: [...own.errors, ...(org !== null && !org.ok ? org.errors : [])] };
+  if (own !== null && !own.ok)
+    return { kind: 'invalid', source: own.source, errors: [...own.errors, ...(org !== null && !org.ok ? org.errors : [])] };
   if (org !== null && !org.ok) return { kind: 'invalid', source: org.source, errors: org.errors };
   const applied = own ?? org;
   if (applied === null) return { kind: 'none' };

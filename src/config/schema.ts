@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** A Jira project key: upper-case letter, then letters, digits or underscores. */
-const ProjectKey = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9_]+$/, { error: 'must be a Jira project key in capitals, such as CHG' });
+const ProjectKey = z.string().regex(/^[A-Z][A-Z0-9_]+$/, { error: 'must be a Jira project key in capitals, such as CHG' });
 
 /** An `org/team-slug` reference. */
 const TeamSlug = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be written org/team-slug, such as acme/release-managers' });
@@ -35,7 +33,9 @@ export const TicketConfig = z
     projects: z
       .array(ProjectKey)
       .default([])
-      .describe('Jira project keys whose issues count as change tickets (required with jira); with servicenow the number prefixes, default CHG.'),
+      .describe(
+        'Jira project keys whose issues count as change tickets (required with jira); with servicenow the number prefixes, default CHG.',
+      ),
     /** Statuses (ServiceNow: states) that mean the change is approved (compared case-insensitively). */
     statuses: z
       .array(z.string().min(1))
@@ -48,7 +48,9 @@ export const TicketConfig = z
     jsm_approvals: z
       .boolean()
       .default(false)
-      .describe('Jira Service Management: require an approval whose final decision is approved and take its approvers as the evidence (default false).'),
+      .describe(
+        'Jira Service Management: require an approval whose final decision is approved and take its approvers as the evidence (default false).',
+      ),
     /** An approver who cannot be tied to a GitHub identity: `warn` reports it, `block` fails the control. */
     unmapped_approver: z
       .enum(['warn', 'block'])
@@ -57,11 +59,22 @@ export const TicketConfig = z
     /** Optional change window read from two Jira fields; outside it the control fails. */
     window: TicketWindowConfig.optional().describe('Change window read from two Jira date-time fields; outside it the control fails.'),
     /** With several ticket keys in a PR: `any` needs one approved ticket, `all` needs every one. */
-    require: z.enum(['any', 'all']).default('any').describe('With several ticket keys in a PR: any needs one approved ticket, all needs every one (default any).'),
+    require: z
+      .enum(['any', 'all'])
+      .default('any')
+      .describe('With several ticket keys in a PR: any needs one approved ticket, all needs every one (default any).'),
     /** On merge, link the PR from the ticket and comment the evidence (docs/tickets.md). */
-    write_back: z.boolean().default(false).describe('On merge, add a link to the PR and an evidence comment to each ticket (default false).'),
+    write_back: z
+      .boolean()
+      .default(false)
+      .describe('On merge, add a link to the PR and an evidence comment to each ticket (default false).'),
     /** Seconds a ticket answer is reused, so a burst of events does not ask the provider each time (0: never). */
-    cache_seconds: z.int().min(0).max(600).optional().describe('Seconds a ticket answer is reused (0 to 600); default TICKET_CACHE_SECONDS or 30.'),
+    cache_seconds: z
+      .int()
+      .min(0)
+      .max(600)
+      .optional()
+      .describe('Seconds a ticket answer is reused (0 to 600); default TICKET_CACHE_SECONDS or 30.'),
   })
   .strict()
   .transform((ticket) => ({
@@ -74,7 +87,10 @@ export type TicketConfig = z.infer<typeof TicketConfig>;
 export const ApprovalRule = z
   .object({
     /** Globs of repository paths (`src/ledger/**`); the rule applies when the PR changes a matching file. */
-    paths: z.array(z.string().min(1)).min(1).describe('Globs of paths; the rule applies when the PR changes a matching file (renames count as both paths).'),
+    paths: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Globs of paths; the rule applies when the PR changes a matching file (renames count as both paths).'),
     /** Independent approvals this rule needs. */
     count: z.int().min(0).default(1).describe('Independent approvals this rule needs.'),
     /** Only members of these `org/team-slug` teams count for this rule. */
@@ -95,7 +111,9 @@ export const ApprovalConfig = z
     allow_contributors: z
       .boolean()
       .default(false)
-      .describe('Count approvals by contributors (commit authors, committers, co-authors, pushers); never allows the PR author (default false).'),
+      .describe(
+        'Count approvals by contributors (commit authors, committers, co-authors, pushers); never allows the PR author (default false).',
+      ),
     /** `block`: a commit identity not tied to a GitHub user fails the control; `allow`: it is only reported. */
     unattributed_commits: z
       .enum(['block', 'allow'])
@@ -107,7 +125,9 @@ export const ApprovalConfig = z
     ignore_base_merges: z
       .boolean()
       .default(false)
-      .describe('A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).'),
+      .describe(
+        'A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).',
+      ),
     /** Stricter requirements for PRs that touch some paths; every matching rule must be met. */
     rules: z.array(ApprovalRule).default([]).describe('Stricter requirements by changed paths; every matching rule must be met.'),
   })
@@ -172,9 +192,15 @@ const OwnerRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'must be writt
 export const EmergencyConfig = z
   .object({
     /** Members of these `org/team-slug` teams may authorise an emergency change; empty switches the path off. */
-    teams: z.array(TeamSlug).default([]).describe('Members of these org/team-slug teams may authorise an emergency change; empty: no emergency path.'),
+    teams: z
+      .array(TeamSlug)
+      .default([])
+      .describe('Members of these org/team-slug teams may authorise an emergency change; empty: no emergency path.'),
     /** Members of these teams may approve an emergency change retrospectively; empty: the members of `teams`. */
-    reviewers: z.array(TeamSlug).default([]).describe('Members of these teams may approve an emergency change retrospectively; empty: emergency.teams.'),
+    reviewers: z
+      .array(TeamSlug)
+      .default([])
+      .describe('Members of these teams may approve an emergency change retrospectively; empty: emergency.teams.'),
     /** `owner/name` where follow-up issues are opened; default: the PR's repository. */
     review_repo: OwnerRepo.optional().describe('Repository (owner/name) for emergency follow-up issues; default: the PR repository.'),
     /** Hours within which the retrospective approval is due. */
@@ -220,7 +246,9 @@ export const FloorConfig = z
         provider: z
           .enum(['jira', 'servicenow', 'none'])
           .optional()
-          .describe('jira or servicenow: repositories must use this provider and cannot switch the ticket control off (none imposes nothing).'),
+          .describe(
+            'jira or servicenow: repositories must use this provider and cannot switch the ticket control off (none imposes nothing).',
+          ),
         /** The projects a repository may choose from; it may narrow them. */
         projects: z.array(ProjectKey).optional().describe('Jira project keys a repository may narrow, never extend.'),
         /** The approved statuses a repository may choose from; it may narrow them. */
@@ -230,9 +258,15 @@ export const FloorConfig = z
         /** `true`: a repository cannot drop the Jira Service Management approval requirement. */
         jsm_approvals: z.boolean().optional().describe('true: repositories must require JSM approvals (false imposes nothing).'),
         /** `block`: a repository cannot let an unmapped approver pass. */
-        unmapped_approver: z.enum(['warn', 'block']).optional().describe('block: a repository cannot only warn about unmapped approvers (warn imposes nothing).'),
+        unmapped_approver: z
+          .enum(['warn', 'block'])
+          .optional()
+          .describe('block: a repository cannot only warn about unmapped approvers (warn imposes nothing).'),
         /** `all`: every ticket key in a PR must be approved. */
-        require: z.enum(['any', 'all']).optional().describe('all: a repository cannot accept one approved ticket among several (any imposes nothing).'),
+        require: z
+          .enum(['any', 'all'])
+          .optional()
+          .describe('all: a repository cannot accept one approved ticket among several (any imposes nothing).'),
         /** A change window every repository must check; a repository's own window is replaced by it. */
         window: TicketWindowConfig.optional().describe("A change window every repository must check; it replaces a repository's own."),
       })
@@ -244,15 +278,24 @@ export const FloorConfig = z
         /** The least `approval.count`. */
         count: z.int().min(0).optional().describe('The least approval.count; a lower count is raised to it.'),
         /** Teams whose approvals the floor needs, as a requirement of its own next to the repository's. */
-        teams: z.array(TeamSlug).optional().describe("Teams the floor's approvals must come from; added as a requirement next to the repository's (both must be met)."),
+        teams: z
+          .array(TeamSlug)
+          .optional()
+          .describe("Teams the floor's approvals must come from; added as a requirement next to the repository's (both must be met)."),
         /** `false`: a repository cannot count the author's approval. */
         allow_author: z.boolean().optional().describe('false: a repository cannot set allow_author (true imposes nothing).'),
         /** `false`: a repository cannot count contributors' approvals. */
         allow_contributors: z.boolean().optional().describe('false: a repository cannot set allow_contributors (true imposes nothing).'),
         /** `block`: a repository cannot allow unattributed commits. */
-        unattributed_commits: z.enum(['block', 'allow']).optional().describe('block: a repository cannot allow unattributed commits (allow imposes nothing).'),
+        unattributed_commits: z
+          .enum(['block', 'allow'])
+          .optional()
+          .describe('block: a repository cannot allow unattributed commits (allow imposes nothing).'),
         /** `true`: a repository cannot keep approvals across pushes. */
-        invalidate_on_push: z.boolean().optional().describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
+        invalidate_on_push: z
+          .boolean()
+          .optional()
+          .describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
         /** `false`: a repository cannot ignore base merges. */
         ignore_base_merges: z.boolean().optional().describe('false: a repository cannot ignore base merges (true imposes nothing).'),
       })
@@ -262,7 +305,10 @@ export const FloorConfig = z
     checks: z
       .object({
         /** Checks every repository requires, besides its own. */
-        required: z.array(RequiredCheck).optional().describe('Checks every repository requires, added to its own (a named source replaces the repository\'s).'),
+        required: z
+          .array(RequiredCheck)
+          .optional()
+          .describe("Checks every repository requires, added to its own (a named source replaces the repository's)."),
       })
       .strict()
       .optional()
@@ -275,14 +321,19 @@ export type FloorConfig = z.infer<typeof FloorConfig>;
 export const ChangeControlConfig = z
   .object({
     /** Base branches under control (glob patterns with `*`). Default: the repository's default branch. */
-    branches: z.array(z.string().min(1)).optional().describe('Base branches under control, glob patterns allowed; default: the default branch.'),
+    branches: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Base branches under control, glob patterns allowed; default: the default branch.'),
     ticket: TicketConfig.prefault({}).describe('Where change tickets live and which ones count as approved.'),
     approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
     checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
     audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
     emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
     deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
-    floor: FloorConfig.optional().describe("Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it."),
+    floor: FloorConfig.optional().describe(
+      'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',
+    ),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no
@@ -292,8 +343,18 @@ export const ChangeControlConfig = z
     const floorProjects = config.floor?.ticket?.projects ?? [];
     // Settings only Jira has: refused with another provider rather than silently ignored (or failing every PR).
     if (config.ticket.provider === 'servicenow') {
-      if (config.ticket.window) ctx.addIssue({ code: 'custom', path: ['ticket', 'window'], message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields)' });
-      if (config.ticket.jsm_approvals) ctx.addIssue({ code: 'custom', path: ['ticket', 'jsm_approvals'], message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)' });
+      if (config.ticket.window)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket', 'window'],
+          message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields)',
+        });
+      if (config.ticket.jsm_approvals)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket', 'jsm_approvals'],
+          message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)',
+        });
     }
     if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
       ctx.addIssue({

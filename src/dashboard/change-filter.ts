@@ -10,8 +10,20 @@ const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 
 export const ChangeFilterFields = z
   .object({
-    org: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, { error: (issue) => `org must be an organisation login like acme, got ${JSON.stringify(issue.input)}` })),
-    repo: optional(z.string().regex(/^[^/\s#]+\/[^/\s#]+$/, { error: (issue) => `repo must be OWNER/NAME like acme/payments, got ${JSON.stringify(issue.input)}` })),
+    org: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, {
+          error: (issue) => `org must be an organisation login like acme, got ${JSON.stringify(issue.input)}`,
+        }),
+    ),
+    repo: optional(
+      z
+        .string()
+        .regex(/^[^/\s#]+\/[^/\s#]+$/, {
+          error: (issue) => `repo must be OWNER/NAME like acme/payments, got ${JSON.stringify(issue.input)}`,
+        }),
+    ),
     since: optional(dateFlag('since')),
     until: optional(dateFlag('until')),
     verdict: optional(
@@ -21,12 +33,27 @@ export const ChangeFilterFields = z
     ),
     exception: optional(
       z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass'], {
-        error: (issue) => `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got ${JSON.stringify(issue.input)}`,
+        error: (issue) =>
+          `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got ${JSON.stringify(issue.input)}`,
       }),
     ),
-    ticket: optional(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, { error: (issue) => `ticket must be a key like PAY-12, got ${JSON.stringify(issue.input)}` })),
-    person: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/, { error: (issue) => `person must be a GitHub login, got ${JSON.stringify(issue.input)}` })),
-    page: z.coerce.number({ error: 'page must be a whole number ≥ 1' }).int('page must be a whole number ≥ 1').min(1, 'page must be a whole number ≥ 1').default(1),
+    ticket: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*-\d+$/, { error: (issue) => `ticket must be a key like PAY-12, got ${JSON.stringify(issue.input)}` }),
+    ),
+    person: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/, {
+          error: (issue) => `person must be a GitHub login, got ${JSON.stringify(issue.input)}`,
+        }),
+    ),
+    page: z.coerce
+      .number({ error: 'page must be a whole number ≥ 1' })
+      .int('page must be a whole number ≥ 1')
+      .min(1, 'page must be a whole number ≥ 1')
+      .default(1),
     perPage: z.coerce
       .number({ error: 'perPage must be a whole number from 1 to 200' })
       .int('perPage must be a whole number from 1 to 200')
@@ -56,14 +83,19 @@ export function parseChangeFilter(params: URLSearchParams, now: Date): FilterRes
   const parsed = ChangeFilterFields.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      errors.push(issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.join(', ')}; allowed: ${Object.keys(ChangeFilterFields.shape).join(', ')}` : issue.message);
+      errors.push(
+        issue.code === 'unrecognized_keys'
+          ? `unknown filter ${issue.keys.join(', ')}; allowed: ${Object.keys(ChangeFilterFields.shape).join(', ')}`
+          : issue.message,
+      );
     }
   }
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   const endOfToday = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
   const until = parsed.data.until ?? new Date(endOfToday).toISOString();
   const since = parsed.data.since ?? new Date(Date.parse(until) - DEFAULT_DAYS * DAY_MS).toISOString();
-  if (Date.parse(since) >= Date.parse(until)) return { ok: false, errors: [`since (${since}) must be before until (${until}); until is exclusive`] };
+  if (Date.parse(since) >= Date.parse(until))
+    return { ok: false, errors: [`since (${since}) must be before until (${until}); until is exclusive`] };
   return { ok: true, filter: { ...parsed.data, since, until } };
 }
 
@@ -81,7 +113,13 @@ export function matchesChange(filter: ChangeFilter, change: ChangeSummary): bool
   if (filter.verdict !== undefined && change.gateState !== filter.verdict) return false;
   if (filter.exception === 'any' && change.exceptions.length === 0) return false;
   if (filter.exception === 'none' && change.exceptions.length > 0) return false;
-  if (filter.exception !== undefined && filter.exception !== 'any' && filter.exception !== 'none' && !change.exceptions.some((type) => isOfType(type, filter.exception))) return false;
+  if (
+    filter.exception !== undefined &&
+    filter.exception !== 'any' &&
+    filter.exception !== 'none' &&
+    !change.exceptions.some((type) => isOfType(type, filter.exception))
+  )
+    return false;
   if (filter.ticket !== undefined && !same(change.ticket, filter.ticket)) return false;
   if (filter.person !== undefined) {
     const people = [change.author, change.mergedBy, ...change.approvers];

@@ -79,7 +79,13 @@ export function computePosture(input: { changes: readonly ChangeSummary[]; since
   const byRepo = new Map<string, ChangeSummary[]>();
   for (const change of input.changes) byRepo.set(change.repo, [...(byRepo.get(change.repo) ?? []), change]);
   const repos = [...byRepo.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([repo, changes]) => ({ repo, ...count(changes) }));
-  return { since: input.since, until: input.until, repos, total: count(input.changes), weeks: weeks(input.changes, input.since, input.until) };
+  return {
+    since: input.since,
+    until: input.until,
+    repos,
+    total: count(input.changes),
+    weeks: weeks(input.changes, input.since, input.until),
+  };
 }
 
 /** A rate as a percentage with one decimal (`87.5 %`), or `n/a` without changes. */

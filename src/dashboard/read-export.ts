@@ -25,7 +25,12 @@ export function matchesExceptionRow(filter: ChangeFilter, row: ExportRow): boole
  * the filter's population: merged changes by the same rules as the Changes page (so both show the same changes),
  * exceptions by their own fields. Same rows, same formatters as the CLI.
  */
-export async function readExportRows(input: { store: AuditStore; filter: ChangeFilter; exceptions: boolean; now: Date }): Promise<ExportRow[]> {
+export async function readExportRows(input: {
+  store: AuditStore;
+  filter: ChangeFilter;
+  exceptions: boolean;
+  now: Date;
+}): Promise<ExportRow[]> {
   const { store, filter, exceptions, now } = input;
   const query = { since: filter.since, until: filter.until, exceptions, ...(filter.repo ? { repo: filter.repo } : {}) };
   const rows = await buildExportRows({ store, query, now });

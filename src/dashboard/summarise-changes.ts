@@ -28,7 +28,13 @@ function groupByPr(entries: readonly AuditEntry[]): Map<string, AuditEntry[]> {
  * deployment gate reads it), overdue when its retrospective approval is missing past its due time at `now`.
  * An entry that is not an emergency record waives nothing and is passed over.
  */
-function emergencyException(input: { merge: AuditEntry; headSha: string; emergencies: readonly AuditEntry[]; retroApprovals: readonly AuditEntry[]; now: Date }): ChangeException | null {
+function emergencyException(input: {
+  merge: AuditEntry;
+  headSha: string;
+  emergencies: readonly AuditEntry[];
+  retroApprovals: readonly AuditEntry[];
+  now: Date;
+}): ChangeException | null {
   for (const entry of [...input.emergencies].reverse()) {
     if (entry.headSha !== input.headSha || entry.seq > input.merge.seq) continue;
     const record = EmergencyRecord.safeParse(entry.data);
@@ -56,7 +62,13 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
     // The exception entry is written after its merge entry (a PR merges once).
     const bypassed = record.exceptions.length > 0 || (bypasses.get(key) ?? []).some((entry) => entry.seq > merge.seq);
     if (bypassed) exceptions.push('bypass');
-    const emergency = emergencyException({ merge, headSha: record.headSha, emergencies: emergencies.get(key) ?? [], retroApprovals: entries.retroApprovals, now });
+    const emergency = emergencyException({
+      merge,
+      headSha: record.headSha,
+      emergencies: emergencies.get(key) ?? [],
+      retroApprovals: entries.retroApprovals,
+      now,
+    });
     if (emergency) exceptions.push(emergency);
     const gateState = record.gate?.state ?? 'none';
     return {

@@ -15,7 +15,10 @@ export function isContentCreating(method: string, url: string): boolean {
  * instead. (The plugin only calls `key(id).schedule(options, fn)` on it.)
  */
 const UNSPACED = {
-  key: () => ({ schedule: <A extends unknown[], R>(_options: unknown, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> => Promise.resolve(fn(...args)) }),
+  key: () => ({
+    schedule: <A extends unknown[], R>(_options: unknown, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> =>
+      Promise.resolve(fn(...args)),
+  }),
 };
 
 /**

@@ -24,10 +24,17 @@ function changedLines(files: ComparedFile[]): string | null {
  * the merge changes exactly what the base branch changed since the fork point (no edit slipped into the
  * merge or its conflict resolution). Three REST reads per merge commit; a failed read fails the evaluation.
  */
-export async function findCleanBaseMerges(input: { octokit: RestClient; owner: string; repo: string; baseRef: string; commits: CommitFact[] }): Promise<string[]> {
+export async function findCleanBaseMerges(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  baseRef: string;
+  commits: CommitFact[];
+}): Promise<string[]> {
   const { octokit, owner, repo } = input;
   const compare = async (base: string, head: string) =>
-    (await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', { owner, repo, basehead: `${base}...${head}`, per_page: 100 })).data;
+    (await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', { owner, repo, basehead: `${base}...${head}`, per_page: 100 }))
+      .data;
   const clean: string[] = [];
   for (const commit of input.commits) {
     const [first, second] = commit.parents;

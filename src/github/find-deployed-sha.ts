@@ -18,7 +18,12 @@ export async function findDeployedSha(input: {
   approved: (deployment: { id: number; sha: string }) => boolean;
 }): Promise<string | null> {
   const { octokit, owner, repo, environment } = input;
-  const { data: deployments } = await octokit.request('GET /repos/{owner}/{repo}/deployments', { owner, repo, environment, per_page: DEPLOYMENTS_SEARCHED });
+  const { data: deployments } = await octokit.request('GET /repos/{owner}/{repo}/deployments', {
+    owner,
+    repo,
+    environment,
+    per_page: DEPLOYMENTS_SEARCHED,
+  });
   for (const deployment of deployments) {
     if (Number(deployment.id) === input.excludeId || !input.approved({ id: Number(deployment.id), sha: deployment.sha })) continue;
     const { data: statuses } = await octokit.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {

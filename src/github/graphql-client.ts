@@ -6,7 +6,9 @@ export type GraphqlClient = <T = unknown>(query: string, variables?: Record<stri
 const PartialGraphqlError = z.object({
   name: z.literal('GraphqlResponseError'),
   data: z.record(z.string(), z.unknown()).nullable(),
-  errors: z.array(z.object({ type: z.string().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() })),
+  errors: z.array(
+    z.object({ type: z.string().optional(), path: z.array(z.union([z.string(), z.number()])).optional(), message: z.string() }),
+  ),
 });
 
 /**

@@ -28,7 +28,11 @@ export interface EmergencyIssueInput {
 /** The follow-up issue's text: the evidence an auditor needs, the deadline, and how to approve. */
 export function emergencyIssueBody(input: Omit<EmergencyIssueInput, 'octokit' | 'target'>): string {
   const { pr } = input;
-  const excluded = [`@${pr.author} (author)`, `@${input.by} (authorised it)`, ...input.contributors.filter((c) => c.toLowerCase() !== pr.author.toLowerCase()).map((c) => `@${c} (contributor)`)];
+  const excluded = [
+    `@${pr.author} (author)`,
+    `@${input.by} (authorised it)`,
+    ...input.contributors.filter((c) => c.toLowerCase() !== pr.author.toLowerCase()).map((c) => `@${c} (contributor)`),
+  ];
   return [
     EMERGENCY_ISSUE_MARKER,
     `@${input.by} authorised ${pr.repo}#${pr.number} ([${md(pr.title)}](${pr.url})) as an **emergency change**: its change controls were waived for head commit \`${input.headSha}\`.`,

@@ -74,7 +74,9 @@ export const Contexts = z.object({ pageInfo: PageInfo, nodes: z.array(ContextNod
 
 const ConfigFile = z
   .object({
-    object: z.object({ oid: z.string().optional(), text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() }).nullable(),
+    object: z
+      .object({ oid: z.string().optional(), text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() })
+      .nullable(),
   })
   .nullable();
 
@@ -100,7 +102,9 @@ export const PullRequestFactsResponse = z.object({
           commits: z.object({ totalCount: z.number(), pageInfo: PageInfo, nodes: z.array(CommitNode) }),
           reviews: z.object({ pageInfo: PageInfo, nodes: z.array(ReviewNode) }),
           headCommit: z.object({
-            nodes: z.array(z.object({ commit: z.object({ oid: z.string(), statusCheckRollup: z.object({ contexts: Contexts }).nullable() }) })),
+            nodes: z.array(
+              z.object({ commit: z.object({ oid: z.string(), statusCheckRollup: z.object({ contexts: Contexts }).nullable() }) }),
+            ),
           }),
         })
         .nullable(),
@@ -109,7 +113,9 @@ export const PullRequestFactsResponse = z.object({
   orgConfig: z
     .object({
       nameWithOwner: z.string(),
-      defaultBranchRef: z.object({ target: z.object({ file: ConfigFile.optional(), peopleFile: ConfigFile.optional() }).nullable() }).nullable(),
+      defaultBranchRef: z
+        .object({ target: z.object({ file: ConfigFile.optional(), peopleFile: ConfigFile.optional() }).nullable() })
+        .nullable(),
     })
     .nullable()
     .optional(),

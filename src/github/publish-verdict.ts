@@ -16,7 +16,9 @@ export interface PublishResult {
 
 /** A short, stable fingerprint of what the check run shows, kept in its external_id to detect change without reading it back. */
 export function reportFingerprint(state: Verdict['state'], report: CheckRunReport): string {
-  const hash = createHash('sha256').update(JSON.stringify([state, report.title, report.summary, report.text])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([state, report.title, report.summary, report.text]))
+    .digest('hex');
   return `change-control:v1:${hash.slice(0, 32)}`;
 }
 

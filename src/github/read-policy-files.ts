@@ -28,19 +28,25 @@ query ChangeControlPolicy($owner: String!, $repo: String!, $configPath: String!)
 
 const FileNode = z
   .object({
-    object: z.object({ oid: z.string().optional(), text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() }).nullable(),
+    object: z
+      .object({ oid: z.string().optional(), text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() })
+      .nullable(),
   })
   .nullable();
 const Target = z.object({ file: FileNode.optional() }).nullable();
 
 const PolicyFilesResponse = z.object({
-  repository: z.object({ nameWithOwner: z.string(), defaultBranchRef: z.object({ name: z.string(), target: Target }).nullable() }).nullable(),
-  orgConfig: z.object({ nameWithOwner: z.string(), defaultBranchRef: z.object({ target: Target }).nullable() }).nullable().optional(),
+  repository: z
+    .object({ nameWithOwner: z.string(), defaultBranchRef: z.object({ name: z.string(), target: Target }).nullable() })
+    .nullable(),
+  orgConfig: z
+    .object({ nameWithOwner: z.string(), defaultBranchRef: z.object({ target: Target }).nullable() })
+    .nullable()
+    .optional(),
 });
 
 export type PolicyFilesRead =
-  | { found: false; reason: string }
-  | { found: true; defaultBranch: string; repoConfig: ConfigFile | null; orgConfig: ConfigFile | null };
+  { found: false; reason: string } | { found: true; defaultBranch: string; repoConfig: ConfigFile | null; orgConfig: ConfigFile | null };
 
 /** One GraphQL query. Throws when GitHub cannot be read; a repository the app cannot see is `found: false`. */
 export async function readPolicyFiles(input: { graphql: GraphqlClient; owner: string; repo: string }): Promise<PolicyFilesRead> {

@@ -13,7 +13,14 @@ import {
   type ReviewNode,
   type StatusContextNode,
 } from './pr-facts.schema.js';
-import { CONFIG_PATH, MORE_COMMITS_QUERY, PEOPLE_PATH, MORE_CONTEXTS_QUERY, MORE_REVIEWS_QUERY, PULL_REQUEST_FACTS_QUERY } from './queries.js';
+import {
+  CONFIG_PATH,
+  MORE_COMMITS_QUERY,
+  PEOPLE_PATH,
+  MORE_CONTEXTS_QUERY,
+  MORE_REVIEWS_QUERY,
+  PULL_REQUEST_FACTS_QUERY,
+} from './queries.js';
 import { toCheckFact } from './to-check-fact.js';
 
 /** A policy file as found on a default branch. */
@@ -72,7 +79,12 @@ function toCommitFact(node: CommitNode): CommitFact {
     login: actor.user?.login ?? null,
   }));
   if (commit.committer) {
-    identities.push({ role: 'committer', name: commit.committer.name, email: commit.committer.email, login: commit.committer.user?.login ?? null });
+    identities.push({
+      role: 'committer',
+      name: commit.committer.name,
+      email: commit.committer.email,
+      login: commit.committer.user?.login ?? null,
+    });
   }
   if (commit.parents.nodes.length < commit.parents.totalCount) {
     throw new Error(`commit ${commit.oid} has ${commit.parents.totalCount} parents; only 2 are supported`);
@@ -135,8 +147,12 @@ export async function readPullRequestFacts(input: {
   if (!pr.author) throw new Error(`pull request #${number} has no author (deleted account): independence cannot be checked`);
 
   const commits = [...pr.commits.nodes];
-  for (let page = pr.commits.pageInfo; page.hasNextPage; ) {
-    const more = parseGitHubAnswer(MoreCommitsResponse, await graphql(MORE_COMMITS_QUERY, { owner, repo, number, cursor: page.endCursor }), 'ChangeControlMoreCommits');
+  for (let page = pr.commits.pageInfo; page.hasNextPage;) {
+    const more = parseGitHubAnswer(
+      MoreCommitsResponse,
+      await graphql(MORE_COMMITS_QUERY, { owner, repo, number, cursor: page.endCursor }),
+      'ChangeControlMoreCommits',
+    );
     commits.push(...more.repository.pullRequest.commits.nodes);
     page = more.repository.pullRequest.commits.pageInfo;
   }
@@ -144,8 +160,12 @@ export async function readPullRequestFacts(input: {
     throw new Error(`GitHub listed ${commits.length} of the ${pr.commits.totalCount} commits of #${number}`);
   }
   const reviews = [...pr.reviews.nodes];
-  for (let page = pr.reviews.pageInfo; page.hasNextPage; ) {
-    const more = parseGitHubAnswer(MoreReviewsResponse, await graphql(MORE_REVIEWS_QUERY, { owner, repo, number, cursor: page.endCursor }), 'ChangeControlMoreReviews');
+  for (let page = pr.reviews.pageInfo; page.hasNextPage;) {
+    const more = parseGitHubAnswer(
+      MoreReviewsResponse,
+      await graphql(MORE_REVIEWS_QUERY, { owner, repo, number, cursor: page.endCursor }),
+      'ChangeControlMoreReviews',
+    );
     reviews.push(...more.repository.pullRequest.reviews.nodes);
     page = more.repository.pullRequest.reviews.pageInfo;
   }
@@ -154,8 +174,12 @@ export async function readPullRequestFacts(input: {
     throw new Error(`the last commit of #${number} is not its head ${pr.headRefOid}; GitHub may still be processing a push`);
   }
   const contexts = [...(head.statusCheckRollup?.contexts.nodes ?? [])];
-  for (let page = head.statusCheckRollup?.contexts.pageInfo; page?.hasNextPage; ) {
-    const more = parseGitHubAnswer(MoreContextsResponse, await graphql(MORE_CONTEXTS_QUERY, { owner, repo, sha: pr.headRefOid, cursor: page.endCursor }), 'ChangeControlMoreContexts');
+  for (let page = head.statusCheckRollup?.contexts.pageInfo; page?.hasNextPage;) {
+    const more = parseGitHubAnswer(
+      MoreContextsResponse,
+      await graphql(MORE_CONTEXTS_QUERY, { owner, repo, sha: pr.headRefOid, cursor: page.endCursor }),
+      'ChangeControlMoreContexts',
+    );
     contexts.push(...(more.repository.object.statusCheckRollup?.contexts.nodes ?? []));
     page = more.repository.object.statusCheckRollup?.contexts.pageInfo;
   }
@@ -187,7 +211,9 @@ export async function readPullRequestFacts(input: {
     defaultBranch: repository.defaultBranchRef?.name ?? '',
     repoConfig: toConfigFile(repository.nameWithOwner, repository.defaultBranchRef?.target?.file),
     orgConfig: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.file) : null,
-    peopleFile: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.peopleFile, PEOPLE_PATH) : null,
+    peopleFile: data.orgConfig
+      ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.peopleFile, PEOPLE_PATH)
+      : null,
     published: publishedState(contexts, input.appId),
   };
 }

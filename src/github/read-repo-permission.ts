@@ -8,7 +8,12 @@ export type RepoPermission = 'admin' | 'write' | 'read' | 'none';
  * which an app reads with Metadata: read). GitHub answers 404 for a login that is not a user: no access.
  * Any other failure is thrown: a permission that cannot be read is never taken as granted or refused.
  */
-export async function readRepoPermission(input: { octokit: RestClient; owner: string; repo: string; username: string }): Promise<RepoPermission> {
+export async function readRepoPermission(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  username: string;
+}): Promise<RepoPermission> {
   const { octokit, owner, repo, username } = input;
   try {
     const { data } = await octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username });

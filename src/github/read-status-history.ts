@@ -10,7 +10,13 @@ const MAX_STATUSES = 1000;
  * would hide CI's failure; the history (REST, 100 per call, newest first) lets the control see who reported what.
  * A bot creator is named as REST names it (`ci-app[bot]`), so a user cannot pass for an app of the same name.
  */
-export async function readStatusHistory(input: { octokit: RestClient; owner: string; repo: string; sha: string; contexts: Set<string> }): Promise<CheckFact[]> {
+export async function readStatusHistory(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  sha: string;
+  contexts: Set<string>;
+}): Promise<CheckFact[]> {
   const statuses = await input.octokit.paginate('GET /repos/{owner}/{repo}/commits/{ref}/statuses', {
     owner: input.owner,
     repo: input.repo,

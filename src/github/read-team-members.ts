@@ -6,7 +6,9 @@ import { TEAM_MEMBERS_QUERY } from './queries.js';
 /** Raised when a configured team cannot be read: the approval control cannot be decided. */
 export class TeamNotFoundError extends Error {
   constructor(readonly team: string) {
-    super(`team ${team} (in approval.teams or approval.rules) does not exist or the app cannot see it (it needs the Members: read permission)`);
+    super(
+      `team ${team} (in approval.teams or approval.rules) does not exist or the app cannot see it (it needs the Members: read permission)`,
+    );
     this.name = 'TeamNotFoundError';
   }
 }

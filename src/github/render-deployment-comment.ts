@@ -57,8 +57,13 @@ export function renderGateComment(input: GateComment): string {
   }
   const changeLines = limited(changes.map(changeLine), sha);
   if (input.state === 'approved') {
-    const outstanding = changes.filter((c) => c.emergency && c.emergency.retro !== 'approved' && c.emergency.retro !== 'approved-late').length;
-    const note = outstanding > 0 ? ` ${plural(outstanding, 'emergency change')} still ${outstanding === 1 ? 'awaits' : 'await'} retrospective approval.` : '';
+    const outstanding = changes.filter(
+      (c) => c.emergency && c.emergency.retro !== 'approved' && c.emergency.retro !== 'approved-late',
+    ).length;
+    const note =
+      outstanding > 0
+        ? ` ${plural(outstanding, 'emergency change')} still ${outstanding === 1 ? 'awaits' : 'await'} retrospective approval.`
+        : '';
     return [
       `Change Control approved ${short(sha)} for ${environment}: ${plural(commitCount, 'commit')} new${since}, all from approved changes.${note}`,
       ...changeLines,

@@ -1,7 +1,16 @@
 import { describeSource } from '../config/expected-source.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import type { TicketLookup } from '../policy/facts.js';
-import type { AppliedFloor, ApprovalResult, ChecksResult, ControlOutcome, ControlResult, TicketKeyResult, TicketResult, Verdict } from '../policy/verdict.js';
+import type {
+  AppliedFloor,
+  ApprovalResult,
+  ChecksResult,
+  ControlOutcome,
+  ControlResult,
+  TicketKeyResult,
+  TicketResult,
+  Verdict,
+} from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
 
@@ -24,14 +33,20 @@ const PROVIDER = { jira: 'Jira', servicenow: 'ServiceNow', none: 'none' } as con
 function approvalLine(lookup: Extract<TicketLookup, { found: true }>): string {
   const approval = lookup.approval;
   if (!approval) return '- Approval: no evidence of who approved it';
-  const how = { 'status-transition': 'status change', 'jsm-approval': 'Service Management approval', 'servicenow-approval': 'ServiceNow approval' }[approval.how];
+  const how = {
+    'status-transition': 'status change',
+    'jsm-approval': 'Service Management approval',
+    'servicenow-approval': 'ServiceNow approval',
+  }[approval.how];
   return `- Approval (${how} ${md(approval.detail)}): **${approval.decision}**${approval.at ? ` at ${md(approval.at)}` : ''}`;
 }
 
 function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several: boolean): string[] {
   const provider = PROVIDER[e.provider];
   const lookup = t.lookup;
-  const head = several ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (found in the PR ${t.source}): ${md(t.summary)}` : `- Key: **${t.key}** (found in the PR ${t.source})`;
+  const head = several
+    ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (found in the PR ${t.source}): ${md(t.summary)}`
+    : `- Key: **${t.key}** (found in the PR ${t.source})`;
   if (!lookup?.found) return [head, ...(lookup ? [`- ${provider}: [${md(lookup.requestedKey)}](${lookup.url}) was not found`] : [])];
   const lines = [
     head,
@@ -68,18 +83,29 @@ function approvalEvidence(result: ApprovalResult): string[] {
   const lines = [`- PR author: @${e.author}${contributors ? `; contributors: ${contributors}` : ''}`];
   for (const r of e.requirements) {
     const pool = r.teams.length > 0 ? ` from ${r.teams.join(' or ')}` : '';
-    const matched = coversEveryPath(r) ? 'every change' : r.matchedFiles.length > 0 ? `matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''}` : 'file list not read: applies';
+    const matched = coversEveryPath(r)
+      ? 'every change'
+      : r.matchedFiles.length > 0
+        ? `matched ${r.matchedFiles.slice(0, 5).map(md).join(', ')}${r.matchedFiles.length > 5 ? ', …' : ''}`
+        : 'file list not read: applies';
     const scope = r.paths.length > 0 ? ` for ${r.paths.map(md).join(', ')} (${matched})` : '';
-    lines.push(`- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`);
+    lines.push(
+      `- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`,
+    );
   }
   for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);
   for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${md(i.detail)}`);
   for (const login of e.changesRequestedBy) {
     const blocking = e.blockingChangesRequestedBy.includes(login);
-    lines.push(`- ✋ @${login} requested changes${blocking ? ' (blocks until they approve or the review is dismissed)' : ' (no write access: does not block)'}`);
+    lines.push(
+      `- ✋ @${login} requested changes${blocking ? ' (blocks until they approve or the review is dismissed)' : ' (no write access: does not block)'}`,
+    );
   }
   for (const u of e.unattributed) {
-    const effect = e.unattributedPolicy === 'block' ? 'is not tied to a GitHub user' : 'is not tied to a GitHub user (allowed by approval.unattributed_commits)';
+    const effect =
+      e.unattributedPolicy === 'block'
+        ? 'is not tied to a GitHub user'
+        : 'is not tied to a GitHub user (allowed by approval.unattributed_commits)';
     lines.push(`- ⚠️ Commit ${short(u.commitSha)}: ${u.role} ${md(u.name ?? '')} &lt;${md(u.email ?? 'no email')}&gt; ${effect}`);
   }
   if (e.counted.length === 0 && e.ignored.length === 0) lines.push('- No approvals yet');
@@ -97,12 +123,23 @@ function checksEvidence(result: ChecksResult): string[] {
     return `| ${name} | ${r.state} | ${detail} |`;
   });
   const ignored = e.required.flatMap((r) => r.ignored.map((i) => `- ⚠️ Ignored: ${md(i.reason)}`));
-  return [`Head commit ${short(e.headSha)}:`, '', '| Check | State | Result |', '| --- | --- | --- |', ...rows, ...(ignored.length > 0 ? ['', ...ignored] : [])];
+  return [
+    `Head commit ${short(e.headSha)}:`,
+    '',
+    '| Check | State | Result |',
+    '| --- | --- | --- |',
+    ...rows,
+    ...(ignored.length > 0 ? ['', ...ignored] : []),
+  ];
 }
 
 function section(result: ControlResult): string {
   const evidence =
-    result.control === 'ticket' ? ticketEvidence(result) : result.control === 'approval' ? approvalEvidence(result) : checksEvidence(result);
+    result.control === 'ticket'
+      ? ticketEvidence(result)
+      : result.control === 'approval'
+        ? approvalEvidence(result)
+        : checksEvidence(result);
   const next = result.nextStep ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(result.summary)}`, '', ...evidence, ...next].join('\n');
 }
@@ -110,9 +147,12 @@ function section(result: ControlResult): string {
 /** What the organisation floor overrode in the repository's policy: the policy as written is not the one applied. */
 function floorSection(floor: AppliedFloor): string {
   const { policy, notes } = floor;
-  const heading = notes.length === 0 ? 'the policy meets it' : `${notes.length} setting${notes.length === 1 ? '' : 's'} below it; the floor applies`;
+  const heading =
+    notes.length === 0 ? 'the policy meets it' : `${notes.length} setting${notes.length === 1 ? '' : 's'} below it; the floor applies`;
   const lines = notes.length === 0 ? ['- Every setting of the policy meets the floor'] : notes.map((n) => `- ${md(n)}`);
-  return [`### Organisation floor: ${heading}`, '', `Floor: \`${policy.repo}:${policy.path}@${short(policy.blobSha)}\``, '', ...lines].join('\n');
+  return [`### Organisation floor: ${heading}`, '', `Floor: \`${policy.repo}:${policy.path}@${short(policy.blobSha)}\``, '', ...lines].join(
+    '\n',
+  );
 }
 
 const TITLE: Record<Verdict['state'], string> = {
@@ -136,7 +176,11 @@ export function renderReport(verdict: Verdict): CheckRunReport {
     ].join('\n');
     return { title: `${TITLE.error}: ${verdict.description.replace(/^Cannot evaluate: /, '')}`.slice(0, 250), summary, text: footer };
   }
-  const table = ['| Control | Result |', '| --- | --- |', ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(c.summary)} |`)];
+  const table = [
+    '| Control | Result |',
+    '| --- | --- |',
+    ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(c.summary)} |`),
+  ];
   const floor = verdict.floor ? [floorSection(verdict.floor)] : [];
   // An emergency leads (it is why the verdict passes); a waived evaluation error has no controls to tabulate.
   const emergency = verdict.emergency ? [renderEmergencySection(verdict.emergency)] : [];

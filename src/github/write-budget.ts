@@ -29,7 +29,10 @@ function waitFor(times: number[], now: number, limits: WriteBudgetLimits): numbe
  * `perHour` in any hour. A burst goes out at once up to the limit, then at the pace the limit allows, which
  * is the fastest GitHub's budget permits (Probot's default spaces every POST, GraphQL reads included, 1 s apart).
  */
-export function createWriteBudget(limits: WriteBudgetLimits, time: { clock?: () => number; sleep?: (ms: number) => Promise<void> } = {}): WriteBudget {
+export function createWriteBudget(
+  limits: WriteBudgetLimits,
+  time: { clock?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+): WriteBudget {
   const clock = time.clock ?? Date.now;
   const sleep = time.sleep ?? realSleep;
   const sent = new Map<string, number[]>();

@@ -5,8 +5,11 @@ import type { Verdict } from './verdict.js';
 
 /** What an emergency waives of a verdict: each control that did not pass, or the evaluation that could not be made. */
 export function waivedControls(verdict: Verdict): WaivedControl[] {
-  if (verdict.state === 'error') return [{ control: 'evaluation', outcome: 'error', summary: verdict.errors.join('; ') || verdict.description }];
-  return verdict.controls.filter((c) => c.outcome !== 'success').map((c) => ({ control: c.control, outcome: c.outcome, summary: c.summary }));
+  if (verdict.state === 'error')
+    return [{ control: 'evaluation', outcome: 'error', summary: verdict.errors.join('; ') || verdict.description }];
+  return verdict.controls
+    .filter((c) => c.outcome !== 'success')
+    .map((c) => ({ control: c.control, outcome: c.outcome, summary: c.summary }));
 }
 
 /**

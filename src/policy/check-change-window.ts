@@ -25,7 +25,8 @@ export function checkChangeWindow(input: { window: TicketWindowValue; now: Date 
   if (start === null || end === null) return { state: 'missing', start, end, detail: `change window is not filled in (${shown})` };
   const from = parse(start);
   const to = parse(end);
-  if (from === null || to === null || to < from) return { state: 'invalid', start, end, detail: `change window ${shown} is not a valid period` };
+  if (from === null || to === null || to < from)
+    return { state: 'invalid', start, end, detail: `change window ${shown} is not a valid period` };
   const now = input.now.getTime();
   if (now < from) return { state: 'before', start, end, detail: `change window ${shown} has not started` };
   if (now > to) return { state: 'after', start, end, detail: `change window ${shown} has ended` };

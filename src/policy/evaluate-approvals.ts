@@ -92,8 +92,10 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
     else if (!latest.reviewerCanPush) ignore('no-write-access', 'has no write access to the repository');
     else if (key === pr.author.login.toLowerCase() && !config.allow_author) ignore('author', 'is the PR author');
     // Allowing contributors never allows the author: that needs allow_author.
-    else if (contribution && key !== pr.author.login.toLowerCase() && !config.allow_contributors) ignore('contributor', contribution.detail);
-    else if (!coversHead(latest.commitSha, pr, config)) ignore('stale', `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`);
+    else if (contribution && key !== pr.author.login.toLowerCase() && !config.allow_contributors)
+      ignore('contributor', contribution.detail);
+    else if (!coversHead(latest.commitSha, pr, config))
+      ignore('stale', `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`);
     else eligible.push({ login, commitSha: latest.commitSha ?? pr.headSha, submittedAt: latest.submittedAt });
   }
 
@@ -104,7 +106,13 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
   const counted = eligible.filter((a) => met.some((r) => r.approvers.includes(a.login)));
   for (const a of eligible.filter((e) => !counted.includes(e))) {
     const teams = [...new Set(requirements.flatMap((r) => r.teams))];
-    ignored.push({ login: a.login, reason: 'not-in-team', detail: `not in ${teams.join(' or ')}`, commitSha: a.commitSha, submittedAt: a.submittedAt });
+    ignored.push({
+      login: a.login,
+      reason: 'not-in-team',
+      detail: `not in ${teams.join(' or ')}`,
+      commitSha: a.commitSha,
+      submittedAt: a.submittedAt,
+    });
   }
 
   const evidence = {

@@ -21,8 +21,7 @@ export function evaluateChecks(input: {
     return { name, source, state: result ? result.state : 'missing', result, ignored };
   });
   const evidence = { headSha: input.headSha, required };
-  const named = (state: RequiredCheckEvidence['state'][]): string[] =>
-    required.filter((r) => state.includes(r.state)).map((r) => r.name);
+  const named = (state: RequiredCheckEvidence['state'][]): string[] => required.filter((r) => state.includes(r.state)).map((r) => r.name);
 
   const failed = named(['failure']);
   if (failed.length > 0) {

@@ -24,20 +24,26 @@ function nextStepFor(config: TicketConfig, failed: TicketKeyResult): string {
   const provider = PROVIDER_NAME[config.provider];
   if (!lookup?.found) return `Check the key ${failed.key}; link an existing ${projects} ticket.`;
   const key = lookup.key;
-  if (config.provider === 'jira' && !config.projects.some((p) => key.startsWith(`${p}-`))) return `Link a ticket of ${projects}; ${key} belongs to another project.`;
-  if (config.types.length > 0 && !config.types.some((t) => sameText(t, lookup.issueType))) return `Link a ticket of type ${config.types.join(' or ')}.`;
+  if (config.provider === 'jira' && !config.projects.some((p) => key.startsWith(`${p}-`)))
+    return `Link a ticket of ${projects}; ${key} belongs to another project.`;
+  if (config.types.length > 0 && !config.types.some((t) => sameText(t, lookup.issueType)))
+    return `Link a ticket of type ${config.types.join(' or ')}.`;
   if (!config.statuses.some((s) => sameText(s, lookup.status))) {
     return `Get ${key} moved to ${config.statuses.join(' or ')} in ${provider}, then re-run the check.`;
   }
   if (failed.window !== null) return `Merge within the change window of ${key}, or get the window changed on the ticket.`;
-  if (failed.approvers.some((a) => a.conflict !== null)) return `Get ${key} approved by someone who neither opened nor contributed to this PR.`;
+  if (failed.approvers.some((a) => a.conflict !== null))
+    return `Get ${key} approved by someone who neither opened nor contributed to this PR.`;
   if (failed.approvers.some((a) => a.via === null)) {
     return `Add the approver of ${key} to .github/change-control-people.yml in the organisation's .github repository.`;
   }
   return `Get ${key} approved in ${provider} (the approval must be recorded on the ticket), then re-run the check.`;
 }
 
-function overall(config: TicketConfig, results: TicketKeyResult[]): { outcome: 'success' | 'failure'; summary: string; failed: TicketKeyResult | null } {
+function overall(
+  config: TicketConfig,
+  results: TicketKeyResult[],
+): { outcome: 'success' | 'failure'; summary: string; failed: TicketKeyResult | null } {
   const passed = results.filter((r) => r.outcome === 'success');
   const failed = results.find((r) => r.outcome === 'failure') ?? null;
   if (config.require === 'all' || results.length === 1) {
@@ -67,7 +73,15 @@ export function evaluateTicket(input: {
   const people = input.people ?? NO_PEOPLE;
   const contributors = findContributors(pr);
   const tickets = keysOf(search).map((found) =>
-    judgeTicketKey({ config, found, lookup: lookups.find((l) => l.requestedKey === found.key) ?? null, pr, contributors, people, now: input.now }),
+    judgeTicketKey({
+      config,
+      found,
+      lookup: lookups.find((l) => l.requestedKey === found.key) ?? null,
+      pr,
+      contributors,
+      people,
+      now: input.now,
+    }),
   );
   const evidence = {
     source: search.source,
@@ -97,5 +111,11 @@ export function evaluateTicket(input: {
     };
   }
   const { outcome, summary, failed } = overall(config, tickets);
-  return { control: 'ticket', outcome, summary, nextStep: failed === null || outcome === 'success' ? null : nextStepFor(config, failed), evidence };
+  return {
+    control: 'ticket',
+    outcome,
+    summary,
+    nextStep: failed === null || outcome === 'success' ? null : nextStepFor(config, failed),
+    evidence,
+  };
 }

@@ -24,7 +24,8 @@ export function pullRequestRef(pr: Pick<PullRequestFacts, 'owner' | 'repo' | 'nu
 /** Everyone who wrote or pushed the change, lower-case login to why: their own statuses never count as checks. */
 function contributorsOf(pr: PullRequestFacts): Map<string, string> {
   const contributors = new Map<string, string>([[pr.author.login.toLowerCase(), 'the author']]);
-  for (const [login, contribution] of findContributors(pr).byLogin) if (!contributors.has(login)) contributors.set(login, contribution.detail);
+  for (const [login, contribution] of findContributors(pr).byLogin)
+    if (!contributors.has(login)) contributors.set(login, contribution.detail);
   return contributors;
 }
 
@@ -56,16 +57,19 @@ export function evaluate(input: {
       now: input.now,
     }),
     evaluateApprovals({ config: input.config.approval, pr: input.pr, teamMembers: input.teamMembers }),
-    evaluateChecks({ config: input.config.checks, headSha: input.pr.headSha, checks: input.pr.checks, contributors: contributorsOf(input.pr) }),
+    evaluateChecks({
+      config: input.config.checks,
+      headSha: input.pr.headSha,
+      checks: input.pr.checks,
+      contributors: contributorsOf(input.pr),
+    }),
   ];
   const failed = controls.filter((c) => c.outcome === 'failure');
   const pending = controls.filter((c) => c.outcome === 'pending');
   const state = failed.length > 0 ? 'failure' : pending.length > 0 ? 'pending' : 'success';
   const blocking = failed.length > 0 ? failed : pending;
   const description =
-    state === 'success'
-      ? `All controls passed: ${controls.map((c) => c.summary).join('; ')}`
-      : blocking.map((c) => c.summary).join('; ');
+    state === 'success' ? `All controls passed: ${controls.map((c) => c.summary).join('; ')}` : blocking.map((c) => c.summary).join('; ');
   return {
     state,
     description: truncate(description),

@@ -2,7 +2,12 @@ function globToRegExp(pattern: string): RegExp {
   // `**` matches across slashes, `*` within one path segment, as in GitHub's branch protection patterns.
   const source = pattern
     .split('**')
-    .map((part) => part.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .map((part) =>
+      part
+        .split('*')
+        .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
     .join('.*');
   return new RegExp(`^${source}$`);
 }

@@ -35,7 +35,9 @@ function stateProblem(config: TicketConfig, lookup: FoundLookup): { problem: str
   }
   const approval = lookup.approval;
   if (!approval) {
-    const where = config.jsm_approvals ? 'has no Service Management approval' : `has no record of who approved it (${PROVIDER_NAME[config.provider]} history)`;
+    const where = config.jsm_approvals
+      ? 'has no Service Management approval'
+      : `has no record of who approved it (${PROVIDER_NAME[config.provider]} history)`;
     return problem(`Ticket ${lookup.key} is ${lookup.status} but ${where}`);
   }
   if (approval.decision !== 'approved') return problem(`Ticket ${lookup.key}: approval "${approval.detail}" is ${approval.decision}`);
@@ -50,7 +52,9 @@ function approverProblem(config: TicketConfig, key: string, checks: ApproverChec
     const role = conflicted.conflict === 'author' ? 'the PR author' : 'a contributor to the PR';
     return { problem: `Ticket ${key} was approved by ${personName(conflicted)}, ${role}`, warnings: [] };
   }
-  const unmapped = checks.filter((c) => c.via === null).map((c) => `${personName(c)} (approver of ${key}) is not tied to any GitHub identity`);
+  const unmapped = checks
+    .filter((c) => c.via === null)
+    .map((c) => `${personName(c)} (approver of ${key}) is not tied to any GitHub identity`);
   if (unmapped.length > 0 && config.unmapped_approver === 'block') return { problem: unmapped[0] ?? null, warnings: [] };
   return { problem: null, warnings: unmapped };
 }
@@ -70,12 +74,22 @@ export function judgeTicketKey(input: {
 }): TicketKeyResult {
   const { config, found, lookup } = input;
   const base = { key: found.key, source: found.source, lookup, approvers: [], window: null, warnings: [] };
-  const fail = (summary: string, extra: Partial<TicketKeyResult> = {}): TicketKeyResult => ({ ...base, ...extra, outcome: 'failure', summary });
+  const fail = (summary: string, extra: Partial<TicketKeyResult> = {}): TicketKeyResult => ({
+    ...base,
+    ...extra,
+    outcome: 'failure',
+    summary,
+  });
   if (lookup === null || !lookup.found) return fail(`Ticket ${found.key} does not exist in ${PROVIDER_NAME[config.provider]}`);
   const state = stateProblem(config, lookup);
   if ('problem' in state) return fail(state.problem);
   const { approval } = state;
-  const approvers = mapTicketApprovers({ approvers: approval.approvers, people: input.people, pr: input.pr, contributors: input.contributors });
+  const approvers = mapTicketApprovers({
+    approvers: approval.approvers,
+    people: input.people,
+    pr: input.pr,
+    contributors: input.contributors,
+  });
   const { problem: conflict, warnings } = approverProblem(config, lookup.key, approvers);
   if (conflict !== null) return fail(conflict, { approvers });
   const window = config.window ? checkChangeWindow({ window: lookup.window ?? { start: null, end: null }, now: input.now }) : null;

@@ -44,7 +44,8 @@ function describe(check: Omit<ApproverCheck, 'detail'>, shas: string[]): string 
   if (check.via === null) return 'is not tied to any GitHub identity (not in the people file, e-mail not on any commit)';
   const who = check.logins.length > 0 ? check.logins.map((l) => `@${l}`).join(', ') : `the e-mail on ${shas.join(', ')}`;
   const via = check.via === 'people-file' ? 'people file' : `commit e-mail on ${shas.join(', ')}`;
-  const verdict = check.conflict === 'author' ? 'the PR author' : check.conflict === 'contributor' ? 'a contributor to the PR' : 'independent of the PR';
+  const verdict =
+    check.conflict === 'author' ? 'the PR author' : check.conflict === 'contributor' ? 'a contributor to the PR' : 'independent of the PR';
   return `is ${who} (${via}): ${verdict}`;
 }
 

@@ -69,14 +69,7 @@ export interface CountedApproval {
   submittedAt: string;
 }
 
-export type IgnoredApprovalReason =
-  | 'author'
-  | 'contributor'
-  | 'bot'
-  | 'no-write-access'
-  | 'stale'
-  | 'superseded'
-  | 'not-in-team';
+export type IgnoredApprovalReason = 'author' | 'contributor' | 'bot' | 'no-write-access' | 'stale' | 'superseded' | 'not-in-team';
 
 export interface IgnoredApproval {
   login: string;

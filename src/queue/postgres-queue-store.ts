@@ -4,7 +4,9 @@ import type { QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';
 
 const PUT_SQL = `INSERT INTO queue_items (${ITEM_COLUMNS.join(', ')}) VALUES (${ITEM_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
 
 /**
  * Claim: the first ready row nobody holds. FOR UPDATE SKIP LOCKED lets replicas claim different rows at
@@ -32,11 +34,10 @@ async function enqueueAll(tx: SqlQueryable, requests: WorkRequest[], now: number
   for (const request of requests) {
     const key = workKey(request);
     // Two replicas enqueueing the first event of one PR at once: the loser of the insert then locks the winner's row.
-    await tx.query('INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (key) DO NOTHING', [
-      key,
-      request.installationId,
-      now,
-    ]);
+    await tx.query(
+      'INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (key) DO NOTHING',
+      [key, request.installationId, now],
+    );
     const row = await lockRow(tx, key);
     const fresh = row !== undefined && row.pending === null && row.running === null;
     const next = enqueueInto(fresh ? undefined : row, request, now);
@@ -60,11 +61,10 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
   return {
     accept: (input) =>
       db.transaction(async (tx) => {
-        const inserted = await tx.query('INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES ($1, $2, $3) ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id', [
-          input.deliveryId,
-          input.event,
-          input.now,
-        ]);
+        const inserted = await tx.query(
+          'INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES ($1, $2, $3) ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id',
+          [input.deliveryId, input.event, input.now],
+        );
         if (inserted.rows.length === 0) return { duplicate: true, coalesced: 0 };
         return { duplicate: false, coalesced: await enqueueAll(tx, input.requests, input.now) };
       }),
@@ -76,10 +76,19 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
         if (!row || !isClaimable(row, now)) return null;
         const claimed = claimRow(row, owner, now, leaseMs);
         await put(tx, claimed);
-        return { key: claimed.key, request: parseStoredRequest(claimed.running ?? 'null'), attempts: claimed.attempts, enqueuedAt: claimed.enqueued_ms };
+        return {
+          key: claimed.key,
+          request: parseStoredRequest(claimed.running ?? 'null'),
+          attempts: claimed.attempts,
+          enqueuedAt: claimed.enqueued_ms,
+        };
       }),
     renew: async ({ key, owner, now, leaseMs }) => {
-      const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [now + leaseMs, key, owner]);
+      const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [
+        now + leaseMs,
+        key,
+        owner,
+      ]);
       return rows.length > 0;
     },
     complete: ({ key, owner, now, followUpDelayMs }) => withLease(key, owner, (row) => completeRow(row, now, followUpDelayMs)),
@@ -90,7 +99,11 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
         'SELECT count(*) AS depth, min(enqueued_ms) AS oldest, count(*) FILTER (WHERE running IS NULL AND last_error IS NOT NULL) AS retrying FROM queue_items',
       );
       const s = rows[0];
-      return { depth: Number(s?.depth ?? 0), oldestEnqueuedAt: s?.oldest == null ? null : Number(s.oldest), retrying: Number(s?.retrying ?? 0) };
+      return {
+        depth: Number(s?.depth ?? 0),
+        oldestEnqueuedAt: s?.oldest == null ? null : Number(s.oldest),
+        retrying: Number(s?.retrying ?? 0),
+      };
     },
     pruneDeliveries: async (before) => {
       const { rows } = await db.query('DELETE FROM queue_deliveries WHERE received_ms < $1 RETURNING delivery_id', [before]);

@@ -3,7 +3,11 @@ import { z } from 'zod';
 const whole = (name: string, min: number, fallback: number) =>
   z.preprocess(
     (value) => (value === '' || value === undefined ? undefined : value),
-    z.coerce.number({ error: `${name} must be a whole number ≥ ${min}` }).int({ error: `${name} must be a whole number ≥ ${min}` }).min(min, { error: `${name} must be a whole number ≥ ${min}` }).default(fallback),
+    z.coerce
+      .number({ error: `${name} must be a whole number ≥ ${min}` })
+      .int({ error: `${name} must be a whole number ≥ ${min}` })
+      .min(min, { error: `${name} must be a whole number ≥ ${min}` })
+      .default(fallback),
   );
 
 /** The worker's settings (docs/queue.md lists them with their defaults). */

@@ -7,7 +7,9 @@ import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js
 type AcceptInput = Parameters<QueueStore['accept']>[0];
 
 const PUT_SQL = `INSERT INTO queue_items (${ITEM_COLUMNS.join(', ')}) VALUES (${ITEM_COLUMNS.map((c) => `@${c}`).join(', ')})
-  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  ON CONFLICT (key) DO UPDATE SET ${ITEM_COLUMNS.filter((c) => c !== 'key')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
 
 /**
  * The queue on the audit store's SQLite connection. Every operation is one IMMEDIATE transaction: it takes
@@ -17,9 +19,13 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
   const get = db.prepare('SELECT * FROM queue_items WHERE key = ?');
   const put = db.prepare(PUT_SQL);
   const remove = db.prepare('DELETE FROM queue_items WHERE key = ?');
-  const insertDelivery = db.prepare('INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES (?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING');
+  const insertDelivery = db.prepare(
+    'INSERT INTO queue_deliveries (delivery_id, event, received_ms) VALUES (?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING',
+  );
   // Ready rows first by when they became ready; the lease condition is re-checked on the row itself.
-  const candidates = db.prepare('SELECT * FROM queue_items WHERE next_at_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY next_at_ms, enqueued_ms LIMIT 20');
+  const candidates = db.prepare(
+    'SELECT * FROM queue_items WHERE next_at_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms < ?) ORDER BY next_at_ms, enqueued_ms LIMIT 20',
+  );
   const statsQuery = db.prepare(
     'SELECT count(*) AS depth, min(enqueued_ms) AS oldest, coalesce(sum(CASE WHEN running IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END), 0) AS retrying FROM queue_items',
   );
@@ -69,13 +75,17 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
     enqueue: async (requests, now) => enqueue.immediate(requests, now),
     claim: async (input) => {
       const row = claim.immediate(input);
-      return row && { key: row.key, request: parseStoredRequest(row.running ?? 'null'), attempts: row.attempts, enqueuedAt: row.enqueued_ms };
+      return (
+        row && { key: row.key, request: parseStoredRequest(row.running ?? 'null'), attempts: row.attempts, enqueuedAt: row.enqueued_ms }
+      );
     },
     renew: async ({ key, owner, now, leaseMs }) =>
       db.prepare('UPDATE queue_items SET lease_until_ms = ? WHERE key = ? AND lease_owner = ?').run(now + leaseMs, key, owner).changes > 0,
     complete: async ({ key, owner, now, followUpDelayMs }) => change.immediate(key, owner, (row) => completeRow(row, now, followUpDelayMs)),
-    fail: async ({ key, owner, retryAt, error }) => change.immediate(key, owner, (row) => requeueRow(row, { retryAt, error, countAttempt: true })),
-    release: async ({ key, owner, now }) => change.immediate(key, owner, (row) => requeueRow(row, { retryAt: now, error: null, countAttempt: false })),
+    fail: async ({ key, owner, retryAt, error }) =>
+      change.immediate(key, owner, (row) => requeueRow(row, { retryAt, error, countAttempt: true })),
+    release: async ({ key, owner, now }) =>
+      change.immediate(key, owner, (row) => requeueRow(row, { retryAt: now, error: null, countAttempt: false })),
     stats: async () => {
       const s = statsQuery.get() as { depth: number; oldest: number | null; retrying: number };
       return { depth: s.depth, oldestEnqueuedAt: s.oldest, retrying: s.retrying };

@@ -77,12 +77,15 @@ export function createWorker(input: {
   }
 
   async function execute(work: ClaimedWork): Promise<void> {
-    const renewal = setInterval(() => {
-      queue.renew({ key: work.key, owner, now: clock(), leaseMs: settings.leaseMs }).then(
-        (held) => held || log.error({ work: work.key }, 'lease lost: another process took this work over'),
-        (error: unknown) => log.warn({ err: error, work: work.key }, 'lease renewal failed'),
-      );
-    }, Math.max(100, Math.floor(settings.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        queue.renew({ key: work.key, owner, now: clock(), leaseMs: settings.leaseMs }).then(
+          (held) => held || log.error({ work: work.key }, 'lease lost: another process took this work over'),
+          (error: unknown) => log.warn({ err: error, work: work.key }, 'lease renewal failed'),
+        );
+      },
+      Math.max(100, Math.floor(settings.leaseMs / 3)),
+    );
     renewals.set(work.key, renewal);
     const endTimer = evaluationDuration.startTimer();
     let result: WorkResult;
@@ -174,7 +177,10 @@ export function createWorker(input: {
       const left = keys.filter((key) => inFlight.has(key));
       log.warn({ work: left }, 'shutting down with work in flight: releasing it for another process');
       for (const key of left) clearInterval(renewals.get(key));
-      for (const key of left) await queue.release({ key, owner, now: clock() }).catch((error: unknown) => log.error({ err: error, work: key }, 'release failed; the lease will expire'));
+      for (const key of left)
+        await queue
+          .release({ key, owner, now: clock() })
+          .catch((error: unknown) => log.error({ err: error, work: key }, 'release failed; the lease will expire'));
     },
   };
   return worker;

@@ -1,7 +1,9 @@
 import type { MergeRecord } from '../audit/evidence-records.js';
 
 /** The evidence summary written to a ticket on merge: plain lines, the same for every provider. */
-export function renderWriteBack(record: Pick<MergeRecord, 'pr' | 'mergeSha' | 'mergedBy' | 'mergedAt' | 'approvers' | 'checks' | 'ticket' | 'atMerge' | 'exceptions'>): string[] {
+export function renderWriteBack(
+  record: Pick<MergeRecord, 'pr' | 'mergeSha' | 'mergedBy' | 'mergedAt' | 'approvers' | 'checks' | 'ticket' | 'atMerge' | 'exceptions'>,
+): string[] {
   const approvers = record.approvers.map((a) => `${a.login} (${a.commitSha.slice(0, 7)}, ${a.submittedAt})`).join(', ') || 'none';
   const checks = record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none required';
   return [

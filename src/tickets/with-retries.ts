@@ -31,7 +31,11 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
       const delay = error.retryAfterMs ?? options.baseDelayMs * 2 ** (n - 1);
       if (n >= options.attempts || delay > options.maxDelayMs) {
         const why = delay > options.maxDelayMs && n < options.attempts ? `; asked to wait ${Math.ceil(delay / 1000)} s` : '';
-        throw new TicketProviderError(`${error.message} (${n} attempt${n === 1 ? '' : 's'}${why})`, { cause: error.cause, retryable: true, retryAfterMs: error.retryAfterMs });
+        throw new TicketProviderError(`${error.message} (${n} attempt${n === 1 ? '' : 's'}${why})`, {
+          cause: error.cause,
+          retryable: true,
+          retryAfterMs: error.retryAfterMs,
+        });
       }
       await options.sleep(delay);
     }

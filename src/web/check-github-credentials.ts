@@ -9,7 +9,11 @@ export type GithubCredentialsCheck =
   /** GitHub did not answer usefully (outage, timeout, rate limit): credentials unverified, work is queued meanwhile. */
   | { state: 'unreachable'; reason: string };
 
-const HttpError = z.object({ name: z.literal('HttpError'), status: z.number(), response: z.object({ headers: z.record(z.string(), z.unknown()) }).optional() });
+const HttpError = z.object({
+  name: z.literal('HttpError'),
+  status: z.number(),
+  response: z.object({ headers: z.record(z.string(), z.unknown()) }).optional(),
+});
 
 const TIMEOUT_MS = 5000;
 
@@ -30,10 +34,11 @@ function classifyFailure(error: unknown): GithubCredentialsCheck {
   if (!http.success) return { state: 'refused', reason: `the app's credentials cannot be used: ${describe(error)}` };
   const { status, response } = http.data;
   const rateLimited = response?.headers['x-ratelimit-remaining'] === '0' || response?.headers['retry-after'] !== undefined;
-  if (status >= 500 || status === 429 || rateLimited) return { state: 'unreachable', reason: `GitHub did not answer GET /app (HTTP ${status})` };
+  if (status >= 500 || status === 429 || rateLimited)
+    return { state: 'unreachable', reason: `GitHub did not answer GET /app (HTTP ${status})` };
   return { state: 'refused', reason: `GitHub refused the app's credentials on GET /app (HTTP ${status}): check APP_ID and PRIVATE_KEY` };
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : 'unknown error';
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : 'unknown error';
 }

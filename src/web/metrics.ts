@@ -4,7 +4,11 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 
 /** METRICS_TOKEN: when set (non-empty), `/metrics` asks for it as a bearer token. */
-const MetricsToken = z.string().trim().optional().transform((token) => (token ? token : undefined));
+const MetricsToken = z
+  .string()
+  .trim()
+  .optional()
+  .transform((token) => (token ? token : undefined));
 
 export function readMetricsToken(env: NodeJS.ProcessEnv): string | undefined {
   return MetricsToken.parse(env.METRICS_TOKEN);
@@ -14,7 +18,10 @@ export function readMetricsToken(env: NodeJS.ProcessEnv): string | undefined {
  * `GET /metrics` in Prometheus text format. With a token (METRICS_TOKEN), only a request bearing
  * `Authorization: Bearer <token>` is served; others get 401.
  */
-export function createMetricsHandler(options: { registry: Registry; token?: string }): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createMetricsHandler(options: {
+  registry: Registry;
+  token?: string;
+}): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') return false;

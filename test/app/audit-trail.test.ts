@@ -2,7 +2,23 @@ import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { verifyChain } from '../../src/audit/verify-chain.js';
 import { webhookExample } from '../fixtures/webhook-examples.js';
-import { APP_ID, audit, GITHUB, HEAD, loseAuditStore, mockFacts, mockJira, mockToken, mockWrites, newProbot, PASSING, POLICY, receive, REPO_PATH, useHandlerHarness } from './harness.js';
+import {
+  APP_ID,
+  audit,
+  GITHUB,
+  HEAD,
+  loseAuditStore,
+  mockFacts,
+  mockJira,
+  mockToken,
+  mockWrites,
+  newProbot,
+  PASSING,
+  POLICY,
+  receive,
+  REPO_PATH,
+  useHandlerHarness,
+} from './harness.js';
 
 useHandlerHarness();
 
@@ -12,7 +28,12 @@ const WAITING = { ...PASSING, reviews: [] };
 function mergedPayload(): Record<string, unknown> {
   const payload = webhookExample('pull_request', 'closed');
   const pr = payload.pull_request as Record<string, unknown>;
-  Object.assign(pr, { merged: true, merge_commit_sha: 'f'.repeat(40), merged_at: '2026-11-01T13:00:00Z', merged_by: { login: 'octo-admin' } });
+  Object.assign(pr, {
+    merged: true,
+    merge_commit_sha: 'f'.repeat(40),
+    merged_at: '2026-11-01T13:00:00Z',
+    merged_by: { login: 'octo-admin' },
+  });
   (pr.head as { sha: string }).sha = HEAD;
   return payload;
 }
@@ -48,7 +69,10 @@ describe('audit trail', () => {
     mockToken();
     mockFacts({
       ...PASSING,
-      checkRuns: [...(PASSING.checkRuns ?? []), { name: 'Change control', appId: APP_ID, id: 77, externalId: String(first.checkRuns[0]?.external_id) }],
+      checkRuns: [
+        ...(PASSING.checkRuns ?? []),
+        { name: 'Change control', appId: APP_ID, id: 77, externalId: String(first.checkRuns[0]?.external_id) },
+      ],
       statuses: [{ context: 'change-control', state: 'SUCCESS', description: String(first.status[0]?.description) }],
     });
     mockJira('CHG-1', 'Approved');
@@ -143,6 +167,11 @@ describe('merge evidence', () => {
     expect(issues[0]?.body).toMatch(/last verdict on the merged head was pending/);
     const exceptions = await audit.list({ repo: REPO, prNumber: 2, kinds: ['exception'] });
     expect(exceptions).toHaveLength(1);
-    expect(exceptions[0]?.data).toMatchObject({ type: 'bypass', mergedBy: 'octo-admin', gateState: 'pending', issueUrl: 'https://github.com/Codertocat/compliance/issues/7' });
+    expect(exceptions[0]?.data).toMatchObject({
+      type: 'bypass',
+      mergedBy: 'octo-admin',
+      gateState: 'pending',
+      issueUrl: 'https://github.com/Codertocat/compliance/issues/7',
+    });
   });
 });

@@ -44,8 +44,18 @@ export function mockTeams(teams: Record<string, string[]>): void {
   for (const [team, members] of Object.entries(teams)) {
     const slug = team.split('/')[1];
     nock(GITHUB)
-      .post('/graphql', (body: { query: string; variables: { slug: string } }) => body.query.includes('query ChangeControlTeamMembers') && body.variables.slug === slug)
-      .reply(200, { data: { organization: { team: { members: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: members.map((login) => ({ login })) } } } } });
+      .post(
+        '/graphql',
+        (body: { query: string; variables: { slug: string } }) =>
+          body.query.includes('query ChangeControlTeamMembers') && body.variables.slug === slug,
+      )
+      .reply(200, {
+        data: {
+          organization: {
+            team: { members: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: members.map((login) => ({ login })) } },
+          },
+        },
+      });
   }
 }
 
@@ -55,7 +65,10 @@ export function mockComments(number: number, times = 1): string[] {
   nock(GITHUB)
     .post(`${REPO_PATH}/issues/${number}/comments`, (body: { body: string }) => bodies.push(body.body) > 0)
     .times(times)
-    .reply(201, (_uri, _body) => ({ id: 7000 + bodies.length, html_url: `https://github.com/Codertocat/Hello-World/issues/${number}#issuecomment-${7000 + bodies.length}` }));
+    .reply(201, (_uri, _body) => ({
+      id: 7000 + bodies.length,
+      html_url: `https://github.com/Codertocat/Hello-World/issues/${number}#issuecomment-${7000 + bodies.length}`,
+    }));
   return bodies;
 }
 
@@ -68,7 +81,13 @@ export async function recordEmergency(overrides: Partial<EmergencyRecord> = {}, 
     reason: 'INC-4711 card payments failing',
     headSha: HEAD,
     installationId: 1,
-    pr: { repo: 'Codertocat/Hello-World', number: PR_NUMBER, title: 'CHG-1 Update the README', url: 'https://github.com/Codertocat/Hello-World/pull/2', author: 'Codertocat' },
+    pr: {
+      repo: 'Codertocat/Hello-World',
+      number: PR_NUMBER,
+      title: 'CHG-1 Update the README',
+      url: 'https://github.com/Codertocat/Hello-World/pull/2',
+      author: 'Codertocat',
+    },
     contributors: ['Codertocat', 'dave'],
     waived: [{ control: 'approval', outcome: 'pending', summary: 'Needs 1 more independent approval' }],
     verdictBefore: { state: 'pending', description: 'Needs 1 more independent approval' },
@@ -80,7 +99,15 @@ export async function recordEmergency(overrides: Partial<EmergencyRecord> = {}, 
     policy: null,
     ...overrides,
   };
-  const entry = await audit.append({ kind: 'emergency', at, deliveryId: `d-emergency-${at}`, repo: 'Codertocat/Hello-World', prNumber: PR_NUMBER, headSha: HEAD, data: { ...record } });
+  const entry = await audit.append({
+    kind: 'emergency',
+    at,
+    deliveryId: `d-emergency-${at}`,
+    repo: 'Codertocat/Hello-World',
+    prNumber: PR_NUMBER,
+    headSha: HEAD,
+    data: { ...record },
+  });
   if (!entry) throw new Error('emergency not recorded');
   await audit.setMeta(`emergency-issue:codertocat/hello-world#${FOLLOW_UP.number}`, String(entry.seq));
   return entry;

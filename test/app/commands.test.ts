@@ -1,7 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { COMMENT_ID, commentEvent, mockComments, PR_NUMBER, recordEmergency } from './commands-harness.js';
-import { audit, GITHUB, mockFacts, mockJira, mockToken, mockWrites, newProbot, PASSING, receive, REPO_PATH, useHandlerHarness } from './harness.js';
+import {
+  audit,
+  GITHUB,
+  mockFacts,
+  mockJira,
+  mockToken,
+  mockWrites,
+  newProbot,
+  PASSING,
+  receive,
+  REPO_PATH,
+  useHandlerHarness,
+} from './harness.js';
 
 useHandlerHarness();
 
@@ -28,8 +40,16 @@ describe('comments that are not commands, or not ours to run', () => {
   });
 
   it.each([
-    ['two commands', '/change-control recheck\n/change-control explain', /^@carol one command per comment: this comment has 2 `\/change-control` lines, so none of them was run/],
-    ['an unknown command', '/change-control approve', /^@carol `approve` is not a Change Control command\. The commands are:\n\n- `\/change-control emergency <reason>`/],
+    [
+      'two commands',
+      '/change-control recheck\n/change-control explain',
+      /^@carol one command per comment: this comment has 2 `\/change-control` lines, so none of them was run/,
+    ],
+    [
+      'an unknown command',
+      '/change-control approve',
+      /^@carol `approve` is not a Change Control command\. The commands are:\n\n- `\/change-control emergency <reason>`/,
+    ],
     ['words after recheck', '/change-control recheck now', /^@carol `\/change-control recheck` takes nothing after it/],
   ])('replies to %s and records the refusal', async (_case, body, reply) => {
     mockToken();
@@ -38,7 +58,11 @@ describe('comments that are not commands, or not ours to run', () => {
     await receive(newProbot(), 'issue_comment', commentEvent(body));
 
     expect(replies).toEqual([expect.stringMatching(reply)]);
-    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({ by: 'carol', outcome: 'refused', issue: { number: PR_NUMBER, pullRequest: true } });
+    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({
+      by: 'carol',
+      outcome: 'refused',
+      issue: { number: PR_NUMBER, pullRequest: true },
+    });
   });
 });
 
@@ -59,9 +83,16 @@ describe('/change-control recheck', () => {
 
     expect(written.status).toEqual([expect.objectContaining({ state: 'success' })]);
     expect(replies[0]).toMatch(/^@carol evaluated head `ec26c3e` again: \*\*success\*\*: All controls passed/);
-    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({ command: 'recheck', outcome: 'accepted', result: { state: 'success' }, comment: { id: COMMENT_ID } });
+    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({
+      command: 'recheck',
+      outcome: 'accepted',
+      result: { state: 'success' },
+      comment: { id: COMMENT_ID },
+    });
     // The evaluation keeps the ticket key → PR index (for Jira webhooks) with the comment's installation.
-    expect(await audit.pullRequestsForTicket('CHG-1')).toEqual([expect.objectContaining({ prNumber: PR_NUMBER, installationId: expect.any(Number) })]);
+    expect(await audit.pullRequestsForTicket('CHG-1')).toEqual([
+      expect.objectContaining({ prNumber: PR_NUMBER, installationId: expect.any(Number) }),
+    ]);
   });
 
   it.each(['read', 'none'])('refuses someone with %s access, saying who may', async (permission) => {
@@ -71,8 +102,16 @@ describe('/change-control recheck', () => {
 
     await receive(newProbot(), 'issue_comment', commentEvent('/change-control recheck', { login: 'mallory' }));
 
-    expect(replies[0]).toMatch(new RegExp(`^@mallory only people with write access to Codertocat/Hello-World may ask for a recheck \\(your access: ${permission}\\)`));
-    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({ command: 'recheck', outcome: 'refused', reason: `no write access (${permission})` });
+    expect(replies[0]).toMatch(
+      new RegExp(
+        `^@mallory only people with write access to Codertocat/Hello-World may ask for a recheck \\(your access: ${permission}\\)`,
+      ),
+    );
+    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({
+      command: 'recheck',
+      outcome: 'refused',
+      reason: `no write access (${permission})`,
+    });
     expect(await audit.list({ kinds: ['verdict'] })).toEqual([]);
   });
 
@@ -102,7 +141,11 @@ describe('/change-control explain', () => {
     expect(reply).toContain('| Segregation of duties | ⏳ Needs 1 more independent approval on ec26c3e |');
     expect(reply).toContain('- PR author: `@Codertocat`');
     expect(reply).toContain('Policy: `Codertocat/Hello-World:.github/change-control.yml');
-    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({ command: 'explain', outcome: 'accepted', result: { state: 'pending' } });
+    expect((await audit.latest({ kinds: ['command'] }))?.data).toMatchObject({
+      command: 'explain',
+      outcome: 'accepted',
+      result: { state: 'pending' },
+    });
     expect(await audit.list({ kinds: ['verdict'] })).toEqual([]);
   });
 

@@ -46,10 +46,13 @@ function mockCompare(base: string, head: string, commits: string[]): void {
 function mockAnswer(status = 204): Array<{ environment_name: string; state: string; comment: string }> {
   const answers: Array<{ environment_name: string; state: string; comment: string }> = [];
   nock(GITHUB)
-    .post(`${REPO_PATH}/actions/runs/${RUN_ID}/deployment_protection_rule`, (body: { environment_name: string; state: string; comment: string }) => {
-      answers.push(body);
-      return true;
-    })
+    .post(
+      `${REPO_PATH}/actions/runs/${RUN_ID}/deployment_protection_rule`,
+      (body: { environment_name: string; state: string; comment: string }) => {
+        answers.push(body);
+        return true;
+      },
+    )
     .reply(status, status === 422 ? { message: 'No pending deployment protection rule' } : undefined);
   return answers;
 }
@@ -57,7 +60,9 @@ function mockAnswer(status = 204): Array<{ environment_name: string; state: stri
 /** Production at PROD (recorded), and #1 merged as `m` with commit `a`, approved. */
 async function seedApprovedChange(): Promise<void> {
   await audit.append(deploymentStatusEntry({ repo: REPO, at: '2026-10-01T10:00:00Z', sha: PROD }));
-  await audit.append(mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }));
+  await audit.append(
+    mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }),
+  );
 }
 
 const gates = async () => (await audit.list({ repo: REPO, kinds: ['deployment-gate'] })).map((e) => e.data);
@@ -72,9 +77,19 @@ describe('deployment_protection_rule.requested', () => {
 
     await receive(newProbot(), 'deployment_protection_rule', gateEvent());
 
-    expect(answers).toEqual([{ environment_name: 'production', state: 'approved', comment: expect.stringContaining('- #1 CHG-1: change 1 (ticket CHG-1)') }]);
+    expect(answers).toEqual([
+      { environment_name: 'production', state: 'approved', comment: expect.stringContaining('- #1 CHG-1: change 1 (ticket CHG-1)') },
+    ]);
     expect(await gates()).toEqual([
-      expect.objectContaining({ state: 'approved', runId: RUN_ID, deploymentId: 501, previous: { sha: PROD, source: 'audit' }, commitCount: 2, uncovered: [], error: null }),
+      expect.objectContaining({
+        state: 'approved',
+        runId: RUN_ID,
+        deploymentId: 501,
+        previous: { sha: PROD, source: 'audit' },
+        commitCount: 2,
+        uncovered: [],
+        error: null,
+      }),
     ]);
   });
 
@@ -94,8 +109,21 @@ describe('deployment_protection_rule.requested', () => {
 
   it('approves an emergency change without its retrospective approval, and lists it as outstanding', async () => {
     await audit.append(deploymentStatusEntry({ repo: REPO, at: '2026-10-01T10:00:00Z', sha: PROD }));
-    await audit.append(emergencyEntry({ repo: REPO, number: 2, head: sha('b'), at: '2026-10-02T09:00:00Z', dueAt: '2026-11-05T09:00:00Z' }));
-    await audit.append(mergeEntry({ repo: REPO, number: 2, at: '2026-10-02T10:00:00Z', head: sha('b'), mergeSha: DEPLOYED, commits: [sha('b')], gate: 'pending', atMerge: 'pending' }));
+    await audit.append(
+      emergencyEntry({ repo: REPO, number: 2, head: sha('b'), at: '2026-10-02T09:00:00Z', dueAt: '2026-11-05T09:00:00Z' }),
+    );
+    await audit.append(
+      mergeEntry({
+        repo: REPO,
+        number: 2,
+        at: '2026-10-02T10:00:00Z',
+        head: sha('b'),
+        mergeSha: DEPLOYED,
+        commits: [sha('b')],
+        gate: 'pending',
+        atMerge: 'pending',
+      }),
+    );
     mockToken();
     mockPolicy();
     mockCompare(PROD, DEPLOYED, [sha('b'), DEPLOYED]);
@@ -129,7 +157,11 @@ describe('deployment_protection_rule.requested', () => {
   });
 
   it('rejects, never approves, when the audit store cannot be read', async () => {
-    const failing: AuditStore = { ...audit, list: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')), append: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) };
+    const failing: AuditStore = {
+      ...audit,
+      list: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+      append: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+    };
     mockToken();
     mockPolicy();
     const answers = mockAnswer();
@@ -141,7 +173,8 @@ describe('deployment_protection_rule.requested', () => {
       {
         environment_name: 'production',
         state: 'rejected',
-        comment: 'Change Control rejected 9999999 for production: the evidence could not be read (connect ECONNREFUSED 127.0.0.1:5432). Nothing is approved without it; re-run the job once it can be read.',
+        comment:
+          'Change Control rejected 9999999 for production: the evidence could not be read (connect ECONNREFUSED 127.0.0.1:5432). Nothing is approved without it; re-run the job once it can be read.',
       },
     ]);
   });
@@ -156,7 +189,10 @@ describe('deployment_protection_rule.requested', () => {
 
     await expect(receive(newProbot({ audit: unwritable }), 'deployment_protection_rule', gateEvent())).rejects.toThrow(/disk I\/O error/);
 
-    expect(answers[0]).toMatchObject({ state: 'rejected', comment: expect.stringContaining('the approval could not be recorded in the audit store: disk I/O error') });
+    expect(answers[0]).toMatchObject({
+      state: 'rejected',
+      comment: expect.stringContaining('the approval could not be recorded in the audit store: disk I/O error'),
+    });
   });
 
   it('rejects when GitHub cannot be read', async () => {
@@ -183,10 +219,14 @@ describe('deployment_protection_rule.requested', () => {
   });
 
   it('finds production on GitHub when the audit trail has no deployment yet', async () => {
-    await audit.append(mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }));
+    await audit.append(
+      mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }),
+    );
     // The gate approved 300 (its success status was missed); 400 succeeded by hand, 350 was approved with an uncovered commit.
     await audit.append(deploymentGateEntry({ repo: REPO, at: '2026-10-01T09:00:00Z', sha: PROD, deploymentId: 300 }));
-    await audit.append(deploymentGateEntry({ repo: REPO, at: '2026-10-01T09:30:00Z', sha: sha('3'), deploymentId: 350, uncovered: [sha('3')] }));
+    await audit.append(
+      deploymentGateEntry({ repo: REPO, at: '2026-10-01T09:30:00Z', sha: sha('3'), deploymentId: 350, uncovered: [sha('3')] }),
+    );
     mockToken();
     mockPolicy();
     nock(GITHUB)
@@ -199,7 +239,10 @@ describe('deployment_protection_rule.requested', () => {
         { id: 300, sha: PROD },
       ]);
     // Only the approved deployment's statuses are read: a success on any other never counts.
-    nock(GITHUB).get(`${REPO_PATH}/deployments/300/statuses`).query({ per_page: 100 }).reply(200, [{ state: 'inactive' }, { state: 'success' }]);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/deployments/300/statuses`)
+      .query({ per_page: 100 })
+      .reply(200, [{ state: 'inactive' }, { state: 'success' }]);
     mockCompare(PROD, DEPLOYED, [sha('a'), DEPLOYED]);
     const answers = mockAnswer();
 
@@ -210,7 +253,9 @@ describe('deployment_protection_rule.requested', () => {
   });
 
   it('uses deployments.baseline when no deployment is known, and rejects asking for it when it is not set', async () => {
-    await audit.append(mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }));
+    await audit.append(
+      mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }),
+    );
     mockToken();
     mockPolicy(`${POLICY}deployments:\n  baseline: '${PROD}'\n`);
     nock(GITHUB).get(`${REPO_PATH}/deployments`).query(true).reply(200, []);
@@ -228,7 +273,10 @@ describe('deployment_protection_rule.requested', () => {
 
     await receive(newProbot(), 'deployment_protection_rule', gateEvent());
 
-    expect(rejected[0]).toMatchObject({ state: 'rejected', comment: expect.stringContaining('set deployments.baseline in .github/change-control.yml') });
+    expect(rejected[0]).toMatchObject({
+      state: 'rejected',
+      comment: expect.stringContaining('set deployments.baseline in .github/change-control.yml'),
+    });
   });
 });
 
@@ -236,7 +284,11 @@ function statusEvent(state: string): Record<string, unknown> {
   const payload = webhookExample('deployment_status', 'created');
   const deployment = payload.deployment as Record<string, unknown>;
   Object.assign(deployment, { id: 501, sha: DEPLOYED, ref: 'main', environment: 'production' });
-  Object.assign(payload.deployment_status as Record<string, unknown>, { state, environment: 'production', created_at: '2026-11-01T11:59:00Z' });
+  Object.assign(payload.deployment_status as Record<string, unknown>, {
+    state,
+    environment: 'production',
+    created_at: '2026-11-01T11:59:00Z',
+  });
   return { ...payload, repository };
 }
 
@@ -252,7 +304,14 @@ describe('deployment and deployment_status', () => {
 
     const [, entry] = await audit.list({ repo: REPO, kinds: ['deployment-status'] });
     expect(entry?.headSha).toBe(DEPLOYED);
-    expect(entry?.data).toMatchObject({ state: 'success', environment: 'production', at: '2026-11-01T11:59:00Z', previous: { sha: PROD, source: 'audit' }, uncovered: [], changesError: null });
+    expect(entry?.data).toMatchObject({
+      state: 'success',
+      environment: 'production',
+      at: '2026-11-01T11:59:00Z',
+      previous: { sha: PROD, source: 'audit' },
+      uncovered: [],
+      changesError: null,
+    });
     expect((entry?.data.changes as Array<{ prNumber: number }>).map((c) => c.prNumber)).toEqual([1]);
   });
 
@@ -307,7 +366,11 @@ describe('deployment and deployment_status', () => {
     await receive(newProbot(), 'deployment_status', statusEvent('success'));
 
     const [entry] = await audit.list({ repo: REPO, kinds: ['deployment-status'] });
-    expect(entry?.data).toMatchObject({ state: 'success', changes: null, changesError: expect.stringContaining('no successful deployment to production is known') });
+    expect(entry?.data).toMatchObject({
+      state: 'success',
+      changes: null,
+      changesError: expect.stringContaining('no successful deployment to production is known'),
+    });
   });
 
   it('records who created a deployment to a gated environment, and nothing for another', async () => {
@@ -319,9 +382,15 @@ describe('deployment and deployment_status', () => {
     mockPolicy();
 
     await receive(newProbot(), 'deployment', { ...created, repository });
-    await receive(newProbot(), 'deployment', { ...created, repository, deployment: { ...(created.deployment as object), environment: 'staging' } });
+    await receive(newProbot(), 'deployment', {
+      ...created,
+      repository,
+      deployment: { ...(created.deployment as object), environment: 'staging' },
+    });
 
     const entries = await audit.list({ repo: REPO, kinds: ['deployment'] });
-    expect(entries.map((e) => e.data)).toEqual([expect.objectContaining({ deploymentId: 501, environment: 'production', sha: DEPLOYED, creator: expect.any(String) })]);
+    expect(entries.map((e) => e.data)).toEqual([
+      expect.objectContaining({ deploymentId: 501, environment: 'production', sha: DEPLOYED, creator: expect.any(String) }),
+    ]);
   });
 });

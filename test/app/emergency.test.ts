@@ -2,7 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import type { FactsFixture } from '../fixtures/pr-facts-response.js';
 import { COMMENT_ID, commentEvent, EMERGENCY_POLICY, mockComments, mockTeams, PR_NUMBER } from './commands-harness.js';
-import { audit, GITHUB, HEAD, mockFacts, mockJira, mockToken, mockWrites, newProbot, PASSING, receive, REPO_PATH, useHandlerHarness } from './harness.js';
+import {
+  audit,
+  GITHUB,
+  HEAD,
+  mockFacts,
+  mockJira,
+  mockToken,
+  mockWrites,
+  newProbot,
+  PASSING,
+  receive,
+  REPO_PATH,
+  useHandlerHarness,
+} from './harness.js';
 
 useHandlerHarness();
 
@@ -20,7 +33,12 @@ function mockFollowUpIssue(status = 201): Array<{ title: string; body: string }>
   const issues: Array<{ title: string; body: string }> = [];
   nock(GITHUB)
     .post(`${REPO_PATH}/issues`, (body: { title: string; body: string }) => issues.push(body) > 0)
-    .reply(status, status === 201 ? { number: 3, html_url: 'https://github.com/Codertocat/Hello-World/issues/3' } : { message: 'Issues are disabled for this repo' });
+    .reply(
+      status,
+      status === 201
+        ? { number: 3, html_url: 'https://github.com/Codertocat/Hello-World/issues/3' }
+        : { message: 'Issues are disabled for this repo' },
+    );
   return issues;
 }
 
@@ -47,7 +65,9 @@ describe('/change-control emergency', () => {
     expect(summary).toContain('### 🚨 Emergency change authorised by @carol');
     expect(summary).toContain('Reason: INC-4711 card payments failing');
     expect(summary).toMatch(/Segregation of duties: Needs 1 more independent approval/);
-    expect(summary).toContain('[Codertocat/Hello-World#3](https://github.com/Codertocat/Hello-World/issues/3); retrospective approval due by **2026-11-03T12:00:00.000Z**');
+    expect(summary).toContain(
+      '[Codertocat/Hello-World#3](https://github.com/Codertocat/Hello-World/issues/3); retrospective approval due by **2026-11-03T12:00:00.000Z**',
+    );
     expect(issues[0]?.title).toBe('Emergency change Codertocat/Hello-World#2: retrospective approval due by 2026-11-03T12:00:00.000Z');
     expect(issues[0]?.body).toContain('**Reason given:** INC-4711 card payments failing');
     expect(issues[0]?.body).toContain('A member of Codertocat/change-reviewers reviews the change');
@@ -68,7 +88,10 @@ describe('/change-control emergency', () => {
       comment: { id: COMMENT_ID },
     });
     expect(await audit.getMeta('emergency-issue:codertocat/hello-world#3')).toBe(String(emergency?.seq));
-    expect((await audit.latest({ kinds: ['verdict'] }))?.data.verdict).toMatchObject({ state: 'success', emergency: { by: 'carol', auditSeq: emergency?.seq } });
+    expect((await audit.latest({ kinds: ['verdict'] }))?.data.verdict).toMatchObject({
+      state: 'success',
+      emergency: { by: 'carol', auditSeq: emergency?.seq },
+    });
   });
 
   it('waives an evaluation error of a valid policy (Jira unreachable), saying so', async () => {
@@ -86,11 +109,19 @@ describe('/change-control emergency', () => {
 
     expect(written.status[0]).toMatchObject({ state: 'success' });
     expect(issues[0]?.body).toMatch(/Evaluation \(could not be made\): Jira lookup of CHG-1 failed/);
-    expect((written.checkRuns[0]?.output as { summary: string }).summary).toMatch(/⚠️ Evaluation \(could not be made\): Jira lookup of CHG-1 failed/);
+    expect((written.checkRuns[0]?.output as { summary: string }).summary).toMatch(
+      /⚠️ Evaluation \(could not be made\): Jira lookup of CHG-1 failed/,
+    );
   });
 
   it.each([
-    ['someone outside emergency.teams', 'mallory', { 'Codertocat/incident-commanders': ['carol'] }, 'not a member of emergency.teams', /you are not a member of Codertocat\/incident-commanders\. Only a member of Codertocat\/incident-commanders who is neither the author/],
+    [
+      'someone outside emergency.teams',
+      'mallory',
+      { 'Codertocat/incident-commanders': ['carol'] },
+      'not a member of emergency.teams',
+      /you are not a member of Codertocat\/incident-commanders\. Only a member of Codertocat\/incident-commanders who is neither the author/,
+    ],
     ['the PR author, even in the team', 'Codertocat', null, 'the PR author', /you opened this pull request, so you cannot authorise it/],
     ['a co-author of a commit', 'dave', null, 'a contributor', /you contributed to this pull request \(co-authored ec26c3e\)/],
   ])('refuses %s: a reply saying who may, a command entry, no verdict', async (_case, login, teams, reason, reply) => {

@@ -31,7 +31,11 @@ describe('pull_request events', () => {
     await receive(newProbot(), 'pull_request', webhookExample('pull_request', 'opened'));
 
     expect(written.status).toEqual([
-      expect.objectContaining({ state: 'success', context: 'change-control', target_url: 'https://github.com/Codertocat/Hello-World/runs/77' }),
+      expect.objectContaining({
+        state: 'success',
+        context: 'change-control',
+        target_url: 'https://github.com/Codertocat/Hello-World/runs/77',
+      }),
     ]);
     expect(written.checkRuns[0]).toMatchObject({ name: 'Change control', head_sha: HEAD, status: 'completed', conclusion: 'success' });
     const summary = (written.checkRuns[0]?.output as { summary: string }).summary;
@@ -42,8 +46,20 @@ describe('pull_request events', () => {
 
   it.each([
     { name: 'the ticket awaits approval', jira: 'Awaiting approval', facts: PASSING, state: 'failure', description: /needs Approved/ },
-    { name: 'only the author approved', jira: 'Approved', facts: { ...PASSING, reviews: [{ login: 'Codertocat', state: 'APPROVED', commit: HEAD, at: '2026-11-01T11:00:00Z' }] }, state: 'pending', description: /Needs 1 more independent approval/ },
-    { name: 'the required check failed', jira: 'Approved', facts: { ...PASSING, checkRuns: [{ name: 'ci/test', conclusion: 'FAILURE' }] }, state: 'failure', description: /Failed: ci\/test/ },
+    {
+      name: 'only the author approved',
+      jira: 'Approved',
+      facts: { ...PASSING, reviews: [{ login: 'Codertocat', state: 'APPROVED', commit: HEAD, at: '2026-11-01T11:00:00Z' }] },
+      state: 'pending',
+      description: /Needs 1 more independent approval/,
+    },
+    {
+      name: 'the required check failed',
+      jira: 'Approved',
+      facts: { ...PASSING, checkRuns: [{ name: 'ci/test', conclusion: 'FAILURE' }] },
+      state: 'failure',
+      description: /Failed: ci\/test/,
+    },
   ])('posts $state when $name', async ({ jira, facts, state, description }) => {
     mockToken();
     mockFacts(facts);
@@ -99,7 +115,9 @@ describe('pull_request events', () => {
       .post('/graphql')
       .reply(200, {
         data: prFactsResponse({ ...PASSING, repoConfig: null }),
-        errors: [{ type: 'NOT_FOUND', path: ['orgConfig'], message: "Could not resolve to a Repository with the name 'Codertocat/.github'." }],
+        errors: [
+          { type: 'NOT_FOUND', path: ['orgConfig'], message: "Could not resolve to a Repository with the name 'Codertocat/.github'." },
+        ],
       });
 
     await receive(newProbot(), 'pull_request', webhookExample('pull_request', 'opened'));
@@ -193,7 +211,10 @@ describe('check and status events', () => {
     (payload.sender as { login: string }).login = 'mallory';
     payload.repository = webhookExample('check_run', 'completed').repository;
     mockToken();
-    nock(GITHUB).get(`${REPO_PATH}/commits/${HEAD}/pulls`).query(true).reply(200, [{ number: 2, state: 'open', head: { sha: HEAD } }]);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/commits/${HEAD}/pulls`)
+      .query(true)
+      .reply(200, [{ number: 2, state: 'open', head: { sha: HEAD } }]);
     // GitHub shows the forged status, and our check run is current: only the status is re-posted.
     mockFacts({ ...PASSING, reviews: [], statuses: [{ context: 'change-control', state: 'SUCCESS', description: 'trust me' }] });
     mockJira('CHG-1', 'Approved');

@@ -17,7 +17,11 @@ export const GITHUB = 'https://api.github.com';
 export const JIRA = 'https://jira.example.com';
 export const REPO_PATH = '/repos/Codertocat/Hello-World';
 export const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 export const POLICY = 'ticket:\n  projects: [CHG]\n  statuses: [Approved]\napproval:\n  count: 1\nchecks:\n  required: [ci/test]\n';
 
@@ -45,7 +49,11 @@ export function newProbot(overrides: Partial<AppDeps> = {}): Probot {
     logLevel: 'fatal',
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
-  const reader = createJiraTicketReader({ baseUrl: JIRA, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' }, timeoutMs: 1000 });
+  const reader = createJiraTicketReader({
+    baseUrl: JIRA,
+    auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' },
+    timeoutMs: 1000,
+  });
   const deps: AppDeps = {
     appId: APP_ID,
     tickets: { reader },
@@ -76,7 +84,12 @@ export function mockFacts(facts: FactsFixture): void {
 export function mockJira(key: string, status: string, code = 200): void {
   const scope = nock(JIRA).get(`/rest/api/3/issue/${key}`).query(true);
   if (code === 200) {
-    scope.reply(200, { id: '1', key, self: `${JIRA}/rest/api/3/issue/1`, fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } } });
+    scope.reply(200, {
+      id: '1',
+      key,
+      self: `${JIRA}/rest/api/3/issue/1`,
+      fields: { summary: 'Change', status: { name: status }, issuetype: { name: 'Change' } },
+    });
     // An approved ticket's history is read for who approved it: a change manager nobody maps to GitHub.
     if (status === 'Approved') mockJiraApprover(key);
   } else {
@@ -85,8 +98,16 @@ export function mockJira(key: string, status: string, code = 200): void {
 }
 
 /** Jira Cloud's changelog of `key`: one page, the change manager moving it to Approved. */
-export function mockJiraApprover(key: string, approver = { accountId: '5b10-cara', emailAddress: 'cara@acme.test', displayName: 'Cara Change' }): void {
-  const history = { id: '100', author: approver, created: '2026-11-01T09:00:00.000+0000', items: [{ field: 'status', fieldId: 'status', fromString: 'Awaiting Approval', toString: 'Approved' }] };
+export function mockJiraApprover(
+  key: string,
+  approver = { accountId: '5b10-cara', emailAddress: 'cara@acme.test', displayName: 'Cara Change' },
+): void {
+  const history = {
+    id: '100',
+    author: approver,
+    created: '2026-11-01T09:00:00.000+0000',
+    items: [{ field: 'status', fieldId: 'status', fromString: 'Awaiting Approval', toString: 'Approved' }],
+  };
   nock(JIRA)
     .get(`/rest/api/3/issue/${key}/changelog`)
     .query({ startAt: '0', maxResults: '100' })

@@ -33,7 +33,14 @@ describe('/change-control approve-retro on the follow-up issue', () => {
 
     const approval = await audit.latest({ kinds: ['retro-approval'] });
     expect(approval).toMatchObject({ repo: 'Codertocat/Hello-World', prNumber: PR_NUMBER, headSha: HEAD, at: '2026-11-01T12:00:00.000Z' });
-    expect(approval?.data).toMatchObject({ by: 'erin', emergencySeq: emergency.seq, emergencyBy: 'carol', late: false, note: 'reviewed the hotfix diff', followUpIssue: FOLLOW_UP });
+    expect(approval?.data).toMatchObject({
+      by: 'erin',
+      emergencySeq: emergency.seq,
+      emergencyBy: 'carol',
+      late: false,
+      note: 'reviewed the hotfix diff',
+      followUpIssue: FOLLOW_UP,
+    });
     expect(replies[0]).toBe(
       `@erin approved the emergency change Codertocat/Hello-World#2 (authorised by @carol) retrospectively: recorded as audit entry #${approval?.seq}. Closing this issue.`,
     );
@@ -55,23 +62,44 @@ describe('/change-control approve-retro on the follow-up issue', () => {
 
   it.each([
     ['the PR author', 'Codertocat', null, 'the PR author', /you are the author of the change/],
-    ['the person who authorised the emergency', 'carol', null, 'the emergency authoriser', /you authorised the emergency, so you cannot also approve it/],
+    [
+      'the person who authorised the emergency',
+      'carol',
+      null,
+      'the emergency authoriser',
+      /you authorised the emergency, so you cannot also approve it/,
+    ],
     ['a contributor', 'dave', null, 'a contributor', /you contributed to the change/],
-    ['someone outside the reviewer teams', 'mallory', { 'Codertocat/change-reviewers': ['erin'] }, 'not a reviewer', /you are not a member of Codertocat\/change-reviewers\. Only a member of Codertocat\/change-reviewers who is not the author of the change \(`@Codertocat`\)/],
-  ])('refuses %s: a reply saying who may, a command entry about the PR, the issue left open', async (_case, login, teams, reason, reply) => {
-    await recordEmergency();
-    mockToken();
-    if (teams) mockTeams(teams);
-    const replies = mockComments(FOLLOW_UP.number);
+    [
+      'someone outside the reviewer teams',
+      'mallory',
+      { 'Codertocat/change-reviewers': ['erin'] },
+      'not a reviewer',
+      /you are not a member of Codertocat\/change-reviewers\. Only a member of Codertocat\/change-reviewers who is not the author of the change \(`@Codertocat`\)/,
+    ],
+  ])(
+    'refuses %s: a reply saying who may, a command entry about the PR, the issue left open',
+    async (_case, login, teams, reason, reply) => {
+      await recordEmergency();
+      mockToken();
+      if (teams) mockTeams(teams);
+      const replies = mockComments(FOLLOW_UP.number);
 
-    await receive(newProbot(), 'issue_comment', onFollowUp(login));
+      await receive(newProbot(), 'issue_comment', onFollowUp(login));
 
-    expect(replies[0]).toMatch(reply);
-    const refusal = await audit.latest({ kinds: ['command'] });
-    expect(refusal).toMatchObject({ repo: 'Codertocat/Hello-World', prNumber: PR_NUMBER, headSha: HEAD });
-    expect(refusal?.data).toMatchObject({ command: 'approve-retro', by: login, outcome: 'refused', reason, issue: { number: FOLLOW_UP.number, pullRequest: false } });
-    expect(await audit.list({ kinds: ['retro-approval'] })).toEqual([]);
-  });
+      expect(replies[0]).toMatch(reply);
+      const refusal = await audit.latest({ kinds: ['command'] });
+      expect(refusal).toMatchObject({ repo: 'Codertocat/Hello-World', prNumber: PR_NUMBER, headSha: HEAD });
+      expect(refusal?.data).toMatchObject({
+        command: 'approve-retro',
+        by: login,
+        outcome: 'refused',
+        reason,
+        issue: { number: FOLLOW_UP.number, pullRequest: false },
+      });
+      expect(await audit.list({ kinds: ['retro-approval'] })).toEqual([]);
+    },
+  );
 
   it('falls back to emergency.teams as reviewers when the policy names none (as recorded)', async () => {
     await recordEmergency({ reviewers: ['Codertocat/incident-commanders'] });
@@ -95,7 +123,11 @@ describe('/change-control approve-retro on the follow-up issue', () => {
     mockToken();
     const replies = mockComments(FOLLOW_UP.number);
 
-    await receive(newProbot(), 'issue_comment', commentEvent(APPROVE, { login: 'gina', number: FOLLOW_UP.number, pullRequest: false, id: 9002 }));
+    await receive(
+      newProbot(),
+      'issue_comment',
+      commentEvent(APPROVE, { login: 'gina', number: FOLLOW_UP.number, pullRequest: false, id: 9002 }),
+    );
 
     expect(replies[0]).toMatch(/^@gina this emergency change was already approved retrospectively by @erin/);
     expect(await audit.list({ kinds: ['retro-approval'] })).toHaveLength(1);
@@ -108,7 +140,10 @@ describe('/change-control approve-retro on the follow-up issue', () => {
     await receive(newProbot(), 'issue_comment', commentEvent(APPROVE, { login: 'erin', number: 5, pullRequest: false }));
 
     expect(replies[0]).toMatch(/this issue is not the follow-up issue of an emergency change/);
-    expect((await audit.latest({ kinds: ['command'] }))).toMatchObject({ prNumber: null, data: { command: 'approve-retro', outcome: 'refused' } });
+    expect(await audit.latest({ kinds: ['command'] })).toMatchObject({
+      prNumber: null,
+      data: { command: 'approve-retro', outcome: 'refused' },
+    });
   });
 
   it('refuses on the pull request itself', async () => {
@@ -122,12 +157,39 @@ describe('/change-control approve-retro on the follow-up issue', () => {
 });
 
 describe('flagOverdueEmergencies', () => {
-  const deps = (): AppDeps => ({ appId: APP_ID, tickets: { unavailable: 'not needed' }, audit, botLogin: async () => 'change-control[bot]', now: () => new Date(), queue: audit.queue });
+  const deps = (): AppDeps => ({
+    appId: APP_ID,
+    tickets: { unavailable: 'not needed' },
+    audit,
+    botLogin: async () => 'change-control[bot]',
+    now: () => new Date(),
+    queue: audit.queue,
+  });
 
   it('comments once on each overdue follow-up issue and records it; approved or not yet due ones are left alone', async () => {
     const overdue = await recordEmergency({ dueAt: '2026-11-03T10:00:00.000Z' });
-    const approved = await recordEmergency({ dueAt: '2026-11-03T10:00:00.000Z', followUpIssue: { ...FOLLOW_UP, number: 4 } }, '2026-11-01T10:05:00.000Z');
-    await audit.append({ kind: 'retro-approval', at: '2026-11-02T09:00:00.000Z', deliveryId: 'd-r', repo: 'Codertocat/Hello-World', prNumber: PR_NUMBER, headSha: HEAD, data: { by: 'erin', emergencySeq: approved.seq, emergencyBy: 'carol', dueAt: '2026-11-03T10:00:00.000Z', late: false, note: null, followUpIssue: { ...FOLLOW_UP, number: 4 }, comment: { id: 5, url: 'u' } } });
+    const approved = await recordEmergency(
+      { dueAt: '2026-11-03T10:00:00.000Z', followUpIssue: { ...FOLLOW_UP, number: 4 } },
+      '2026-11-01T10:05:00.000Z',
+    );
+    await audit.append({
+      kind: 'retro-approval',
+      at: '2026-11-02T09:00:00.000Z',
+      deliveryId: 'd-r',
+      repo: 'Codertocat/Hello-World',
+      prNumber: PR_NUMBER,
+      headSha: HEAD,
+      data: {
+        by: 'erin',
+        emergencySeq: approved.seq,
+        emergencyBy: 'carol',
+        dueAt: '2026-11-03T10:00:00.000Z',
+        late: false,
+        note: null,
+        followUpIssue: { ...FOLLOW_UP, number: 4 },
+        comment: { id: 5, url: 'u' },
+      },
+    });
     await recordEmergency({ dueAt: '2026-11-09T10:00:00.000Z', followUpIssue: { ...FOLLOW_UP, number: 6 } }, '2026-11-01T10:10:00.000Z');
     mockToken();
     const comments = mockComments(FOLLOW_UP.number);
@@ -137,10 +199,18 @@ describe('flagOverdueEmergencies', () => {
     expect(await flagOverdueEmergencies({ deps: deps(), app: probot, now })).toBe(1);
     expect(await flagOverdueEmergencies({ deps: deps(), app: probot, now })).toBe(0);
 
-    expect(comments).toEqual([expect.stringMatching(/^⚠️ \*\*Overdue\.\*\* The retrospective approval of this emergency change was due by 2026-11-03T10:00:00\.000Z/)]);
+    expect(comments).toEqual([
+      expect.stringMatching(
+        /^⚠️ \*\*Overdue\.\*\* The retrospective approval of this emergency change was due by 2026-11-03T10:00:00\.000Z/,
+      ),
+    ]);
     const flagged = await audit.list({ kinds: ['emergency-overdue'] });
     expect(flagged).toHaveLength(1);
-    expect(flagged[0]).toMatchObject({ prNumber: PR_NUMBER, deliveryId: null, data: { emergencySeq: overdue.seq, followUpIssue: FOLLOW_UP } });
+    expect(flagged[0]).toMatchObject({
+      prNumber: PR_NUMBER,
+      deliveryId: null,
+      data: { emergencySeq: overdue.seq, followUpIssue: FOLLOW_UP },
+    });
   });
 
   it('tries again at the next sweep when the comment cannot be posted', async () => {

@@ -39,7 +39,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('concurrent 
     const other = await db.openAnother();
 
     const appended = await Promise.all(
-      Array.from({ length: 50 }, (_unused, index) => [db.store, other].map((store) => store.append(newEntry({ deliveryId: `delivery-${index}` })))).flat(),
+      Array.from({ length: 50 }, (_unused, index) =>
+        [db.store, other].map((store) => store.append(newEntry({ deliveryId: `delivery-${index}` }))),
+      ).flat(),
     );
 
     expect(appended.filter((entry) => entry !== null)).toHaveLength(50);

@@ -70,7 +70,11 @@ describe('openAuditStore', () => {
   });
 
   it.each([
-    ['an unknown scheme', { databaseUrl: 'mongodb://db/cc' }, 'DATABASE_URL must be one of sqlite:PATH, sqlite::memory:, postgres://… or postgresql://…'],
+    [
+      'an unknown scheme',
+      { databaseUrl: 'mongodb://db/cc' },
+      'DATABASE_URL must be one of sqlite:PATH, sqlite::memory:, postgres://… or postgresql://…',
+    ],
     ['a short signing key', { signingKey: 'short' }, /HMAC secret of at least 32 characters/],
     [
       'a public key (cannot sign)',

@@ -48,8 +48,16 @@ describe('parseSigningKey', () => {
 
   it.each([
     ['a short secret', 'short-but-secret', /HMAC secret of at least 32 characters; got a secret of 16 characters/],
-    ['a key of another type', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /must be an Ed25519 key in PEM, got a ec key/],
-    ['broken PEM', '-----BEGIN PRIVATE KEY-----\nnot-base64-secret\n-----END PRIVATE KEY-----', /looks like PEM but is not a readable private key/],
+    [
+      'a key of another type',
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      /must be an Ed25519 key in PEM, got a ec key/,
+    ],
+    [
+      'broken PEM',
+      '-----BEGIN PRIVATE KEY-----\nnot-base64-secret\n-----END PRIVATE KEY-----',
+      /looks like PEM but is not a readable private key/,
+    ],
   ])('refuses %s with a message that does not contain the key', (_case, key, message) => {
     let error: unknown;
     try {
@@ -108,7 +116,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('signed entr
     for (const entry of await db.store.list({ afterSeq: 1 })) {
       const data = entry.seq === 2 ? { index: 99 } : entry.data;
       const hash = entryHash({ ...entry, data, prevHash }, prevHash);
-      await db.raw(`UPDATE audit_entries SET data = '${JSON.stringify(data)}', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${entry.seq}`);
+      await db.raw(
+        `UPDATE audit_entries SET data = '${JSON.stringify(data)}', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${entry.seq}`,
+      );
       prevHash = hash;
     }
 

@@ -124,7 +124,11 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
       ['afterSeq', { afterSeq: 4 }, [5, 6]],
       ['limit', { limit: 2 }, [1, 2]],
       ['newest first with a limit', { newestFirst: true, limit: 2 }, [6, 5]],
-      ['everything together', { repo: 'acme/payments', kinds: ['verdict' as const], since: '2025-03-01T00:00:00Z', afterSeq: 1, limit: 5 }, [2, 3]],
+      [
+        'everything together',
+        { repo: 'acme/payments', kinds: ['verdict' as const], since: '2025-03-01T00:00:00Z', afterSeq: 1, limit: 5 },
+        [2, 3],
+      ],
     ])('list filters by %s', async (_case, filter, expected) => {
       const store = await filled();
 

@@ -9,7 +9,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('ticket key 
 
   it('finds the open PRs that reference a key, ignoring case', async () => {
     const { store } = await backend.fresh({ now: NOW });
-    await store.indexTicketKeys({ repo: 'acme/payments', prNumber: 7, installationId: 4_000_000_123, headSha: 'a'.repeat(40), keys: ['CHG-1', 'chg-2'] });
+    await store.indexTicketKeys({
+      repo: 'acme/payments',
+      prNumber: 7,
+      installationId: 4_000_000_123,
+      headSha: 'a'.repeat(40),
+      keys: ['CHG-1', 'chg-2'],
+    });
     await store.indexTicketKeys({ repo: 'acme/ledger', prNumber: 3, installationId: 12, headSha: 'b'.repeat(40), keys: ['CHG-2'] });
 
     expect(await store.pullRequestsForTicket('chg-2')).toEqual([
@@ -23,7 +29,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('ticket key 
     const { store } = await backend.fresh({ now: NOW });
     await store.indexTicketKeys({ repo: 'acme/payments', prNumber: 7, installationId: 1, headSha: 'a'.repeat(40), keys: ['CHG-1'] });
 
-    await store.indexTicketKeys({ repo: 'acme/payments', prNumber: 7, installationId: 1, headSha: 'c'.repeat(40), keys: ['CHG-5', 'CHG-5'] });
+    await store.indexTicketKeys({
+      repo: 'acme/payments',
+      prNumber: 7,
+      installationId: 1,
+      headSha: 'c'.repeat(40),
+      keys: ['CHG-5', 'CHG-5'],
+    });
 
     expect(await store.pullRequestsForTicket('CHG-1')).toEqual([]);
     expect(await store.pullRequestsForTicket('CHG-5')).toEqual([expect.objectContaining({ prNumber: 7, headSha: 'c'.repeat(40) })]);

@@ -25,7 +25,11 @@ describe('verifyChain', () => {
   });
 
   it.each([
-    ['a chain that does not start at 1', (entries: AuditEntry[]) => entries.slice(1), { brokenSeq: 1, count: 0, reason: 'missing entry 1' }],
+    [
+      'a chain that does not start at 1',
+      (entries: AuditEntry[]) => entries.slice(1),
+      { brokenSeq: 1, count: 0, reason: 'missing entry 1' },
+    ],
     ['a gap', (entries: AuditEntry[]) => [entries[0], entries[2]], { brokenSeq: 2, count: 1, reason: 'missing entry 2' }],
     [
       'a repeated entry',

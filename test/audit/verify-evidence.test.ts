@@ -15,7 +15,11 @@ afterAll(() => backend.teardown());
 /** A row as an attacker with the app role's INSERT right writes it: a valid hash chained to the head, no signature. */
 async function forgeAfterHead(db: Awaited<ReturnType<typeof backend.fresh>>, signature: string | null): Promise<AuditEntry> {
   const [head] = await db.store.list({ newestFirst: true, limit: 1 });
-  const { entry } = chainEntry({ input: newEntry({ kind: 'emergency', data: { forged: true } }), seq: (head?.seq ?? 0) + 1, prevHash: head!.hash });
+  const { entry } = chainEntry({
+    input: newEntry({ kind: 'emergency', data: { forged: true } }),
+    seq: (head?.seq ?? 0) + 1,
+    prevHash: head!.hash,
+  });
   const forged = { ...entry, signature };
   await db.raw(
     `INSERT INTO audit_entries (seq, at, at_ms, delivery_id, kind, repo, pr_number, head_sha, data, prev_hash, hash, signature) VALUES (${forged.seq}, '${forged.at}', ${Date.parse(forged.at)}, NULL, 'emergency', '${forged.repo}', ${forged.prNumber}, '${forged.headSha}', '${JSON.stringify(forged.data)}', '${forged.prevHash}', '${forged.hash}', ${signature === null ? 'NULL' : `'${signature}'`})`,
@@ -34,7 +38,11 @@ describe('verifyEvidence', () => {
 
   it.each([
     { name: 'an unsigned row inserted directly', signature: null, reason: 'entry is not signed, yet the store signs with hmac-sha256' },
-    { name: 'a row signed with another key', signature: otherKey.sign('0'.repeat(64)), reason: 'its hmac-sha256 signature does not verify' },
+    {
+      name: 'a row signed with another key',
+      signature: otherKey.sign('0'.repeat(64)),
+      reason: 'its hmac-sha256 signature does not verify',
+    },
   ])('refuses $name, naming the entry and why', async ({ signature, reason }) => {
     const db = await backend.fresh({ signer });
     await appendNumbered(db.store, 2);
@@ -60,7 +68,9 @@ describe('verifyEvidence', () => {
     const [, second] = await db.store.list({});
     const relinked = chainEntry({ input: newEntry(), seq: 2, prevHash: 'f'.repeat(64) }).entry;
 
-    await expect(verifyEvidence({ store: db.store, signer: undefined, entry: relinked })).rejects.toThrow('prevHash does not match the hash of entry 1');
+    await expect(verifyEvidence({ store: db.store, signer: undefined, entry: relinked })).rejects.toThrow(
+      'prevHash does not match the hash of entry 1',
+    );
     expect(() => verifyEntrySelf({ signer: undefined, entry: { ...second!, data: { index: 9 } } })).toThrow('hash mismatch');
   });
 });

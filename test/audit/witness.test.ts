@@ -31,7 +31,13 @@ describe('the witness publisher', () => {
     const db = await backend.fresh({ signer });
     const path = newFile();
     let now = new Date('2026-12-01T10:00:00Z');
-    const publisher = startWitnessPublisher({ store: db.store, settings: { witness: fileWitness(path), everyEntries: 3, everyMs: 60_000 }, now: () => now, log: silent, pollMs: 3_600_000 });
+    const publisher = startWitnessPublisher({
+      store: db.store,
+      settings: { witness: fileWitness(path), everyEntries: 3, everyMs: 60_000 },
+      now: () => now,
+      log: silent,
+      pollMs: 3_600_000,
+    });
     try {
       await publisher.tick(); // empty store: nothing
       await appendNumbered(db.store, 3);
@@ -41,7 +47,10 @@ describe('the witness publisher', () => {
       now = new Date('2026-12-01T10:01:00Z');
       await publisher.tick(); // T passed: published
 
-      const heads = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq: number; signature: string });
+      const heads = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { seq: number; signature: string });
       expect(heads.map((h) => h.seq)).toEqual([3, 4]);
       const [fourth] = await db.store.list({ afterSeq: 3, limit: 1 });
       expect(heads[1]).toEqual({ seq: 4, hash: fourth?.hash, signature: fourth?.signature, publishedAt: '2026-12-01T10:01:00.000Z' });
@@ -71,8 +80,20 @@ describe('the witness publisher', () => {
 describe('checkWitness', () => {
   it.each([
     { name: 'the store still holds the published head', cut: 0, forge: false, ok: true, line: /^witness: entry 5 published .* matches$/ },
-    { name: 'the newest entries were removed', cut: 2, forge: false, ok: false, line: /^WITNESS MISMATCH: the store ends at entry 3, but entry 5 published .*: entries were removed$/ },
-    { name: 'the whole chain was rewritten', cut: 0, forge: true, ok: false, line: /^WITNESS MISMATCH: entry 5 has hash [0-9a-f]{64}, but entry 5 published .* had [0-9a-f]{64}: the chain was rewritten$/ },
+    {
+      name: 'the newest entries were removed',
+      cut: 2,
+      forge: false,
+      ok: false,
+      line: /^WITNESS MISMATCH: the store ends at entry 3, but entry 5 published .*: entries were removed$/,
+    },
+    {
+      name: 'the whole chain was rewritten',
+      cut: 0,
+      forge: true,
+      ok: false,
+      line: /^WITNESS MISMATCH: entry 5 has hash [0-9a-f]{64}, but entry 5 published .* had [0-9a-f]{64}: the chain was rewritten$/,
+    },
   ])('$name', async ({ cut, forge, ok, line }) => {
     const db = await backend.fresh({ signer });
     await appendNumbered(db.store, 5);
@@ -97,15 +118,30 @@ describe('checkWitness', () => {
     await appendNumbered(db.store, 1);
     const [head] = await db.store.list({});
 
-    expect((await checkWitness({ store: db.store, head: { seq: 1, hash: head!.hash, signature: null, publishedAt: 'x' }, witnessName: 'w', signer })).ok).toBe(false);
-    expect(await checkWitness({ store: db.store, head: null, witnessName: 'w' })).toEqual({ ok: false, line: expect.stringContaining('holds no published head') });
+    expect(
+      (
+        await checkWitness({
+          store: db.store,
+          head: { seq: 1, hash: head!.hash, signature: null, publishedAt: 'x' },
+          witnessName: 'w',
+          signer,
+        })
+      ).ok,
+    ).toBe(false);
+    expect(await checkWitness({ store: db.store, head: null, witnessName: 'w' })).toEqual({
+      ok: false,
+      line: expect.stringContaining('holds no published head'),
+    });
   });
 });
 
 describe('fileWitness and readWitnessEnv', () => {
   it('keeps the highest head and refuses a line that is not one', async () => {
     const path = newFile();
-    writeFileSync(path, `${JSON.stringify({ seq: 7, hash: 'a'.repeat(64), signature: null, publishedAt: 't2' })}\n${JSON.stringify({ seq: 5, hash: 'b'.repeat(64), signature: null, publishedAt: 't1' })}\n`);
+    writeFileSync(
+      path,
+      `${JSON.stringify({ seq: 7, hash: 'a'.repeat(64), signature: null, publishedAt: 't2' })}\n${JSON.stringify({ seq: 5, hash: 'b'.repeat(64), signature: null, publishedAt: 't1' })}\n`,
+    );
 
     expect(await fileWitness(path).latest()).toMatchObject({ seq: 7 });
     expect(await fileWitness(newFile()).latest()).toBeNull();
@@ -116,7 +152,10 @@ describe('fileWitness and readWitnessEnv', () => {
   it.each([
     { env: {}, expected: null },
     { env: { AUDIT_WITNESS_FILE: '/w.jsonl' }, expected: { everyEntries: 100, everyMs: 600_000 } },
-    { env: { AUDIT_WITNESS_FILE: '/w.jsonl', AUDIT_WITNESS_EVERY: '1', AUDIT_WITNESS_MINUTES: '0.5' }, expected: { everyEntries: 1, everyMs: 30_000 } },
+    {
+      env: { AUDIT_WITNESS_FILE: '/w.jsonl', AUDIT_WITNESS_EVERY: '1', AUDIT_WITNESS_MINUTES: '0.5' },
+      expected: { everyEntries: 1, everyMs: 30_000 },
+    },
   ])('reads $env', ({ env, expected }) => {
     const settings = readWitnessEnv(env);
 
@@ -124,6 +163,8 @@ describe('fileWitness and readWitnessEnv', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => readWitnessEnv({ AUDIT_WITNESS_FILE: '/w', AUDIT_WITNESS_EVERY: '0' })).toThrow('AUDIT_WITNESS_EVERY must be a whole number of entries ≥ 1');
+    expect(() => readWitnessEnv({ AUDIT_WITNESS_FILE: '/w', AUDIT_WITNESS_EVERY: '0' })).toThrow(
+      'AUDIT_WITNESS_EVERY must be a whole number of entries ≥ 1',
+    );
   });
 });

@@ -78,7 +78,9 @@ describe('the compliance dashboard in a browser', () => {
       await signIn(page, '/dashboard', 'mallory');
       expect((await response).status()).toBe(403);
       await expect(page.locator('h1').textContent()).resolves.toBe('Access refused');
-      await expect(page.locator('main').textContent()).resolves.toContain('mallory is not a member of the teams allowed to see the compliance dashboard (acme/compliance)');
+      await expect(page.locator('main').textContent()).resolves.toContain(
+        'mallory is not a member of the teams allowed to see the compliance dashboard (acme/compliance)',
+      );
       // No session: the dashboard sends the browser to sign in again.
       await page.goto(`${e2e.app.url}/dashboard`);
       expect(page.url()).toContain('/login/oauth/authorize');
@@ -98,7 +100,13 @@ describe('the compliance dashboard in a browser', () => {
 
       // Posture: the exact numbers of the seed.
       const metric = (name: string) => page.locator(`[data-metric="${name}"] .value`).textContent();
-      expect(await Promise.all(['merged', 'rate', 'bypass', 'emergency', 'emergency-overdue'].map(metric))).toEqual(['9', '66.7 %', '1', '2', '1']);
+      expect(await Promise.all(['merged', 'rate', 'bypass', 'emergency', 'emergency-overdue'].map(metric))).toEqual([
+        '9',
+        '66.7 %',
+        '1',
+        '2',
+        '1',
+      ]);
       const payments = await page.locator('tr[data-repo="acme/payments"] td').allTextContents();
       expect(payments).toEqual(['acme/payments', '5', '2', '40.0 %', '1', '2', '1']);
       expect(await page.locator('svg.chart rect').count()).toBe(5);
@@ -130,18 +138,31 @@ describe('the compliance dashboard in a browser', () => {
       expect(page.url()).toBe(`${e2e.app.url}/dashboard/changes/acme/payments/52`);
       await expect(page.locator('#chain').textContent()).resolves.toContain('chain verified');
       await expect(page.locator('#chain').textContent()).resolves.toContain('Audit chain verified from entry 1 through entry 13');
-      expect(await page.locator('.timeline > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))).toEqual(['push', 'verdict', 'merge', 'exception']);
+      expect(await page.locator('.timeline > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))).toEqual([
+        'push',
+        'verdict',
+        'merge',
+        'exception',
+      ]);
       expect(await page.locator('h1').textContent()).toBe('acme/payments#52');
       await page.goto(`${e2e.app.url}/dashboard/changes/acme/payments/50`);
       await page.screenshot({ path: join(screenshots, 'dashboard-change.png'), fullPage: true });
 
       // The CSV download is the CLI's export for the same filter.
       await page.goto(`${e2e.app.url}/dashboard/changes?${PERIOD}&repo=acme/payments`);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.downloads a', { hasText: 'CSV' }).first().click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('.downloads a', { hasText: 'CSV' }).first().click(),
+      ]);
       expect(download.suggestedFilename()).toBe('change-control-changes-2026-02-01-to-2026-03-01.csv');
       const csv = readFileSync((await download.path()) ?? '', 'utf8');
       const cli = captureIo({ DATABASE_URL: `sqlite:${dbPath}` });
-      expect(await exportCommand({ since: FEBRUARY.since, until: FEBRUARY.until, repo: 'acme/payments', format: 'csv', exceptions: false }, cli.io)).toBe(0);
+      expect(
+        await exportCommand(
+          { since: FEBRUARY.since, until: FEBRUARY.until, repo: 'acme/payments', format: 'csv', exceptions: false },
+          cli.io,
+        ),
+      ).toBe(0);
       expect(csv).toBe(cli.stdout());
       expect(csv.split('\r\n').filter((line) => line !== '')).toHaveLength(6); // header and five changes
 

@@ -31,7 +31,16 @@ function deployed(prNumber: number, mergeSha: string, mergeSeq: number, emergenc
 const entries: NewAuditEntry[] = [
   mergeEntry({ repo: REPO, number: 1, at: '2026-02-02T10:00:00Z', head: sha('a'), mergeSha: M1, commits: [sha('a')] }),
   emergencyEntry({ repo: REPO, number: 2, head: sha('b'), at: '2026-02-03T09:00:00Z', dueAt: '2026-02-06T09:00:00Z' }),
-  mergeEntry({ repo: REPO, number: 2, at: '2026-02-03T10:00:00Z', head: sha('b'), mergeSha: M2, commits: [sha('b')], gate: 'pending', atMerge: 'pending' }),
+  mergeEntry({
+    repo: REPO,
+    number: 2,
+    at: '2026-02-03T10:00:00Z',
+    head: sha('b'),
+    mergeSha: M2,
+    commits: [sha('b')],
+    gate: 'pending',
+    atMerge: 'pending',
+  }),
   deploymentStatusEntry({ repo: REPO, at: '2026-02-03T11:00:00Z', sha: M1, state: 'failure', deploymentId: 70 }),
   deploymentEntry({ repo: REPO, at: '2026-02-03T12:00:00Z', sha: M2, deploymentId: 77, creator: 'deployer' }),
   NewAuditEntry.parse({
@@ -42,12 +51,28 @@ const entries: NewAuditEntry[] = [
     prNumber: null,
     headSha: M2,
     data: {
-      environment: 'production', sha: M2, ref: 'main', runId: 5, deploymentId: 77, state: 'approved',
+      environment: 'production',
+      sha: M2,
+      ref: 'main',
+      runId: 5,
+      deploymentId: 77,
+      state: 'approved',
       comment: 'Change Control approved 2222222 for production: 3 commits new since eeeeeee, all from approved changes.\n- #1 …',
-      previous: { sha: PROD, source: 'audit' }, commitCount: 3, changes: [], uncovered: [], error: null,
+      previous: { sha: PROD, source: 'audit' },
+      commitCount: 3,
+      changes: [],
+      uncovered: [],
+      error: null,
     },
   }),
-  deploymentStatusEntry({ repo: REPO, at: '2026-02-03T12:05:00Z', sha: M2, deploymentId: 77, previous: PROD, changes: [deployed(1, M1, 1), deployed(2, M2, 3, true)] }),
+  deploymentStatusEntry({
+    repo: REPO,
+    at: '2026-02-03T12:05:00Z',
+    sha: M2,
+    deploymentId: 77,
+    previous: PROD,
+    changes: [deployed(1, M1, 1), deployed(2, M2, 3, true)],
+  }),
   // The same commit in another repository (a fork): a SHA alone does not say which is meant.
   deploymentStatusEntry({ repo: 'acme/payments-fork', at: '2026-02-04T12:05:00Z', sha: sha('a'), state: 'failure' }),
   // #3 merged, never deployed.
@@ -139,7 +164,12 @@ describe('audit trace', () => {
     ['an unknown commit: exit 1', [sha('9')], 1, `no audit evidence for ${sha('9')}`],
     ['another repository: exit 1', [M2, '--repo', 'acme/ledger'], 1, 'in acme/ledger'],
     ['a SHA that is not hex: exit 2', ['production'], 2, 'the commit must be a SHA of 7 to 40 hex digits, got "production"'],
-    ['a SHA known in two repositories: exit 2', ['aaaaaaa'], 2, 'aaaaaaa names more than one commit in the audit trail (acme/payments aaaa'],
+    [
+      'a SHA known in two repositories: exit 2',
+      ['aaaaaaa'],
+      2,
+      'aaaaaaa names more than one commit in the audit trail (acme/payments aaaa',
+    ],
   ])('%s', async (_case, args, expected, message) => {
     const { code, stderr } = await run('audit', 'trace', ...args, '--database', database);
 
@@ -150,10 +180,26 @@ describe('audit trace', () => {
 
 describe('audit export: deployment columns', () => {
   it('gives each change the first successful deployment that brought it, and none to a change never deployed', async () => {
-    const { code, stdout } = await run('audit', 'export', '--since', '2026-02-01', '--until', '2026-03-01', '--format', 'jsonl', '--repo', REPO, '--database', database);
+    const { code, stdout } = await run(
+      'audit',
+      'export',
+      '--since',
+      '2026-02-01',
+      '--until',
+      '2026-03-01',
+      '--format',
+      'jsonl',
+      '--repo',
+      REPO,
+      '--database',
+      database,
+    );
 
     expect(code).toBe(0);
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { pr: number; deployed_to: string | null; deployed_at: string | null });
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { pr: number; deployed_to: string | null; deployed_at: string | null });
     expect(rows.map((r) => [r.pr, r.deployed_to, r.deployed_at])).toEqual([
       [1, 'production', '2026-02-03T12:05:00Z'],
       [2, 'production', '2026-02-03T12:05:00Z'],
@@ -162,7 +208,18 @@ describe('audit export: deployment columns', () => {
   });
 
   it('leaves the columns empty in CSV for a change not deployed', async () => {
-    const { stdout } = await run('audit', 'export', '--since', '2026-02-01', '--until', '2026-03-01', '--repo', REPO, '--database', database);
+    const { stdout } = await run(
+      'audit',
+      'export',
+      '--since',
+      '2026-02-01',
+      '--until',
+      '2026-03-01',
+      '--repo',
+      REPO,
+      '--database',
+      database,
+    );
 
     const [header = '', , , third = ''] = stdout.split('\r\n');
     expect(header).toContain(',policy,deployed_to,deployed_at,audit_seq,');

@@ -43,9 +43,21 @@ describe('audit export', () => {
   });
 
   it.each([
-    ['since is inclusive, until exclusive (date only = 00:00 UTC)', ['--since', '2026-01-01', '--until', '2026-02-01'], ['40', '41', '7', '42', '43']],
-    ['an until a millisecond later takes in the merge at midnight', ['--since', '2026-01-01', '--until', '2026-02-01T00:00:00.001Z'], ['40', '41', '7', '42', '43', '44']],
-    ['a since a millisecond earlier takes in the last merge of 2025', ['--since', '2025-12-31T23:59:59.999Z', '--until', '2026-01-02'], ['39', '40']],
+    [
+      'since is inclusive, until exclusive (date only = 00:00 UTC)',
+      ['--since', '2026-01-01', '--until', '2026-02-01'],
+      ['40', '41', '7', '42', '43'],
+    ],
+    [
+      'an until a millisecond later takes in the merge at midnight',
+      ['--since', '2026-01-01', '--until', '2026-02-01T00:00:00.001Z'],
+      ['40', '41', '7', '42', '43', '44'],
+    ],
+    [
+      'a since a millisecond earlier takes in the last merge of 2025',
+      ['--since', '2025-12-31T23:59:59.999Z', '--until', '2026-01-02'],
+      ['39', '40'],
+    ],
     ['times with an offset', ['--since', '2026-01-06T12:00:00+01:00', '--until', '2026-01-06T12:00:00.001+01:00'], ['41']],
     ['a period with nothing in it', ['--since', '2026-06-01', '--until', '2026-07-01'], []],
   ])('period boundaries: %s', async (_case, period, prs) => {
@@ -65,16 +77,28 @@ describe('audit export', () => {
   it('writes JSONL with the same fields', async () => {
     const { code, stdout } = await run(...JANUARY, '--format', 'jsonl', '--database', database);
 
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(code).toBe(0);
     expect(rows.map((row) => row.pr)).toEqual([40, 41, 7, 42, 43]);
-    expect(rows[3]).toMatchObject({ title: XSS_TITLE, merged_by: 'admin-carol', exceptions: ['bypass'], gate_state: 'pending', audit_seq: 11 });
+    expect(rows[3]).toMatchObject({
+      title: XSS_TITLE,
+      merged_by: 'admin-carol',
+      exceptions: ['bypass'],
+      gate_state: 'pending',
+      audit_seq: 11,
+    });
   });
 
   it('lists only the exceptions with --exceptions, joined to the merge record', async () => {
     const { code, stdout } = await run(...JANUARY, '--exceptions', '--format', 'jsonl', '--database', database);
 
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(code).toBe(0);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -122,7 +146,10 @@ describe('audit export', () => {
 
   it('exits 1 rather than leave out a merge entry that is not a merge record', async () => {
     const path = join(temp.dir, 'odd.db');
-    await seedStore(path, [mergeEntry({ number: 1, at: '2026-01-02T00:00:00.000Z' }), { ...mergeEntry({ number: 2, at: '2026-01-03T00:00:00.000Z' }), data: { note: 'hand-written' } }]);
+    await seedStore(path, [
+      mergeEntry({ number: 1, at: '2026-01-02T00:00:00.000Z' }),
+      { ...mergeEntry({ number: 2, at: '2026-01-03T00:00:00.000Z' }), data: { note: 'hand-written' } },
+    ]);
 
     const { code, stdout, stderr } = await run(...JANUARY, '--database', `sqlite:${path}`);
 
@@ -134,18 +161,50 @@ describe('audit export', () => {
 
 describe('audit export: bad input exits 2 with a clear message', () => {
   it.each([
-    ['a date that is not one', ['--since', 'yesterday', '--until', '2026-02-01'], 'error: --since must be a date like 2026-01-31, got "yesterday"'],
-    ['an impossible date', ['--since', '2026-01-01', '--until', '2026-02-30'], 'error: --until must be a date like 2026-01-31, got "2026-02-30"'],
-    ['a time without its offset', ['--since', '2026-01-01T10:00:00', '--until', '2026-02-01'], 'error: --since must be a date like 2026-01-31, got "2026-01-01T10:00:00"'],
+    [
+      'a date that is not one',
+      ['--since', 'yesterday', '--until', '2026-02-01'],
+      'error: --since must be a date like 2026-01-31, got "yesterday"',
+    ],
+    [
+      'an impossible date',
+      ['--since', '2026-01-01', '--until', '2026-02-30'],
+      'error: --until must be a date like 2026-01-31, got "2026-02-30"',
+    ],
+    [
+      'a time without its offset',
+      ['--since', '2026-01-01T10:00:00', '--until', '2026-02-01'],
+      'error: --since must be a date like 2026-01-31, got "2026-01-01T10:00:00"',
+    ],
     ['a missing --since', ['--until', '2026-02-01'], 'error: --since is required: a date like 2026-01-31'],
-    ['since after until', ['--since', '2026-02-01', '--until', '2026-01-01'], 'error: --since (2026-02-01T00:00:00.000Z) must be before --until (2026-01-01T00:00:00.000Z); --until is exclusive'],
+    [
+      'since after until',
+      ['--since', '2026-02-01', '--until', '2026-01-01'],
+      'error: --since (2026-02-01T00:00:00.000Z) must be before --until (2026-01-01T00:00:00.000Z); --until is exclusive',
+    ],
     ['an empty period', ['--since', '2026-01-01', '--until', '2026-01-01'], 'must be before --until'],
-    ['a repo without owner', ['--since', '2026-01-01', '--until', '2026-02-01', '--repo', 'payments'], 'error: --repo must be OWNER/NAME like acme/payments, got "payments"'],
-    ['an unknown format', ['--since', '2026-01-01', '--until', '2026-02-01', '--format', 'xlsx'], 'error: --format must be one of csv, jsonl, html, got "xlsx"'],
-    ['a key file without html', ['--since', '2026-01-01', '--until', '2026-02-01', '--key-file', 'k.pem'], 'error: --key-file is only used with --format html'],
+    [
+      'a repo without owner',
+      ['--since', '2026-01-01', '--until', '2026-02-01', '--repo', 'payments'],
+      'error: --repo must be OWNER/NAME like acme/payments, got "payments"',
+    ],
+    [
+      'an unknown format',
+      ['--since', '2026-01-01', '--until', '2026-02-01', '--format', 'xlsx'],
+      'error: --format must be one of csv, jsonl, html, got "xlsx"',
+    ],
+    [
+      'a key file without html',
+      ['--since', '2026-01-01', '--until', '2026-02-01', '--key-file', 'k.pem'],
+      'error: --key-file is only used with --format html',
+    ],
     ['an unknown option', ['--since', '2026-01-01', '--until', '2026-02-01', '--color'], "error: unknown option '--color'"],
     ['an option without its value', ['--since'], "error: option '--since <date>' argument missing"],
-    ['a database URL of another kind', ['--since', '2026-01-01', '--until', '2026-02-01', '--database', 'mysql://u:secret@h/db'], 'error: --database must be one of sqlite:PATH, postgres://… or postgresql://…'],
+    [
+      'a database URL of another kind',
+      ['--since', '2026-01-01', '--until', '2026-02-01', '--database', 'mysql://u:secret@h/db'],
+      'error: --database must be one of sqlite:PATH, postgres://… or postgresql://…',
+    ],
   ])('%s', async (_case, args, message) => {
     const { code, stdout, stderr } = await run(...args);
 
@@ -158,7 +217,9 @@ describe('audit export: bad input exits 2 with a clear message', () => {
   it('reports every bad flag at once', async () => {
     const { stderr } = await run('--since', 'soon', '--until', 'later', '--database', database);
 
-    expect(stderr).toBe('error: --since must be a date like 2026-01-31, got "soon"\nerror: --until must be a date like 2026-01-31, got "later"\n');
+    expect(stderr).toBe(
+      'error: --since must be a date like 2026-01-31, got "soon"\nerror: --until must be a date like 2026-01-31, got "later"\n',
+    );
   });
 
   it('exits 2 for a missing SQLite file, and does not create it', async () => {

@@ -11,7 +11,12 @@ const FEBRUARY = ['--since', '2026-02-01', '--until', '2026-03-01'];
 beforeAll(async () => {
   await seedStore(join(temp.dir, 'audit.db'), [
     emergencyEntry({ number: 50, at: '2026-02-02T10:00:00.000Z', dueAt: '2026-02-05T10:00:00.000Z' }), // 1: never approved
-    emergencyEntry({ number: 51, at: '2026-02-03T10:00:00.000Z', dueAt: '2026-02-06T10:00:00.000Z', reason: '=HYPERLINK("http://evil.example")' }), // 2
+    emergencyEntry({
+      number: 51,
+      at: '2026-02-03T10:00:00.000Z',
+      dueAt: '2026-02-06T10:00:00.000Z',
+      reason: '=HYPERLINK("http://evil.example")',
+    }), // 2
     retroApprovalEntry({ number: 51, at: '2026-02-04T09:00:00.000Z', emergencySeq: 2, dueAt: '2026-02-06T10:00:00.000Z' }), // 3: in time
     mergeEntry({ number: 51, at: '2026-02-04T10:00:00.000Z', head: sha('d'), mergedBy: 'carol' }), // 4
     emergencyEntry({ number: 52, at: '2026-02-10T10:00:00.000Z', dueAt: '2026-02-13T10:00:00.000Z' }), // 5
@@ -26,9 +31,16 @@ afterAll(() => temp.remove());
 
 async function exportRows(now: string, ...args: string[]): Promise<Array<Record<string, unknown>>> {
   const captured = captureIo();
-  const code = await runCli(['audit', 'export', ...FEBRUARY, '--exceptions', '--format', 'jsonl', '--database', database, ...args], { ...captured.io, now: () => new Date(now) });
+  const code = await runCli(['audit', 'export', ...FEBRUARY, '--exceptions', '--format', 'jsonl', '--database', database, ...args], {
+    ...captured.io,
+    now: () => new Date(now),
+  });
   expect({ code, stderr: captured.stderr() }).toEqual({ code: 0, stderr: '' });
-  return captured.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return captured
+    .stdout()
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('audit export --exceptions: emergency changes', () => {
@@ -54,10 +66,19 @@ describe('audit export --exceptions: emergency changes', () => {
       retro_approved_by: null,
       retro_approved_at: null,
       issue_url: 'https://github.com/acme/payments/issues/150',
-      exceptions: ['approval: Needs 1 more independent approval', 'checks: Failed: ci/test', 'retrospective approval overdue since 2026-02-05T10:00:00.000Z'],
+      exceptions: [
+        'approval: Needs 1 more independent approval',
+        'checks: Failed: ci/test',
+        'retrospective approval overdue since 2026-02-05T10:00:00.000Z',
+      ],
       audit_seq: 1,
     });
-    expect(rows[1]).toMatchObject({ merged_by: 'carol', merged_at: '2026-02-04T10:00:00.000Z', retro_approved_by: 'erin', retro_approved_at: '2026-02-04T09:00:00.000Z' });
+    expect(rows[1]).toMatchObject({
+      merged_by: 'carol',
+      merged_at: '2026-02-04T10:00:00.000Z',
+      retro_approved_by: 'erin',
+      retro_approved_at: '2026-02-04T09:00:00.000Z',
+    });
     expect(rows[2]?.exceptions).toContain('approved retrospectively by erin after it was due (2026-02-13T10:00:00.000Z)');
     expect(rows[3]).toMatchObject({ type: 'bypass', authorised_by: null, due_at: null });
     expect(rows[4]?.exceptions).toContain('retrospective approval due by 2026-03-02T10:00:00.000Z');
@@ -82,7 +103,9 @@ describe('audit export --exceptions: emergency changes', () => {
     const code = await runCli(['audit', 'export', ...FEBRUARY, '--exceptions', '--database', database], captured.io);
 
     expect(code).toBe(0);
-    expect(captured.stdout().split('\r\n')[0]).toMatch(/,policy,deployed_to,deployed_at,audit_seq,entry_hash,issue_url,type,authorised_by,reason,due_at,retro_approved_by,retro_approved_at$/);
+    expect(captured.stdout().split('\r\n')[0]).toMatch(
+      /,policy,deployed_to,deployed_at,audit_seq,entry_hash,issue_url,type,authorised_by,reason,due_at,retro_approved_by,retro_approved_at$/,
+    );
     expect(captured.stdout()).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
   });
 
@@ -99,6 +122,12 @@ describe('audit export --exceptions: emergency changes', () => {
 
     await runCli(['audit', 'export', ...FEBRUARY, '--format', 'jsonl', '--database', database], captured.io);
 
-    expect(captured.stdout().trimEnd().split('\n').map((line) => (JSON.parse(line) as { pr: number }).pr)).toEqual([51, 60]);
+    expect(
+      captured
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { pr: number }).pr),
+    ).toEqual([51, 60]);
   });
 });

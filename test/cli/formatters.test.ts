@@ -5,14 +5,28 @@ import { formatCsv } from '../../src/cli/format-csv.js';
 import { formatEntries, formatEntry, terminalSafe } from '../../src/cli/format-entry.js';
 import { formatHtml, type HtmlReport } from '../../src/cli/format-html.js';
 import { formatJsonl } from '../../src/cli/format-jsonl.js';
-import { emergencyEntry, exceptionEntry, FORMULA_TITLE, mergeEntry, pushEntry, retroApprovalEntry, sha, statusOverwrittenEntry, verdictEntry, XSS_TITLE } from './seed.js';
+import {
+  emergencyEntry,
+  exceptionEntry,
+  FORMULA_TITLE,
+  mergeEntry,
+  pushEntry,
+  retroApprovalEntry,
+  sha,
+  statusOverwrittenEntry,
+  verdictEntry,
+  XSS_TITLE,
+} from './seed.js';
 
 function stored(entry: NewAuditEntry, seq: number): AuditEntry {
   return { ...entry, seq, prevHash: '0'.repeat(64), hash: `${seq}`.padStart(64, 'e'), signature: null };
 }
 
 const cleanMerge = stored(mergeEntry({ number: 41, at: '2026-01-06T11:00:00.000Z' }), 4);
-const bypassMerge = stored(mergeEntry({ number: 42, at: '2026-01-20T15:00:00.000Z', head: sha('b'), bypass: true, title: XSS_TITLE, mergedBy: 'admin-carol' }), 11);
+const bypassMerge = stored(
+  mergeEntry({ number: 42, at: '2026-01-20T15:00:00.000Z', head: sha('b'), bypass: true, title: XSS_TITLE, mergedBy: 'admin-carol' }),
+  11,
+);
 const bypassException = stored(exceptionEntry({ number: 42, at: '2026-01-20T15:00:02.000Z', head: sha('b'), mergedBy: 'admin-carol' }), 12);
 
 function row(overrides: Partial<ExportRow> = {}): ExportRow {
@@ -62,7 +76,13 @@ describe('mergeRow and exceptionRow', () => {
   });
 
   it('keeps an exception without a merge record, with what the exception records', () => {
-    expect(exceptionRow(bypassException, null)).toMatchObject({ pr: 42, title: null, merged_by: 'admin-carol', head_sha: sha('b'), ticket: null });
+    expect(exceptionRow(bypassException, null)).toMatchObject({
+      pr: 42,
+      title: null,
+      merged_by: 'admin-carol',
+      head_sha: sha('b'),
+      ticket: null,
+    });
   });
 
   it('refuses a merge entry whose data is not a merge record, naming the entry', () => {
@@ -101,13 +121,17 @@ describe('formatCsv', () => {
   });
 
   it('leaves nulls empty', () => {
-    expect(formatCsv([row({ ticket: null, ticket_approver: null })], ['ticket', 'ticket_approver', 'pr'])).toBe('ticket,ticket_approver,pr\r\n,,41\r\n');
+    expect(formatCsv([row({ ticket: null, ticket_approver: null })], ['ticket', 'ticket_approver', 'pr'])).toBe(
+      'ticket,ticket_approver,pr\r\n,,41\r\n',
+    );
   });
 });
 
 describe('formatJsonl', () => {
   it('writes one object per line with the columns as keys, values exact', () => {
-    const lines = formatJsonl([row({ title: FORMULA_TITLE }), mergeRow(bypassMerge)], EXPORT_COLUMNS).trimEnd().split('\n');
+    const lines = formatJsonl([row({ title: FORMULA_TITLE }), mergeRow(bypassMerge)], EXPORT_COLUMNS)
+      .trimEnd()
+      .split('\n');
 
     expect(lines).toHaveLength(2);
     const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
@@ -157,7 +181,14 @@ describe('formatHtml', () => {
   it('escapes every user-controlled value, and links only http(s) URLs', () => {
     const html = report({
       repo: 'acme/<b>',
-      rows: [row({ author: '"><svg onload=x>', url: 'javascript:alert(1)', ticket_approver: "o'brien", checks: [{ name: '<i>', state: 'success' }] })],
+      rows: [
+        row({
+          author: '"><svg onload=x>',
+          url: 'javascript:alert(1)',
+          ticket_approver: "o'brien",
+          checks: [{ name: '<i>', state: 'success' }],
+        }),
+      ],
     });
 
     expect(html).toContain('acme/&#60;b&#62;');
@@ -181,7 +212,9 @@ describe('formatHtml', () => {
   });
 
   it('says BROKEN with the first broken entry', () => {
-    const html = report({ chain: { ok: false, count: 2, brokenSeq: 3, reason: 'hash mismatch: the entry was changed after it was written' } });
+    const html = report({
+      chain: { ok: false, count: 2, brokenSeq: 3, reason: 'hash mismatch: the entry was changed after it was written' },
+    });
 
     expect(html).toContain('<dd class="broken">BROKEN</dd>');
     expect(html).toContain('BROKEN at entry 3: hash mismatch');
@@ -189,45 +222,86 @@ describe('formatHtml', () => {
 
   it('says when the period has no changes, and counts exceptions in exceptions mode', () => {
     expect(report({ rows: [] })).toContain('No merged changes in this period.');
-    expect(report({ mode: 'exceptions', rows: [exceptionRow(bypassException, bypassMerge)], columns: EXCEPTION_COLUMNS })).toContain('1 exception in the period.');
+    expect(report({ mode: 'exceptions', rows: [exceptionRow(bypassException, bypassMerge)], columns: EXCEPTION_COLUMNS })).toContain(
+      '1 exception in the period.',
+    );
   });
 });
 
 describe('formatEntry', () => {
   it.each([
-    ['a verdict', verdictEntry({ number: 42, at: '2026-01-19T08:00:05.000Z', head: sha('b'), state: 'pending', description: 'Waiting for 1 approval' }), [
-      '#5 2026-01-19T08:00:05.000Z verdict bbbbbbb — pending: Waiting for 1 approval',
-      '    state: pending',
-      '    approval: pending — 1 of 1 independent approval',
-    ]],
-    ['a push', pushEntry({ number: 42, at: '2026-01-19T08:00:00.000Z', head: sha('b'), pusher: 'erin' }), [
-      '#5 2026-01-19T08:00:00.000Z push bbbbbbb — pushed by erin (synchronize)',
-      '    pusher: erin',
-    ]],
-    ['a merge', bypassMerge, ['— merged by admin-carol as fffffff: ', '    merged by: admin-carol', `    merge sha: ${sha('f')}`, '    exceptions: bypass']],
-    ['an exception', bypassException, [
-      '— merged without a passing verdict (gate pending)',
-      '    missing:',
-      '      - approval: 0 of 1 independent approvals',
-    ]],
-    ['a status overwrite', statusOverwrittenEntry({ number: 42, at: '2026-01-19T09:00:00.000Z', head: sha('b'), by: 'mallory' }), [
-      'status-overwritten bbbbbbb — status overwritten by mallory; ours re-posted',
-      '    by: mallory',
-      '    their status: success — looks fine to me',
-    ]],
-    ['an emergency', emergencyEntry({ number: 50, at: '2026-02-02T10:00:00.000Z', dueAt: '2026-02-05T10:00:00.000Z' }), [
-      'emergency ddddddd — emergency change authorised by carol: INC-4711 card payments failing',
-      '    follow-up issue: https://github.com/acme/payments/issues/150',
-      '    due: 2026-02-05T10:00:00.000Z',
-      '      - checks: Failed: ci/test',
-    ]],
-    ['a retrospective approval', retroApprovalEntry({ number: 50, at: '2026-02-06T10:00:00.000Z', emergencySeq: 1, dueAt: '2026-02-05T10:00:00.000Z' }), [
-      'retro-approval ddddddd — emergency #1 approved retrospectively by erin (late)',
-    ]],
-    ['a refused command', stored({
-      kind: 'command', at: '2026-02-02T09:00:00.000Z', deliveryId: 'd-c', repo: 'acme/payments', prNumber: 50, headSha: null,
-      data: { command: 'emergency', by: 'mallory', outcome: 'refused', reason: 'not a member of emergency.teams', issue: { repo: 'acme/payments', number: 50, pullRequest: true }, comment: { id: 3, url: 'https://github.com/acme/payments/pull/50#issuecomment-3' }, result: null },
-    }, 5), ['command - — /change-control emergency by mallory, refused: not a member of emergency.teams']],
+    [
+      'a verdict',
+      verdictEntry({ number: 42, at: '2026-01-19T08:00:05.000Z', head: sha('b'), state: 'pending', description: 'Waiting for 1 approval' }),
+      [
+        '#5 2026-01-19T08:00:05.000Z verdict bbbbbbb — pending: Waiting for 1 approval',
+        '    state: pending',
+        '    approval: pending — 1 of 1 independent approval',
+      ],
+    ],
+    [
+      'a push',
+      pushEntry({ number: 42, at: '2026-01-19T08:00:00.000Z', head: sha('b'), pusher: 'erin' }),
+      ['#5 2026-01-19T08:00:00.000Z push bbbbbbb — pushed by erin (synchronize)', '    pusher: erin'],
+    ],
+    [
+      'a merge',
+      bypassMerge,
+      ['— merged by admin-carol as fffffff: ', '    merged by: admin-carol', `    merge sha: ${sha('f')}`, '    exceptions: bypass'],
+    ],
+    [
+      'an exception',
+      bypassException,
+      ['— merged without a passing verdict (gate pending)', '    missing:', '      - approval: 0 of 1 independent approvals'],
+    ],
+    [
+      'a status overwrite',
+      statusOverwrittenEntry({ number: 42, at: '2026-01-19T09:00:00.000Z', head: sha('b'), by: 'mallory' }),
+      [
+        'status-overwritten bbbbbbb — status overwritten by mallory; ours re-posted',
+        '    by: mallory',
+        '    their status: success — looks fine to me',
+      ],
+    ],
+    [
+      'an emergency',
+      emergencyEntry({ number: 50, at: '2026-02-02T10:00:00.000Z', dueAt: '2026-02-05T10:00:00.000Z' }),
+      [
+        'emergency ddddddd — emergency change authorised by carol: INC-4711 card payments failing',
+        '    follow-up issue: https://github.com/acme/payments/issues/150',
+        '    due: 2026-02-05T10:00:00.000Z',
+        '      - checks: Failed: ci/test',
+      ],
+    ],
+    [
+      'a retrospective approval',
+      retroApprovalEntry({ number: 50, at: '2026-02-06T10:00:00.000Z', emergencySeq: 1, dueAt: '2026-02-05T10:00:00.000Z' }),
+      ['retro-approval ddddddd — emergency #1 approved retrospectively by erin (late)'],
+    ],
+    [
+      'a refused command',
+      stored(
+        {
+          kind: 'command',
+          at: '2026-02-02T09:00:00.000Z',
+          deliveryId: 'd-c',
+          repo: 'acme/payments',
+          prNumber: 50,
+          headSha: null,
+          data: {
+            command: 'emergency',
+            by: 'mallory',
+            outcome: 'refused',
+            reason: 'not a member of emergency.teams',
+            issue: { repo: 'acme/payments', number: 50, pullRequest: true },
+            comment: { id: 3, url: 'https://github.com/acme/payments/pull/50#issuecomment-3' },
+            result: null,
+          },
+        },
+        5,
+      ),
+      ['command - — /change-control emergency by mallory, refused: not a member of emergency.teams'],
+    ],
   ])('shows %s with its key facts', (_case, entry, expected) => {
     const text = formatEntry('seq' in entry ? (entry as AuditEntry) : stored(entry, 5));
 
@@ -235,7 +309,9 @@ describe('formatEntry', () => {
   });
 
   it('says when the data is not in the expected shape', () => {
-    expect(formatEntry({ ...cleanMerge, data: {} })).toBe('#4 2026-01-06T11:00:00.000Z merge aaaaaaa — data not in the expected shape (see --json)\n    delivery: d-merge-acme/payments-41');
+    expect(formatEntry({ ...cleanMerge, data: {} })).toBe(
+      '#4 2026-01-06T11:00:00.000Z merge aaaaaaa — data not in the expected shape (see --json)\n    delivery: d-merge-acme/payments-41',
+    );
   });
 
   it('shows terminal control characters and bidi overrides as escapes', () => {

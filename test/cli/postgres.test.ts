@@ -32,7 +32,10 @@ describe('the commands on PostgreSQL', () => {
     const exported = captureIo();
 
     const verifyCode = await runCli(['audit', 'verify'], verify.io);
-    const exportCode = await runCli(['audit', 'export', '--since', '2026-01-01', '--until', '2026-02-01', '--format', 'jsonl', '--database', url], exported.io);
+    const exportCode = await runCli(
+      ['audit', 'export', '--since', '2026-01-01', '--until', '2026-02-01', '--format', 'jsonl', '--database', url],
+      exported.io,
+    );
 
     expect([verifyCode, exportCode]).toEqual([0, 0]);
     expect(verify.stdout()).toMatch(/^OK: 14 entries, head [0-9a-f]{64}\n$/);
@@ -46,8 +49,12 @@ describe('the commands on PostgreSQL', () => {
     const code = await runCli(['audit', 'verify'], captured.io);
 
     expect(code).toBe(2);
-    expect(captured.stderr()).toBe('error: no audit store in the database in DATABASE_URL (no schema_migrations table in its search path)\n');
-    const tables = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1', [database.schema]);
+    expect(captured.stderr()).toBe(
+      'error: no audit store in the database in DATABASE_URL (no schema_migrations table in its search path)\n',
+    );
+    const tables = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1', [
+      database.schema,
+    ]);
     expect(tables).toEqual([{ n: 0 }]);
   });
 });

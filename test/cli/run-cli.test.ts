@@ -44,7 +44,8 @@ describe('the change-control binary', () => {
     execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: ROOT, stdio: 'pipe' });
   }, 120_000);
 
-  const run = (args: string[]) => spawnSync(process.execPath, ['lib/cli/main.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['lib/cli/main.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } });
 
   it('verifies a store: OK on stdout, exit 0', () => {
     const result = run(['audit', 'verify', '--database', database]);

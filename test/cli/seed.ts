@@ -9,7 +9,14 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 export const sha = (c: string): string => c.repeat(40);
 
 /** A verdict entry as recordVerdict writes it (the facts trimmed to what a reader uses). */
-export function verdictEntry(input: { repo?: string; number: number; at: string; head: string; state: 'success' | 'pending' | 'failure'; description: string }): NewAuditEntry {
+export function verdictEntry(input: {
+  repo?: string;
+  number: number;
+  at: string;
+  head: string;
+  state: 'success' | 'pending' | 'failure';
+  description: string;
+}): NewAuditEntry {
   const [owner = '', repo = ''] = (input.repo ?? 'acme/payments').split('/');
   return NewAuditEntry.parse({
     kind: 'verdict',
@@ -23,11 +30,23 @@ export function verdictEntry(input: { repo?: string; number: number; at: string;
       verdict: {
         state: input.state,
         description: input.description,
-        pullRequest: { owner, repo, number: input.number, headSha: input.head, url: `https://github.com/${owner}/${repo}/pull/${input.number}` },
+        pullRequest: {
+          owner,
+          repo,
+          number: input.number,
+          headSha: input.head,
+          url: `https://github.com/${owner}/${repo}/pull/${input.number}`,
+        },
         policy: { repo: `${owner}/${repo}`, path: '.github/change-control.yml', blobSha: sha('c') },
         controls: [
           { control: 'ticket', outcome: 'success', summary: 'PAY-12 is Approved', nextStep: null, evidence: {} },
-          { control: 'approval', outcome: input.state === 'success' ? 'success' : 'pending', summary: '1 of 1 independent approval', nextStep: null, evidence: {} },
+          {
+            control: 'approval',
+            outcome: input.state === 'success' ? 'success' : 'pending',
+            summary: '1 of 1 independent approval',
+            nextStep: null,
+            evidence: {},
+          },
         ],
         evaluatedAt: input.at,
       },
@@ -76,14 +95,23 @@ export function mergeEntry(input: MergeInput): NewAuditEntry {
   const repo = input.repo ?? 'acme/payments';
   const head = input.head ?? sha('a');
   const record = MergeRecord.parse({
-    pr: { number: input.number, title: input.title ?? `PAY-12 change ${input.number}`, url: `https://github.com/${repo}/pull/${input.number}`, author: 'alice' },
+    pr: {
+      number: input.number,
+      title: input.title ?? `PAY-12 change ${input.number}`,
+      url: `https://github.com/${repo}/pull/${input.number}`,
+      author: 'alice',
+    },
     baseRef: 'main',
     headSha: head,
     mergeSha: sha('f'),
     mergedBy: input.mergedBy ?? 'bob',
     mergedAt: input.at,
-    gate: input.bypass ? { state: 'pending', description: 'Waiting for 1 approval', seq: 2 } : { state: 'success', description: 'All controls pass', seq: 2 },
-    atMerge: input.bypass ? { state: 'pending', description: 'Waiting for 1 approval' } : { state: 'success', description: 'All controls pass' },
+    gate: input.bypass
+      ? { state: 'pending', description: 'Waiting for 1 approval', seq: 2 }
+      : { state: 'success', description: 'All controls pass', seq: 2 },
+    atMerge: input.bypass
+      ? { state: 'pending', description: 'Waiting for 1 approval' }
+      : { state: 'success', description: 'All controls pass' },
     ticket: { key: 'PAY-12', status: 'Approved', url: 'https://acme.atlassian.net/browse/PAY-12', approver: 'carol' },
     approvers: input.bypass ? [] : [{ login: 'dave', commitSha: head, submittedAt: input.at }],
     checks: [
@@ -200,7 +228,13 @@ export function emergencyEntry(input: EmergencyInput): NewAuditEntry {
     reason: input.reason ?? 'INC-4711 card payments failing',
     headSha: head,
     installationId: 7,
-    pr: { repo, number: input.number, title: `PAY-12 hotfix ${input.number}`, url: `https://github.com/${repo}/pull/${input.number}`, author: 'alice' },
+    pr: {
+      repo,
+      number: input.number,
+      title: `PAY-12 hotfix ${input.number}`,
+      url: `https://github.com/${repo}/pull/${input.number}`,
+      author: 'alice',
+    },
     contributors: ['alice'],
     waived: [
       { control: 'approval', outcome: 'pending', summary: 'Needs 1 more independent approval' },
@@ -214,11 +248,27 @@ export function emergencyEntry(input: EmergencyInput): NewAuditEntry {
     comment: { id: input.number, url: `https://github.com/${repo}/pull/${input.number}#issuecomment-${input.number}` },
     policy: `${repo}:.github/change-control.yml@${sha('c')}`,
   });
-  return NewAuditEntry.parse({ kind: 'emergency', at: input.at, deliveryId: `d-emergency-${repo}-${input.number}`, repo, prNumber: input.number, headSha: head, data: { ...record } });
+  return NewAuditEntry.parse({
+    kind: 'emergency',
+    at: input.at,
+    deliveryId: `d-emergency-${repo}-${input.number}`,
+    repo,
+    prNumber: input.number,
+    headSha: head,
+    data: { ...record },
+  });
 }
 
 /** A `retro-approval` entry of the emergency recorded as entry `emergencySeq`. */
-export function retroApprovalEntry(input: { repo?: string; number: number; at: string; emergencySeq: number; dueAt: string; by?: string; head?: string }): NewAuditEntry {
+export function retroApprovalEntry(input: {
+  repo?: string;
+  number: number;
+  at: string;
+  emergencySeq: number;
+  dueAt: string;
+  by?: string;
+  head?: string;
+}): NewAuditEntry {
   const repo = input.repo ?? 'acme/payments';
   const record = RetroApprovalRecord.parse({
     by: input.by ?? 'erin',
@@ -230,5 +280,13 @@ export function retroApprovalEntry(input: { repo?: string; number: number; at: s
     followUpIssue: { repo, number: input.number + 100, url: `https://github.com/${repo}/issues/${input.number + 100}` },
     comment: { id: 1, url: `https://github.com/${repo}/issues/${input.number + 100}#issuecomment-1` },
   });
-  return NewAuditEntry.parse({ kind: 'retro-approval', at: input.at, deliveryId: `d-retro-${repo}-${input.number}`, repo, prNumber: input.number, headSha: input.head ?? sha('d'), data: { ...record } });
+  return NewAuditEntry.parse({
+    kind: 'retro-approval',
+    at: input.at,
+    deliveryId: `d-retro-${repo}-${input.number}`,
+    repo,
+    prNumber: input.number,
+    headSha: input.head ?? sha('d'),
+    data: { ...record },
+  });
 }

@@ -48,7 +48,12 @@ describe('audit show', () => {
       [5, 'verdict'],
       [6, 'merge'],
     ]);
-    expect(entries[3]).toMatchObject({ repo: 'acme/payments', prNumber: 41, data: { mergedBy: 'bob' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(entries[3]).toMatchObject({
+      repo: 'acme/payments',
+      prNumber: 41,
+      data: { mergedBy: 'bob' },
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('exits 1 when the PR has no entries', async () => {

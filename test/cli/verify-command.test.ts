@@ -52,7 +52,13 @@ describe('audit verify', () => {
     ['an HMAC secret in AUDIT_SIGNING_KEY', 'hmac.db', null, { AUDIT_SIGNING_KEY: HMAC_SECRET }, 'hmac-sha256'],
     ['an HMAC secret in a key file (trailing line break ignored)', 'hmac.db', 'hmac.key', {}, 'hmac-sha256'],
     ['an Ed25519 public key file', 'ed25519.db', 'public.pem', {}, 'ed25519'],
-    ['a key file, which wins over AUDIT_SIGNING_KEY', 'ed25519.db', 'public.pem', { AUDIT_SIGNING_KEY: 'not a key, and not read' }, 'ed25519'],
+    [
+      'a key file, which wins over AUDIT_SIGNING_KEY',
+      'ed25519.db',
+      'public.pem',
+      { AUDIT_SIGNING_KEY: 'not a key, and not read' },
+      'ed25519',
+    ],
     ['the Ed25519 private key in AUDIT_SIGNING_KEY', 'ed25519.db', null, { AUDIT_SIGNING_KEY: ED25519_PRIVATE }, 'ed25519'],
   ])('verifies signatures with %s', async (_case, db, keyFile, env, algorithm) => {
     const keyArgs = keyFile === null ? [] : ['--key-file', path(keyFile)];
@@ -67,7 +73,13 @@ describe('audit verify', () => {
   it.each([
     ['another Ed25519 public key', 'ed25519.db', ['--key-file', path('other.pem')], {}, 'BROKEN at entry 1: signature does not verify'],
     ['another HMAC secret', 'hmac.db', [], { AUDIT_SIGNING_KEY: 'x'.repeat(32) }, 'BROKEN at entry 1: signature does not verify'],
-    ['a key for a store that was never signed', 'plain.db', ['--key-file', path('public.pem')], {}, 'BROKEN at entry 1: entry is not signed'],
+    [
+      'a key for a store that was never signed',
+      'plain.db',
+      ['--key-file', path('public.pem')],
+      {},
+      'BROKEN at entry 1: entry is not signed',
+    ],
   ])('exits 1 with %s', async (_case, db, args, env, message) => {
     const { code, stdout } = await verify(['--database', `sqlite:${path(db)}`, ...args], env);
 
@@ -100,8 +112,18 @@ describe('audit verify', () => {
   });
 
   it.each([
-    ['a missing key file', ['--key-file', '/nonexistent/public.pem'], {}, 'error: --key-file /nonexistent/public.pem cannot be read (ENOENT)'],
-    ['a short HMAC secret', [], { AUDIT_SIGNING_KEY: 'short' }, 'error: AUDIT_SIGNING_KEY must be an Ed25519 key in PEM or an HMAC secret of at least 32 characters; got a secret of 5 characters'],
+    [
+      'a missing key file',
+      ['--key-file', '/nonexistent/public.pem'],
+      {},
+      'error: --key-file /nonexistent/public.pem cannot be read (ENOENT)',
+    ],
+    [
+      'a short HMAC secret',
+      [],
+      { AUDIT_SIGNING_KEY: 'short' },
+      'error: AUDIT_SIGNING_KEY must be an Ed25519 key in PEM or an HMAC secret of at least 32 characters; got a secret of 5 characters',
+    ],
     ['an unknown option', ['--keyfile', 'x'], {}, "error: unknown option '--keyfile'"],
     ['an argument it does not take', ['acme/payments'], {}, "error: too many arguments for 'verify'"],
   ])('exits 2 with %s', async (_case, args, env, message) => {
@@ -118,7 +140,9 @@ describe('audit verify', () => {
     const { code, stderr } = await verify(['--database', `sqlite:${path('plain.db')}`, '--key-file', path('short.key')]);
 
     expect(code).toBe(2);
-    expect(stderr).toBe(`error: --key-file ${path('short.key')} must be an Ed25519 key in PEM or an HMAC secret of at least 32 characters; got a secret of 5 characters\n`);
+    expect(stderr).toBe(
+      `error: --key-file ${path('short.key')} must be an Ed25519 key in PEM or an HMAC secret of at least 32 characters; got a secret of 5 characters\n`,
+    );
   });
 
   it('exits 2 for a missing database and does not create it (flag or DATABASE_URL)', async () => {

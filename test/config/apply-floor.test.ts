@@ -16,7 +16,13 @@ interface Row<T> {
 
 describe('applyFloor: ticket', () => {
   it.each<Row<TicketConfig>>([
-    { name: 'no ticket floor: the repository’s settings stand', own: { provider: 'none', projects: [] }, floor: {}, expected: { provider: 'none', projects: [] }, loosened: [] },
+    {
+      name: 'no ticket floor: the repository’s settings stand',
+      own: { provider: 'none', projects: [] },
+      floor: {},
+      expected: { provider: 'none', projects: [] },
+      loosened: [],
+    },
     {
       name: 'the ticket control switched off under a jira floor',
       own: { provider: 'none', projects: [] },
@@ -24,10 +30,34 @@ describe('applyFloor: ticket', () => {
       expected: { provider: 'jira', projects: ['CHG'] },
       loosened: ["ticket.provider none would switch off the ticket control: the floor's jira applies"],
     },
-    { name: 'jira under a jira floor', own: { provider: 'jira' }, floor: { ticket: { provider: 'jira' } }, expected: { provider: 'jira' }, loosened: [] },
-    { name: 'a floor of none imposes nothing', own: { provider: 'none', projects: [] }, floor: { ticket: { provider: 'none' } }, expected: { provider: 'none' }, loosened: [] },
-    { name: 'projects narrowed to a subset stand', own: { projects: ['CHG'] }, floor: { ticket: { projects: ['CHG', 'OPS'] } }, expected: { projects: ['CHG'] }, loosened: [] },
-    { name: 'the same projects stand', own: { projects: ['OPS', 'CHG'] }, floor: { ticket: { projects: ['CHG', 'OPS'] } }, expected: { projects: ['OPS', 'CHG'] }, loosened: [] },
+    {
+      name: 'jira under a jira floor',
+      own: { provider: 'jira' },
+      floor: { ticket: { provider: 'jira' } },
+      expected: { provider: 'jira' },
+      loosened: [],
+    },
+    {
+      name: 'a floor of none imposes nothing',
+      own: { provider: 'none', projects: [] },
+      floor: { ticket: { provider: 'none' } },
+      expected: { provider: 'none' },
+      loosened: [],
+    },
+    {
+      name: 'projects narrowed to a subset stand',
+      own: { projects: ['CHG'] },
+      floor: { ticket: { projects: ['CHG', 'OPS'] } },
+      expected: { projects: ['CHG'] },
+      loosened: [],
+    },
+    {
+      name: 'the same projects stand',
+      own: { projects: ['OPS', 'CHG'] },
+      floor: { ticket: { projects: ['CHG', 'OPS'] } },
+      expected: { projects: ['OPS', 'CHG'] },
+      loosened: [],
+    },
     {
       name: 'a project outside the floor',
       own: { projects: ['CHG', 'DEV'] },
@@ -42,7 +72,13 @@ describe('applyFloor: ticket', () => {
       expected: { provider: 'none', projects: ['CHG'] },
       loosened: [],
     },
-    { name: 'statuses narrowed, ignoring case', own: { statuses: ['approved'] }, floor: { ticket: { statuses: ['Approved', 'CAB approved'] } }, expected: { statuses: ['approved'] }, loosened: [] },
+    {
+      name: 'statuses narrowed, ignoring case',
+      own: { statuses: ['approved'] },
+      floor: { ticket: { statuses: ['Approved', 'CAB approved'] } },
+      expected: { statuses: ['approved'] },
+      loosened: [],
+    },
     {
       name: 'a status outside the floor',
       own: { statuses: ['Approved', 'Done'] },
@@ -50,7 +86,13 @@ describe('applyFloor: ticket', () => {
       expected: { statuses: ['Approved'] },
       loosened: ["ticket.statuses lists Done, outside the organisation floor's Approved: the floor's list applies"],
     },
-    { name: 'types narrowed', own: { types: ['Standard Change'] }, floor: { ticket: { types: ['Change', 'Standard Change'] } }, expected: { types: ['Standard Change'] }, loosened: [] },
+    {
+      name: 'types narrowed',
+      own: { types: ['Standard Change'] },
+      floor: { ticket: { types: ['Change', 'Standard Change'] } },
+      expected: { types: ['Standard Change'] },
+      loosened: [],
+    },
     {
       name: 'any type under a floor of types',
       own: { types: [] },
@@ -65,7 +107,13 @@ describe('applyFloor: ticket', () => {
       expected: { types: ['Change'] },
       loosened: ["ticket.types lists Story, outside the organisation floor's Change: the floor's list applies"],
     },
-    { name: 'an empty floor of types imposes nothing', own: { types: [] }, floor: { ticket: { types: [] } }, expected: { types: [] }, loosened: [] },
+    {
+      name: 'an empty floor of types imposes nothing',
+      own: { types: [] },
+      floor: { ticket: { types: [] } },
+      expected: { types: [] },
+      loosened: [],
+    },
     {
       name: 'servicenow under a jira floor',
       own: { provider: 'servicenow' },
@@ -87,7 +135,13 @@ describe('applyFloor: ticket', () => {
       expected: { jsm_approvals: true },
       loosened: ['ticket.jsm_approvals false is looser than the organisation floor true: true applies'],
     },
-    { name: 'a floor of jsm_approvals false imposes nothing', own: { jsm_approvals: true }, floor: { ticket: { jsm_approvals: false } }, expected: { jsm_approvals: true }, loosened: [] },
+    {
+      name: 'a floor of jsm_approvals false imposes nothing',
+      own: { jsm_approvals: true },
+      floor: { ticket: { jsm_approvals: false } },
+      expected: { jsm_approvals: true },
+      loosened: [],
+    },
     {
       name: 'unmapped approvers warned under a block floor',
       own: { unmapped_approver: 'warn' },
@@ -95,7 +149,13 @@ describe('applyFloor: ticket', () => {
       expected: { unmapped_approver: 'block' },
       loosened: ['ticket.unmapped_approver warn is looser than the organisation floor block: block applies'],
     },
-    { name: 'block under a warn floor stands', own: { unmapped_approver: 'block' }, floor: { ticket: { unmapped_approver: 'warn' } }, expected: { unmapped_approver: 'block' }, loosened: [] },
+    {
+      name: 'block under a warn floor stands',
+      own: { unmapped_approver: 'block' },
+      floor: { ticket: { unmapped_approver: 'warn' } },
+      expected: { unmapped_approver: 'block' },
+      loosened: [],
+    },
     {
       name: 'any ticket under an all floor',
       own: { require: 'any' },
@@ -103,7 +163,13 @@ describe('applyFloor: ticket', () => {
       expected: { require: 'all' },
       loosened: ['ticket.require any is looser than the organisation floor all: all applies'],
     },
-    { name: 'all under an any floor stands', own: { require: 'all' }, floor: { ticket: { require: 'any' } }, expected: { require: 'all' }, loosened: [] },
+    {
+      name: 'all under an any floor stands',
+      own: { require: 'all' },
+      floor: { ticket: { require: 'any' } },
+      expected: { require: 'all' },
+      loosened: [],
+    },
     {
       name: 'no change window under a floor window',
       own: {},
@@ -111,7 +177,13 @@ describe('applyFloor: ticket', () => {
       expected: { window: { start_field: 'customfield_1', end_field: 'customfield_2' } },
       loosened: ["ticket.window differs from the organisation floor's (customfield_1 to customfield_2): the floor's applies"],
     },
-    { name: 'write_back is not a floor matter', own: { write_back: true }, floor: { ticket: { require: 'any' } }, expected: { write_back: true }, loosened: [] },
+    {
+      name: 'write_back is not a floor matter',
+      own: { write_back: true },
+      floor: { ticket: { require: 'any' } },
+      expected: { write_back: true },
+      loosened: [],
+    },
   ])('$name', ({ own, floor, expected, loosened }) => {
     // Arrange
     const config = aConfig({ ticket: own });
@@ -152,9 +224,27 @@ describe('applyFloor: approval', () => {
         expected: { [key]: strict },
         loosened: [`approval.${key} ${String(loose)} is looser than the organisation floor ${String(strict)}: ${String(strict)} applies`],
       },
-      { name: `${key} ${String(strict)} under a floor of ${String(strict)}`, own: { [key]: strict }, floor: { approval: { [key]: strict } }, expected: { [key]: strict }, loosened: [] },
-      { name: `${key} ${String(loose)} under a floor of ${String(loose)} (imposes nothing)`, own: { [key]: loose }, floor: { approval: { [key]: loose } }, expected: { [key]: loose }, loosened: [] },
-      { name: `${key} ${String(strict)} under a floor of ${String(loose)} (stands)`, own: { [key]: strict }, floor: { approval: { [key]: loose } }, expected: { [key]: strict }, loosened: [] },
+      {
+        name: `${key} ${String(strict)} under a floor of ${String(strict)}`,
+        own: { [key]: strict },
+        floor: { approval: { [key]: strict } },
+        expected: { [key]: strict },
+        loosened: [],
+      },
+      {
+        name: `${key} ${String(loose)} under a floor of ${String(loose)} (imposes nothing)`,
+        own: { [key]: loose },
+        floor: { approval: { [key]: loose } },
+        expected: { [key]: loose },
+        loosened: [],
+      },
+      {
+        name: `${key} ${String(strict)} under a floor of ${String(loose)} (stands)`,
+        own: { [key]: strict },
+        floor: { approval: { [key]: loose } },
+        expected: { [key]: strict },
+        loosened: [],
+      },
     ]),
     {
       name: 'anyone may approve under a floor of teams: the floor’s requirement is added',
@@ -191,7 +281,13 @@ describe('applyFloor: approval', () => {
       expected: { count: 2, teams: ['ACME/Release-Managers'], rules: [] },
       loosened: ['approval.count 1 is below the organisation floor 2: 2 applies'],
     },
-    { name: 'an empty floor of teams imposes nothing', own: { teams: [] }, floor: { approval: { teams: [] } }, expected: { teams: [], rules: [] }, loosened: [] },
+    {
+      name: 'an empty floor of teams imposes nothing',
+      own: { teams: [] },
+      floor: { approval: { teams: [] } },
+      expected: { teams: [], rules: [] },
+      loosened: [],
+    },
   ])('$name', ({ own, floor, expected, loosened }) => {
     // Arrange
     const config = aConfig({ approval: own });
@@ -207,7 +303,13 @@ describe('applyFloor: approval', () => {
 
 describe('applyFloor: checks', () => {
   it.each<{ name: string; own: RequiredCheck[]; floor: FloorConfig; expected: RequiredCheck[]; loosened: string[] }>([
-    { name: 'the floor’s checks already required', own: ['build', 'sast'], floor: { checks: { required: ['sast'] } }, expected: ['build', 'sast'], loosened: [] },
+    {
+      name: 'the floor’s checks already required',
+      own: ['build', 'sast'],
+      floor: { checks: { required: ['sast'] } },
+      expected: ['build', 'sast'],
+      loosened: [],
+    },
     {
       name: 'missing floor checks are added, in the floor’s order',
       own: ['build'],
@@ -215,7 +317,13 @@ describe('applyFloor: checks', () => {
       expected: ['build', 'sast', 'licences'],
       loosened: ['checks.required lacks sast: added', 'checks.required lacks licences: added'],
     },
-    { name: 'names match exactly (case-sensitive, as the control matches them)', own: ['SAST'], floor: { checks: { required: ['sast'] } }, expected: ['SAST', 'sast'], loosened: ['checks.required lacks sast: added'] },
+    {
+      name: 'names match exactly (case-sensitive, as the control matches them)',
+      own: ['SAST'],
+      floor: { checks: { required: ['sast'] } },
+      expected: ['SAST', 'sast'],
+      loosened: ['checks.required lacks sast: added'],
+    },
     { name: 'no checks floor', own: [], floor: { checks: {} }, expected: [], loosened: [] },
     {
       name: 'a floor source replaces the repository’s plain name',
@@ -231,7 +339,13 @@ describe('applyFloor: checks', () => {
       expected: [{ name: 'jenkins', creator: 'ci-bot' }],
       loosened: ["checks.required jenkins names @dave: the floor's @ci-bot applies"],
     },
-    { name: 'the repository may bind a name the floor leaves plain', own: [{ name: 'sast', app: 'codeql' }], floor: { checks: { required: ['sast'] } }, expected: [{ name: 'sast', app: 'codeql' }], loosened: [] },
+    {
+      name: 'the repository may bind a name the floor leaves plain',
+      own: [{ name: 'sast', app: 'codeql' }],
+      floor: { checks: { required: ['sast'] } },
+      expected: [{ name: 'sast', app: 'codeql' }],
+      loosened: [],
+    },
   ])('$name', ({ own, floor, expected, loosened }) => {
     // Act
     const result = applyFloor(aConfig({ checks: own }), floor);
@@ -251,7 +365,10 @@ describe('applyFloor: the whole policy', () => {
 
   it('tightens every loosened key, reporting each in key order, and leaves the rest alone', () => {
     // Arrange
-    const config: ChangeControlConfig = { ...aConfig({ ticket: { provider: 'none', projects: [] }, approval: { count: 0 }, checks: ['build'] }), branches: ['main'] };
+    const config: ChangeControlConfig = {
+      ...aConfig({ ticket: { provider: 'none', projects: [] }, approval: { count: 0 }, checks: ['build'] }),
+      branches: ['main'],
+    };
 
     // Act
     const result = applyFloor(config, FLOOR);
@@ -273,7 +390,11 @@ describe('applyFloor: the whole policy', () => {
 
   it('leaves a policy already at or above the floor as it is', () => {
     // Arrange
-    const config = aConfig({ ticket: { projects: ['CHG'], types: ['Change'] }, approval: { count: 3, teams: [RELEASE] }, checks: ['sast', 'build'] });
+    const config = aConfig({
+      ticket: { projects: ['CHG'], types: ['Change'] },
+      approval: { count: 3, teams: [RELEASE] },
+      checks: ['sast', 'build'],
+    });
 
     // Act
     const result = applyFloor(config, FLOOR);

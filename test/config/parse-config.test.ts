@@ -19,7 +19,16 @@ const APPROVAL_DEFAULTS = {
 };
 
 const DEFAULTS = {
-  ticket: { provider: 'jira', projects: ['CHG'], statuses: ['Approved'], types: [], jsm_approvals: false, unmapped_approver: 'warn', require: 'any', write_back: false },
+  ticket: {
+    provider: 'jira',
+    projects: ['CHG'],
+    statuses: ['Approved'],
+    types: [],
+    jsm_approvals: false,
+    unmapped_approver: 'warn',
+    require: 'any',
+    write_back: false,
+  },
   approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
   audit: {},
@@ -87,7 +96,10 @@ describe('parseConfig: valid files', () => {
     {
       name: 'required checks bound to their source, next to a plain name',
       text: `${MINIMAL}checks:\n  required:\n    - lint\n    - { name: ci/test, app: github-actions }\n    - { name: jenkins, creator: ci-bot }\n`,
-      expected: { ...DEFAULTS, checks: { required: ['lint', { name: 'ci/test', app: 'github-actions' }, { name: 'jenkins', creator: 'ci-bot' }] } },
+      expected: {
+        ...DEFAULTS,
+        checks: { required: ['lint', { name: 'ci/test', app: 'github-actions' }, { name: 'jenkins', creator: 'ci-bot' }] },
+      },
     },
     {
       name: 'anchors and aliases',
@@ -114,12 +126,21 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'an unknown key at the root',
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
-      error: { path: 'approvals', message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor', line: 2 },
+      error: {
+        path: 'approvals',
+        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor',
+        line: 2,
+      },
     },
     {
       name: 'an unknown nested key',
       text: 'ticket:\n  projects: [CHG]\n  status: [Done]\n',
-      error: { path: 'ticket.status', message: 'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, cache_seconds', line: 3 },
+      error: {
+        path: 'ticket.status',
+        message:
+          'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, cache_seconds',
+        line: 3,
+      },
     },
     {
       name: 'a count written as a word',
@@ -159,7 +180,11 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'a team without its org',
       text: `approval:\n  count: 1\n  teams: [release-managers]\n${MINIMAL}`,
-      error: { path: 'approval.teams[0]', message: 'must be written org/team-slug, such as acme/release-managers, got "release-managers"', line: 3 },
+      error: {
+        path: 'approval.teams[0]',
+        message: 'must be written org/team-slug, such as acme/release-managers, got "release-managers"',
+        line: 3,
+      },
     },
     {
       name: 'a string where a list is expected',
@@ -186,19 +211,30 @@ describe('parseConfig: invalid files', () => {
       text: `${MINIMAL}checks:\n  required:\n    - { name: ci/test, app: github-actions, creator: ci-bot }\n`,
       error: {
         path: 'checks.required[0]',
-        message: 'must be a non-empty string or a mapping with keys name, app or a mapping with keys name, creator, got {"name":"ci/test","app":"github-actions…',
+        message:
+          'must be a non-empty string or a mapping with keys name, app or a mapping with keys name, creator, got {"name":"ci/test","app":"github-actions…',
         line: 5,
       },
     },
     {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got ["main","release/*"]', line: 1 },
+      error: {
+        path: '',
+        message:
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got ["main","release/*"]',
+        line: 1,
+      },
     },
     {
       name: 'a scalar at the top level',
       text: '# comment\nmain\n',
-      error: { path: '', message: 'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got "main"', line: 2 },
+      error: {
+        path: '',
+        message:
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got "main"',
+        line: 2,
+      },
     },
     {
       name: 'a YAML syntax error',
@@ -260,8 +296,19 @@ describe('formatConfigError', () => {
 
 describe('parseConfig: Jira-only ticket settings', () => {
   it.each([
-    { key: 'window', text: 'ticket:\n  provider: servicenow\n  window: {start_field: customfield_1, end_field: customfield_2}\n', message: 'must not be set with ticket.provider servicenow (the window is read from Jira fields), got {"start_field":"customfield_1","end_fie…', line: 3 },
-    { key: 'jsm_approvals', text: 'ticket:\n  provider: servicenow\n  jsm_approvals: true\n', message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting), got true', line: 3 },
+    {
+      key: 'window',
+      text: 'ticket:\n  provider: servicenow\n  window: {start_field: customfield_1, end_field: customfield_2}\n',
+      message:
+        'must not be set with ticket.provider servicenow (the window is read from Jira fields), got {"start_field":"customfield_1","end_fie…',
+      line: 3,
+    },
+    {
+      key: 'jsm_approvals',
+      text: 'ticket:\n  provider: servicenow\n  jsm_approvals: true\n',
+      message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting), got true',
+      line: 3,
+    },
   ])('refuses ticket.$key with servicenow', ({ key, text, message, line }) => {
     const result = parseConfig(text, SOURCE);
 
@@ -269,7 +316,8 @@ describe('parseConfig: Jira-only ticket settings', () => {
   });
 
   it('accepts the new ticket keys with jira', () => {
-    const text = 'ticket:\n  projects: [CHG]\n  jsm_approvals: true\n  unmapped_approver: block\n  require: all\n  write_back: true\n  cache_seconds: 0\n  window: {start_field: customfield_10060, end_field: customfield_10061}\n';
+    const text =
+      'ticket:\n  projects: [CHG]\n  jsm_approvals: true\n  unmapped_approver: block\n  require: all\n  write_back: true\n  cache_seconds: 0\n  window: {start_field: customfield_10060, end_field: customfield_10061}\n';
 
     const result = parseConfig(text, SOURCE);
 

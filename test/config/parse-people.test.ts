@@ -25,9 +25,21 @@ describe('parsePeople', () => {
   });
 
   it.each([
-    { name: 'a list instead of a map', text: '- alice\n', error: `${SOURCE}: must map GitHub logins to Jira e-mails or account ids, one per line` },
-    { name: 'a login with a space', text: 'alice: a@acme.test\nbad login: b@acme.test\n', error: `${SOURCE}: "bad login" is not a GitHub login (line 2)` },
-    { name: 'a number as the identity', text: 'alice: 12\n', error: `${SOURCE}: alice must map to a Jira e-mail or account id (text) (line 1)` },
+    {
+      name: 'a list instead of a map',
+      text: '- alice\n',
+      error: `${SOURCE}: must map GitHub logins to Jira e-mails or account ids, one per line`,
+    },
+    {
+      name: 'a login with a space',
+      text: 'alice: a@acme.test\nbad login: b@acme.test\n',
+      error: `${SOURCE}: "bad login" is not a GitHub login (line 2)`,
+    },
+    {
+      name: 'a number as the identity',
+      text: 'alice: 12\n',
+      error: `${SOURCE}: alice must map to a Jira e-mail or account id (text) (line 1)`,
+    },
     { name: 'a login twice', text: 'alice: a@acme.test\nalice: b@acme.test\n', error: expect.stringContaining('invalid YAML') },
   ])('refuses $name', ({ text, error }) => {
     const result = parsePeople(text, SOURCE);

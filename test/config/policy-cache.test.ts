@@ -38,7 +38,10 @@ describe('createPolicyCache', () => {
     expect(first).toEqual(resolvePolicy(files));
     expect(parsed).toHaveLength(1);
     const lookups = await policyCacheLookups.get();
-    expect(lookups.values.map((v) => [v.labels.result, v.value]).sort()).toEqual([['hit', 1], ['miss', 1]]);
+    expect(lookups.values.map((v) => [v.labels.result, v.value]).sort()).toEqual([
+      ['hit', 1],
+      ['miss', 1],
+    ]);
   });
 
   it('parses again when the default branch brings a new blob', () => {

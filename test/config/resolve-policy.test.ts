@@ -30,8 +30,18 @@ describe('resolvePolicy: which file applies', () => {
 
   it.each([
     { name: 'the repository’s file, with no organisation file', repoConfig: aFile(REPO, STANDARD), orgConfig: null, applied: source(REPO) },
-    { name: 'the repository’s file over an organisation file without a floor', repoConfig: aFile(REPO, LENIENT), orgConfig: aFile(ORG, STANDARD), applied: source(REPO) },
-    { name: 'the organisation’s file when the repository has none', repoConfig: null, orgConfig: aFile(ORG, STANDARD), applied: source(ORG) },
+    {
+      name: 'the repository’s file over an organisation file without a floor',
+      repoConfig: aFile(REPO, LENIENT),
+      orgConfig: aFile(ORG, STANDARD),
+      applied: source(REPO),
+    },
+    {
+      name: 'the organisation’s file when the repository has none',
+      repoConfig: null,
+      orgConfig: aFile(ORG, STANDARD),
+      applied: source(ORG),
+    },
   ])('$name, whole and without a floor', ({ repoConfig, orgConfig, applied }) => {
     // Act
     const resolved = okOf(resolvePolicy({ repoConfig, orgConfig }));
@@ -88,7 +98,9 @@ describe('resolvePolicy: the organisation floor', () => {
 
   it('is allowed in the .github repository’s own file (a PR into the organisation’s policy)', () => {
     // Act: GitHub answers the same file as the repository's and the organisation's (names ignore case).
-    const resolved = okOf(resolvePolicy({ repoConfig: aFile('ACME/.github', ORG_WITH_FLOOR, 'a11ce0de'), orgConfig: aFile(ORG, ORG_WITH_FLOOR) }));
+    const resolved = okOf(
+      resolvePolicy({ repoConfig: aFile('ACME/.github', ORG_WITH_FLOOR, 'a11ce0de'), orgConfig: aFile(ORG, ORG_WITH_FLOOR) }),
+    );
 
     // Assert
     expect(resolved.source).toEqual(source(ORG));
@@ -163,6 +175,10 @@ describe('resolvePolicy: failing closed', () => {
     const resolved = resolvePolicy({ repoConfig, orgConfig });
 
     // Assert
-    expect(resolved).toEqual({ kind: 'invalid', source: expectedSource, errors: errors.map((e) => (typeof e === 'string' ? e : expect.stringMatching(e))) });
+    expect(resolved).toEqual({
+      kind: 'invalid',
+      source: expectedSource,
+      errors: errors.map((e) => (typeof e === 'string' ? e : expect.stringMatching(e))),
+    });
   });
 });

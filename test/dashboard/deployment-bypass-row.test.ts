@@ -19,7 +19,15 @@ const record: DeploymentBypassRecord = {
   issueUrl: 'https://github.com/acme/payments/issues/9',
 };
 const { entry } = chainEntry({
-  input: { kind: 'exception', at: '2026-12-01T10:00:00.000Z', deliveryId: 'd1', repo: 'acme/payments', prNumber: null, headSha: SHA, data: { ...record } },
+  input: {
+    kind: 'exception',
+    at: '2026-12-01T10:00:00.000Z',
+    deliveryId: 'd1',
+    repo: 'acme/payments',
+    prNumber: null,
+    headSha: SHA,
+    data: { ...record },
+  },
   seq: 1,
   prevHash: GENESIS_HASH,
 });

@@ -89,8 +89,22 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
 describe('summariseChanges', () => {
   it('refuses a merge entry that is not a merge record rather than leave it out', () => {
-    const broken = { seq: 3, kind: 'merge', at: '2026-02-01T00:00:00.000Z', deliveryId: null, repo: 'acme/x', prNumber: 1, headSha: null, data: { pr: 'oops' }, prevHash: '', hash: '', signature: null } as AuditEntry;
-    expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(RecordShapeError);
+    const broken = {
+      seq: 3,
+      kind: 'merge',
+      at: '2026-02-01T00:00:00.000Z',
+      deliveryId: null,
+      repo: 'acme/x',
+      prNumber: 1,
+      headSha: null,
+      data: { pr: 'oops' },
+      prevHash: '',
+      hash: '',
+      signature: null,
+    } as AuditEntry;
+    expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(
+      RecordShapeError,
+    );
   });
 });
 

@@ -18,7 +18,11 @@ describe('renderRateChart', () => {
   });
 
   it('draws one bar per week, its height the rate, and says each week in a title', () => {
-    const bars = [...svg.matchAll(/<g><title>([^<]*)<\/title><rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="(#[0-9a-f]{6})"\/><\/g>/g)];
+    const bars = [
+      ...svg.matchAll(
+        /<g><title>([^<]*)<\/title><rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="(#[0-9a-f]{6})"\/><\/g>/g,
+      ),
+    ];
     expect(bars.map((bar) => bar[1])).toEqual([
       'Week of 2026-01-26: no merged changes',
       'Week of 2026-02-02: 100.0 % (4 of 4 passed every control)',
@@ -36,7 +40,9 @@ describe('renderRateChart', () => {
 
   it('labels the axis and gives screen readers the series', () => {
     expect(svg).toContain('role="img"');
-    expect(svg).toContain('aria-label="Compliance rate per week. 2026-01-26: n/a; 2026-02-02: 100.0 %; 2026-02-09: 0.0 %; 2026-02-16: 50.0 %"');
+    expect(svg).toContain(
+      'aria-label="Compliance rate per week. 2026-01-26: n/a; 2026-02-02: 100.0 %; 2026-02-09: 0.0 %; 2026-02-16: 50.0 %"',
+    );
     expect([...svg.matchAll(/>(\d\d-\d\d)<\/text>/g)].map((m) => m[1])).toEqual(['01-26', '02-02', '02-09', '02-16']);
   });
 

@@ -23,10 +23,30 @@ interface PathCase {
 
 describe('path rules', () => {
   it.each<PathCase>([
-    { name: 'a PR touching a ruled path with one approval waits for the second', files: { 'src/ledger/post.ts': 'export const post = 2;\n' }, reviewers: ['bob'], state: 'pending' },
-    { name: 'a PR touching a ruled path with two approvals passes', files: { 'src/ledger/post.ts': 'export const post = 2;\n' }, reviewers: ['bob', 'erin'], state: 'success' },
-    { name: 'a PR elsewhere needs only the default approval', files: { 'src/api/get.ts': 'export const get = 1;\n' }, reviewers: ['bob'], state: 'success' },
-    { name: 'a rename out of a ruled path counts as touching it', files: { 'src/ledger/post.ts': null, 'src/archive/post.ts': 'export const post = 1;\n' }, reviewers: ['bob'], state: 'pending' },
+    {
+      name: 'a PR touching a ruled path with one approval waits for the second',
+      files: { 'src/ledger/post.ts': 'export const post = 2;\n' },
+      reviewers: ['bob'],
+      state: 'pending',
+    },
+    {
+      name: 'a PR touching a ruled path with two approvals passes',
+      files: { 'src/ledger/post.ts': 'export const post = 2;\n' },
+      reviewers: ['bob', 'erin'],
+      state: 'success',
+    },
+    {
+      name: 'a PR elsewhere needs only the default approval',
+      files: { 'src/api/get.ts': 'export const get = 1;\n' },
+      reviewers: ['bob'],
+      state: 'success',
+    },
+    {
+      name: 'a rename out of a ruled path counts as touching it',
+      files: { 'src/ledger/post.ts': null, 'src/archive/post.ts': 'export const post = 1;\n' },
+      reviewers: ['bob'],
+      state: 'pending',
+    },
   ])('$name', async ({ files, reviewers, state }) => {
     const repo = e2e.newRepo({ policy: LEDGER_POLICY, files: LEDGER_FILE });
     const pr = e2e.openPullRequest(repo, { commits: [{ files }] });
@@ -45,10 +65,18 @@ describe('path rules', () => {
 describe('merging the base branch into an approved PR', () => {
   it.each([
     { name: 'a clean "Update branch" keeps the approval when ignore_base_merges is on', ignore: true, extra: undefined, state: 'success' },
-    { name: 'an edit slipped into the merge invalidates the approval', ignore: true, extra: { 'src/api/get.ts': 'export const get = 666;\n' }, state: 'pending' },
+    {
+      name: 'an edit slipped into the merge invalidates the approval',
+      ignore: true,
+      extra: { 'src/api/get.ts': 'export const get = 666;\n' },
+      state: 'pending',
+    },
     { name: 'without ignore_base_merges any push invalidates the approval', ignore: false, extra: undefined, state: 'pending' },
   ])('$name', async ({ ignore, extra, state }) => {
-    const repo = e2e.newRepo({ policy: policy(['count: 1', `ignore_base_merges: ${ignore}`]), files: { 'src/api/get.ts': 'export const get = 1;\n' } });
+    const repo = e2e.newRepo({
+      policy: policy(['count: 1', `ignore_base_merges: ${ignore}`]),
+      files: { 'src/api/get.ts': 'export const get = 1;\n' },
+    });
     const pr = e2e.openPullRequest(repo, { commits: [{ files: { 'src/api/get.ts': 'export const get = 2;\n' } }] });
     e2e.makeReady(pr);
     expect((await e2e.evaluate(pr)).status.state).toBe('success');

@@ -66,7 +66,10 @@ describe('GitHub calls per evaluation', () => {
     const counts = await measure('verdict changed (pending to success)', pr, 'pull_request_review', pullRequestReviewEvent(pr, 'bob'));
 
     expect(counts).toEqual({ tokenRequests: 0, appRequests: 0, graphqlQueries: 1, restReads: 0, restWrites: 3, jira: 2 });
-    const writes = e2e.github.requests().filter((r) => r.kind === 'rest').slice(-3);
+    const writes = e2e.github
+      .requests()
+      .filter((r) => r.kind === 'rest')
+      .slice(-3);
     expect(writes.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{40}/, '{sha}').replace(/\d+$/, '{id}')}`)).toEqual([
       `PATCH /api/v3/repos/${pr.owner}/${pr.repo}/check-runs/{id}`,
       `POST /api/v3/repos/${pr.owner}/${pr.repo}/statuses/{sha}`,
@@ -100,7 +103,11 @@ describe('GitHub calls per evaluation', () => {
   });
 
   it('a burst of 30 check_run.completed events for one head: at most 2 evaluations and the right final verdict', async () => {
-    const pr = e2e.openPullRequest(e2e.newRepo({ policy: ['ticket:', '  projects: [CHG]', 'approval:', '  count: 1', 'checks:', '  required: [build, lint]', ''].join('\n') }));
+    const pr = e2e.openPullRequest(
+      e2e.newRepo({
+        policy: ['ticket:', '  projects: [CHG]', 'approval:', '  count: 1', 'checks:', '  required: [build, lint]', ''].join('\n'),
+      }),
+    );
     e2e.makeReady(pr);
     const { headSha } = e2e.github.pullRequest(pr);
     await e2e.evaluate(pr);
@@ -108,9 +115,7 @@ describe('GitHub calls per evaluation', () => {
     const lint = e2e.github.addCheckRun({ ...pr, sha: headSha, name: 'lint', conclusion: 'success' });
     const mark = e2e.github.mark();
 
-    const deliveries = await Promise.all(
-      Array.from({ length: 30 }, () => e2e.send('check_run', checkRunEvent(pr, 'completed', lint))),
-    );
+    const deliveries = await Promise.all(Array.from({ length: 30 }, () => e2e.send('check_run', checkRunEvent(pr, 'completed', lint))));
     await e2e.quiet();
 
     const counts = e2e.github.callCounts(mark);

@@ -40,7 +40,12 @@ describe('the policy is read from the default branch, never from the pull reques
 
   it("falls back to the organisation's .github repository when the repository has no policy", async () => {
     const repo = e2e.newRepo({ policy: null });
-    e2e.github.addRepository({ owner: OWNER, repo: '.github', installationId: repo.installationId, files: { [CONFIG_PATH]: STANDARD_POLICY } });
+    e2e.github.addRepository({
+      owner: OWNER,
+      repo: '.github',
+      installationId: repo.installationId,
+      files: { [CONFIG_PATH]: STANDARD_POLICY },
+    });
     const pr = e2e.openPullRequest(repo);
     e2e.makeReady(pr);
 

@@ -3,7 +3,14 @@ import type { CommitInput } from '../simulators/github/state.js';
 import { ACTIONS_APP } from '../simulators/index.js';
 import { type E2E, type ReadyInput } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { checkRunEvent, checkSuiteCompletedEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent, type PullTarget } from './harness/webhooks.js';
+import {
+  checkRunEvent,
+  checkSuiteCompletedEvent,
+  pullRequestEvent,
+  pullRequestReviewEvent,
+  statusEvent,
+  type PullTarget,
+} from './harness/webhooks.js';
 
 /** The real app process against the simulators: each control passing and failing, through the webhooks that trigger it. */
 

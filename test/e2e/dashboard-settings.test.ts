@@ -24,7 +24,9 @@ describe('dashboard settings at start', () => {
       },
       (error: unknown) => String(error),
     );
-    expect(failure).toContain('dashboard settings are invalid: the dashboard needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET, DASHBOARD_TEAMS; GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET are set but SESSION_SECRET, DASHBOARD_TEAMS are not');
+    expect(failure).toContain(
+      'dashboard settings are invalid: the dashboard needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET, DASHBOARD_TEAMS; GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET are set but SESSION_SECRET, DASHBOARD_TEAMS are not',
+    );
     expect(failure).not.toContain('client-secret-value');
   });
 

@@ -43,7 +43,12 @@ function productionAtDefaultBranch(repo: RepoTarget, policy = STANDARD_POLICY): 
   const sha = e2e.github.defaultBranchHead(repo);
   const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha });
   e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
-  e2e.github.addRepository({ owner: repo.owner, repo: '.github', installationId: repo.installationId, files: { [CONFIG_PATH]: `${policy}deployments:\n  baseline: '${sha}'\n` } });
+  e2e.github.addRepository({
+    owner: repo.owner,
+    repo: '.github',
+    installationId: repo.installationId,
+    files: { [CONFIG_PATH]: `${policy}deployments:\n  baseline: '${sha}'\n` },
+  });
   return sha;
 }
 
@@ -66,7 +71,11 @@ async function approvedChange(repo: RepoTarget): Promise<{ pr: PullTarget; merge
 }
 
 /** A workflow job starts waiting on production for `sha`; the app is asked; returns the run's gate (with the app's answers). */
-async function requestGate(repo: RepoTarget, sha: string, deploymentId: number | null = null): Promise<{ gate: SimDeploymentGate; status: number }> {
+async function requestGate(
+  repo: RepoTarget,
+  sha: string,
+  deploymentId: number | null = null,
+): Promise<{ gate: SimDeploymentGate; status: number }> {
   const gate = e2e.github.requestDeploymentGate({ ...repo, environment: 'production', sha, deploymentId });
   const delivery = await e2e.send('deployment_protection_rule', deploymentProtectionRuleEvent(target(repo), gate));
   return { gate, status: delivery.status };
@@ -95,7 +104,11 @@ describe('the deployment gate', () => {
     expect(status).toBe(200);
     const answer = await answerOf(gate);
     expect(answer.state).toBe('approved');
-    expect(answer.comment).toMatch(new RegExp(`^Change Control approved ${mergeSha.slice(0, 7)} for production: 2 commits new since [0-9a-f]{7}, all from approved changes\\.\\n`));
+    expect(answer.comment).toMatch(
+      new RegExp(
+        `^Change Control approved ${mergeSha.slice(0, 7)} for production: 2 commits new since [0-9a-f]{7}, all from approved changes\\.\\n`,
+      ),
+    );
     expect(answer.comment).toContain(`- #${pr.number} CHG-1: rotate the TLS certificates (ticket CHG-1)`);
 
     // The job deploys; GitHub reports its success: the change is marked deployed to production.
@@ -114,8 +127,25 @@ describe('the deployment gate', () => {
     expect(trace.stdout).toMatch(/ {6}merged by: bob at .* as [0-9a-f]{7}/);
     expect(trace.stdout).toMatch(/ {6}deployed: production \d{4}-.*Z \([0-9a-f]{7}, entry #\d+\)/);
 
-    const exported = await cli('audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl', '--repo', `acme/${repo.repo}`, '--database', database);
-    expect(JSON.parse(exported.stdout.trim())).toMatchObject({ pr: pr.number, deployed_to: 'production', deployed_at: expect.stringMatching(/Z$/) });
+    const exported = await cli(
+      'audit',
+      'export',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      '--format',
+      'jsonl',
+      '--repo',
+      `acme/${repo.repo}`,
+      '--database',
+      database,
+    );
+    expect(JSON.parse(exported.stdout.trim())).toMatchObject({
+      pr: pr.number,
+      deployed_to: 'production',
+      deployed_at: expect.stringMatching(/Z$/),
+    });
   });
 
   it('rejects a deployment with a commit pushed straight to the branch, naming it', async () => {
@@ -131,9 +161,15 @@ describe('the deployment gate', () => {
 
     const answer = await answerOf(gate);
     expect(answer.state).toBe('rejected');
-    expect(answer.comment).toMatch(new RegExp(`^Change Control rejected ${mergeSha.slice(0, 7)} for production: 1 of 3 commits new since [0-9a-f]{7} have no approved change\\.\\n`));
+    expect(answer.comment).toMatch(
+      new RegExp(
+        `^Change Control rejected ${mergeSha.slice(0, 7)} for production: 1 of 3 commits new since [0-9a-f]{7} have no approved change\\.\\n`,
+      ),
+    );
     expect(answer.comment).toContain(`- ${direct}: no merged pull request recorded by Change Control contains it`);
-    expect(answer.comment).toContain(`Approved changes in this deployment:\n- #${pr.number} CHG-1: rotate the TLS certificates (ticket CHG-1)`);
+    expect(answer.comment).toContain(
+      `Approved changes in this deployment:\n- #${pr.number} CHG-1: rotate the TLS certificates (ticket CHG-1)`,
+    );
   });
 
   it('lets an emergency change without its retrospective approval deploy, and lists it as outstanding', async () => {
@@ -154,7 +190,9 @@ describe('the deployment gate', () => {
     const answer = await answerOf(gate);
     expect(answer.state).toBe('approved');
     expect(answer.comment).toContain('1 emergency change still awaits retrospective approval.');
-    expect(answer.comment).toContain(`- #${pr.number} CHG-1: rotate the TLS certificates (ticket CHG-1) — emergency change authorised by @carol, retrospective approval outstanding`);
+    expect(answer.comment).toContain(
+      `- #${pr.number} CHG-1: rotate the TLS certificates (ticket CHG-1) — emergency change authorised by @carol, retrospective approval outstanding`,
+    );
     await e2e.quiet();
   });
 
@@ -169,7 +207,12 @@ describe('the deployment gate', () => {
 
     expect(again.status).toBe(200);
     const path = `/api/v3/repos/acme/${repo.repo}/actions/runs/${gate.runId}/deployment_protection_rule`;
-    expect(e2e.github.requests().filter((r) => r.path === path).map((r) => r.status)).toEqual([204, 422]);
+    expect(
+      e2e.github
+        .requests()
+        .filter((r) => r.path === path)
+        .map((r) => r.status),
+    ).toEqual([204, 422]);
     expect(gate.reviews.map((r) => r.state)).toEqual(['approved']);
   });
 
@@ -187,11 +230,37 @@ describe('the deployment gate', () => {
     expect((await e2e.send('deployment_status', deploymentStatusEvent(target(repo), forged))).status).toBe(200);
 
     // Recorded as a deployment-bypass exception, with an issue, in the exceptions export.
-    const issue = await waitFor('the deployment-bypass issue', () => e2e.github.issues(repo).find((i) => i.title.includes('without the gate')));
+    const issue = await waitFor('the deployment-bypass issue', () =>
+      e2e.github.issues(repo).find((i) => i.title.includes('without the gate')),
+    );
     expect(issue.body).toContain(`reported successful on production by @mallory, but Change Control did not approve it`);
-    const exported = await cli('audit', 'export', '--exceptions', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl', '--repo', `acme/${repo.repo}`, '--database', database);
-    const rows = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(rows).toContainEqual(expect.objectContaining({ type: 'deployment-bypass', head_sha: mergeSha, reason: `deployment ${forged.id} to production reported successful by mallory`, issue_url: expect.stringContaining(`/issues/${issue.number}`) }));
+    const exported = await cli(
+      'audit',
+      'export',
+      '--exceptions',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      '--format',
+      'jsonl',
+      '--repo',
+      `acme/${repo.repo}`,
+      '--database',
+      database,
+    );
+    const rows = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        type: 'deployment-bypass',
+        head_sha: mergeSha,
+        reason: `deployment ${forged.id} to production reported successful by mallory`,
+        issue_url: expect.stringContaining(`/issues/${issue.number}`),
+      }),
+    );
 
     // The next gated deployment of that commit is compared with the last one the gate approved: rejected, not waved through.
     const { gate } = await requestGate(repo, mergeSha);
@@ -236,11 +305,18 @@ describe('the deployment gate with its evidence store unreachable', () => {
     const sha = unreachable.github.defaultBranchHead(repo);
     const gate = unreachable.github.requestDeploymentGate({ ...repo, environment: 'production', sha });
 
-    const delivery = await unreachable.send('deployment_protection_rule', deploymentProtectionRuleEvent({ github: unreachable.github, ...repo }, gate));
+    const delivery = await unreachable.send(
+      'deployment_protection_rule',
+      deploymentProtectionRuleEvent({ github: unreachable.github, ...repo }, gate),
+    );
 
     const answer = await waitFor('the rejection', () => gate.reviews[0]);
     expect(answer.state).toBe('rejected');
-    expect(answer.comment).toMatch(new RegExp(`^Change Control rejected ${sha.slice(0, 7)} for production: the evidence could not be read \\(.*ECONNREFUSED.*\\)\\. Nothing is approved without it`));
+    expect(answer.comment).toMatch(
+      new RegExp(
+        `^Change Control rejected ${sha.slice(0, 7)} for production: the evidence could not be read \\(.*ECONNREFUSED.*\\)\\. Nothing is approved without it`,
+      ),
+    );
     // The rejection is sent; the delivery fails because not even the rejection could be recorded (a redelivery records it).
     expect(delivery.status).toBe(500);
     expect(unreachable.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });

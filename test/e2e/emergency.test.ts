@@ -32,7 +32,8 @@ useE2E((started) => (e2e = started), {
 async function comment(target: PullTarget, author: string, body: string, action: 'created' | 'edited' = 'created'): Promise<SimComment> {
   const posted = e2e.github.addComment({ owner: target.owner, repo: target.repo, number: target.number, author, body });
   const delivery = await e2e.send('issue_comment', issueCommentEvent(target, posted, action));
-  if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
+  if (delivery.status !== 200 && delivery.status !== 202)
+    throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
   return posted;
 }
 
@@ -60,13 +61,38 @@ async function authorise(pr: PullTarget, headSha: string) {
   return e2e.verdict(pr, headSha, mark);
 }
 
-async function exportExceptions(repo: RepoTarget, now: Date, mode: 'exceptions' | 'merges' = 'exceptions'): Promise<Array<Record<string, unknown>>> {
+async function exportExceptions(
+  repo: RepoTarget,
+  now: Date,
+  mode: 'exceptions' | 'merges' = 'exceptions',
+): Promise<Array<Record<string, unknown>>> {
   let out = '';
   let err = '';
   const io = { env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, now: () => now };
-  const code = await runCli(['audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', ...(mode === 'exceptions' ? ['--exceptions'] : []), '--format', 'jsonl', '--repo', `${repo.owner}/${repo.repo}`, '--database', database], io);
+  const code = await runCli(
+    [
+      'audit',
+      'export',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      ...(mode === 'exceptions' ? ['--exceptions'] : []),
+      '--format',
+      'jsonl',
+      '--repo',
+      `${repo.owner}/${repo.repo}`,
+      '--database',
+      database,
+    ],
+    io,
+  );
   expect({ code, err }).toEqual({ code: 0, err: '' });
-  return out.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return out
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('/change-control emergency', () => {
@@ -99,7 +125,9 @@ describe('/change-control emergency', () => {
     const reply = await replyTo(pr, 'mallory');
     await e2e.quiet();
 
-    expect(reply.body).toContain('you are not a member of acme/incident-commanders. Only a member of acme/incident-commanders who is neither the author of this pull request nor one of its contributors may authorise it');
+    expect(reply.body).toContain(
+      'you are not a member of acme/incident-commanders. Only a member of acme/incident-commanders who is neither the author of this pull request nor one of its contributors may authorise it',
+    );
     expect(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.state)).toEqual(['pending']);
     expect(e2e.github.issues(pr)).toEqual([]);
   });
@@ -138,7 +166,11 @@ describe('/change-control emergency', () => {
     await waitFor('the follow-up issue to close', () => e2e.github.issues(repo)[0]?.state === 'closed');
     await e2e.quiet();
 
-    expect(approved.body).toMatch(new RegExp(`approved the emergency change acme/${repo.repo}#${pr.number} \\(authorised by @carol\\) retrospectively: recorded as audit entry #\\d+`));
+    expect(approved.body).toMatch(
+      new RegExp(
+        `approved the emergency change acme/${repo.repo}#${pr.number} \\(authorised by @carol\\) retrospectively: recorded as audit entry #\\d+`,
+      ),
+    );
     expect(e2e.github.issues(repo)[0]).toMatchObject({ state: 'closed', stateReason: 'completed' });
     const [row] = await exportExceptions(repo, new Date(Date.now() + 48 * HOUR_MS));
     expect(row).toMatchObject({ type: 'emergency', authorised_by: 'carol', retro_approved_by: 'erin', head_sha: headSha });
@@ -151,9 +183,21 @@ describe('/change-control emergency', () => {
     const [before] = await exportExceptions(repo, new Date());
     const [after] = await exportExceptions(repo, new Date(Date.now() + 25 * HOUR_MS));
 
-    expect(before).toMatchObject({ type: 'emergency', pr: pr.number, reason: 'INC-4711 card payments are failing', retro_approved_by: null });
-    expect(after).toMatchObject({ type: 'emergency-overdue', pr: pr.number, issue_url: `${e2e.github.url}/acme/${repo.repo}/issues/${issue.number}` });
-    expect(after?.exceptions).toEqual([expect.stringMatching(/^approval: Needs 1 more independent approval/), expect.stringMatching(/^retrospective approval overdue since /)]);
+    expect(before).toMatchObject({
+      type: 'emergency',
+      pr: pr.number,
+      reason: 'INC-4711 card payments are failing',
+      retro_approved_by: null,
+    });
+    expect(after).toMatchObject({
+      type: 'emergency-overdue',
+      pr: pr.number,
+      issue_url: `${e2e.github.url}/acme/${repo.repo}/issues/${issue.number}`,
+    });
+    expect(after?.exceptions).toEqual([
+      expect.stringMatching(/^approval: Needs 1 more independent approval/),
+      expect.stringMatching(/^retrospective approval overdue since /),
+    ]);
   });
 
   it('merged after the authorisation: the merge record lists the emergency, and no bypass exception is opened', async () => {
@@ -166,7 +210,13 @@ describe('/change-control emergency', () => {
     expect(delivery.status).toBe(200);
     expect(e2e.github.issues(repo).map((i) => i.title)).toEqual([expect.stringMatching(/^Emergency change /)]);
     const [merge] = await exportExceptions(repo, new Date(), 'merges');
-    expect(merge).toMatchObject({ pr: pr.number, merged_by: 'carol', gate_state: 'success', verdict_at_merge: 'success', exceptions: ['emergency'] });
+    expect(merge).toMatchObject({
+      pr: pr.number,
+      merged_by: 'carol',
+      gate_state: 'success',
+      verdict_at_merge: 'success',
+      exceptions: ['emergency'],
+    });
   });
 });
 
@@ -239,7 +289,14 @@ describe('comments that run nothing', () => {
   it("the app's own comment is ignored", async () => {
     const { pr } = await waitingPullRequest();
     const mark = e2e.github.mark();
-    const own = e2e.github.addComment({ owner: pr.owner, repo: pr.repo, number: pr.number, author: 'change-control', authorIsBot: true, body: '/change-control recheck' });
+    const own = e2e.github.addComment({
+      owner: pr.owner,
+      repo: pr.repo,
+      number: pr.number,
+      author: 'change-control',
+      authorIsBot: true,
+      body: '/change-control recheck',
+    });
 
     await e2e.send('issue_comment', issueCommentEvent(pr, own));
     await e2e.quiet();

@@ -53,7 +53,9 @@ describe('Jira cannot answer', () => {
     const { status, checkRun } = await e2e.evaluate(pr);
 
     expect(status.state).toBe('error');
-    expect(unescapeMarkdown(checkRun?.output.summary)).toContain('Jira refused the credentials (HTTP 401) when reading CHG-1; check JIRA_EMAIL and JIRA_API_TOKEN');
+    expect(unescapeMarkdown(checkRun?.output.summary)).toContain(
+      'Jira refused the credentials (HTTP 401) when reading CHG-1; check JIRA_EMAIL and JIRA_API_TOKEN',
+    );
   });
 
   it('a re-run of the check after Jira recovers replaces the error with the real verdict', async () => {
@@ -83,7 +85,12 @@ describe('GitHub cannot answer', () => {
     const { status } = await e2e.evaluate(pr);
 
     expect(status.state).toBe('success');
-    expect(e2e.github.requests().filter((r) => r.kind === 'graphql').map((r) => r.status)).toEqual([502, 200]);
+    expect(
+      e2e.github
+        .requests()
+        .filter((r) => r.kind === 'graphql')
+        .map((r) => r.status),
+    ).toEqual([502, 200]);
   });
 
   it('GraphQL answering 502 (after Octokit retries) gives an error status on the head the event named', async () => {

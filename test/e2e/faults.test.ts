@@ -22,7 +22,8 @@ useE2E((started) => (e2e = started), {
   },
 });
 
-const states = (pr: PullTarget, sha: string): string[] => e2e.github.statuses({ ...pr, sha, context: 'change-control' }).map((s) => s.state);
+const states = (pr: PullTarget, sha: string): string[] =>
+  e2e.github.statuses({ ...pr, sha, context: 'change-control' }).map((s) => s.state);
 
 async function waitForState(pr: PullTarget, sha: string, state: string): Promise<void> {
   await waitFor(`a ${state} change-control status on ${sha.slice(0, 7)}`, () => states(pr, sha).at(-1) === state, { timeoutMs: 60_000 });
@@ -30,7 +31,9 @@ async function waitForState(pr: PullTarget, sha: string, state: string): Promise
 
 /** The verdicts the app recorded for the PR, oldest first. */
 async function recordedVerdicts(pr: PullTarget): Promise<string[]> {
-  const rows = await e2e.app.query<{ data: string }>(`SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`);
+  const rows = await e2e.app.query<{ data: string }>(
+    `SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`,
+  );
   return rows.map((row) => (JSON.parse(row.data) as { verdict: { state: string } }).verdict.state);
 }
 
@@ -60,38 +63,65 @@ describe('GitHub fails', () => {
   it.each<{ name: string; rule: FailureRule }>([
     {
       name: 'a secondary rate limit (403 with Retry-After)',
-      rule: { path: '/api/graphql', status: 403, times: 2, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } },
+      rule: {
+        path: '/api/graphql',
+        status: 403,
+        times: 2,
+        headers: { 'retry-after': '1' },
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+      },
     },
-    { name: 'a rate limit answered 429 with Retry-After', rule: { path: '/api/graphql', status: 429, times: 2, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } } },
+    {
+      name: 'a rate limit answered 429 with Retry-After',
+      rule: {
+        path: '/api/graphql',
+        status: 429,
+        times: 2,
+        headers: { 'retry-after': '1' },
+        body: { message: 'You have exceeded a secondary rate limit.' },
+      },
+    },
     { name: 'garbage instead of JSON', rule: { path: '/api/graphql', status: 200, times: 2, body: '{"data": <html>' } },
     { name: 'an answer slower than the request deadline', rule: { path: '/api/graphql', times: 1, delayMs: 3000, passThrough: true } },
     { name: 'the status write failing with 502', rule: { method: 'POST', path: /\/statuses\//, status: 502, times: 4 } },
-  ])('$name: never a success before GitHub answers, and the real verdict in the end', async ({ rule }) => {
-    const { pr, sha } = await openUnder(() => e2e.github.injectFailure(rule));
+  ])(
+    '$name: never a success before GitHub answers, and the real verdict in the end',
+    async ({ rule }) => {
+      const { pr, sha } = await openUnder(() => e2e.github.injectFailure(rule));
 
-    await waitForState(pr, sha, 'success');
-    await e2e.quiet();
+      await waitForState(pr, sha, 'success');
+      await e2e.quiet();
 
-    // Anything before the success is an error, never a pass the facts did not support.
-    expect(states(pr, sha).slice(0, -1).every((state) => state === 'error')).toBe(true);
-    expect((await recordedVerdicts(pr)).at(-1)).toBe('success');
-    expect(e2e.github.requests().some((r) => r.injected)).toBe(true);
-  }, 90_000);
+      // Anything before the success is an error, never a pass the facts did not support.
+      expect(
+        states(pr, sha)
+          .slice(0, -1)
+          .every((state) => state === 'error'),
+      ).toBe(true);
+      expect((await recordedVerdicts(pr)).at(-1)).toBe('success');
+      expect(e2e.github.requests().some((r) => r.injected)).toBe(true);
+    },
+    90_000,
+  );
 });
 
 describe('Jira fails', () => {
-  it.each<JiraOutage>(['unavailable', 'hang', 'garbage'])('Jira %s: an error status, then the real verdict by itself once Jira is back', async (outage) => {
-    const { pr, sha } = await openUnder(() => {
-      e2e.jira.setDown(outage);
-      return { clear: () => e2e.jira.setDown(false) };
-    });
+  it.each<JiraOutage>(['unavailable', 'hang', 'garbage'])(
+    'Jira %s: an error status, then the real verdict by itself once Jira is back',
+    async (outage) => {
+      const { pr, sha } = await openUnder(() => {
+        e2e.jira.setDown(outage);
+        return { clear: () => e2e.jira.setDown(false) };
+      });
 
-    await waitForState(pr, sha, 'error');
-    e2e.jira.setDown(false);
-    await waitForState(pr, sha, 'success');
-    await e2e.quiet();
+      await waitForState(pr, sha, 'error');
+      e2e.jira.setDown(false);
+      await waitForState(pr, sha, 'success');
+      await e2e.quiet();
 
-    expect(states(pr, sha)).toEqual(['error', 'success']);
-    expect(await recordedVerdicts(pr)).toEqual(['error', 'success']);
-  }, 60_000);
+      expect(states(pr, sha)).toEqual(['error', 'success']);
+      expect(await recordedVerdicts(pr)).toEqual(['error', 'success']);
+    },
+    60_000,
+  );
 });

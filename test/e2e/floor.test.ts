@@ -9,7 +9,9 @@ import { unescapeMarkdown } from './harness/unescape-markdown.js';
 let e2e: E2E;
 useE2E((started) => (e2e = started));
 
-const FLOOR = ['floor:', '  ticket: {provider: jira, projects: [CHG]}', '  approval: {count: 1}', '  checks: {required: [build]}', ''].join('\n');
+const FLOOR = ['floor:', '  ticket: {provider: jira, projects: [CHG]}', '  approval: {count: 1}', '  checks: {required: [build]}', ''].join(
+  '\n',
+);
 const ORG_POLICY = `${STANDARD_POLICY}${FLOOR}`;
 /** A repository policy that would switch every control off. */
 const LOOSENING_POLICY = ['ticket:', '  provider: none', 'approval:', '  count: 0', ''].join('\n');
@@ -60,7 +62,10 @@ describe('a repository policy that loosens the organisation floor', () => {
     expect(status.state).toBe('success');
     expect(status.description).toMatch(/^All controls passed: Ticket CHG-1 is Approved; Approved on [0-9a-f]{7} by bob; Passed: build$/);
     // The issue, then its history: who approved it.
-    expect(e2e.jira.requests().map((r) => r.path)).toEqual([expect.stringMatching(/\/issue\/CHG-1$/), expect.stringMatching(/\/issue\/CHG-1\/changelog$/)]);
+    expect(e2e.jira.requests().map((r) => r.path)).toEqual([
+      expect.stringMatching(/\/issue\/CHG-1$/),
+      expect.stringMatching(/\/issue\/CHG-1\/changelog$/),
+    ]);
     expect(unescapeMarkdown(checkRun?.output.summary)).toContain(LOOSENED);
   });
 
@@ -82,7 +87,9 @@ describe('a repository policy that loosens the organisation floor', () => {
       expect.objectContaining({ repo: `${OWNER}/.github`, onDefaultBranch: true, path: '.github/change-control-people.yml' }),
     ]);
     const summary = unescapeMarkdown(checkRun?.output.summary);
-    expect(summary).toMatch(/- ⏳ `approval.rules\[0\]`: 0\/1 independent approval from acme\/release-managers for \*\* \(every change\) on [0-9a-f]{7}/);
+    expect(summary).toMatch(
+      /- ⏳ `approval.rules\[0\]`: 0\/1 independent approval from acme\/release-managers for \*\* \(every change\) on [0-9a-f]{7}/,
+    );
     expect(summary).toContain(
       "- approval.teams is empty (anyone may approve), outside the organisation floor's acme/release-managers: the floor's requirement is added as approval.rules[0] (both must be met)",
     );
@@ -99,7 +106,9 @@ describe('failing closed', () => {
 
     expect(status.state).toBe('error');
     const summary = unescapeMarkdown(checkRun?.output.summary);
-    expect(summary).toContain(`- ${OWNER}/${repo.repo}:${CONFIG_PATH}: floor can only be set in the organisation's .github repository (line 7)`);
+    expect(summary).toContain(
+      `- ${OWNER}/${repo.repo}:${CONFIG_PATH}: floor can only be set in the organisation's .github repository (line 7)`,
+    );
     expect(e2e.jira.requests()).toEqual([]);
   });
 

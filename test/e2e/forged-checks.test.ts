@@ -17,7 +17,9 @@ useE2E((started) => (e2e = started));
 const policyRequiring = (required: string): string => STANDARD_POLICY.replace('  required: [build]', `  required: ${required}`);
 
 async function verdictEntries(pr: PullTarget): Promise<Array<{ data: string }>> {
-  return e2e.app.query(`SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`);
+  return e2e.app.query(
+    `SELECT data FROM audit_entries WHERE kind = 'verdict' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`,
+  );
 }
 
 describe('a forged commit status', () => {

@@ -33,7 +33,9 @@ describe('who may approve', () => {
 
     expect(status.state).toBe('failure');
     expect(status.description).toMatch(/Changes requested by erin/);
-    expect(unescapeMarkdown(checkRun?.output.summary)).toMatch(/@erin requested changes \(blocks until they approve or the review is dismissed\)/);
+    expect(unescapeMarkdown(checkRun?.output.summary)).toMatch(
+      /@erin requested changes \(blocks until they approve or the review is dismissed\)/,
+    );
   });
 
   it('does not block on a request for changes by someone without write access', async () => {

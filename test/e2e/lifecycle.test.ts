@@ -12,10 +12,13 @@ useE2E((started) => (e2e = started), {
   env: { CHANGE_CONTROL_QUEUE_LEASE_MS: '2000', CHANGE_CONTROL_QUEUE_POLL_MS: '200', CHANGE_CONTROL_SHUTDOWN_GRACE_MS: '15000' },
 });
 
-const states = (pr: PullTarget, sha: string): string[] => e2e.github.statuses({ ...pr, sha, context: 'change-control' }).map((s) => s.state);
+const states = (pr: PullTarget, sha: string): string[] =>
+  e2e.github.statuses({ ...pr, sha, context: 'change-control' }).map((s) => s.state);
 
 async function entries(pr: PullTarget): Promise<Array<{ kind: string; delivery_id: string | null }>> {
-  return e2e.app.query(`SELECT kind, delivery_id FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`);
+  return e2e.app.query(
+    `SELECT kind, delivery_id FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq`,
+  );
 }
 
 /** A hold on the app's next fact query: the simulator answers only once released. */
@@ -94,7 +97,9 @@ describe('the work queue across the process life', () => {
     const { exitCode } = await restarted;
     // GitHub redelivers what was refused: the new process takes it (the refusal recorded nothing).
     const redelivered = await e2e.send('pull_request', pullRequestEvent(other, 'opened'), refusedId);
-    await waitFor('the verdict on the other PR', () => states(other, e2e.github.pullRequest(other).headSha).length > 0, { timeoutMs: 30_000 });
+    await waitFor('the verdict on the other PR', () => states(other, e2e.github.pullRequest(other).headSha).length > 0, {
+      timeoutMs: 30_000,
+    });
     await e2e.quiet();
 
     expect(refused.status).toBe(503);

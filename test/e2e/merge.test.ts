@@ -59,6 +59,8 @@ describe('a merged pull request', () => {
     await e2e.quiet();
 
     expect(e2e.github.issues(repo)).toEqual([]);
-    expect(e2e.github.issues(compliance).map((i) => i.title)).toEqual([expect.stringContaining(`${OWNER}/${repo.repo}#${pr.number} merged without a passing verdict`)]);
+    expect(e2e.github.issues(compliance).map((i) => i.title)).toEqual([
+      expect.stringContaining(`${OWNER}/${repo.repo}#${pr.number} merged without a passing verdict`),
+    ]);
   });
 });

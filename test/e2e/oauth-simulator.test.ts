@@ -44,18 +44,26 @@ describe('the GitHub simulator’s OAuth web flow', () => {
   });
 
   it('refuses a wrong client secret and a redirect_uri other than the authorised one', async () => {
-    await expect(exchangeCode({ fetch, github: urls, ...client, clientSecret: 'wrong', code: await authorize('carol'), redirectUri })).rejects.toThrow(/incorrect_client_credentials/);
-    await expect(exchangeCode({ fetch, github: urls, ...client, code: await authorize('carol'), redirectUri: 'http://127.0.0.1:1/elsewhere' })).rejects.toThrow(/redirect_uri_mismatch/);
+    await expect(
+      exchangeCode({ fetch, github: urls, ...client, clientSecret: 'wrong', code: await authorize('carol'), redirectUri }),
+    ).rejects.toThrow(/incorrect_client_credentials/);
+    await expect(
+      exchangeCode({ fetch, github: urls, ...client, code: await authorize('carol'), redirectUri: 'http://127.0.0.1:1/elsewhere' }),
+    ).rejects.toThrow(/redirect_uri_mismatch/);
   });
 
   it('answers GET /user only with a user token it issued', async () => {
-    await expect(readUserLogin({ fetch, github: urls, token: 'ghu_forged' })).rejects.toThrow(new SignInError('GitHub answered GET /user with HTTP 401'));
+    await expect(readUserLogin({ fetch, github: urls, token: 'ghu_forged' })).rejects.toThrow(
+      new SignInError('GitHub answered GET /user with HTTP 401'),
+    );
     expect(github.unexpectedRequests()).toEqual([{ method: 'GET', path: '/api/v3/user', reason: 'no valid user token' }]);
   });
 
   it('knows only its own client', async () => {
     const response = await fetch(authorizeUrl({ github: urls, clientId: 'Iv1.other', redirectUri, state: 's' }));
     expect(response.status).toBe(404);
-    expect(github.unexpectedRequests()).toEqual([{ method: 'GET', path: '/login/oauth/authorize', reason: 'authorize with client_id Iv1.other' }]);
+    expect(github.unexpectedRequests()).toEqual([
+      { method: 'GET', path: '/login/oauth/authorize', reason: 'authorize with client_id Iv1.other' },
+    ]);
   });
 });

@@ -36,12 +36,21 @@ describe('operations endpoints', () => {
   });
 
   it('GET /readyz is 503 naming GitHub when it refuses the credentials (a replica with a revoked key)', async () => {
-    const refusal = e2e.github.injectFailure({ method: 'GET', path: '/api/v3/app', status: 401, body: { message: 'A JSON web token could not be decoded' } });
+    const refusal = e2e.github.injectFailure({
+      method: 'GET',
+      path: '/api/v3/app',
+      status: 401,
+      body: { message: 'A JSON web token could not be decoded' },
+    });
     try {
       const replica = await e2e.startAnother();
       const res = await fetch(`${replica.url}/readyz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: 'not ready', store: { ok: true }, github: { ok: false, reason: expect.stringContaining('HTTP 401') } });
+      expect(await res.json()).toMatchObject({
+        status: 'not ready',
+        store: { ok: true },
+        github: { ok: false, reason: expect.stringContaining('HTTP 401') },
+      });
     } finally {
       refusal.clear();
     }

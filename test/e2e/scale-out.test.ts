@@ -32,7 +32,9 @@ const BACKENDS: Backend[] = [
 
 /** The fact queries for a PR, in arrival order. */
 function factQueries(e2e: E2E, pr: PullTarget): GitHubRequest[] {
-  return e2e.github.requests().filter((r) => r.operationName === 'ChangeControlFacts' && r.variables?.number === pr.number && r.variables?.repo === pr.repo);
+  return e2e.github
+    .requests()
+    .filter((r) => r.operationName === 'ChangeControlFacts' && r.variables?.number === pr.number && r.variables?.repo === pr.repo);
 }
 
 describe.each(BACKENDS)('two replicas on $name', (backend) => {
@@ -49,7 +51,8 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
   });
   beforeEach(() => e2e.reset());
 
-  const sendTo = (app: RunningApp, event: string, payload: unknown, deliveryId?: string) => deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId });
+  const sendTo = (app: RunningApp, event: string, payload: unknown, deliveryId?: string) =>
+    deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId });
 
   it('the same delivery to both replicas at once: answered by both, processed once', async () => {
     const pr = e2e.openPullRequest(e2e.newRepo());
@@ -63,7 +66,9 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(factQueries(e2e, pr)).toHaveLength(1);
     expect(e2e.github.callCounts(0)).toMatchObject({ graphqlQueries: 1, restWrites: 2 });
-    const kinds = await e2e.app.query<{ kind: string }>(`SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' ORDER BY seq`);
+    const kinds = await e2e.app.query<{ kind: string }>(
+      `SELECT kind FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' ORDER BY seq`,
+    );
     expect(kinds.map((k) => k.kind)).toEqual(['push', 'verdict']);
     expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
   }, 60_000);

@@ -17,7 +17,11 @@ afterEach(() => {
 
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
-  env: { SERVICENOW_INSTANCE_URL: sn.url, SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username, SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password },
+  env: {
+    SERVICENOW_INSTANCE_URL: sn.url,
+    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
+    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+  },
 });
 
 const POLICY = STANDARD_POLICY.replace('  projects: [CHG]', '  provider: servicenow\n  write_back: true');
@@ -47,8 +51,16 @@ describe('ServiceNow change requests', () => {
   });
 
   it.each([
-    { case: 'a change not approved yet', change: { state: 'Scheduled', approval: 'requested' }, description: 'Ticket CHG0030002: approval "Requested" is pending' },
-    { case: 'a change in the wrong state', change: { state: 'Assess' }, description: 'Ticket CHG0030002 is Assess; it needs Scheduled or Implement' },
+    {
+      case: 'a change not approved yet',
+      change: { state: 'Scheduled', approval: 'requested' },
+      description: 'Ticket CHG0030002: approval "Requested" is pending',
+    },
+    {
+      case: 'a change in the wrong state',
+      change: { state: 'Assess' },
+      description: 'Ticket CHG0030002 is Assess; it needs Scheduled or Implement',
+    },
   ])('fails $case', async ({ change, description }) => {
     sn.addChange({ number: 'CHG0030002', ...change });
     const pr = e2e.openPullRequest(e2e.newRepo({ policy: POLICY }), { title: 'CHG0030002: rotate' });
@@ -78,6 +90,8 @@ describe('ServiceNow change requests', () => {
     const { status } = await e2e.evaluate(pr);
 
     expect(status.state).toBe('error');
-    expect(status.description).toBe('Cannot evaluate: ServiceNow lookup of CHG0030003 failed: ServiceNow failed to answer for CHG0030003 (HTTP 503) (3 attempts)');
+    expect(status.description).toBe(
+      'Cannot evaluate: ServiceNow lookup of CHG0030003 failed: ServiceNow failed to answer for CHG0030003 (HTTP 503) (3 attempts)',
+    );
   });
 });

@@ -40,7 +40,12 @@ const installationOctokit = () => probot.auth(INSTALLATION);
 
 function seed(): { owner: string; repo: string; number: number; headSha: string } {
   const { github } = sims;
-  github.addRepository({ owner: 'acme', repo: 'api', installationId: INSTALLATION, files: { [CONFIG_PATH]: 'ticket:\n  projects: [CHG]\n' } });
+  github.addRepository({
+    owner: 'acme',
+    repo: 'api',
+    installationId: INSTALLATION,
+    files: { [CONFIG_PATH]: 'ticket:\n  projects: [CHG]\n' },
+  });
   const pr = github.openPullRequest({
     owner: 'acme',
     repo: 'api',
@@ -74,7 +79,9 @@ describe('GitHub simulator: GraphQL against the real schema', () => {
       ['author:alice', 'committer:web-flow'],
     ]);
     expect(read.facts.commits[1]?.committedViaWeb).toBe(true);
-    expect(read.facts.reviews).toEqual([expect.objectContaining({ reviewer: { login: 'bob', isBot: false }, state: 'APPROVED', commitSha: headSha })]);
+    expect(read.facts.reviews).toEqual([
+      expect.objectContaining({ reviewer: { login: 'bob', isBot: false }, state: 'APPROVED', commitSha: headSha }),
+    ]);
     // The rollup keeps the latest status per context.
     expect(read.facts.checks.map((c) => `${c.name}:${c.raw}`).sort()).toEqual(['build:COMPLETED/FAILURE', 'lint:SUCCESS']);
     expect(sims.unexpectedRequests().github).toEqual([]);
@@ -97,7 +104,10 @@ describe('GitHub simulator: GraphQL against the real schema', () => {
     expect(read.facts.commits).toHaveLength(130);
     expect(read.facts.checks).toHaveLength(120);
     expect(read.facts.reviews).toHaveLength(105);
-    const operations = github.requests().filter((r) => r.kind === 'graphql').map((r) => r.operationName);
+    const operations = github
+      .requests()
+      .filter((r) => r.kind === 'graphql')
+      .map((r) => r.operationName);
     expect(operations).toEqual(['ChangeControlFacts', 'ChangeControlMoreCommits', 'ChangeControlMoreReviews', 'ChangeControlMoreContexts']);
     expect(sims.unexpectedRequests().github).toEqual([]);
   });
@@ -106,7 +116,9 @@ describe('GitHub simulator: GraphQL against the real schema', () => {
     sims.github.addRepository({ owner: 'acme', repo: 'other', installationId: INSTALLATION });
     const octokit = await installationOctokit();
 
-    const error = await octokit.graphql(PULL_REQUEST_FACTS_QUERY, { owner: 'acme', repo: 'gone', number: 1, configPath: CONFIG_PATH }).catch((e: unknown) => e);
+    const error = await octokit
+      .graphql(PULL_REQUEST_FACTS_QUERY, { owner: 'acme', repo: 'gone', number: 1, configPath: CONFIG_PATH })
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       name: 'GraphqlResponseError',
@@ -120,10 +132,28 @@ describe('GitHub simulator: GraphQL against the real schema', () => {
   });
 
   it.each([
-    { name: 'a field the schema does not have', query: 'query Bad { viewer { loginName } }', reason: /Cannot query field "loginName" on type "User"/ },
-    { name: 'a connection without first or last', query: 'query Unbounded($n: Int!) { repository(owner: "acme", name: "api") { pullRequest(number: $n) { commits { nodes { url } } } } }', reason: /must provide a `first` or `last` value to properly paginate the `commits` connection/ },
-    { name: 'a page over 100', query: 'query Big($n: Int!) { repository(owner: "acme", name: "api") { pullRequest(number: $n) { reviews(first: 101) { totalCount } } } }', reason: /exceeds the `first` limit of 100/ },
-    { name: 'a field the simulator does not serve', query: 'query Unserved { repository(owner: "acme", name: "api") { stargazerCount } }', reason: /Cannot return null for non-nullable field Repository.stargazerCount/ },
+    {
+      name: 'a field the schema does not have',
+      query: 'query Bad { viewer { loginName } }',
+      reason: /Cannot query field "loginName" on type "User"/,
+    },
+    {
+      name: 'a connection without first or last',
+      query:
+        'query Unbounded($n: Int!) { repository(owner: "acme", name: "api") { pullRequest(number: $n) { commits { nodes { url } } } } }',
+      reason: /must provide a `first` or `last` value to properly paginate the `commits` connection/,
+    },
+    {
+      name: 'a page over 100',
+      query:
+        'query Big($n: Int!) { repository(owner: "acme", name: "api") { pullRequest(number: $n) { reviews(first: 101) { totalCount } } } }',
+      reason: /exceeds the `first` limit of 100/,
+    },
+    {
+      name: 'a field the simulator does not serve',
+      query: 'query Unserved { repository(owner: "acme", name: "api") { stargazerCount } }',
+      reason: /Cannot return null for non-nullable field Repository.stargazerCount/,
+    },
     { name: 'a mutation', query: 'mutation M { addStar(input: {starrableId: "x"}) { clientMutationId } }', reason: /queries only/ },
   ])('records $name as an unexpected request', async ({ query, reason }) => {
     const { number } = seed();
@@ -153,15 +183,30 @@ describe('GitHub simulator: REST', () => {
     const error = await octokit.request('GET /repos/{owner}/{repo}/branches', { owner: 'acme', repo: 'x' }).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ status: 500 });
-    expect(sims.unexpectedRequests().github).toEqual([{ method: 'GET', path: '/api/v3/repos/acme/x/branches', reason: 'no route in the simulator' }]);
+    expect(sims.unexpectedRequests().github).toEqual([
+      { method: 'GET', path: '/api/v3/repos/acme/x/branches', reason: 'no route in the simulator' },
+    ]);
   });
 
   it('refuses requests without a valid installation token, and JWTs signed with another key', async () => {
     sims.github.addRepository({ owner: 'acme', repo: 'x', installationId: INSTALLATION });
-    const stranger = new Probot({ appId: APP_ID, privateKey: generateAppKey().privateKey, baseUrl: sims.github.apiUrl, logLevel: 'fatal', Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }) });
+    const stranger = new Probot({
+      appId: APP_ID,
+      privateKey: generateAppKey().privateKey,
+      baseUrl: sims.github.apiUrl,
+      logLevel: 'fatal',
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
 
-    const forged = await fetch(`${sims.github.apiUrl}/repos/acme/x/statuses/${'a'.repeat(40)}`, { method: 'POST', headers: { authorization: 'token ghs_forged' }, body: '{}' });
-    const wrongKey = await stranger.auth(INSTALLATION).then((o) => o.graphql('query { viewer { login } }')).catch((e: unknown) => e);
+    const forged = await fetch(`${sims.github.apiUrl}/repos/acme/x/statuses/${'a'.repeat(40)}`, {
+      method: 'POST',
+      headers: { authorization: 'token ghs_forged' },
+      body: '{}',
+    });
+    const wrongKey = await stranger
+      .auth(INSTALLATION)
+      .then((o) => o.graphql('query { viewer { login } }'))
+      .catch((e: unknown) => e);
 
     expect(forged.status).toBe(401);
     expect(wrongKey).toMatchObject({ status: 401 });
@@ -175,30 +220,73 @@ describe('GitHub simulator: REST', () => {
     const { headSha, ...ref } = seed();
     const octokit = await installationOctokit();
 
-    const created = await octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: ref.owner, repo: ref.repo, name: 'Change control', head_sha: headSha, status: 'in_progress', external_id: 'x' });
-    const updated = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: ref.owner, repo: ref.repo, check_run_id: created.data.id as number, conclusion: 'success', output: { title: 'ok', summary: 'all good' } });
-    const tooLong = await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: ref.owner, repo: ref.repo, sha: headSha, state: 'success', description: 'x'.repeat(141) }).catch((e: unknown) => e);
-    const pulls = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner: ref.owner, repo: ref.repo, commit_sha: headSha });
+    const created = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+      owner: ref.owner,
+      repo: ref.repo,
+      name: 'Change control',
+      head_sha: headSha,
+      status: 'in_progress',
+      external_id: 'x',
+    });
+    const updated = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      check_run_id: created.data.id as number,
+      conclusion: 'success',
+      output: { title: 'ok', summary: 'all good' },
+    });
+    const tooLong = await octokit
+      .request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+        owner: ref.owner,
+        repo: ref.repo,
+        sha: headSha,
+        state: 'success',
+        description: 'x'.repeat(141),
+      })
+      .catch((e: unknown) => e);
+    const pulls = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+      owner: ref.owner,
+      repo: ref.repo,
+      commit_sha: headSha,
+    });
 
-    expect(created.data).toMatchObject({ status: 'in_progress', conclusion: null, app: { id: APP_ID }, pull_requests: [{ number: ref.number }] });
-    expect(updated.data).toMatchObject({ id: created.data.id, status: 'completed', conclusion: 'success', output: { summary: 'all good' } });
+    expect(created.data).toMatchObject({
+      status: 'in_progress',
+      conclusion: null,
+      app: { id: APP_ID },
+      pull_requests: [{ number: ref.number }],
+    });
+    expect(updated.data).toMatchObject({
+      id: created.data.id,
+      status: 'completed',
+      conclusion: 'success',
+      output: { summary: 'all good' },
+    });
     expect(tooLong).toMatchObject({ status: 422 });
     expect(pulls.data.map((p) => [p.number, p.state, p.head.sha])).toEqual([[ref.number, 'open', headSha]]);
-    expect(sims.unexpectedRequests().github).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^invalid request body: .*description/s) })]);
+    expect(sims.unexpectedRequests().github).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^invalid request body: .*description/s) }),
+    ]);
   });
 
   it('injects failures for as many requests as asked', async () => {
     const { headSha, ...ref } = seed();
     const octokit = await installationOctokit();
     sims.github.injectFailure({ method: 'GET', path: /\/pulls$/, status: 503, times: 1 });
-    const get = () => octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner: ref.owner, repo: ref.repo, commit_sha: headSha });
+    const get = () =>
+      octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner: ref.owner, repo: ref.repo, commit_sha: headSha });
 
     const first = await get().catch((e: unknown) => e);
     const second = await get();
 
     expect(first).toMatchObject({ status: 503 });
     expect(second.status).toBe(200);
-    expect(sims.github.requests().filter((r) => r.kind === 'rest').map((r) => r.injected)).toEqual([true, false]);
+    expect(
+      sims.github
+        .requests()
+        .filter((r) => r.kind === 'rest')
+        .map((r) => r.injected),
+    ).toEqual([true, false]);
   });
 });
 
@@ -211,7 +299,13 @@ describe("Jira simulator through the app's Jira reader", () => {
     sims.jira.moveIssue('CHG-2', 'OPS-9');
     const reader = createJiraTicketReader(cloud());
 
-    expect(await reader.lookup('CHG-1', QUERY)).toMatchObject({ found: true, key: 'CHG-1', status: 'Awaiting Approval', issueType: 'Change', summary: 'Rotate certs' });
+    expect(await reader.lookup('CHG-1', QUERY)).toMatchObject({
+      found: true,
+      key: 'CHG-1',
+      status: 'Awaiting Approval',
+      issueType: 'Change',
+      summary: 'Rotate certs',
+    });
     expect(await reader.lookup('CHG-3', QUERY)).toMatchObject({ found: false, requestedKey: 'CHG-3' });
     expect(await reader.lookup('CHG-2', QUERY)).toMatchObject({ found: true, key: 'OPS-9', requestedKey: 'CHG-2' });
     expect(sims.jira.requests().map((r) => [r.path, r.query.fields, r.auth, r.status])).toEqual([
@@ -226,7 +320,11 @@ describe("Jira simulator through the app's Jira reader", () => {
   it('serves Data Center over REST v2 with a personal access token', async () => {
     sims.jira.setCredentials({ personalAccessToken: 'dc-pat' });
     sims.jira.addIssue({ key: 'CHG-4', status: 'Approved' });
-    const reader = createJiraTicketReader({ baseUrl: sims.jira.url, auth: { kind: 'data-center', personalAccessToken: 'dc-pat' }, timeoutMs: 2000 });
+    const reader = createJiraTicketReader({
+      baseUrl: sims.jira.url,
+      auth: { kind: 'data-center', personalAccessToken: 'dc-pat' },
+      timeoutMs: 2000,
+    });
 
     expect(await reader.lookup('CHG-4', QUERY)).toMatchObject({
       found: true,
@@ -264,6 +362,8 @@ describe("Jira simulator through the app's Jira reader", () => {
 
     expect((refused as Error).message).toMatch(/Jira refused the credentials \(HTTP 401\)/);
     expect(search.status).toBe(500);
-    expect(sims.jira.unexpectedRequests()).toEqual([{ method: 'GET', path: '/rest/api/3/search', reason: 'no route in the Jira simulator' }]);
+    expect(sims.jira.unexpectedRequests()).toEqual([
+      { method: 'GET', path: '/rest/api/3/search', reason: 'no route in the Jira simulator' },
+    ]);
   });
 });

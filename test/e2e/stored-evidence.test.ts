@@ -37,12 +37,18 @@ interface Row {
   signature: string | null;
 }
 
-const lastRow = async (): Promise<Row> => (await e2e.app.query<Row>('SELECT seq, kind, hash, signature FROM audit_entries ORDER BY seq DESC LIMIT 1'))[0]!;
+const lastRow = async (): Promise<Row> =>
+  (await e2e.app.query<Row>('SELECT seq, kind, hash, signature FROM audit_entries ORDER BY seq DESC LIMIT 1'))[0]!;
 
 async function verify(): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io = { env: { AUDIT_SIGNING_KEY: SIGNING_KEY }, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, now: () => new Date() };
+  const io = {
+    env: { AUDIT_SIGNING_KEY: SIGNING_KEY },
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    now: () => new Date(),
+  };
   const code = await runCli(['audit', 'verify', '--database', `sqlite:${path}`, '--witness-file', witnessFile], io);
   return { code, out, err };
 }

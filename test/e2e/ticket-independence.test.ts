@@ -47,7 +47,9 @@ describe('who approved the ticket', () => {
     const { status, checkRun } = await e2e.evaluate(pr);
 
     expect(status.state).toBe('success');
-    expect(unescapeMarkdown(checkRun?.output.summary)).toContain('- ✅ Approver Cara Change &lt;cara@acme.test&gt; is @cara (people file): independent of the PR');
+    expect(unescapeMarkdown(checkRun?.output.summary)).toContain(
+      '- ✅ Approver Cara Change &lt;cara@acme.test&gt; is @cara (people file): independent of the PR',
+    );
   });
 
   it('blocks an approver tied to no GitHub identity when the policy says unmapped_approver: block', async () => {

@@ -15,11 +15,17 @@ import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 let e2e: E2E;
 const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-write-back-'));
 const file = join(dir, 'audit.db');
-useE2E((started) => (e2e = started), { env: { DATABASE_URL: `sqlite:${file}` }, afterStop: () => rmSync(dir, { recursive: true, force: true }) });
+useE2E((started) => (e2e = started), {
+  env: { DATABASE_URL: `sqlite:${file}` },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
+});
 
 const WRITE_BACK_POLICY = STANDARD_POLICY.replace('  projects: [CHG]', '  projects: [CHG]\n  write_back: true');
 
-async function mergeApproved(ticket: string, repo = e2e.newRepo({ policy: WRITE_BACK_POLICY })): Promise<{ pr: PullTarget; mergeSha: string }> {
+async function mergeApproved(
+  ticket: string,
+  repo = e2e.newRepo({ policy: WRITE_BACK_POLICY }),
+): Promise<{ pr: PullTarget; mergeSha: string }> {
   const pr = e2e.openPullRequest(repo, { ticket });
   e2e.makeReady(pr, { ticket });
   expect((await e2e.evaluate(pr)).status.state).toBe('success');
@@ -57,7 +63,9 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       relationship: 'merged in',
       object: expect.objectContaining({ url: prUrl, title: `${pr.owner}/${pr.repo}#${pr.number}: CHG-51: rotate the TLS certificates` }),
     });
-    const comment = writes[1]?.body as { body: { type: string; version: number; content: { type: string; content: { type: string; text: string }[] }[] } };
+    const comment = writes[1]?.body as {
+      body: { type: string; version: number; content: { type: string; content: { type: string; text: string }[] }[] };
+    };
     expect(comment.body).toMatchObject({ type: 'doc', version: 1 });
     const text = comment.body.content.map((p) => p.content.map((t) => t.text).join('')).join('\n');
     expect(text).toContain(`Merge commit: ${mergeSha}, merged by bob`);
@@ -87,8 +95,16 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
       mergeSha,
       event: 'merge',
       steps: [
-        { step: 'remote-link', ok: false, error: 'Jira refused CHG-52 (remote link) (HTTP 403): You do not have permission to add comments to this issue.' },
-        { step: 'comment', ok: false, error: 'Jira refused CHG-52 (comment) (HTTP 403): You do not have permission to add comments to this issue.' },
+        {
+          step: 'remote-link',
+          ok: false,
+          error: 'Jira refused CHG-52 (remote link) (HTTP 403): You do not have permission to add comments to this issue.',
+        },
+        {
+          step: 'comment',
+          ok: false,
+          error: 'Jira refused CHG-52 (comment) (HTTP 403): You do not have permission to add comments to this issue.',
+        },
       ],
     });
     expect(e2e.github.issues(pr)).toEqual([]);
@@ -105,7 +121,12 @@ describe('ticket write-back on deployment', () => {
     // Production runs the default branch head (the baseline, in the organisation's policy so it adds no commit).
     const repo = e2e.newRepo({ policy: null });
     const base = e2e.github.defaultBranchHead(repo);
-    e2e.github.addRepository({ owner: repo.owner, repo: '.github', installationId: repo.installationId, files: { [CONFIG_PATH]: `${WRITE_BACK_POLICY}deployments:\n  baseline: '${base}'\n` } });
+    e2e.github.addRepository({
+      owner: repo.owner,
+      repo: '.github',
+      installationId: repo.installationId,
+      files: { [CONFIG_PATH]: `${WRITE_BACK_POLICY}deployments:\n  baseline: '${base}'\n` },
+    });
     const { pr, mergeSha } = await mergeApproved('CHG-53', repo);
     const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'release-bot' });
     // The gate approves it (only an approved deployment's success moves production and tells the tickets).

@@ -22,7 +22,13 @@ describe('deliveries the app refuses', () => {
     e2e.makeReady(pr);
     const body = JSON.stringify(pullRequestEvent(pr, 'opened'));
 
-    const delivery = await deliver({ appUrl: e2e.app.url, secret: e2e.app.webhookSecret, event: 'pull_request', rawBody: body, signature: signature(body) });
+    const delivery = await deliver({
+      appUrl: e2e.app.url,
+      secret: e2e.app.webhookSecret,
+      event: 'pull_request',
+      rawBody: body,
+      signature: signature(body),
+    });
     await e2e.quiet();
 
     expect(delivery.status).toBe(400);
@@ -31,7 +37,11 @@ describe('deliveries the app refuses', () => {
   });
 
   it.each([
-    { name: 'a pull_request payload without the PR number', event: 'pull_request', body: (payload: Record<string, unknown>) => JSON.stringify({ ...payload, pull_request: { head: { sha: 'abc' } } }) },
+    {
+      name: 'a pull_request payload without the PR number',
+      event: 'pull_request',
+      body: (payload: Record<string, unknown>) => JSON.stringify({ ...payload, pull_request: { head: { sha: 'abc' } } }),
+    },
     { name: 'a body that is not JSON', event: 'pull_request', body: () => '{"action": "opened", ' },
   ])('$name gets 400, and the server keeps serving', async ({ event, body }) => {
     const pr = e2e.openPullRequest(e2e.newRepo());
@@ -55,7 +65,14 @@ describe('deliveries about the app’s own output are ignored', () => {
   it('our own change-control status does not trigger an evaluation', async () => {
     const pr = e2e.openPullRequest(e2e.newRepo());
     const { headSha } = e2e.github.pullRequest(pr);
-    const ours = e2e.github.addStatus({ ...pr, sha: headSha, context: 'change-control', state: 'pending', creator: 'change-control', creatorIsBot: true });
+    const ours = e2e.github.addStatus({
+      ...pr,
+      sha: headSha,
+      context: 'change-control',
+      state: 'pending',
+      creator: 'change-control',
+      creatorIsBot: true,
+    });
 
     const delivery = await e2e.send('status', statusEvent(pr, ours));
     await e2e.quiet();

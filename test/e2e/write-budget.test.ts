@@ -12,7 +12,9 @@ import { pullRequestEvent } from './harness/webhooks.js';
 
 const PER_MINUTE = 3;
 let e2e: E2E;
-useE2E((started) => (e2e = started), { env: { CHANGE_CONTROL_WRITES_PER_MINUTE: String(PER_MINUTE), CHANGE_CONTROL_SHUTDOWN_GRACE_MS: '0' } });
+useE2E((started) => (e2e = started), {
+  env: { CHANGE_CONTROL_WRITES_PER_MINUTE: String(PER_MINUTE), CHANGE_CONTROL_SHUTDOWN_GRACE_MS: '0' },
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +25,8 @@ describe('the write budget per installation', () => {
     for (const pr of prs) e2e.makeReady(pr);
     const quiet = e2e.openPullRequest(e2e.newRepo());
     e2e.makeReady(quiet);
-    const writesTo = (repo: string) => e2e.github.requests().filter((r) => r.kind === 'rest' && r.method !== 'GET' && r.path.includes(`/repos/${busy.owner}/${repo}/`));
+    const writesTo = (repo: string) =>
+      e2e.github.requests().filter((r) => r.kind === 'rest' && r.method !== 'GET' && r.path.includes(`/repos/${busy.owner}/${repo}/`));
 
     for (const pr of prs) expect((await e2e.send('pull_request', pullRequestEvent(pr, 'opened'))).status).toBe(200);
     await waitFor(`${PER_MINUTE} writes for the busy installation`, () => writesTo(busy.repo).length >= PER_MINUTE);

@@ -21,8 +21,14 @@ afterEach(() => {
 describe('listNewCommits', () => {
   it('reads every page: GitHub lists only 250 commits unpaged', async () => {
     const all = Array.from({ length: 120 }, (_, i) => commit(i + 1));
-    nock(API).get(PATH).query({ per_page: 100, page: 1 }).reply(200, { total_commits: 120, commits: all.slice(0, 100) });
-    nock(API).get(PATH).query({ per_page: 100, page: 2 }).reply(200, { total_commits: 120, commits: all.slice(100) });
+    nock(API)
+      .get(PATH)
+      .query({ per_page: 100, page: 1 })
+      .reply(200, { total_commits: 120, commits: all.slice(0, 100) });
+    nock(API)
+      .get(PATH)
+      .query({ per_page: 100, page: 2 })
+      .reply(200, { total_commits: 120, commits: all.slice(100) });
 
     const commits = await listNewCommits({ octokit, owner: 'acme', repo: 'api', base: BASE, head: HEAD });
 
@@ -31,15 +37,25 @@ describe('listNewCommits', () => {
   });
 
   it('refuses a list shorter than GitHub counts', async () => {
-    nock(API).get(PATH).query({ per_page: 100, page: 1 }).reply(200, { total_commits: 150, commits: Array.from({ length: 100 }, (_, i) => commit(i + 1)) });
+    nock(API)
+      .get(PATH)
+      .query({ per_page: 100, page: 1 })
+      .reply(200, { total_commits: 150, commits: Array.from({ length: 100 }, (_, i) => commit(i + 1)) });
     nock(API).get(PATH).query({ per_page: 100, page: 2 }).reply(200, { total_commits: 150, commits: [] });
 
-    await expect(listNewCommits({ octokit, owner: 'acme', repo: 'api', base: BASE, head: HEAD })).rejects.toThrow('GitHub listed 100 of the 150 commits between bbbbbbb and fffffff');
+    await expect(listNewCommits({ octokit, owner: 'acme', repo: 'api', base: BASE, head: HEAD })).rejects.toThrow(
+      'GitHub listed 100 of the 150 commits between bbbbbbb and fffffff',
+    );
   });
 
   it(`refuses more than ${MAX_NEW_COMMITS} new commits`, async () => {
-    nock(API).get(PATH).query({ per_page: 100, page: 1 }).reply(200, { total_commits: MAX_NEW_COMMITS + 1, commits: [] });
+    nock(API)
+      .get(PATH)
+      .query({ per_page: 100, page: 1 })
+      .reply(200, { total_commits: MAX_NEW_COMMITS + 1, commits: [] });
 
-    await expect(listNewCommits({ octokit, owner: 'acme', repo: 'api', base: BASE, head: HEAD })).rejects.toThrow(`${MAX_NEW_COMMITS + 1} commits are new since bbbbbbb; at most ${MAX_NEW_COMMITS} are checked`);
+    await expect(listNewCommits({ octokit, owner: 'acme', repo: 'api', base: BASE, head: HEAD })).rejects.toThrow(
+      `${MAX_NEW_COMMITS + 1} commits are new since bbbbbbb; at most ${MAX_NEW_COMMITS} are checked`,
+    );
   });
 });

@@ -36,10 +36,17 @@ describe('renderGateComment', () => {
 
   it('lists an emergency change whose retrospective approval is outstanding', () => {
     const emergency = { by: 'oncall', seq: 9, retro: 'awaiting' as const, retroBy: null };
-    const text = renderGateComment({ ...base, state: 'approved', commitCount: 1, changes: [deployed(4, { basis: 'emergency', emergency })] });
+    const text = renderGateComment({
+      ...base,
+      state: 'approved',
+      commitCount: 1,
+      changes: [deployed(4, { basis: 'emergency', emergency })],
+    });
 
     expect(text).toContain('1 emergency change still awaits retrospective approval.');
-    expect(text).toContain('- #4 CHG-4: change 4 (ticket CHG-4) — emergency change authorised by @oncall, retrospective approval outstanding');
+    expect(text).toContain(
+      '- #4 CHG-4: change 4 (ticket CHG-4) — emergency change authorised by @oncall, retrospective approval outstanding',
+    );
   });
 
   it('names each commit without an approved change, in full, and why', () => {
@@ -60,7 +67,9 @@ describe('renderGateComment', () => {
   });
 
   it('says a redeployment brings nothing new', () => {
-    expect(renderGateComment({ ...base, state: 'approved', commitCount: 0, changes: [] })).toMatch(/brings no commit that is not already there/);
+    expect(renderGateComment({ ...base, state: 'approved', commitCount: 0, changes: [] })).toMatch(
+      /brings no commit that is not already there/,
+    );
   });
 
   it('keeps titles on one line and long lists short', () => {

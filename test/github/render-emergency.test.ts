@@ -51,7 +51,9 @@ describe('emergencyIssueBody', () => {
       policy: 'acme/payments:.github/change-control.yml@abc',
     });
 
-    expect(body).toContain('@carol authorised acme/payments#42 ([Hotfix \\[urgent\\]](https://github.com/acme/payments/pull/42)) as an **emergency change**');
+    expect(body).toContain(
+      '@carol authorised acme/payments#42 ([Hotfix \\[urgent\\]](https://github.com/acme/payments/pull/42)) as an **emergency change**',
+    );
     expect(body).toContain('**Reason given:** INC-1 &lt;img src=x&gt;');
     expect(body).toContain('- Head commit: `c0ffee1234567890abcdef1234567890abcdef12`');
     expect(body).toContain('**Retrospective approval is due by 2026-11-04T12:00:00.000Z** (72 hours after the authorisation).');

@@ -23,7 +23,10 @@ function verdictWith(floor: AppliedFloor | null, rules = aConfig().approval.rule
 describe('renderReport: the organisation floor', () => {
   it('lists each setting the floor overrode, after the controls, escaped', () => {
     // Arrange
-    const notes = ["ticket.provider none would switch off the ticket control: the floor's jira applies", 'checks.required lacks sast_*: added'];
+    const notes = [
+      "ticket.provider none would switch off the ticket control: the floor's jira applies",
+      'checks.required lacks sast_*: added',
+    ];
 
     // Act
     const { summary } = renderReport(verdictWith({ policy: FLOOR_POLICY, notes }));
@@ -44,7 +47,10 @@ describe('renderReport: the organisation floor', () => {
     {
       name: 'one setting',
       notes: ['approval.count 0 is below the organisation floor 1: 1 applies'],
-      lines: ['### Organisation floor: 1 setting below it; the floor applies', '- approval.count 0 is below the organisation floor 1: 1 applies'],
+      lines: [
+        '### Organisation floor: 1 setting below it; the floor applies',
+        '- approval.count 0 is below the organisation floor 1: 1 applies',
+      ],
     },
     { name: 'none', notes: [], lines: ['### Organisation floor: the policy meets it', '- Every setting of the policy meets the floor'] },
   ])('heads the section by how many settings the floor overrode: $name', ({ notes, lines }) => {
@@ -80,6 +86,8 @@ describe('renderReport: the organisation floor', () => {
     const { summary } = renderReport(verdictWith({ policy: FLOOR_POLICY, notes: [] }, [aRule(['**'], { count: 1, teams: [RELEASE] })]));
 
     // Assert
-    expect(summary).toContain('- ✅ `approval.rules[0]`: 1/1 independent approval from acme/release-managers for \\*\\* (every change) on c0ffee1');
+    expect(summary).toContain(
+      '- ✅ `approval.rules[0]`: 1/1 independent approval from acme/release-managers for \\*\\* (every change) on c0ffee1',
+    );
   });
 });

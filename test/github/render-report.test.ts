@@ -42,7 +42,10 @@ function verdictOf(
   return evaluate({
     config: input.config ?? aConfig({ checks: ['build', 'test'] }),
     policy: POLICY,
-    pr: aPullRequest({ checks: [aCheck('build', 'success'), aCheck('test', 'success', { kind: 'status', raw: 'SUCCESS', url: null })], ...input.pr }),
+    pr: aPullRequest({
+      checks: [aCheck('build', 'success'), aCheck('test', 'success', { kind: 'status', raw: 'SUCCESS', url: null })],
+      ...input.pr,
+    }),
     ticketSearch: aKeySearch(input.search),
     ticketLookups: input.lookup === undefined ? [aFoundTicket()] : input.lookup === null ? [] : [input.lookup],
     teamMembers: input.teamMembers ?? {},
@@ -157,7 +160,11 @@ describe('renderReport: the report of a verdict', () => {
     {
       name: 'no ticket key, with keys of other projects',
       verdict: verdictOf({ search: { key: null, source: null, otherProjectKeys: ['UTF-8', 'SHA-256'] }, lookup: null }),
-      lines: ['- Key: none found', '- Not tickets of this policy: UTF-8, SHA-256', "**Next:** Put the approved change ticket's key \\(CHG-123\\)"],
+      lines: [
+        '- Key: none found',
+        '- Not tickets of this policy: UTF-8, SHA-256',
+        "**Next:** Put the approved change ticket's key \\(CHG-123\\)",
+      ],
     },
     {
       name: 'a key Jira does not know',
@@ -167,7 +174,10 @@ describe('renderReport: the report of a verdict', () => {
     {
       name: 'the ticket control switched off',
       verdict: verdictOf({ config: aConfig({ ticket: { provider: 'none', projects: [] } }), lookup: null }),
-      lines: ['### ✅ Change ticket: Ticket control is off \\(ticket.provider: none\\)', '- Ticket provider: none (control switched off by the policy)'],
+      lines: [
+        '### ✅ Change ticket: Ticket control is off \\(ticket.provider: none\\)',
+        '- Ticket provider: none (control switched off by the policy)',
+      ],
     },
     {
       name: 'a commit author not tied to a GitHub user',
@@ -214,7 +224,9 @@ const SHARED_WORK: Partial<PullRequestFacts> = {
   pushers: [aPush('dave')],
 };
 const GHOST = [aCommit('alice', { identities: [gitIdentity('author', null, 'ghost@example.com'), gitIdentity('committer', 'alice')] })];
-const LEDGER_FILES = ['src/ledger/a.ts', 'src/ledger/b.ts', 'src/ledger/c.ts', 'src/ledger/d.ts', 'src/ledger/e.ts', 'src/ledger/f.ts'].map((p) => aChangedFile(p));
+const LEDGER_FILES = ['src/ledger/a.ts', 'src/ledger/b.ts', 'src/ledger/c.ts', 'src/ledger/d.ts', 'src/ledger/e.ts', 'src/ledger/f.ts'].map(
+  (p) => aChangedFile(p),
+);
 
 describe('renderReport: segregation of duties evidence', () => {
   it.each<{ name: string; verdict: Verdict; lines: string[] }>([
@@ -231,7 +243,10 @@ describe('renderReport: segregation of duties evidence', () => {
     {
       name: 'a counted approval and an ignored contributor',
       verdict: verdictOf({
-        pr: { commits: [aCommit('alice', { identities: [gitIdentity('author', 'alice'), gitIdentity('committer', 'erin')] })], reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'APPROVED')] },
+        pr: {
+          commits: [aCommit('alice', { identities: [gitIdentity('author', 'alice'), gitIdentity('committer', 'erin')] })],
+          reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'APPROVED')],
+        },
       }),
       lines: ['- ✅ @bob approved c0ffee1 at 2024-05-02T10:00:00Z', '- ➖ @erin not counted: committed c0ffee1'],
     },
@@ -286,7 +301,15 @@ describe('renderReport: segregation of duties evidence', () => {
     },
     {
       name: 'blocking and non-blocking requests for changes',
-      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'CHANGES_REQUESTED'), aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false })] } }),
+      verdict: verdictOf({
+        pr: {
+          reviews: [
+            aReview('bob', 'APPROVED'),
+            aReview('erin', 'CHANGES_REQUESTED'),
+            aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false }),
+          ],
+        },
+      }),
       lines: [
         '- ✋ @erin requested changes (blocks until they approve or the review is dismissed)',
         '- ✋ @frank requested changes (no write access: does not block)',
@@ -295,8 +318,13 @@ describe('renderReport: segregation of duties evidence', () => {
     },
     {
       name: 'only a non-blocking request for changes',
-      verdict: verdictOf({ pr: { reviews: [aReview('bob', 'APPROVED'), aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false })] } }),
-      lines: ['### ✅ Segregation of duties: Approved on c0ffee1 by bob', '- ✋ @frank requested changes (no write access: does not block)'],
+      verdict: verdictOf({
+        pr: { reviews: [aReview('bob', 'APPROVED'), aReview('frank', 'CHANGES_REQUESTED', { reviewerCanPush: false })] },
+      }),
+      lines: [
+        '### ✅ Segregation of duties: Approved on c0ffee1 by bob',
+        '- ✋ @frank requested changes (no write access: does not block)',
+      ],
     },
     {
       name: 'an approval withdrawn by a request for changes',
@@ -315,7 +343,10 @@ describe('renderReport: segregation of duties evidence', () => {
     },
     {
       name: 'an unattributed identity allowed by the policy',
-      verdict: verdictOf({ config: aConfig({ checks: ['build', 'test'], approval: { unattributed_commits: 'allow' } }), pr: { commits: GHOST } }),
+      verdict: verdictOf({
+        config: aConfig({ checks: ['build', 'test'], approval: { unattributed_commits: 'allow' } }),
+        pr: { commits: GHOST },
+      }),
       lines: [
         '### ✅ Segregation of duties: Approved on c0ffee1 by bob',
         '- ⚠️ Commit c0ffee1: author Unknown Person &lt;ghost@example.com&gt; is not tied to a GitHub user (allowed by approval.unattributed_commits)',
@@ -371,7 +402,11 @@ describe('renderReport: user text is inert', () => {
     {
       name: 'HTML in a git email of an unknown commit author',
       verdict: verdictOf({
-        pr: { commits: [aCommit(null, { identities: [{ role: 'author', login: null, name: '<b>Mallory</b>', email: 'img src=x onerror=alert(1)' }] })] },
+        pr: {
+          commits: [
+            aCommit(null, { identities: [{ role: 'author', login: null, name: '<b>Mallory</b>', email: 'img src=x onerror=alert(1)' }] }),
+          ],
+        },
       }),
       raw: '<img',
       escaped: 'author &lt;b&gt;Mallory&lt;/b&gt; &lt;img src=x onerror=alert\\(1\\)&gt; is not tied',

@@ -76,7 +76,11 @@ describe('rateLimitOf', () => {
 
 describe('instrumentOctokit', () => {
   it('counts each request by kind and status', async () => {
-    const { octokit } = octokitOver([{ status: 200, body: { id: 1 } }, { status: 201, body: {} }, { status: 200, body: { data: { viewer: { login: 'x' } } } }]);
+    const { octokit } = octokitOver([
+      { status: 200, body: { id: 1 } },
+      { status: 201, body: {} },
+      { status: 200, body: { data: { viewer: { login: 'x' } } } },
+    ]);
     instrumentOctokit(octokit);
     await octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' });
     await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: 'o', repo: 'r', sha: 'abc', state: 'success' });
@@ -94,7 +98,11 @@ describe('instrumentOctokit', () => {
 
   it('notices primary and secondary rate limits', async () => {
     const { octokit } = octokitOver([
-      { status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2000000000' } },
+      {
+        status: 403,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2000000000' },
+      },
       { status: 429, body: { message: 'secondary rate limit' }, headers: { 'retry-after': '5' } },
     ]);
     instrumentOctokit(octokit);
@@ -123,10 +131,17 @@ describe('instrumentOctokit', () => {
 });
 
 describe('observeApp', () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
 
   it('counts webhooks by event and instruments installation octokits from app.auth, token request included', async () => {
-    const { fetch, asked } = scriptedFetch([{ status: 201, body: { token: 'ghs_x', expires_at: '2099-01-01T00:00:00Z' } }, { status: 200, body: { id: 1 } }]);
+    const { fetch, asked } = scriptedFetch([
+      { status: 201, body: { token: 'ghs_x', expires_at: '2099-01-01T00:00:00Z' } },
+      { status: 200, body: { id: 1 } },
+    ]);
     const probot = new Probot({
       appId: 1,
       privateKey,

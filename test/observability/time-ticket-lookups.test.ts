@@ -4,7 +4,16 @@ import { timeTicketLookups } from '../../src/observability/time-ticket-lookups.j
 import type { TicketLookup } from '../../src/policy/facts.js';
 import { TicketProviderError, type TicketQuery, type TicketReader } from '../../src/tickets/ticket-reader.js';
 
-const FOUND: TicketLookup = { found: true, key: 'CHG-1', requestedKey: 'CHG-1', status: 'Approved', issueType: 'Change', summary: 's', url: 'https://j/browse/CHG-1', approval: null };
+const FOUND: TicketLookup = {
+  found: true,
+  key: 'CHG-1',
+  requestedKey: 'CHG-1',
+  status: 'Approved',
+  issueType: 'Change',
+  summary: 's',
+  url: 'https://j/browse/CHG-1',
+  approval: null,
+};
 const QUERY: TicketQuery = { approvedStatuses: ['Approved'], jsmApprovals: false, window: null };
 
 /** A clock that advances 250 ms per reading, so durations are exact. */
@@ -15,8 +24,12 @@ function steppingClock() {
 
 async function observed(outcome: string) {
   const metric = await ticketLookupDuration.get();
-  const labels = (name: string) => metric.values.find((v) => v.metricName === name && v.labels.provider === 'jira' && v.labels.outcome === outcome)?.value;
-  return { count: labels('change_control_ticket_lookup_duration_seconds_count'), sum: labels('change_control_ticket_lookup_duration_seconds_sum') };
+  const labels = (name: string) =>
+    metric.values.find((v) => v.metricName === name && v.labels.provider === 'jira' && v.labels.outcome === outcome)?.value;
+  return {
+    count: labels('change_control_ticket_lookup_duration_seconds_count'),
+    sum: labels('change_control_ticket_lookup_duration_seconds_sum'),
+  };
 }
 
 beforeEach(() => registry.resetMetrics());

@@ -22,8 +22,19 @@ function anAuthorisation(overrides: Partial<EmergencyAuthorisation> = {}): Emerg
 
 /** A verdict of the three controls: by default the approval is missing (pending) and `build` failed. */
 function aVerdict(input: { reviews?: boolean; build?: 'success' | 'failure' | 'pending' } = {}): Verdict {
-  const pr = aPullRequest({ reviews: input.reviews ? [aReview('bob', 'APPROVED')] : [], checks: [aCheck('build', input.build ?? 'failure')] });
-  return evaluate({ config: aConfig(), policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookups: [aFoundTicket()], teamMembers: {}, now: NOW });
+  const pr = aPullRequest({
+    reviews: input.reviews ? [aReview('bob', 'APPROVED')] : [],
+    checks: [aCheck('build', input.build ?? 'failure')],
+  });
+  return evaluate({
+    config: aConfig(),
+    policy: POLICY,
+    pr,
+    ticketSearch: aKeySearch(),
+    ticketLookups: [aFoundTicket()],
+    teamMembers: {},
+    now: NOW,
+  });
 }
 
 const jiraDown = errorVerdict({
@@ -33,7 +44,13 @@ const jiraDown = errorVerdict({
   nextStep: 'Re-run the Change control check once Jira is reachable.',
   now: NOW,
 });
-const githubDown = errorVerdict({ pullRequest: pullRequestRef(aPullRequest()), policy: null, errors: ['GitHub could not be read: 502'], nextStep: 'Re-run', now: NOW });
+const githubDown = errorVerdict({
+  pullRequest: pullRequestRef(aPullRequest()),
+  policy: null,
+  errors: ['GitHub could not be read: 502'],
+  nextStep: 'Re-run',
+  now: NOW,
+});
 
 describe('applyEmergency', () => {
   it('passes a failing verdict authorised on its head, keeping the controls and listing what was waived', () => {
@@ -41,7 +58,11 @@ describe('applyEmergency', () => {
 
     const result = applyEmergency({ verdict, authorisation: anAuthorisation(), emergency: TEAMS });
 
-    expect(result).toMatchObject({ state: 'success', description: 'Emergency change authorised by carol', evaluatedAt: verdict.evaluatedAt });
+    expect(result).toMatchObject({
+      state: 'success',
+      description: 'Emergency change authorised by carol',
+      evaluatedAt: verdict.evaluatedAt,
+    });
     if (result.state === 'error' || verdict.state === 'error') throw new Error('expected controls');
     expect(result.controls).toEqual(verdict.controls);
     expect(result.emergency).toEqual({
@@ -65,7 +86,9 @@ describe('applyEmergency', () => {
       state: 'success',
       policy: POLICY,
       controls: [],
-      emergency: { waived: [{ control: 'evaluation', outcome: 'error', summary: 'Jira lookup of CHG-12 failed: 503 Service Unavailable' }] },
+      emergency: {
+        waived: [{ control: 'evaluation', outcome: 'error', summary: 'Jira lookup of CHG-12 failed: 503 Service Unavailable' }],
+      },
     });
   });
 

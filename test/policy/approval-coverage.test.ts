@@ -93,7 +93,11 @@ describe('segregation of duties: the approval must cover the code being merged',
     {
       name: 'an approval before a clean merge and a later commit',
       config: { ignore_base_merges: true },
-      pr: { commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge('erin'), aCommit(AUTHOR)], cleanBaseMerges: [MERGE_SHA], reviews: approvedOld },
+      pr: {
+        commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge('erin'), aCommit(AUTHOR)],
+        cleanBaseMerges: [MERGE_SHA],
+        reviews: approvedOld,
+      },
       outcome: 'pending',
       counted: [],
       ignored: [{ login: 'bob', reason: 'stale', detail: 'approved bada551, before the last push to c0ffee1' }],
@@ -101,7 +105,11 @@ describe('segregation of duties: the approval must cover the code being merged',
     {
       name: 'an approval before a later commit and a clean merge',
       config: { ignore_base_merges: true },
-      pr: { ...CLEAN_MERGE_HEAD, commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aCommit(AUTHOR, { sha: MID_SHA }), aBaseMerge('erin')], reviews: approvedOld },
+      pr: {
+        ...CLEAN_MERGE_HEAD,
+        commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aCommit(AUTHOR, { sha: MID_SHA }), aBaseMerge('erin')],
+        reviews: approvedOld,
+      },
       outcome: 'pending',
       counted: [],
       ignored: [{ login: 'bob', reason: 'stale' }],
@@ -188,7 +196,11 @@ describe('segregation of duties: commits by people GitHub cannot identify', () =
     },
     {
       name: 'an unknown committer without an email',
-      pr: { commits: [aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), { role: 'committer', login: null, name: null, email: null }] })] },
+      pr: {
+        commits: [
+          aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), { role: 'committer', login: null, name: null, email: null }] }),
+        ],
+      },
       outcome: 'failure',
       counted: ['bob'],
       summary: 'Commit c0ffee1 has a committer (no email) not tied to a GitHub user',
@@ -248,13 +260,21 @@ describe('segregation of duties: commits by people GitHub cannot identify', () =
     {
       name: 'an unknown author of a clean base merge, with ignore_base_merges',
       config: { ignore_base_merges: true },
-      pr: { ...CLEAN_MERGE_HEAD, commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge(null)], reviews: [aReview('bob', 'APPROVED', { commitSha: MERGE_SHA })] },
+      pr: {
+        ...CLEAN_MERGE_HEAD,
+        commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge(null)],
+        reviews: [aReview('bob', 'APPROVED', { commitSha: MERGE_SHA })],
+      },
       outcome: 'success',
       counted: ['bob'],
     },
     {
       name: 'an unknown author of a clean base merge, without ignore_base_merges',
-      pr: { ...CLEAN_MERGE_HEAD, commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge(null)], reviews: [aReview('bob', 'APPROVED', { commitSha: MERGE_SHA })] },
+      pr: {
+        ...CLEAN_MERGE_HEAD,
+        commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge(null)],
+        reviews: [aReview('bob', 'APPROVED', { commitSha: MERGE_SHA })],
+      },
       outcome: 'failure',
       counted: ['bob'],
       summary: 'Commit 1a2b3c4 has an author (unknown@example.com) not tied to a GitHub user',
@@ -275,7 +295,9 @@ describe('segregation of duties: commits by people GitHub cannot identify', () =
 
       // Assert
       expect(result.evidence.unattributedPolicy).toBe(policy);
-      expect(result.evidence.unattributed).toEqual([{ role: 'author', login: null, name: 'Unknown Person', email: 'ghost@example.com', commitSha: MID_SHA }]);
+      expect(result.evidence.unattributed).toEqual([
+        { role: 'author', login: null, name: 'Unknown Person', email: 'ghost@example.com', commitSha: MID_SHA },
+      ]);
     },
   );
 

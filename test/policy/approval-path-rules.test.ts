@@ -112,7 +112,11 @@ describe('segregation of duties: approval.rules by changed paths', () => {
     {
       name: 'a team member of the rule who committed to the PR',
       config: { rules: [aRule(['src/ledger/**'], { teams: [SECURITY] })] },
-      pr: { changedFiles: LEDGER_FILE, commits: [aCommit(AUTHOR), aCommit('carol', { sha: 'c4401234567890abcdef1234567890abcdef1234' })], reviews: approvals('carol') },
+      pr: {
+        changedFiles: LEDGER_FILE,
+        commits: [aCommit(AUTHOR), aCommit('carol', { sha: 'c4401234567890abcdef1234567890abcdef1234' })],
+        reviews: approvals('carol'),
+      },
       outcome: 'pending',
       counted: [],
       ignored: [{ login: 'carol', reason: 'contributor', detail: 'authored c440123' }],
@@ -128,7 +132,11 @@ describe('segregation of duties: approval.rules by changed paths', () => {
   it('records each requirement with its source, matched files, approvers and whether it is met', () => {
     // Arrange
     const rules = [aRule(['docs/**']), LEDGER_RULE, aRule(['**/*.ts'])];
-    const changedFiles = [aChangedFile('src/ledger/post.ts'), aChangedFile('src/ledger/close.ts', 'src/ledger/end.ts'), aChangedFile('README.md')];
+    const changedFiles = [
+      aChangedFile('src/ledger/post.ts'),
+      aChangedFile('src/ledger/close.ts', 'src/ledger/end.ts'),
+      aChangedFile('README.md'),
+    ];
 
     // Act
     const result = evaluateRow({ config: { rules }, pr: { changedFiles, reviews: approvals('bob', 'carol') }, teamMembers: MEMBERS });
@@ -169,7 +177,11 @@ describe('segregation of duties: approval.rules by changed paths', () => {
     },
   ])('asks for reviewers of the first unmet requirement (approved by $reviewers)', ({ reviewers, nextStep }) => {
     // Act
-    const result = evaluateRow({ config: { rules: [LEDGER_RULE] }, pr: { changedFiles: LEDGER_FILE, reviews: approvals(...reviewers) }, teamMembers: MEMBERS });
+    const result = evaluateRow({
+      config: { rules: [LEDGER_RULE] },
+      pr: { changedFiles: LEDGER_FILE, reviews: approvals(...reviewers) },
+      teamMembers: MEMBERS,
+    });
 
     // Assert
     expect(result.nextStep).toBe(nextStep);

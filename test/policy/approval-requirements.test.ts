@@ -10,7 +10,12 @@ const RULES = [aRule(['src/ledger/**'], { count: 2, teams: [SECURITY] }), aRule(
 
 const BASE: Requirement = { source: 'approval', count: 1, teams: [], paths: [], matchedFiles: [] };
 const LEDGER: Omit<Requirement, 'matchedFiles'> = { source: 'approval.rules[0]', count: 2, teams: [SECURITY], paths: ['src/ledger/**'] };
-const SQL: Omit<Requirement, 'matchedFiles'> = { source: 'approval.rules[1]', count: 1, teams: [DBA], paths: ['migrations/**', '**/*.sql'] };
+const SQL: Omit<Requirement, 'matchedFiles'> = {
+  source: 'approval.rules[1]',
+  count: 1,
+  teams: [DBA],
+  paths: ['migrations/**', '**/*.sql'],
+};
 
 describe('approvalRequirements: path rules', () => {
   it.each<{ name: string; config?: Partial<ApprovalConfig>; files: ChangedFile[] | null; requirements: Requirement[] }>([
@@ -118,7 +123,11 @@ describe('approvalRequirements: a rule for ** (such as the organisation floor’
   it.each<{ name: string; files: ChangedFile[] | null; requirements: Requirement[] }>([
     { name: 'applies without a file list', files: null, requirements: [BASE, { ...ALL, matchedFiles: [] }] },
     { name: 'applies to a PR that changes no file', files: [], requirements: [BASE, { ...ALL, matchedFiles: [] }] },
-    { name: 'matches dotfiles and deep paths', files: [aChangedFile('.github/change-control.yml')], requirements: [BASE, { ...ALL, matchedFiles: ['.github/change-control.yml'] }] },
+    {
+      name: 'matches dotfiles and deep paths',
+      files: [aChangedFile('.github/change-control.yml')],
+      requirements: [BASE, { ...ALL, matchedFiles: ['.github/change-control.yml'] }],
+    },
   ])('$name', ({ files, requirements }) => {
     // Act
     const result = approvalRequirements(anApprovalConfig({ rules: [EVERYWHERE] }), files);

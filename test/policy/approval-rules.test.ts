@@ -150,7 +150,13 @@ describe('segregation of duties: who may approve', () => {
     {
       name: 'one person approving under three cases of their login (counted once)',
       config: { count: 2 },
-      pr: { reviews: [aReview('Bob', 'APPROVED', { submittedAt: T1 }), aReview('BOB', 'APPROVED', { submittedAt: T2 }), aReview('bob', 'APPROVED', { submittedAt: T3 })] },
+      pr: {
+        reviews: [
+          aReview('Bob', 'APPROVED', { submittedAt: T1 }),
+          aReview('BOB', 'APPROVED', { submittedAt: T2 }),
+          aReview('bob', 'APPROVED', { submittedAt: T3 }),
+        ],
+      },
       outcome: 'pending',
       counted: ['bob'],
     },
@@ -231,14 +237,21 @@ describe('segregation of duties: requests for changes', () => {
     },
     {
       name: 'a request for changes on an earlier commit (it stands after a push)',
-      pr: { reviews: [aReview('bob', 'APPROVED', { submittedAt: T1 }), aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T2, commitSha: OLD_SHA })] },
+      pr: {
+        reviews: [
+          aReview('bob', 'APPROVED', { submittedAt: T1 }),
+          aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T2, commitSha: OLD_SHA }),
+        ],
+      },
       outcome: 'failure',
       counted: ['bob'],
       blocking: ['erin'],
     },
     {
       name: 'requests for changes from two reviewers with write access',
-      pr: { reviews: [aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T1 }), aReview('frank', 'CHANGES_REQUESTED', { submittedAt: T2 })] },
+      pr: {
+        reviews: [aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T1 }), aReview('frank', 'CHANGES_REQUESTED', { submittedAt: T2 })],
+      },
       outcome: 'failure',
       counted: [],
       blocking: ['erin', 'frank'],
@@ -253,7 +266,12 @@ describe('segregation of duties: requests for changes', () => {
     },
     {
       name: 'a request for changes from a reviewer without write access',
-      pr: { reviews: [aReview('bob', 'APPROVED', { submittedAt: T1 }), aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T2, reviewerCanPush: false })] },
+      pr: {
+        reviews: [
+          aReview('bob', 'APPROVED', { submittedAt: T1 }),
+          aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T2, reviewerCanPush: false }),
+        ],
+      },
       outcome: 'success',
       counted: ['bob'],
       blocking: [],
@@ -322,7 +340,10 @@ describe('segregation of duties: requests for changes', () => {
     // Act
     const result = evaluateRow({
       pr: {
-        reviews: [aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T1 }), aReview('frank', 'CHANGES_REQUESTED', { submittedAt: T2, reviewerCanPush: false })],
+        reviews: [
+          aReview('erin', 'CHANGES_REQUESTED', { submittedAt: T1 }),
+          aReview('frank', 'CHANGES_REQUESTED', { submittedAt: T2, reviewerCanPush: false }),
+        ],
       },
     });
 

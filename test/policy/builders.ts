@@ -2,7 +2,14 @@
  * Small builders of policy facts for table-driven tests: each returns a valid, passing-by-default value
  * and takes only the fields a test row cares about.
  */
-import type { ApprovalConfig, ApprovalRule, ChangeControlConfig, ChecksConfig, RequiredCheck, TicketConfig } from '../../src/config/schema.js';
+import type {
+  ApprovalConfig,
+  ApprovalRule,
+  ChangeControlConfig,
+  ChecksConfig,
+  RequiredCheck,
+  TicketConfig,
+} from '../../src/config/schema.js';
 import type {
   Actor,
   ChangedFile,
@@ -189,7 +196,14 @@ export function aFoundTicket(overrides: Partial<Extract<TicketLookup, { found: t
 export const CHANGE_MANAGER: TicketPerson = { accountId: '5b10ac8d82e05b22cc7d4ef5', email: 'cara@acme.test', displayName: 'Cara Change' };
 
 export function anApproval(overrides: Partial<TicketApproval> = {}): TicketApproval {
-  return { how: 'status-transition', decision: 'approved', approvers: [CHANGE_MANAGER], at: '2026-05-01T09:00:00.000+0000', detail: 'Awaiting Approval → Approved', ...overrides };
+  return {
+    how: 'status-transition',
+    decision: 'approved',
+    approvers: [CHANGE_MANAGER],
+    at: '2026-05-01T09:00:00.000+0000',
+    detail: 'Awaiting Approval → Approved',
+    ...overrides,
+  };
 }
 
 export function aMissingTicket(requestedKey = 'CHG-12'): TicketLookup {

@@ -75,7 +75,10 @@ describe('decideDeployment', () => {
     {
       name: 'accepts a commit two PRs contain when one of them was approved',
       commits: commits('1'),
-      evidence: [change({ prNumber: 4, commits: [sha('1')], gateState: 'failure', atMergeState: 'failure' }), change({ prNumber: 5, commits: [sha('1')] })],
+      evidence: [
+        change({ prNumber: 4, commits: [sha('1')], gateState: 'failure', atMergeState: 'failure' }),
+        change({ prNumber: 5, commits: [sha('1')] }),
+      ],
       state: 'approved',
       changes: [5],
       uncovered: [],
@@ -96,14 +99,21 @@ describe('decideDeployment', () => {
 
     expect(decision.uncovered).toEqual([
       { sha: sha('d'), reason: expect.stringContaining('no merged pull request recorded by Change Control contains it') },
-      { sha: sha('m'), reason: 'it came through #7, which was merged without a passing verdict (last verdict pending, at merge pending) and without an emergency authorisation' },
+      {
+        sha: sha('m'),
+        reason:
+          'it came through #7, which was merged without a passing verdict (last verdict pending, at merge pending) and without an emergency authorisation',
+      },
     ]);
   });
 
   it('prefers the approved basis over an emergency when both cover a commit, and lists each change once', () => {
     const decision = decideDeployment({
       commits: commits('1', '2'),
-      evidence: [change({ prNumber: 8, commits: [sha('1'), sha('2')], emergency: EMERGENCY }), change({ prNumber: 9, commits: [sha('1')] })],
+      evidence: [
+        change({ prNumber: 8, commits: [sha('1'), sha('2')], emergency: EMERGENCY }),
+        change({ prNumber: 9, commits: [sha('1')] }),
+      ],
     });
 
     expect(decision.changes.map((c) => [c.prNumber, c.basis])).toEqual([

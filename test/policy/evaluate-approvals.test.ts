@@ -26,7 +26,15 @@ interface Row {
 function evaluate(row: Pick<Row, 'config' | 'commits' | 'reviews'>): ReturnType<typeof evaluateApprovals> {
   return evaluateApprovals({
     config: anApprovalConfig(row.config),
-    pr: { author: { login: AUTHOR, isBot: false }, headSha: HEAD_SHA, commits: row.commits ?? [aCommit()], reviews: row.reviews, pushers: [], changedFiles: null, cleanBaseMerges: [] },
+    pr: {
+      author: { login: AUTHOR, isBot: false },
+      headSha: HEAD_SHA,
+      commits: row.commits ?? [aCommit()],
+      reviews: row.reviews,
+      pushers: [],
+      changedFiles: null,
+      cleanBaseMerges: [],
+    },
     teamMembers: TEAMS,
   });
 }
@@ -103,7 +111,9 @@ describe('evaluateApprovals: who counts', () => {
     },
     {
       name: 'a reviewer who co-authored a commit (Co-authored-by)',
-      commits: [aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', 'bob'), gitIdentity('committer', AUTHOR)] })],
+      commits: [
+        aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', 'bob'), gitIdentity('committer', AUTHOR)] }),
+      ],
       reviews: [aReview('bob', 'APPROVED'), aReview('erin', 'APPROVED')],
       outcome: 'success',
       counted: ['erin'],
@@ -303,7 +313,9 @@ describe('evaluateApprovals: commit identities not tied to a GitHub user', () =>
     {
       name: 'an unknown co-author',
       summary: 'Commit c0ffee1 has a co-author (unknown@example.com) not tied to a GitHub user',
-      commits: [aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', null), gitIdentity('committer', AUTHOR)] })],
+      commits: [
+        aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', null), gitIdentity('committer', AUTHOR)] }),
+      ],
     },
     {
       name: 'an unknown committer with GitHub’s email, not committed via the web',
@@ -342,7 +354,9 @@ describe('evaluateApprovals: commit identities not tied to a GitHub user', () =>
     },
     {
       name: 'the web-flow committer login',
-      commits: [aCommit(AUTHOR, { committedViaWeb: true, identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'web-flow')] })],
+      commits: [
+        aCommit(AUTHOR, { committedViaWeb: true, identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'web-flow')] }),
+      ],
     },
   ])('accepts $name and does not count it as a contributor', ({ commits }) => {
     // Act

@@ -144,7 +144,9 @@ describe('evaluateChecks', () => {
 
     // Assert
     expect(result.outcome).toBe(outcome);
-    expect(result.evidence.required).toEqual([{ name: 'build', source: null, state: outcome, result: expect.objectContaining({ raw }), ignored: [] }]);
+    expect(result.evidence.required).toEqual([
+      { name: 'build', source: null, state: outcome, result: expect.objectContaining({ raw }), ignored: [] },
+    ]);
   });
 
   it.each([
@@ -153,7 +155,11 @@ describe('evaluateChecks', () => {
       checks: [aCheck('build', 'pending')],
       nextStep: 'test has not reported on c0ffee1; check that CI runs for this branch.',
     },
-    { name: 'running checks say to wait', checks: [aCheck('build', 'pending'), aCheck('test', 'pending')], nextStep: 'Wait for the running checks to finish.' },
+    {
+      name: 'running checks say to wait',
+      checks: [aCheck('build', 'pending'), aCheck('test', 'pending')],
+      nextStep: 'Wait for the running checks to finish.',
+    },
     {
       name: 'failed checks say to fix or re-run them',
       checks: [aCheck('build', 'failure'), aCheck('test', 'failure')],

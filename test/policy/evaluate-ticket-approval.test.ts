@@ -5,9 +5,20 @@ import type { PeopleMap, TicketLookup } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';
 import { aFoundTicket, aKeySearch, aMissingTicket, anApproval, aPullRequest, aTicketConfig, CHANGE_MANAGER, NOW } from './builders.js';
 
-const PEOPLE: PeopleMap = { source: 'acme/.github:.github/change-control-people.yml', entries: [{ login: 'alice', ticketIdentity: 'alice@acme.test' }, { login: 'cara', ticketIdentity: 'cara@acme.test' }] };
+const PEOPLE: PeopleMap = {
+  source: 'acme/.github:.github/change-control-people.yml',
+  entries: [
+    { login: 'alice', ticketIdentity: 'alice@acme.test' },
+    { login: 'cara', ticketIdentity: 'cara@acme.test' },
+  ],
+};
 const ALICE = { accountId: 'a1', email: 'alice@acme.test', displayName: 'Alice Author' };
-const TWO_KEYS: Partial<TicketKeySearch> = { keys: [{ key: 'CHG-12', source: 'title' }, { key: 'CHG-13', source: 'body' }] };
+const TWO_KEYS: Partial<TicketKeySearch> = {
+  keys: [
+    { key: 'CHG-12', source: 'title' },
+    { key: 'CHG-13', source: 'body' },
+  ],
+};
 const WINDOW = { start_field: 'customfield_1', end_field: 'customfield_2' };
 
 interface Row {
@@ -23,7 +34,13 @@ interface Row {
 
 describe('evaluateTicket: approval evidence, cross-system segregation of duties, window, several keys', () => {
   it.each<Row>([
-    { name: 'an approval by a mapped, independent manager', people: PEOPLE, outcome: 'success', summary: 'Ticket CHG-12 is Approved', nextStep: null },
+    {
+      name: 'an approval by a mapped, independent manager',
+      people: PEOPLE,
+      outcome: 'success',
+      summary: 'Ticket CHG-12 is Approved',
+      nextStep: null,
+    },
     { name: 'an unmapped approver with unmapped_approver: warn', outcome: 'success', summary: 'Ticket CHG-12 is Approved', nextStep: null },
     {
       name: 'an unmapped approver with unmapped_approver: block',
@@ -152,14 +169,29 @@ describe('evaluateTicket: approval evidence, cross-system segregation of duties,
   });
 
   it('records each key with its approvers and mapping as evidence', () => {
-    const result = evaluateTicket({ config: aTicketConfig(), search: aKeySearch(), lookups: [aFoundTicket()], pr: aPullRequest(), people: PEOPLE, now: NOW });
+    const result = evaluateTicket({
+      config: aTicketConfig(),
+      search: aKeySearch(),
+      lookups: [aFoundTicket()],
+      pr: aPullRequest(),
+      people: PEOPLE,
+      now: NOW,
+    });
 
     expect(result.evidence.peopleSource).toBe(PEOPLE.source);
     expect(result.evidence.tickets).toEqual([
       expect.objectContaining({
         key: 'CHG-12',
         outcome: 'success',
-        approvers: [{ approver: CHANGE_MANAGER, logins: ['cara'], via: 'people-file', conflict: null, detail: 'is @cara (people file): independent of the PR' }],
+        approvers: [
+          {
+            approver: CHANGE_MANAGER,
+            logins: ['cara'],
+            via: 'people-file',
+            conflict: null,
+            detail: 'is @cara (people file): independent of the PR',
+          },
+        ],
         warnings: [],
       }),
     ]);

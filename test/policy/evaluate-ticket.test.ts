@@ -49,7 +49,13 @@ describe('evaluateTicket', () => {
     },
   ])('passes $name', ({ config, search, lookup, summary }) => {
     // Act
-    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup], pr: aPullRequest(), now: NOW });
+    const result = evaluateTicket({
+      config: aTicketConfig(config),
+      search: aKeySearch(search),
+      lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup],
+      pr: aPullRequest(),
+      now: NOW,
+    });
 
     // Assert
     expect(result).toMatchObject({ control: 'ticket', outcome: 'success', summary, nextStep: null });
@@ -113,7 +119,13 @@ describe('evaluateTicket', () => {
     },
   ])('fails $name', ({ config, search, lookup, summary, nextStep }) => {
     // Act
-    const result = evaluateTicket({ config: aTicketConfig(config), search: aKeySearch(search), lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup], pr: aPullRequest(), now: NOW });
+    const result = evaluateTicket({
+      config: aTicketConfig(config),
+      search: aKeySearch(search),
+      lookups: lookup === undefined ? [aFoundTicket()] : lookup === null ? [] : [lookup],
+      pr: aPullRequest(),
+      now: NOW,
+    });
 
     // Assert
     expect(result).toMatchObject({ control: 'ticket', outcome: 'failure', summary });
@@ -126,7 +138,13 @@ describe('evaluateTicket', () => {
     const search = aKeySearch({ source: 'branch', otherProjectKeys: ['UTF-8'] });
 
     // Act
-    const result = evaluateTicket({ config: aTicketConfig({ types: ['Change'] }), search, lookups: [lookup], pr: aPullRequest(), now: NOW });
+    const result = evaluateTicket({
+      config: aTicketConfig({ types: ['Change'] }),
+      search,
+      lookups: [lookup],
+      pr: aPullRequest(),
+      now: NOW,
+    });
 
     // Assert
     expect(result.evidence).toEqual({

@@ -140,7 +140,15 @@ describe('evaluate: the description fits a commit status (≤ 140 characters)', 
     },
   ])('$name', ({ config, pr, lookup, state }) => {
     // Act
-    const verdict = evaluate({ config, policy: POLICY, pr, ticketSearch: aKeySearch(), ticketLookups: lookup === null ? [] : [lookup], teamMembers: {}, now: NOW });
+    const verdict = evaluate({
+      config,
+      policy: POLICY,
+      pr,
+      ticketSearch: aKeySearch(),
+      ticketLookups: lookup === null ? [] : [lookup],
+      teamMembers: {},
+      now: NOW,
+    });
 
     // Assert
     expect(verdict.state).toBe(state);

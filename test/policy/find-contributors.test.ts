@@ -29,7 +29,11 @@ describe('findContributors: who wrote or pushed the change', () => {
     },
     {
       name: 'a Co-authored-by trailer GitHub resolved to a user',
-      commits: [aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', 'frank'), gitIdentity('committer', AUTHOR)] })],
+      commits: [
+        aCommit(AUTHOR, {
+          identities: [gitIdentity('author', AUTHOR), gitIdentity('co-author', 'frank'), gitIdentity('committer', AUTHOR)],
+        }),
+      ],
       contributors: [
         ['alice', 'authored c0ffee1'],
         ['frank', 'co-authored c0ffee1'],
@@ -60,7 +64,10 @@ describe('findContributors: who wrote or pushed the change', () => {
     },
     {
       name: 'one person under two cases of their login (listed once, first contribution kept)',
-      commits: [aCommit('Erin', { sha: OLD_SHA }), aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'erin')] })],
+      commits: [
+        aCommit('Erin', { sha: OLD_SHA }),
+        aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'erin')] }),
+      ],
       contributors: [
         ['Erin', 'authored bada551'],
         ['alice', 'authored c0ffee1'],
@@ -68,7 +75,9 @@ describe('findContributors: who wrote or pushed the change', () => {
     },
     {
       name: 'GitHub’s web-flow committer (not a person)',
-      commits: [aCommit(AUTHOR, { committedViaWeb: true, identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'web-flow')] })],
+      commits: [
+        aCommit(AUTHOR, { committedViaWeb: true, identities: [gitIdentity('author', AUTHOR), gitIdentity('committer', 'web-flow')] }),
+      ],
       contributors: [['alice', 'authored c0ffee1']],
     },
     {
@@ -92,7 +101,11 @@ describe('findContributors: who wrote or pushed the change', () => {
       commits: [
         aCommit(null, {
           sha: MID_SHA,
-          identities: [gitIdentity('author', null, 'ghost@example.com'), gitIdentity('co-author', null, 'shadow@example.com'), { role: 'committer', login: null, name: null, email: null }],
+          identities: [
+            gitIdentity('author', null, 'ghost@example.com'),
+            gitIdentity('co-author', null, 'shadow@example.com'),
+            { role: 'committer', login: null, name: null, email: null },
+          ],
         }),
       ],
       contributors: [],
@@ -104,7 +117,10 @@ describe('findContributors: who wrote or pushed the change', () => {
     },
     {
       name: 'a merge that only brings in the base branch (nobody, not even an unknown identity)',
-      commits: [aCommit(AUTHOR, { sha: OLD_SHA }), aBaseMerge('erin', { identities: [gitIdentity('author', 'erin'), gitIdentity('committer', null)] })],
+      commits: [
+        aCommit(AUTHOR, { sha: OLD_SHA }),
+        aBaseMerge('erin', { identities: [gitIdentity('author', 'erin'), gitIdentity('committer', null)] }),
+      ],
       cleanBaseMerges: [MERGE_SHA],
       contributors: [['alice', 'authored bada551']],
     },
@@ -152,7 +168,11 @@ describe('findContributors: who wrote or pushed the change', () => {
   it('keeps the name, email and role of an unresolved identity as evidence', () => {
     // Act
     const { unattributed } = findContributors({
-      commits: [aCommit(AUTHOR, { identities: [gitIdentity('author', AUTHOR), { role: 'co-author', login: null, name: 'Ghost', email: 'ghost@example.com' }] })],
+      commits: [
+        aCommit(AUTHOR, {
+          identities: [gitIdentity('author', AUTHOR), { role: 'co-author', login: null, name: 'Ghost', email: 'ghost@example.com' }],
+        }),
+      ],
       pushers: [],
       cleanBaseMerges: [],
     });

@@ -132,7 +132,12 @@ describe('findTicketKeys', () => {
 
 describe('findTicketKeys: several keys and ServiceNow numbers', () => {
   it('lists every configured-project key once, in the order title, branch, body', () => {
-    const search = findTicketKeys({ title: 'CHG-1 and OPS-2', headRef: 'feature/CHG-3', body: 'Also CHG-1 and chg-4, not XYZ-5', projects: ['CHG', 'OPS'] });
+    const search = findTicketKeys({
+      title: 'CHG-1 and OPS-2',
+      headRef: 'feature/CHG-3',
+      body: 'Also CHG-1 and chg-4, not XYZ-5',
+      projects: ['CHG', 'OPS'],
+    });
 
     expect(search.keys).toEqual([
       { key: 'CHG-1', source: 'title' },
@@ -145,7 +150,13 @@ describe('findTicketKeys: several keys and ServiceNow numbers', () => {
 
   it.each([
     { name: 'a change number in the title', title: 'CHG0030001: rotate key', projects: [], keys: [{ key: 'CHG0030001', source: 'title' }] },
-    { name: 'lower case, in the branch', title: 'Rotate', headRef: 'feature/chg0030002-rotate', projects: [], keys: [{ key: 'CHG0030002', source: 'branch' }] },
+    {
+      name: 'lower case, in the branch',
+      title: 'Rotate',
+      headRef: 'feature/chg0030002-rotate',
+      projects: [],
+      keys: [{ key: 'CHG0030002', source: 'branch' }],
+    },
     { name: 'a custom prefix', title: 'RFC0001234', projects: ['RFC'], keys: [{ key: 'RFC0001234', source: 'title' }] },
     { name: 'too few digits, or glued to letters', title: 'CHG12345 and XCHG0030001', projects: [], keys: [] },
     { name: 'Jira-style keys are not ServiceNow numbers', title: 'CHG-12', projects: [], keys: [] },

@@ -5,8 +5,20 @@ describe('isControlledBranch', () => {
   it.each<{ name: string; branches: string[] | undefined; defaultBranch?: string; baseRef: string; expected: boolean }>([
     { name: 'no branches listed: the default branch', branches: undefined, baseRef: 'main', expected: true },
     { name: 'no branches listed: another branch', branches: undefined, baseRef: 'develop', expected: false },
-    { name: 'no branches listed: a default branch not named main', branches: undefined, defaultBranch: 'trunk', baseRef: 'trunk', expected: true },
-    { name: 'no branches listed: main when the default is trunk', branches: undefined, defaultBranch: 'trunk', baseRef: 'main', expected: false },
+    {
+      name: 'no branches listed: a default branch not named main',
+      branches: undefined,
+      defaultBranch: 'trunk',
+      baseRef: 'trunk',
+      expected: true,
+    },
+    {
+      name: 'no branches listed: main when the default is trunk',
+      branches: undefined,
+      defaultBranch: 'trunk',
+      baseRef: 'main',
+      expected: false,
+    },
     { name: 'listed branches replace the default', branches: ['production'], baseRef: 'main', expected: false },
     { name: 'an exact name', branches: ['main', 'production'], baseRef: 'production', expected: true },
     { name: 'an exact name is not a prefix', branches: ['main'], baseRef: 'main-old', expected: false },

@@ -44,35 +44,71 @@ describe('mapTicketApprovers: cross-system segregation of duties', () => {
       name: 'a mapped approver who pushed to the PR is a contributor',
       approver: person({ email: 'dave@acme.test' }),
       pushers: ['dave'],
-      expected: { logins: ['dave'], via: 'people-file', conflict: 'contributor', detail: 'is @dave (people file): a contributor to the PR' },
+      expected: {
+        logins: ['dave'],
+        via: 'people-file',
+        conflict: 'contributor',
+        detail: 'is @dave (people file): a contributor to the PR',
+      },
     },
     {
       name: 'not in the people file: their e-mail on a commit ties them to its login',
       approver: person({ email: 'erin@acme.test' }),
-      commits: [aCommit('alice'), aCommit('erin', { sha: MID_SHA, identities: [gitIdentity('author', 'erin', 'erin@acme.test'), gitIdentity('committer', 'erin', 'erin@acme.test')] })],
-      expected: { logins: ['erin'], via: 'commit-email', conflict: 'contributor', detail: 'is @erin (commit e-mail on 3f2a1c9): a contributor to the PR' },
+      commits: [
+        aCommit('alice'),
+        aCommit('erin', {
+          sha: MID_SHA,
+          identities: [gitIdentity('author', 'erin', 'erin@acme.test'), gitIdentity('committer', 'erin', 'erin@acme.test')],
+        }),
+      ],
+      expected: {
+        logins: ['erin'],
+        via: 'commit-email',
+        conflict: 'contributor',
+        detail: 'is @erin (commit e-mail on 3f2a1c9): a contributor to the PR',
+      },
     },
     {
       name: 'their e-mail on a commit GitHub could not tie to a login: still a contributor',
       approver: person({ email: 'ghost@laptop.local' }),
       commits: [aCommit('alice', { identities: [gitIdentity('author', null, 'ghost@laptop.local'), gitIdentity('committer', 'alice')] })],
-      expected: { logins: [], via: 'commit-email', conflict: 'contributor', detail: 'is the e-mail on c0ffee1 (commit e-mail on c0ffee1): a contributor to the PR' },
+      expected: {
+        logins: [],
+        via: 'commit-email',
+        conflict: 'contributor',
+        detail: 'is the e-mail on c0ffee1 (commit e-mail on c0ffee1): a contributor to the PR',
+      },
     },
     {
       name: 'their e-mail on the author’s commit: the author',
       approver: person({ email: 'alice@example.com' }),
       people: { source: null, entries: [] },
-      expected: { logins: ['alice'], via: 'commit-email', conflict: 'author', detail: 'is @alice (commit e-mail on c0ffee1): the PR author' },
+      expected: {
+        logins: ['alice'],
+        via: 'commit-email',
+        conflict: 'author',
+        detail: 'is @alice (commit e-mail on c0ffee1): the PR author',
+      },
     },
     {
       name: 'unknown everywhere: unmapped',
       approver: person({ email: 'frank@acme.test', accountId: 'abc' }),
-      expected: { logins: [], via: null, conflict: null, detail: 'is not tied to any GitHub identity (not in the people file, e-mail not on any commit)' },
+      expected: {
+        logins: [],
+        via: null,
+        conflict: null,
+        detail: 'is not tied to any GitHub identity (not in the people file, e-mail not on any commit)',
+      },
     },
     {
       name: 'no e-mail (hidden on Jira Cloud) and no mapping: unmapped',
       approver: person({ accountId: 'zzz' }),
-      expected: { logins: [], via: null, conflict: null, detail: 'is not tied to any GitHub identity (not in the people file, e-mail not on any commit)' },
+      expected: {
+        logins: [],
+        via: null,
+        conflict: null,
+        detail: 'is not tied to any GitHub identity (not in the people file, e-mail not on any commit)',
+      },
     },
   ])('$name', ({ approver, commits, pushers, people, expected }) => {
     // Arrange

@@ -93,7 +93,13 @@ describe('selectCheckResult', () => {
       used: 0,
       ignored: ['ci/test reported success by @github-actions, not by github-actions'],
     },
-    { name: 'app: the named app’s re-run replaces its failure', source: { app: 'GitHub-Actions' }, checks: [run('failure', T1), run('success', T2)], used: 1, ignored: [] },
+    {
+      name: 'app: the named app’s re-run replaces its failure',
+      source: { app: 'GitHub-Actions' },
+      checks: [run('failure', T1), run('success', T2)],
+      used: 1,
+      ignored: [],
+    },
     {
       name: 'creator: the author posting success does not count',
       source: { creator: 'ci-bot' },
@@ -155,8 +161,15 @@ describe('evaluateChecks with bound sources', () => {
   });
 
   it('keeps the expected source in the evidence', () => {
-    const result = evaluateChecks({ config: { required: [{ name: 'ci/test', app: 'github-actions' }] }, headSha: HEAD_SHA, checks: [], contributors: CONTRIBUTORS });
+    const result = evaluateChecks({
+      config: { required: [{ name: 'ci/test', app: 'github-actions' }] },
+      headSha: HEAD_SHA,
+      checks: [],
+      contributors: CONTRIBUTORS,
+    });
 
-    expect(result.evidence.required).toEqual([{ name: 'ci/test', source: { app: 'github-actions' }, state: 'missing', result: null, ignored: [] }]);
+    expect(result.evidence.required).toEqual([
+      { name: 'ci/test', source: { app: 'github-actions' }, state: 'missing', result: null, ignored: [] },
+    ]);
   });
 });

@@ -5,7 +5,18 @@ import { BACKENDS, type Backend } from '../audit/backends.js';
 const LEASE = 30_000;
 
 function pull(overrides: Partial<Extract<WorkRequest, { kind: 'pull' }>> = {}): WorkRequest {
-  return { kind: 'pull', installationId: 1, owner: 'acme', repo: 'payments', number: 7, headSha: 'a'.repeat(40), deliveryIds: ['d-1'], force: 'none', statusWrites: [], ...overrides };
+  return {
+    kind: 'pull',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number: 7,
+    headSha: 'a'.repeat(40),
+    deliveryIds: ['d-1'],
+    force: 'none',
+    statusWrites: [],
+    ...overrides,
+  };
 }
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue on %s', (_name, make) => {
@@ -28,12 +39,21 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     const { store } = await backend.fresh();
     await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
 
-    const second = await store.queue.accept({ deliveryId: 'd-2', event: 'check_run', requests: [pull({ deliveryIds: ['d-2'], headSha: 'b'.repeat(40), force: 'status' })], now: 1001 });
+    const second = await store.queue.accept({
+      deliveryId: 'd-2',
+      event: 'check_run',
+      requests: [pull({ deliveryIds: ['d-2'], headSha: 'b'.repeat(40), force: 'status' })],
+      now: 1001,
+    });
     await store.queue.accept({ deliveryId: 'd-3', event: 'pull_request_review', requests: [pull({ deliveryIds: ['d-3'] })], now: 1002 });
     const claimed = await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE });
 
     expect(second.coalesced).toBe(1);
-    expect(claimed).toMatchObject({ attempts: 1, enqueuedAt: 1000, request: { headSha: 'a'.repeat(40), deliveryIds: ['d-1', 'd-2', 'd-3'], force: 'status' } });
+    expect(claimed).toMatchObject({
+      attempts: 1,
+      enqueuedAt: 1000,
+      request: { headSha: 'a'.repeat(40), deliveryIds: ['d-1', 'd-2', 'd-3'], force: 'status' },
+    });
     expect(await store.queue.claim({ owner: 'w2', now: 2000, leaseMs: LEASE })).toBeNull();
   });
 
@@ -41,7 +61,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     const { store } = await backend.fresh();
     await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
     const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
-    for (const id of ['d-2', 'd-3', 'd-4']) await store.queue.accept({ deliveryId: id, event: 'check_run', requests: [pull({ deliveryIds: [id] })], now: 1100 });
+    for (const id of ['d-2', 'd-3', 'd-4'])
+      await store.queue.accept({ deliveryId: id, event: 'check_run', requests: [pull({ deliveryIds: [id] })], now: 1100 });
 
     expect(await store.queue.claim({ owner: 'w2', now: 1200, leaseMs: LEASE })).toBeNull();
     await store.queue.complete({ key: first!.key, owner: 'w1', now: 1300 });
@@ -88,7 +109,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
 
     await store.queue.accept({ deliveryId: 'd-2', event: 'pull_request', requests: [pull({ deliveryIds: ['d-2'] })], now: 2000 });
 
-    expect(await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE })).toMatchObject({ attempts: 2, request: { deliveryIds: ['d-1', 'd-2'] } });
+    expect(await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE })).toMatchObject({
+      attempts: 2,
+      request: { deliveryIds: ['d-1', 'd-2'] },
+    });
   });
 
   it("takes over a dead process's work once its lease expires, and the dead one's late completion changes nothing", async () => {
@@ -119,7 +143,17 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
 
   it('queues PRs and commits under separate keys, and forgets old deliveries', async () => {
     const { store } = await backend.fresh();
-    const commit: WorkRequest = { kind: 'commit', installationId: 1, owner: 'acme', repo: 'payments', sha: 'c'.repeat(40), evaluate: true, deliveryIds: ['d-1'], force: 'none', statusWrites: [] };
+    const commit: WorkRequest = {
+      kind: 'commit',
+      installationId: 1,
+      owner: 'acme',
+      repo: 'payments',
+      sha: 'c'.repeat(40),
+      evaluate: true,
+      deliveryIds: ['d-1'],
+      force: 'none',
+      statusWrites: [],
+    };
     await store.queue.accept({ deliveryId: 'd-1', event: 'status', requests: [commit, pull()], now: 1000 });
     await store.queue.accept({ deliveryId: 'd-2', event: 'status', requests: [], now: 5000 });
 

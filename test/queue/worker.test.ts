@@ -17,7 +17,17 @@ async function outcomes(): Promise<Record<string, number>> {
 const SETTINGS = { ...DEFAULT_QUEUE_SETTINGS, concurrency: 2, retryBaseMs: 1000, retryMaxMs: 8000, alertAttempts: 3, pollMs: 60_000 };
 
 function pull(number: number, deliveryId = `d-${number}`): WorkRequest {
-  return { kind: 'pull', installationId: 1, owner: 'acme', repo: 'payments', number, headSha: null, deliveryIds: [deliveryId], force: 'none', statusWrites: [] };
+  return {
+    kind: 'pull',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number,
+    headSha: null,
+    deliveryIds: [deliveryId],
+    force: 'none',
+    statusWrites: [],
+  };
 }
 
 /** A logger that keeps what was logged at warn and error. */
@@ -105,12 +115,22 @@ describe('queue worker', () => {
     expect(log.lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
     const after = await outcomes();
     const delta = (outcome: string) => (after[outcome] ?? 0) - (before[outcome] ?? 0);
-    expect({ requeued: delta('requeued'), failed: delta('failed'), published: delta('published') }).toEqual({ requeued: 2, failed: 1, published: 1 });
+    expect({ requeued: delta('requeued'), failed: delta('failed'), published: delta('published') }).toEqual({
+      requeued: 2,
+      failed: 1,
+      published: 1,
+    });
     expect((await store.queue.stats()).depth).toBe(0);
   });
 
   it('on stop, releases work still running after the grace period, so another process takes it at once', async () => {
-    const worker = createWorker({ queue: store.queue, settings: SETTINGS, log: recordingLog(), clock, run: () => new Promise<WorkResult>(() => undefined) });
+    const worker = createWorker({
+      queue: store.queue,
+      settings: SETTINGS,
+      log: recordingLog(),
+      clock,
+      run: () => new Promise<WorkResult>(() => undefined),
+    });
     await store.queue.enqueue([pull(1)], now);
     worker.wake();
     await new Promise((resolve) => setTimeout(resolve, 20));

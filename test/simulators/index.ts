@@ -9,7 +9,13 @@ export {
   type GitHubSimulator,
   type GitHubSimulatorOptions,
 } from './github/create-github-simulator.js';
-export { startJiraSimulator, DEFAULT_JIRA_CLOUD, type JiraOutage, type JiraSimulator, type JiraSimulatorOptions } from './jira/create-jira-simulator.js';
+export {
+  startJiraSimulator,
+  DEFAULT_JIRA_CLOUD,
+  type JiraOutage,
+  type JiraSimulator,
+  type JiraSimulatorOptions,
+} from './jira/create-jira-simulator.js';
 export { ACTIONS_APP } from './github/state.js';
 export type { UnexpectedRequest } from './http.js';
 
@@ -17,7 +23,10 @@ export interface Simulators {
   github: GitHubSimulator;
   jira: JiraSimulator;
   /** Everything both simulators received that they did not expect; a test asserts it is empty. */
-  unexpectedRequests(): { github: ReturnType<GitHubSimulator['unexpectedRequests']>; jira: ReturnType<JiraSimulator['unexpectedRequests']> };
+  unexpectedRequests(): {
+    github: ReturnType<GitHubSimulator['unexpectedRequests']>;
+    jira: ReturnType<JiraSimulator['unexpectedRequests']>;
+  };
   reset(): void;
   stop(): Promise<void>;
 }

@@ -4,7 +4,16 @@ import { createResilientReader } from '../../src/tickets/create-resilient-reader
 import { TicketProviderError, type TicketQuery, type TicketReader } from '../../src/tickets/ticket-reader.js';
 
 const QUERY: TicketQuery = { approvedStatuses: ['Approved'], jsmApprovals: false, window: null };
-const FOUND: TicketLookup = { found: true, key: 'CHG-1', requestedKey: 'CHG-1', status: 'Approved', issueType: 'Change', summary: 's', url: 'u', approval: null };
+const FOUND: TicketLookup = {
+  found: true,
+  key: 'CHG-1',
+  requestedKey: 'CHG-1',
+  status: 'Approved',
+  issueType: 'Change',
+  summary: 's',
+  url: 'u',
+  approval: null,
+};
 
 /** A provider whose answers the test releases one by one. */
 function fakeReader(): TicketReader & { calls: string[]; release: (answer: TicketLookup | Error) => void } {

@@ -8,13 +8,22 @@ const DAN = { name: 'dan', key: 'JIRAUSER10100', emailAddress: 'dan@acme.test', 
 function history(id: string, created: string, to: string, author: JiraHistory['author'] = CARA, from = 'Awaiting Approval'): JiraHistory {
   return { id, author, created, items: [{ field: 'status', fieldId: 'status', fromString: from, toString: to }] };
 }
-const assignee = (id: string, created: string): JiraHistory => ({ id, author: DAN, created, items: [{ field: 'assignee', fromString: null, toString: 'Dan' }] });
+const assignee = (id: string, created: string): JiraHistory => ({
+  id,
+  author: DAN,
+  created,
+  items: [{ field: 'assignee', fromString: null, toString: 'Dan' }],
+});
 
 describe('findApprovalTransition', () => {
   it.each<{ name: string; histories: JiraHistory[]; statuses?: string[]; expected: unknown }>([
     { name: 'no history', histories: [], expected: null },
     { name: 'only other fields changed', histories: [assignee('1', '2026-05-01T08:00:00.000+0000')], expected: null },
-    { name: 'moved to another status only', histories: [history('1', '2026-05-01T08:00:00.000+0000', 'In Review', CARA, 'Open')], expected: null },
+    {
+      name: 'moved to another status only',
+      histories: [history('1', '2026-05-01T08:00:00.000+0000', 'In Review', CARA, 'Open')],
+      expected: null,
+    },
     {
       name: 'the transition into the approved status (Cloud user)',
       histories: [assignee('1', '2026-05-01T08:00:00.000+0000'), history('2', '2026-05-01T09:00:00.000+0000', 'Approved')],

@@ -23,7 +23,13 @@ afterEach(() => {
 
 const cloud = (): JiraSettings => ({ baseUrl: jira.url, auth: { kind: 'cloud', ...DEFAULT_JIRA_CLOUD }, timeoutMs: 2000 });
 const dataCenter = (): JiraSettings => ({ baseUrl: jira.url, auth: { kind: 'data-center', personalAccessToken: PAT }, timeoutMs: 2000 });
-const paths = () => jira.requests().map((r) => `${r.method} ${r.path}${r.query.startAt === undefined ? '' : `?startAt=${r.query.startAt}`}${r.query.start === undefined ? '' : `?start=${r.query.start}`}`);
+const paths = () =>
+  jira
+    .requests()
+    .map(
+      (r) =>
+        `${r.method} ${r.path}${r.query.startAt === undefined ? '' : `?startAt=${r.query.startAt}`}${r.query.start === undefined ? '' : `?start=${r.query.start}`}`,
+    );
 
 describe('Jira approval evidence against the simulator', () => {
   it('pages through the whole Cloud changelog and names who moved the ticket into Approved', async () => {
@@ -37,7 +43,12 @@ describe('Jira approval evidence against the simulator', () => {
     expect(lookup).toMatchObject({
       found: true,
       status: 'Approved',
-      approval: { how: 'status-transition', decision: 'approved', approvers: [{ accountId: '99-dan', email: 'dan@acme.test', displayName: 'Dan Deputy' }], detail: 'Awaiting Approval → Approved' },
+      approval: {
+        how: 'status-transition',
+        decision: 'approved',
+        approvers: [{ accountId: '99-dan', email: 'dan@acme.test', displayName: 'Dan Deputy' }],
+        detail: 'Awaiting Approval → Approved',
+      },
     });
     expect(paths()).toEqual([
       'GET /rest/api/3/issue/CHG-1',
@@ -72,7 +83,10 @@ describe('Jira approval evidence against the simulator', () => {
   it('reads the change window fields the policy names', async () => {
     jira.addIssue({ key: 'CHG-4', fields: { customfield_10060: '2026-05-02T10:00:00.000+0000', customfield_10061: null } });
 
-    const lookup = await createJiraTicketReader(cloud()).lookup('CHG-4', { ...QUERY, window: { startField: 'customfield_10060', endField: 'customfield_10061' } });
+    const lookup = await createJiraTicketReader(cloud()).lookup('CHG-4', {
+      ...QUERY,
+      window: { startField: 'customfield_10060', endField: 'customfield_10061' },
+    });
 
     expect(lookup).toMatchObject({ window: { start: '2026-05-02T10:00:00.000+0000', end: null } });
     expect(jira.requests()[0]?.query.fields).toBe('status,issuetype,summary,customfield_10060,customfield_10061');
@@ -91,7 +105,11 @@ describe('Jira approval evidence against the simulator', () => {
     const lookup = await createJiraTicketReader(cloud()).lookup('CHG-5', { ...QUERY, jsmApprovals: true });
 
     expect(lookup).toMatchObject({ approval: { how: 'jsm-approval', decision, approvers, detail: 'CAB' } });
-    expect(paths()).toEqual(['GET /rest/api/3/issue/CHG-5', 'GET /rest/servicedeskapi/request/CHG-5/approval?start=0', 'GET /rest/servicedeskapi/request/CHG-5/approval?start=1']);
+    expect(paths()).toEqual([
+      'GET /rest/api/3/issue/CHG-5',
+      'GET /rest/servicedeskapi/request/CHG-5/approval?start=0',
+      'GET /rest/servicedeskapi/request/CHG-5/approval?start=1',
+    ]);
   });
 });
 
@@ -103,7 +121,13 @@ describe('Service Management on Data Center', () => {
 
     const lookup = await createJiraTicketReader(dataCenter()).lookup('CHG-30', { ...QUERY, jsmApprovals: true });
 
-    expect(lookup).toMatchObject({ approval: { how: 'jsm-approval', decision: 'approved', approvers: [{ accountId: 'dan', email: 'dan@acme.test', displayName: 'Dan Deputy' }] } });
+    expect(lookup).toMatchObject({
+      approval: {
+        how: 'jsm-approval',
+        decision: 'approved',
+        approvers: [{ accountId: 'dan', email: 'dan@acme.test', displayName: 'Dan Deputy' }],
+      },
+    });
     expect(jira.requests().map((r) => [r.path, r.auth])).toEqual([
       ['/rest/api/2/issue/CHG-30', 'bearer'],
       ['/rest/servicedeskapi/request/CHG-30/approval', 'bearer'],
@@ -131,7 +155,10 @@ describe('Jira write-back request shapes', () => {
         kind: 'remotelink',
         key: 'CHG-20',
         apiVersion: '2',
-        body: expect.objectContaining({ globalId: 'https://github.com/acme/payments/pull/7', object: expect.objectContaining({ url: 'https://github.com/acme/payments/pull/7', title: 'acme/payments#7: Rotate certs' }) }),
+        body: expect.objectContaining({
+          globalId: 'https://github.com/acme/payments/pull/7',
+          object: expect.objectContaining({ url: 'https://github.com/acme/payments/pull/7', title: 'acme/payments#7: Rotate certs' }),
+        }),
       },
       { kind: 'comment', key: 'CHG-20', apiVersion: '2', body: { body: 'Merged …\nChecks: build=success' } },
     ]);
@@ -145,7 +172,14 @@ describe('Jira write-back request shapes', () => {
 
     expect(result).toEqual({ steps: [{ step: 'comment', ok: true, error: null }] });
     expect(jira.writes()).toEqual([
-      { kind: 'comment', key: 'CHG-21', apiVersion: '3', body: { body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Reached production' }] }] } } },
+      {
+        kind: 'comment',
+        key: 'CHG-21',
+        apiVersion: '3',
+        body: {
+          body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Reached production' }] }] },
+        },
+      },
     ]);
   });
 });
@@ -250,7 +284,11 @@ describe('retries, timeouts and the cache (createResilientReader)', () => {
   });
 
   it.each([
-    { case: 'Cloud, refused', settings: () => ({ ...cloud(), auth: { kind: 'cloud' as const, email: DEFAULT_JIRA_CLOUD.email, apiToken: 'not-the-token-s3cret' } }), secret: 'not-the-token-s3cret' },
+    {
+      case: 'Cloud, refused',
+      settings: () => ({ ...cloud(), auth: { kind: 'cloud' as const, email: DEFAULT_JIRA_CLOUD.email, apiToken: 'not-the-token-s3cret' } }),
+      secret: 'not-the-token-s3cret',
+    },
     { case: 'Data Center, 503', settings: dataCenter, secret: PAT, down: true },
   ])('keeps credentials out of errors ($case)', async ({ settings, secret, down }) => {
     jira.setCredentials({ personalAccessToken: PAT, cloud: DEFAULT_JIRA_CLOUD });

@@ -52,14 +52,18 @@ afterEach(() => {
 function mockGetIssue(settings: JiraSettings, key: string) {
   const { origin, pathname } = new URL(settings.baseUrl);
   const version = settings.auth.kind === 'cloud' ? 3 : 2;
-  return nock(origin).get(`${pathname.replace(/\/$/, '')}/rest/api/${version}/issue/${key}`).query(FIELDS);
+  return nock(origin)
+    .get(`${pathname.replace(/\/$/, '')}/rest/api/${version}/issue/${key}`)
+    .query(FIELDS);
 }
 
 async function lookupError(settings: JiraSettings, key: string): Promise<TicketProviderError> {
-  const error = await createJiraTicketReader(settings).lookup(key, ISSUE_ONLY).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
+  const error = await createJiraTicketReader(settings)
+    .lookup(key, ISSUE_ONLY)
+    .then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
   expect(error).toBeInstanceOf(TicketProviderError);
   return error as TicketProviderError;
 }

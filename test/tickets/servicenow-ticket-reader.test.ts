@@ -49,14 +49,23 @@ describe('createServiceNowTicketReader against the ServiceNow simulator', () => 
     });
     expect(sn.requests().map((r) => [r.path, r.query.sysparm_query, r.query.sysparm_fields, r.auth])).toEqual([
       ['/api/now/table/change_request', 'number=CHG0030001', 'sys_id,number,state,approval,type,short_description', 'basic'],
-      ['/api/now/table/sysapproval_approver', `sysapproval=${change.sysId}^state=approved^ORDERBYsys_updated_on`, 'state,sys_updated_on,approver.user_name,approver.email,approver.name', 'basic'],
+      [
+        '/api/now/table/sysapproval_approver',
+        `sysapproval=${change.sysId}^state=approved^ORDERBYsys_updated_on`,
+        'state,sys_updated_on,approver.user_name,approver.email,approver.name',
+        'basic',
+      ],
     ]);
   });
 
   it('answers not found when no change has the number', async () => {
     const lookup = await createServiceNowTicketReader(basic()).lookup('CHG0039999', QUERY);
 
-    expect(lookup).toEqual({ found: false, requestedKey: 'CHG0039999', url: `${sn.url}/change_request_list.do?sysparm_query=number%3DCHG0039999` });
+    expect(lookup).toEqual({
+      found: false,
+      requestedKey: 'CHG0039999',
+      url: `${sn.url}/change_request_list.do?sysparm_query=number%3DCHG0039999`,
+    });
   });
 
   it.each([
@@ -92,22 +101,34 @@ describe('createServiceNowTicketReader against the ServiceNow simulator', () => 
     sn.addChange({ number: 'CHG0030005' });
     sn.failNext({ status: 429, retryAfter: '1' });
     const waits: number[] = [];
-    const retrying = createResilientReader({ reader: createServiceNowTicketReader(basic()), retries: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, sleep: async (ms) => void waits.push(ms) } });
+    const retrying = createResilientReader({
+      reader: createServiceNowTicketReader(basic()),
+      retries: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5000, sleep: async (ms) => void waits.push(ms) },
+    });
 
     await expect(retrying.lookup('CHG0030005', QUERY)).resolves.toMatchObject({ found: true });
     expect(waits).toEqual([1000]);
 
-    const wrong = createServiceNowTicketReader({ ...basic(), auth: { kind: 'basic', username: 'change.control', password: 'wrong-pa55word' } });
+    const wrong = createServiceNowTicketReader({
+      ...basic(),
+      auth: { kind: 'basic', username: 'change.control', password: 'wrong-pa55word' },
+    });
     const error = await wrong.lookup('CHG0030005', QUERY).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TicketProviderError);
-    expect((error as Error).message).toBe('ServiceNow refused the credentials (HTTP 401) when reading CHG0030005; check SERVICENOW_USERNAME and SERVICENOW_PASSWORD and the user\'s roles');
+    expect((error as Error).message).toBe(
+      "ServiceNow refused the credentials (HTTP 401) when reading CHG0030005; check SERVICENOW_USERNAME and SERVICENOW_PASSWORD and the user's roles",
+    );
     expect(inspect(error, { depth: 10 })).not.toContain('wrong-pa55word');
   });
 
   it('fails with a provider error when the instance cannot be reached', async () => {
-    const error = await createServiceNowTicketReader({ ...basic(), instanceUrl: 'http://127.0.0.1:2' }).lookup('CHG0030006', QUERY).catch((e: unknown) => e);
+    const error = await createServiceNowTicketReader({ ...basic(), instanceUrl: 'http://127.0.0.1:2' })
+      .lookup('CHG0030006', QUERY)
+      .catch((e: unknown) => e);
 
-    expect((error as TicketProviderError).message).toBe('ServiceNow could not be reached at http://127.0.0.1:2 for CHG0030006 (ECONNREFUSED)');
+    expect((error as TicketProviderError).message).toBe(
+      'ServiceNow could not be reached at http://127.0.0.1:2 for CHG0030006 (ECONNREFUSED)',
+    );
     expect((error as TicketProviderError).retryable).toBe(true);
   });
 });
@@ -123,8 +144,13 @@ describe('ServiceNow write-back: a work note on the change', () => {
     });
 
     expect(result).toEqual({ steps: [{ step: 'work-note', ok: true, error: null }] });
-    expect(sn.change('CHG0030010')?.workNotes).toEqual(['acme/payments#7: Rotate certs: https://github.com/acme/payments/pull/7\nMerge commit: abc\nChecks: build=success']);
-    expect(sn.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/now/table/change_request', `PATCH /api/now/table/change_request/${change.sysId}`]);
+    expect(sn.change('CHG0030010')?.workNotes).toEqual([
+      'acme/payments#7: Rotate certs: https://github.com/acme/payments/pull/7\nMerge commit: abc\nChecks: build=success',
+    ]);
+    expect(sn.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/now/table/change_request',
+      `PATCH /api/now/table/change_request/${change.sysId}`,
+    ]);
   });
 
   it('reports a failed work note instead of throwing', async () => {
@@ -142,14 +168,22 @@ describe('readServiceNowEnv', () => {
     { env: {}, result: { ok: false, reason: 'SERVICENOW_INSTANCE_URL is not set' } },
     {
       env: { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com/', SERVICENOW_USERNAME: 'cc', SERVICENOW_PASSWORD: 'pw' },
-      result: { ok: true, value: { instanceUrl: 'https://acme.service-now.com', auth: { kind: 'basic', username: 'cc', password: 'pw' }, timeoutMs: 5000 } },
+      result: {
+        ok: true,
+        value: { instanceUrl: 'https://acme.service-now.com', auth: { kind: 'basic', username: 'cc', password: 'pw' }, timeoutMs: 5000 },
+      },
     },
     {
       env: { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com', SERVICENOW_TOKEN: 'tok', SERVICENOW_TIMEOUT_MS: '2500' },
       result: { ok: true, value: { instanceUrl: 'https://acme.service-now.com', auth: { kind: 'bearer', token: 'tok' }, timeoutMs: 2500 } },
     },
     {
-      env: { SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com', SERVICENOW_TOKEN: 'tok-s3cret', SERVICENOW_USERNAME: 'cc', SERVICENOW_PASSWORD: 'pw-s3cret' },
+      env: {
+        SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com',
+        SERVICENOW_TOKEN: 'tok-s3cret',
+        SERVICENOW_USERNAME: 'cc',
+        SERVICENOW_PASSWORD: 'pw-s3cret',
+      },
       result: { ok: false, reason: 'set either SERVICENOW_USERNAME and SERVICENOW_PASSWORD or SERVICENOW_TOKEN, not both' },
     },
   ])('$env', ({ env, result }) => {

@@ -16,7 +16,12 @@ describe('the change pages’ chain check', () => {
     let now = Date.parse('2026-03-02T12:00:00.000Z');
     const check = chainChecker({ store: db.store, now: () => new Date(now) });
 
-    expect(await check(3)).toMatchObject({ result: { ok: true, count: 5 }, upToSeq: 3, checked: 'hashes', fullCheckAt: '2026-03-02T12:00:00.000Z' });
+    expect(await check(3)).toMatchObject({
+      result: { ok: true, count: 5 },
+      upToSeq: 3,
+      checked: 'hashes',
+      fullCheckAt: '2026-03-02T12:00:00.000Z',
+    });
     await db.store.append(newEntry({ data: { index: 6 } }));
     now += 60_000;
     expect(await check(6)).toMatchObject({ result: { ok: true, count: 6 }, fullCheckAt: '2026-03-02T12:00:00.000Z' });
@@ -36,7 +41,7 @@ describe('the change pages’ chain check', () => {
     expect((await check(3)).result.ok).toBe(true);
     await appendNumbered(db.store, 2);
     await db.disableTriggers();
-    await db.raw('UPDATE audit_entries SET repo = \'acme/other\' WHERE seq = 5');
+    await db.raw("UPDATE audit_entries SET repo = 'acme/other' WHERE seq = 5");
     expect((await check(5)).result).toEqual({ ok: false, count: 4, brokenSeq: 5, reason: HASH_MISMATCH });
     expect((await check(2)).result).toEqual({ ok: false, count: 4, brokenSeq: 5, reason: HASH_MISMATCH });
   });

@@ -146,9 +146,22 @@ describe('the dashboard handler on a seeded store', () => {
     });
 
     it.each([
-      ['a code GitHub refuses', () => answers({ error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' }), 'GitHub refused the sign-in code: bad_verification_code (The code passed is incorrect or expired.)'],
-      ['GitHub unreachable', () => () => Promise.reject(new TypeError('fetch failed')), 'GitHub could not be reached to complete the sign-in.'],
-      ['GET /user failing', () => async (url: string | URL | Request) => (String(url).endsWith('/user') ? new Response('{}', { status: 401 }) : Response.json({ access_token: 'ghu_x' })), 'GitHub answered GET /user with HTTP 401'],
+      [
+        'a code GitHub refuses',
+        () => answers({ error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' }),
+        'GitHub refused the sign-in code: bad_verification_code (The code passed is incorrect or expired.)',
+      ],
+      [
+        'GitHub unreachable',
+        () => () => Promise.reject(new TypeError('fetch failed')),
+        'GitHub could not be reached to complete the sign-in.',
+      ],
+      [
+        'GET /user failing',
+        () => async (url: string | URL | Request) =>
+          String(url).endsWith('/user') ? new Response('{}', { status: 401 }) : Response.json({ access_token: 'ghu_x' }),
+        'GitHub answered GET /user with HTTP 401',
+      ],
     ])('fails closed on %s, with a 502 page that says why', async (_case, make, message) => {
       github = make() as DashboardDeps['fetch'];
       const { state, cookie } = await started();
@@ -164,7 +177,9 @@ describe('the dashboard handler on a seeded store', () => {
       const response = await get(`/dashboard/callback?code=c0de&state=${state}`, { cookie });
       expect(response.status).toBe(403);
       expect(response.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['cc_oauth']);
-      expect(await response.text()).toContain('mallory is not a member of the teams allowed to see the compliance dashboard (acme/compliance)');
+      expect(await response.text()).toContain(
+        'mallory is not a member of the teams allowed to see the compliance dashboard (acme/compliance)',
+      );
     });
 
     it('says the sign-in was cancelled when GitHub sends an error back', async () => {
@@ -186,12 +201,16 @@ describe('the dashboard handler on a seeded store', () => {
     expect(body).not.toMatch(/<script|style=/i);
     expect(body).toContain('<div class="card" data-metric="merged"><div class="value">9</div>');
     expect(body).toContain('<div class="card" data-metric="rate"><div class="value">66.7 %</div>');
-    expect(body).toMatch(/<tr data-repo="acme\/payments">.*?<td class="num"><a [^>]*>5<\/a><\/td><td class="num"><a [^>]*>2<\/a><\/td><td class="num">40.0 %<\/td>/);
+    expect(body).toMatch(
+      /<tr data-repo="acme\/payments">.*?<td class="num"><a [^>]*>5<\/a><\/td><td class="num"><a [^>]*>2<\/a><\/td><td class="num">40.0 %<\/td>/,
+    );
   });
 
   it('links each posture number to a Changes page listing that many changes', async () => {
     const body = await (await get(`/dashboard?${PERIOD}`, { cookie: session() })).text();
-    const links = [...body.matchAll(/<td class="num"><a href="\/dashboard\/changes\?([^"]+)">(\d+)<\/a><\/td>/g)].map((m) => [(m[1] ?? '').replace(/&#38;/g, '&'), Number(m[2])] as const);
+    const links = [...body.matchAll(/<td class="num"><a href="\/dashboard\/changes\?([^"]+)">(\d+)<\/a><\/td>/g)].map(
+      (m) => [(m[1] ?? '').replace(/&#38;/g, '&'), Number(m[2])] as const,
+    );
     expect(links).toHaveLength(14); // merged and passed of 3 repositories and the total, and 3 non-zero exception counts twice (acme/payments, total)
     for (const [query, count] of links) {
       const changes = (await (await get(`/api/v1/changes?${query}`, { authorization: `Bearer ${API_TOKEN}` })).json()) as { total: number };
@@ -220,7 +239,8 @@ describe('the dashboard handler on a seeded store', () => {
   });
 
   it('signs out only from its own origin', async () => {
-    const logout = (headers: Record<string, string>) => fetch(`${base}/dashboard/logout`, { method: 'POST', headers: { cookie: session(), ...headers }, redirect: 'manual' });
+    const logout = (headers: Record<string, string>) =>
+      fetch(`${base}/dashboard/logout`, { method: 'POST', headers: { cookie: session(), ...headers }, redirect: 'manual' });
     expect((await logout({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await logout({ 'sec-fetch-site': 'cross-site', origin: 'null' })).status).toBe(403);
     expect((await logout({})).status).toBe(403);
@@ -250,8 +270,16 @@ describe('the dashboard handler on a seeded store', () => {
 
   it('shows a change with its evidence timeline and the chain verified up to it', async () => {
     const body = await (await get('/dashboard/changes/acme/payments/50', { cookie: session() })).text();
-    expect(body).toContain('Audit chain verified from entry 1 through entry 9, this change&#39;s last entry (hashes checked; whole chain last walked at 2026-03-02T12:00:00.000Z).');
-    expect([...body.matchAll(/data-kind="([^"]+)"/g)].map((m) => m[1])).toEqual(['push', 'verdict', 'verdict', 'merge', 'deployment-status']);
+    expect(body).toContain(
+      'Audit chain verified from entry 1 through entry 9, this change&#39;s last entry (hashes checked; whole chain last walked at 2026-03-02T12:00:00.000Z).',
+    );
+    expect([...body.matchAll(/data-kind="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'push',
+      'verdict',
+      'verdict',
+      'merge',
+      'deployment-status',
+    ]);
     expect((await get('/dashboard/changes/acme/payments/999', { cookie: session() })).status).toBe(404);
   });
 
@@ -260,15 +288,34 @@ describe('the dashboard handler on a seeded store', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="change-control-changes-2026-02-01-to-2026-03-01.csv"');
     const capture = captureIo({ DATABASE_URL: `sqlite:${dbPath}` });
-    expect(await exportCommand({ since: FEBRUARY.since, until: FEBRUARY.until, repo: 'acme/payments', format: 'csv', exceptions: false }, capture.io)).toBe(0);
+    expect(
+      await exportCommand(
+        { since: FEBRUARY.since, until: FEBRUARY.until, repo: 'acme/payments', format: 'csv', exceptions: false },
+        capture.io,
+      ),
+    ).toBe(0);
     expect(await response.text()).toBe(capture.stdout());
   });
 
   it('narrows the downloads to the filter', async () => {
     const csv = await (await get(`/dashboard/export.csv?${PERIOD}&exception=bypass`, { cookie: session() })).text();
-    expect(csv.trim().split('\r\n').slice(1).map((line) => line.split(',').slice(0, 2).join('#'))).toEqual(['acme/payments#52']);
+    expect(
+      csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',').slice(0, 2).join('#')),
+    ).toEqual(['acme/payments#52']);
     const exceptions = await (await get(`/dashboard/exceptions.jsonl?${PERIOD}`, { cookie: session() })).text();
-    expect(exceptions.trim().split('\n').map((line) => { const row = JSON.parse(line) as { pr: number; type: string }; return `${row.pr}:${row.type}`; })).toEqual(['52:bypass', '53:emergency-overdue', '54:emergency']);
+    expect(
+      exceptions
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const row = JSON.parse(line) as { pr: number; type: string };
+          return `${row.pr}:${row.type}`;
+        }),
+    ).toEqual(['52:bypass', '53:emergency-overdue', '54:emergency']);
   });
 
   describe('the JSON API', () => {
@@ -283,9 +330,18 @@ describe('the dashboard handler on a seeded store', () => {
     });
 
     it('pages the changes with the filters', async () => {
-      const body = (await (await get(`/api/v1/changes?${PERIOD}&org=acme&perPage=3&page=2`, bearer)).json()) as { total: number; page: number; perPage: number; changes: Array<Record<string, unknown>> };
+      const body = (await (await get(`/api/v1/changes?${PERIOD}&org=acme&perPage=3&page=2`, bearer)).json()) as {
+        total: number;
+        page: number;
+        perPage: number;
+        changes: Array<Record<string, unknown>>;
+      };
       expect({ total: body.total, page: body.page, perPage: body.perPage }).toEqual({ total: 8, page: 2, perPage: 3 });
-      expect(body.changes.map((c) => `${String(c.repo)}#${String(c.prNumber)}`)).toEqual(['acme/payments#52', 'acme/payments#53', 'acme/payments#54']);
+      expect(body.changes.map((c) => `${String(c.repo)}#${String(c.prNumber)}`)).toEqual([
+        'acme/payments#52',
+        'acme/payments#53',
+        'acme/payments#54',
+      ]);
       expect(body.changes[0]).toEqual({
         repo: 'acme/payments',
         prNumber: 52,
@@ -313,22 +369,49 @@ describe('the dashboard handler on a seeded store', () => {
       const posture = (await (await get(`/api/v1/posture?${PERIOD}`, bearer)).json()) as { total: unknown; weeks: unknown[] };
       expect(posture.total).toEqual({ merged: 9, passed: 6, rate: 6 / 9, bypass: 1, emergency: 2, emergencyOverdue: 1 });
       expect(posture.weeks).toHaveLength(5);
-      const exceptions = (await (await get(`/api/v1/exceptions?${PERIOD}&exception=emergency-overdue`, bearer)).json()) as { total: number; exceptions: Array<Record<string, unknown>> };
+      const exceptions = (await (await get(`/api/v1/exceptions?${PERIOD}&exception=emergency-overdue`, bearer)).json()) as {
+        total: number;
+        exceptions: Array<Record<string, unknown>>;
+      };
       expect(exceptions.total).toBe(1);
-      expect(exceptions.exceptions[0]).toMatchObject({ repo: 'acme/payments', pr: 53, type: 'emergency-overdue', authorised_by: 'carol', due_at: '2026-02-14T03:00:00.000Z', retro_approved_by: null });
+      expect(exceptions.exceptions[0]).toMatchObject({
+        repo: 'acme/payments',
+        pr: 53,
+        type: 'emergency-overdue',
+        authorised_by: 'carol',
+        due_at: '2026-02-14T03:00:00.000Z',
+        retro_approved_by: null,
+      });
     });
 
     it('gives one change with its entries and chain status', async () => {
-      const body = (await (await get('/api/v1/changes/acme/payments/54', bearer)).json()) as { change: { exceptions: string[] }; chain: Record<string, unknown>; entries: Array<{ kind: string }> };
+      const body = (await (await get('/api/v1/changes/acme/payments/54', bearer)).json()) as {
+        change: { exceptions: string[] };
+        chain: Record<string, unknown>;
+        entries: Array<{ kind: string }>;
+      };
       expect(body.change.exceptions).toEqual(['emergency']);
-      expect(body.chain).toEqual({ ok: true, count: 20, headHash: expect.stringMatching(/^[0-9a-f]{64}$/), upToSeq: 18, checked: 'hashes', fullCheckAt: NOW.toISOString() });
+      expect(body.chain).toEqual({
+        ok: true,
+        count: 20,
+        headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        upToSeq: 18,
+        checked: 'hashes',
+        fullCheckAt: NOW.toISOString(),
+      });
       expect(body.entries.map((e) => e.kind)).toEqual(['emergency', 'merge', 'retro-approval']);
     });
 
     it('answers a bad filter with 400 and the reasons, and a write with 405', async () => {
       const bad = await get('/api/v1/changes?perPage=0&colour=red', bearer);
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toEqual({ error: 'invalid filter', errors: ['perPage must be a whole number from 1 to 200', 'unknown filter colour; allowed: org, repo, since, until, verdict, exception, ticket, person, page, perPage'] });
+      expect(await bad.json()).toEqual({
+        error: 'invalid filter',
+        errors: [
+          'perPage must be a whole number from 1 to 200',
+          'unknown filter colour; allowed: org, repo, since, until, verdict, exception, ticket, person, page, perPage',
+        ],
+      });
       expect((await fetch(`${base}/api/v1/changes`, { method: 'DELETE', headers: bearer })).status).toBe(405);
     });
   });

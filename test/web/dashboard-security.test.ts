@@ -19,7 +19,12 @@ describe('signed cookies', () => {
   it.each([
     ['after its expiry', value, SECRET, new Date(NOW.getTime() + 60_000)],
     ['under another secret', value, 't'.repeat(40), NOW],
-    ['with its payload changed', `${Buffer.from(JSON.stringify({ login: 'mallory', exp: NOW.getTime() + 60_000 })).toString('base64url')}.${value.split('.')[1]}`, SECRET, NOW],
+    [
+      'with its payload changed',
+      `${Buffer.from(JSON.stringify({ login: 'mallory', exp: NOW.getTime() + 60_000 })).toString('base64url')}.${value.split('.')[1]}`,
+      SECRET,
+      NOW,
+    ],
     ['with its signature cut', value.slice(0, -2), SECRET, NOW],
     ['without a signature', value.split('.')[0] ?? '', SECRET, NOW],
     ['with an extra part', `${value}.x`, SECRET, NOW],
@@ -33,8 +38,12 @@ describe('signed cookies', () => {
   });
 
   it('writes HttpOnly, SameSite=Lax cookies, Secure under https', () => {
-    expect(cookieHeader({ name: 'cc_session', value: 'v', path: '/', maxAgeSeconds: 60, secure: false })).toBe('cc_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax');
-    expect(cookieHeader({ name: 'cc_session', value: 'v', path: '/', maxAgeSeconds: 60, secure: true })).toBe('cc_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure');
+    expect(cookieHeader({ name: 'cc_session', value: 'v', path: '/', maxAgeSeconds: 60, secure: false })).toBe(
+      'cc_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax',
+    );
+    expect(cookieHeader({ name: 'cc_session', value: 'v', path: '/', maxAgeSeconds: 60, secure: true })).toBe(
+      'cc_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure',
+    );
   });
 
   it('reads the first value of each cookie', () => {
@@ -68,7 +77,12 @@ describe('API tokens', () => {
 });
 
 describe('readDashboardEnv', () => {
-  const full = { GITHUB_CLIENT_ID: 'Iv1.x', GITHUB_CLIENT_SECRET: 'secret', SESSION_SECRET: SECRET, DASHBOARD_TEAMS: 'acme/compliance, acme/platform' };
+  const full = {
+    GITHUB_CLIENT_ID: 'Iv1.x',
+    GITHUB_CLIENT_SECRET: 'secret',
+    SESSION_SECRET: SECRET,
+    DASHBOARD_TEAMS: 'acme/compliance, acme/platform',
+  };
 
   it('is off without settings', () => {
     expect(readDashboardEnv({})).toEqual({ ok: true, settings: null });
@@ -79,7 +93,15 @@ describe('readDashboardEnv', () => {
     expect(read).toEqual({
       ok: true,
       settings: {
-        pages: { clientId: 'Iv1.x', clientSecret: 'secret', sessionSecret: SECRET, teams: [{ org: 'acme', slug: 'compliance' }, { org: 'acme', slug: 'platform' }] },
+        pages: {
+          clientId: 'Iv1.x',
+          clientSecret: 'secret',
+          sessionSecret: SECRET,
+          teams: [
+            { org: 'acme', slug: 'compliance' },
+            { org: 'acme', slug: 'platform' },
+          ],
+        },
         apiTokenHashes: [],
         publicUrl: null,
         github: { web: 'https://github.com', api: 'https://api.github.com' },
@@ -98,7 +120,10 @@ describe('readDashboardEnv', () => {
   });
 
   it.each([
-    [{ GITHUB_CLIENT_ID: 'Iv1.x', SESSION_SECRET: SECRET }, 'the dashboard needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET, DASHBOARD_TEAMS; GITHUB_CLIENT_ID, SESSION_SECRET are set but GITHUB_CLIENT_SECRET, DASHBOARD_TEAMS are not'],
+    [
+      { GITHUB_CLIENT_ID: 'Iv1.x', SESSION_SECRET: SECRET },
+      'the dashboard needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET, DASHBOARD_TEAMS; GITHUB_CLIENT_ID, SESSION_SECRET are set but GITHUB_CLIENT_SECRET, DASHBOARD_TEAMS are not',
+    ],
     [{ ...full, SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)'],
     [{ ...full, DASHBOARD_TEAMS: 'compliance' }, 'DASHBOARD_TEAMS: each team must be ORG/TEAM-SLUG like acme/compliance, got "compliance"'],
     [{ ...full, DASHBOARD_TEAMS: ' , ' }, 'DASHBOARD_TEAMS must list at least one team, like acme/compliance'],

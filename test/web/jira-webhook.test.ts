@@ -43,7 +43,9 @@ describe('jiraWebhookHandler', () => {
       audit: {
         pullRequestsForTicket: async (key: string) => {
           looked.push(key);
-          return key === 'CHG-2' ? [{ ticketKey: 'CHG-2', repo: 'acme/payments', prNumber: 7, installationId: 42, headSha: 'a'.repeat(40) }] : [];
+          return key === 'CHG-2'
+            ? [{ ticketKey: 'CHG-2', repo: 'acme/payments', prNumber: 7, installationId: 42, headSha: 'a'.repeat(40) }]
+            : [];
         },
       },
       queue: {
@@ -81,7 +83,11 @@ describe('jiraWebhookHandler', () => {
     const refused = await fetch(`${url}/api/jira/webhooks`, { method: 'POST', body, headers: { 'x-hub-signature': sign(body, 'nope') } });
     const accepted = await fetch(`${url}/api/jira/webhooks`, { method: 'POST', body, headers: { 'x-hub-signature': sign(body) } });
     const notAnIssue = Buffer.from('{"webhookEvent":"sprint_started"}');
-    const ignored = await fetch(`${url}/api/jira/webhooks`, { method: 'POST', body: notAnIssue, headers: { 'x-hub-signature': sign(notAnIssue) } });
+    const ignored = await fetch(`${url}/api/jira/webhooks`, {
+      method: 'POST',
+      body: notAnIssue,
+      headers: { 'x-hub-signature': sign(notAnIssue) },
+    });
 
     expect(refused.status).toBe(401);
     expect(accepted.status).toBe(202);
@@ -108,7 +114,17 @@ describe('jiraWebhookHandler', () => {
         deliveryId: 'jira-w-1',
         event: 'jira:issue_updated',
         requests: [
-          { kind: 'pull', installationId: 42, owner: 'acme', repo: 'payments', number: 7, headSha: 'a'.repeat(40), deliveryIds: ['jira-w-1'], force: 'none', statusWrites: [] },
+          {
+            kind: 'pull',
+            installationId: 42,
+            owner: 'acme',
+            repo: 'payments',
+            number: 7,
+            headSha: 'a'.repeat(40),
+            deliveryIds: ['jira-w-1'],
+            force: 'none',
+            statusWrites: [],
+          },
         ],
       },
     ]);

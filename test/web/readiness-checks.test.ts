@@ -24,12 +24,20 @@ function httpError(status: number, headers: Record<string, string> = {}) {
 describe('checkGithubCredentials', () => {
   it.each([
     ['ok', async () => ({ data: { slug: 'cc' } }), { state: 'ok' }],
-    ['401', async () => Promise.reject(httpError(401)), { state: 'refused', reason: "GitHub refused the app's credentials on GET /app (HTTP 401): check APP_ID and PRIVATE_KEY" }],
+    [
+      '401',
+      async () => Promise.reject(httpError(401)),
+      { state: 'refused', reason: "GitHub refused the app's credentials on GET /app (HTTP 401): check APP_ID and PRIVATE_KEY" },
+    ],
     ['404', async () => Promise.reject(httpError(404)), { state: 'refused' }],
     ['502', async () => Promise.reject(httpError(502)), { state: 'unreachable', reason: 'GitHub did not answer GET /app (HTTP 502)' }],
     ['429', async () => Promise.reject(httpError(429)), { state: 'unreachable' }],
     ['403 rate limited', async () => Promise.reject(httpError(403, { 'x-ratelimit-remaining': '0' })), { state: 'unreachable' }],
-    ['no JWT', async () => Promise.reject(new Error('secretOrPrivateKey must be an asymmetric key')), { state: 'refused', reason: "the app's credentials cannot be used: secretOrPrivateKey must be an asymmetric key" }],
+    [
+      'no JWT',
+      async () => Promise.reject(new Error('secretOrPrivateKey must be an asymmetric key')),
+      { state: 'refused', reason: "the app's credentials cannot be used: secretOrPrivateKey must be an asymmetric key" },
+    ],
   ])('%s', async (_name, answer, expected) => {
     const { app } = appAnswering(answer);
     expect(await checkGithubCredentials(app)).toMatchObject(expected);

@@ -28,9 +28,16 @@ describe('GET /readyz', () => {
   });
 
   it('is 503 naming the store when it fails', async () => {
-    const { status, body } = await probe({ store: async () => Promise.reject(new Error('SQLITE_CANTOPEN')), github: github({ state: 'ok' }) });
+    const { status, body } = await probe({
+      store: async () => Promise.reject(new Error('SQLITE_CANTOPEN')),
+      github: github({ state: 'ok' }),
+    });
     expect(status).toBe(503);
-    expect(body).toEqual({ status: 'not ready', store: { ok: false, reason: 'the audit store does not answer: SQLITE_CANTOPEN' }, github: { ok: true } });
+    expect(body).toEqual({
+      status: 'not ready',
+      store: { ok: false, reason: 'the audit store does not answer: SQLITE_CANTOPEN' },
+      github: { ok: true },
+    });
   });
 
   it('is 503 naming GitHub when it refuses the credentials', async () => {
@@ -41,7 +48,10 @@ describe('GET /readyz', () => {
   });
 
   it('stays ready with a note when GitHub cannot be reached (work is queued meanwhile)', async () => {
-    const { status, body } = await probe({ store: storeOk, github: github({ state: 'unreachable', reason: 'GitHub did not answer GET /app (HTTP 502)' }) });
+    const { status, body } = await probe({
+      store: storeOk,
+      github: github({ state: 'unreachable', reason: 'GitHub did not answer GET /app (HTTP 502)' }),
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ github: { ok: true, note: 'credentials unverified: GitHub did not answer GET /app (HTTP 502)' } });
   });

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** Serves one Probot-style handler (`(req, res) => handled`) on a loopback port; 404 when not handled. */
-export async function serve(handler: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (!handler(req, res)) res.writeHead(404).end();
   });

@@ -42,7 +42,12 @@ describe('team membership, asked of the simulated GitHub as the app', () => {
 
   it('answers null for someone in none of the teams (GitHub answers 404)', async () => {
     expect(await findMemberTeam({ login: 'mallory', teams: [COMPLIANCE, PLATFORM] })).toBeNull();
-    expect(github.requests().filter((r) => r.path.includes('/memberships/')).map((r) => r.status)).toEqual([404, 404]);
+    expect(
+      github
+        .requests()
+        .filter((r) => r.path.includes('/memberships/'))
+        .map((r) => r.status),
+    ).toEqual([404, 404]);
   });
 
   it('asks for the organisation’s installation once', async () => {
@@ -57,7 +62,9 @@ describe('team membership, asked of the simulated GitHub as the app', () => {
 
   it('fails, never answers no, when no team says yes and one cannot be read', async () => {
     await expect(findMemberTeam({ login: 'mallory', teams: [COMPLIANCE, ELSEWHERE] })).rejects.toThrow(
-      new SignInError('Change Control is not installed on the organisation globex, so it cannot read the team globex/audit (DASHBOARD_TEAMS).'),
+      new SignInError(
+        'Change Control is not installed on the organisation globex, so it cannot read the team globex/audit (DASHBOARD_TEAMS).',
+      ),
     );
     github.injectFailure({ path: /\/memberships\// });
     await expect(findMemberTeam({ login: 'carol', teams: [COMPLIANCE] })).rejects.toMatchObject({ status: 502 });

@@ -18,7 +18,11 @@ export interface JiraCalls {
 
 /** Atlassian Document Format: one paragraph per line (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/). */
 function toAdf(lines: string[]) {
-  return { type: 'doc' as const, version: 1 as const, content: lines.map((text) => ({ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] })) };
+  return {
+    type: 'doc' as const,
+    version: 1 as const,
+    content: lines.map((text) => ({ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] })),
+  };
 }
 
 export const CHANGELOG_PAGE_SIZE = 100;
@@ -57,9 +61,16 @@ export function createJiraCalls(settings: JiraSettings): JiraCalls {
         globalId: link.globalId,
         application: { type: 'com.github', name: 'GitHub' },
         relationship: 'merged in',
-        object: { url: link.url, title: link.title, summary: link.summary, icon: { url16x16: 'https://github.com/favicon.ico', title: 'GitHub' } },
+        object: {
+          url: link.url,
+          title: link.title,
+          summary: link.summary,
+          icon: { url16x16: 'https://github.com/favicon.ico', title: 'GitHub' },
+        },
       };
-      return cloud ? new Version3Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request) : new Version2Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request);
+      return cloud
+        ? new Version3Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request)
+        : new Version2Client(config).issueRemoteLinks.createOrUpdateRemoteIssueLink<unknown>(request);
     },
     addComment: (key, lines) =>
       cloud

@@ -45,7 +45,11 @@ async function readHistories(input: { calls: JiraCalls; call: Call; key: string;
   }
   const histories: JiraHistory[] = [];
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const answer = await call(`${key} (history from ${histories.length})`, () => calls.getChangelogPage(key, histories.length), JiraChangelogPage);
+    const answer = await call(
+      `${key} (history from ${histories.length})`,
+      () => calls.getChangelogPage(key, histories.length),
+      JiraChangelogPage,
+    );
     histories.push(...answer.values);
     const last = answer.isLast ?? answer.startAt + answer.values.length >= answer.total;
     if (last) return histories;
@@ -58,7 +62,11 @@ async function readApprovals(input: { calls: JiraCalls; call: Call; key: string 
   const { calls, call, key } = input;
   const approvals: JsmApproval[] = [];
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const answer = await call(`${key} (approvals from ${approvals.length})`, () => calls.getApprovalPage(key, approvals.length), JsmApprovalPage);
+    const answer = await call(
+      `${key} (approvals from ${approvals.length})`,
+      () => calls.getApprovalPage(key, approvals.length),
+      JsmApprovalPage,
+    );
     approvals.push(...answer.values);
     if (answer.isLastPage) return approvals;
     if (answer.values.length === 0) throw new TicketProviderError(`Jira returned an empty approvals page for ${key} before its end`);
@@ -100,7 +108,11 @@ export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls 
       const steps = [];
       if (link !== null) {
         const summary = lines[0] ?? link.title;
-        steps.push(await step('remote-link', `${key} (remote link)`, () => calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary })));
+        steps.push(
+          await step('remote-link', `${key} (remote link)`, () =>
+            calls.addRemoteLink(key, { globalId: link.url, url: link.url, title: link.title, summary }),
+          ),
+        );
       }
       steps.push(await step('comment', `${key} (comment)`, () => calls.addComment(key, lines)));
       return { steps };
@@ -111,7 +123,8 @@ export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls 
       try {
         issue = await call(key, () => calls.getIssue(key, fields), JiraIssue);
       } catch (error) {
-        if (error instanceof TicketProviderError && isJiraNotFound(error.cause)) return { found: false, requestedKey: key, url: browseUrl(key) };
+        if (error instanceof TicketProviderError && isJiraNotFound(error.cause))
+          return { found: false, requestedKey: key, url: browseUrl(key) };
         throw error;
       }
       const { key: answeredKey, fields: answered } = issue;

@@ -5,9 +5,7 @@ export const DEFAULT_JIRA_TIMEOUT_MS = 5000;
 const MAX_JIRA_TIMEOUT_MS = 120_000;
 
 /** How we sign in: Jira Cloud (REST v3, e-mail + API token) or Data Center/Server (REST v2, personal access token). */
-export type JiraAuth =
-  | { kind: 'cloud'; email: string; apiToken: string }
-  | { kind: 'data-center'; personalAccessToken: string };
+export type JiraAuth = { kind: 'cloud'; email: string; apiToken: string } | { kind: 'data-center'; personalAccessToken: string };
 
 export interface JiraSettings {
   /** Without a trailing slash, e.g. `https://acme.atlassian.net` or `https://jira.acme.com/jira`. */

@@ -2,7 +2,8 @@ import type { TicketApproval } from '../../policy/facts.js';
 import { toTicketPerson } from './find-approval-transition.js';
 import type { JsmApproval } from './schema.js';
 
-const createdAt = (approval: JsmApproval): number => approval.createdDate?.epochMillis ?? (Date.parse(approval.createdDate?.iso8601 ?? '') || 0);
+const createdAt = (approval: JsmApproval): number =>
+  approval.createdDate?.epochMillis ?? (Date.parse(approval.createdDate?.iso8601 ?? '') || 0);
 
 /**
  * The approval decision of a Jira Service Management request: pending while any approval is pending, else the
@@ -15,7 +16,9 @@ export function readJsmApproval(approvals: JsmApproval[]): TicketApproval | null
   const pending = sorted.find((a) => a.finalDecision === 'pending');
   const latest = pending ?? sorted[sorted.length - 1]!;
   const approvedOnes = sorted.filter((a) => a.finalDecision === 'approved');
-  const approvers = approvedOnes.flatMap((a) => a.approvers.filter((x) => x.approverDecision === 'approved').map((x) => toTicketPerson(x.approver)));
+  const approvers = approvedOnes.flatMap((a) =>
+    a.approvers.filter((x) => x.approverDecision === 'approved').map((x) => toTicketPerson(x.approver)),
+  );
   return {
     how: 'jsm-approval',
     decision: latest.finalDecision,

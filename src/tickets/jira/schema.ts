@@ -8,11 +8,12 @@ import { z } from 'zod';
 export const JiraIssue = z.object({
   /** The key Jira answers with: differs from the requested one when the issue moved to another project. */
   key: z.string().min(1),
-  fields: z.object({
-    status: z.object({ name: z.string().min(1) }),
-    issuetype: z.object({ name: z.string().min(1) }),
-    summary: z.string(),
-  })
+  fields: z
+    .object({
+      status: z.object({ name: z.string().min(1) }),
+      issuetype: z.object({ name: z.string().min(1) }),
+      summary: z.string(),
+    })
     // The change window's fields are named by the policy: kept, and read by the reader.
     .catchall(z.unknown()),
 });

@@ -16,7 +16,8 @@ function decisionOf(change: ChangeRequest): TicketApproval['decision'] {
 }
 
 /** `sys_updated_on`'s stored value is UTC `yyyy-MM-dd HH:mm:ss`. */
-const isoOf = (value: string | null): string | null => (value && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+const isoOf = (value: string | null): string | null =>
+  value && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
 
 function toApproval(change: ChangeRequest, records: ApprovalRecord[]): TicketApproval {
   const decision = decisionOf(change);
@@ -36,7 +37,8 @@ function toApproval(change: ChangeRequest, records: ApprovalRecord[]): TicketApp
 
 /** Reads change requests from ServiceNow's Table API, with who approved them from their approval records. */
 export function createServiceNowTicketReader(settings: ServiceNowSettings, fetchImpl: Fetch = fetch): TicketReader {
-  const request = <T>(input: Omit<Parameters<typeof serviceNowRequest<T>>[0], 'fetch' | 'settings'>) => serviceNowRequest<T>({ ...input, fetch: fetchImpl, settings });
+  const request = <T>(input: Omit<Parameters<typeof serviceNowRequest<T>>[0], 'fetch' | 'settings'>) =>
+    serviceNowRequest<T>({ ...input, fetch: fetchImpl, settings });
   const recordUrl = (sysId: string) => `${settings.instanceUrl}/change_request.do?sys_id=${encodeURIComponent(sysId)}`;
 
   async function readApprovers(change: ChangeRequest, key: string): Promise<ApprovalRecord[]> {
@@ -98,7 +100,11 @@ export function createServiceNowTicketReader(settings: ServiceNowSettings, fetch
       });
       const change = answer.result[0];
       if (!change) {
-        return { found: false, requestedKey: key, url: `${settings.instanceUrl}/change_request_list.do?sysparm_query=${encodeURIComponent(`number=${key}`)}` };
+        return {
+          found: false,
+          requestedKey: key,
+          url: `${settings.instanceUrl}/change_request_list.do?sysparm_query=${encodeURIComponent(`number=${key}`)}`,
+        };
       }
       const status = change.state.display_value ?? change.state.value ?? '';
       const approvedNow = query.approvedStatuses.some((s) => s.toLowerCase() === status.toLowerCase());

@@ -37,7 +37,9 @@ export const ApprovalList = z.object({
 export type ApprovalRecord = z.infer<typeof ApprovalList>['result'][number];
 
 /** The Table API's error body. */
-export const ServiceNowError = z.object({ error: z.object({ message: z.string().nullable().optional(), detail: z.string().nullable().optional() }) });
+export const ServiceNowError = z.object({
+  error: z.object({ message: z.string().nullable().optional(), detail: z.string().nullable().optional() }),
+});
 
 /** The answer to a PATCH of a record: the record itself under `result`. */
 export const UpdatedRecord = z.object({ result: z.object({}).loose() });

@@ -18,9 +18,15 @@ function setting<T extends z.ZodType>(schema: T) {
 const InstanceUrl = z
   .url({
     protocol: /^https?$/,
-    error: (issue) => (issue.input === undefined ? 'SERVICENOW_INSTANCE_URL is not set' : 'SERVICENOW_INSTANCE_URL must be an http(s) URL such as https://acme.service-now.com'),
+    error: (issue) =>
+      issue.input === undefined
+        ? 'SERVICENOW_INSTANCE_URL is not set'
+        : 'SERVICENOW_INSTANCE_URL must be an http(s) URL such as https://acme.service-now.com',
   })
-  .refine((value) => !URL.canParse(value) || new URL(value).username === '', 'SERVICENOW_INSTANCE_URL must not contain a user name or password')
+  .refine(
+    (value) => !URL.canParse(value) || new URL(value).username === '',
+    'SERVICENOW_INSTANCE_URL must not contain a user name or password',
+  )
   .transform((value) => value.replace(/\/+$/, ''));
 
 const TimeoutMs = z
@@ -47,10 +53,12 @@ export const ServiceNowEnv = z
       return z.NEVER;
     };
     if (token !== undefined) {
-      if (username !== undefined || password !== undefined) return fail('set either SERVICENOW_USERNAME and SERVICENOW_PASSWORD or SERVICENOW_TOKEN, not both');
+      if (username !== undefined || password !== undefined)
+        return fail('set either SERVICENOW_USERNAME and SERVICENOW_PASSWORD or SERVICENOW_TOKEN, not both');
       return { instanceUrl: env.SERVICENOW_INSTANCE_URL, auth: { kind: 'bearer', token }, timeoutMs };
     }
-    if (username === undefined || password === undefined) return fail('set SERVICENOW_USERNAME and SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)');
+    if (username === undefined || password === undefined)
+      return fail('set SERVICENOW_USERNAME and SERVICENOW_PASSWORD (or SERVICENOW_TOKEN)');
     return { instanceUrl: env.SERVICENOW_INSTANCE_URL, auth: { kind: 'basic', username, password }, timeoutMs };
   });
 

@@ -60,7 +60,11 @@ export async function serviceNowRequest<T>(input: {
   for (const [name, value] of Object.entries(input.query ?? {})) url.searchParams.set(name, value);
   const headers: Record<string, string> = { accept: 'application/json', authorization: authorization(settings) };
   if (input.body !== undefined) headers['content-type'] = 'application/json';
-  const init: RequestInit = { method: input.method ?? 'GET', headers, ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }) };
+  const init: RequestInit = {
+    method: input.method ?? 'GET',
+    headers,
+    ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
+  };
   const response = await send({ fetch: input.fetch, url, init, what, settings });
   const text = await response.text().catch(() => '');
   let body: unknown = undefined;

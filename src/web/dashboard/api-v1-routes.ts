@@ -23,13 +23,25 @@ async function authorise(ctx: RequestContext): Promise<{ ok: true; setCookie: st
     return { ok: false, reply: unauthorised('the bearer token is not one of DASHBOARD_API_TOKENS') };
   }
   const session = await authenticate(ctx);
-  if (session === null) return { ok: false, reply: unauthorised('authentication required: Authorization: Bearer <token>, or sign in to the dashboard') };
-  if ('refused' in session) return { ok: false, reply: json(session.refused.status, { error: 'access refused: not a member of the dashboard teams, or membership could not be checked' }) };
+  if (session === null)
+    return { ok: false, reply: unauthorised('authentication required: Authorization: Bearer <token>, or sign in to the dashboard') };
+  if ('refused' in session)
+    return {
+      ok: false,
+      reply: json(session.refused.status, {
+        error: 'access refused: not a member of the dashboard teams, or membership could not be checked',
+      }),
+    };
   return { ok: true, setCookie: session.setCookie };
 }
 
 function page<T>(filter: ChangeFilter, items: readonly T[]): { total: number; page: number; perPage: number; items: T[] } {
-  return { total: items.length, page: filter.page, perPage: filter.perPage, items: items.slice((filter.page - 1) * filter.perPage, filter.page * filter.perPage) };
+  return {
+    total: items.length,
+    page: filter.page,
+    perPage: filter.perPage,
+    items: items.slice((filter.page - 1) * filter.perPage, filter.page * filter.perPage),
+  };
 }
 
 const withLink = (change: ChangeSummary) => ({ ...change, evidencePath: changePath(change) });
@@ -42,9 +54,21 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
     const ref = { repo: `${decodeURIComponent(change[1] ?? '')}/${decodeURIComponent(change[2] ?? '')}`, prNumber: Number(change[3]) };
     const evidence = await readChangeEvidencePage(ctx, ref);
     if (!evidence) return json(404, { error: `no audit entry for ${ref.repo}#${ref.prNumber}` });
-    return json(200, { repo: ref.repo, prNumber: ref.prNumber, change: evidence.change, chain: { ...evidence.chain.result, upToSeq: evidence.chain.upToSeq, checked: evidence.chain.checked, fullCheckAt: evidence.chain.fullCheckAt }, entries: evidence.entries });
+    return json(200, {
+      repo: ref.repo,
+      prNumber: ref.prNumber,
+      change: evidence.change,
+      chain: {
+        ...evidence.chain.result,
+        upToSeq: evidence.chain.upToSeq,
+        checked: evidence.chain.checked,
+        fullCheckAt: evidence.chain.fullCheckAt,
+      },
+      entries: evidence.entries,
+    });
   }
-  if (!['/api/v1/changes', '/api/v1/exceptions', '/api/v1/posture'].includes(path)) return json(404, { error: `no such API route: ${path}; see docs/dashboard.md` });
+  if (!['/api/v1/changes', '/api/v1/exceptions', '/api/v1/posture'].includes(path))
+    return json(404, { error: `no such API route: ${path}; see docs/dashboard.md` });
   const parsed = parseChangeFilter(ctx.url.searchParams, now);
   if (!parsed.ok) return json(400, { error: 'invalid filter', errors: parsed.errors });
   const { filter } = parsed;
@@ -66,10 +90,13 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
 /** `/api/v1/…`: read-only JSON for GRC tools, with the dashboard's filters (docs/dashboard.md). */
 export async function apiV1(ctx: RequestContext): Promise<Reply> {
   const path = ctx.url.pathname.replace(/\/+$/, '');
-  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') return json(405, { error: 'the API is read-only: GET only' }, { allow: 'GET, HEAD' });
+  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD')
+    return json(405, { error: 'the API is read-only: GET only' }, { allow: 'GET, HEAD' });
   const settings = ctx.deps.settings;
   if (!settings || (!settings.pages && settings.apiTokenHashes.length === 0)) {
-    return json(404, { error: 'the dashboard API is not enabled: set DASHBOARD_API_TOKENS, or the dashboard settings (docs/dashboard.md)' });
+    return json(404, {
+      error: 'the dashboard API is not enabled: set DASHBOARD_API_TOKENS, or the dashboard settings (docs/dashboard.md)',
+    });
   }
   const auth = await authorise(ctx);
   if (!auth.ok) return auth.reply;

@@ -48,13 +48,17 @@ export function chainChecker(input: { store: AuditStore; signer?: AuditSigner; n
       result = await verifyChain(store.iterate(BATCH), options);
       verified = result.ok ? { count: result.count, headHash: result.headHash, fullAt: now } : null;
     } else if (seq > verified.count) {
-      result = await verifyChain(entriesAfter(store, verified.count), { ...options, from: { count: verified.count, prevHash: verified.headHash } });
+      result = await verifyChain(entriesAfter(store, verified.count), {
+        ...options,
+        from: { count: verified.count, prevHash: verified.headHash },
+      });
       verified = result.ok ? { ...verified, count: result.count, headHash: result.headHash } : null;
     } else {
       result = { ok: true, count: verified.count, headHash: verified.headHash };
     }
     // Fewer entries than the change's own: entries up to it are missing.
-    if (result.ok && result.count < seq) result = { ok: false, count: result.count, brokenSeq: result.count + 1, reason: `missing entry ${result.count + 1}` };
+    if (result.ok && result.count < seq)
+      result = { ok: false, count: result.count, brokenSeq: result.count + 1, reason: `missing entry ${result.count + 1}` };
     return { result, upToSeq: seq, checked, fullCheckAt: new Date(verified?.fullAt ?? now).toISOString() };
   };
 }

@@ -16,7 +16,15 @@ export function dashboardDepsFromEnv(input: { app: Probot; env: NodeJS.ProcessEn
   const key = input.env.AUDIT_SIGNING_KEY;
   const signer = key ? parseSigningKey(key) : undefined;
   const settings = read.settings;
-  if (settings) input.app.log.info({ pages: settings.pages !== null, apiTokens: settings.apiTokenHashes.length, teams: settings.pages?.teams.map((t) => `${t.org}/${t.slug}`) ?? [] }, 'dashboard enabled');
+  if (settings)
+    input.app.log.info(
+      {
+        pages: settings.pages !== null,
+        apiTokens: settings.apiTokenHashes.length,
+        teams: settings.pages?.teams.map((t) => `${t.org}/${t.slug}`) ?? [],
+      },
+      'dashboard enabled',
+    );
   return {
     store: input.store,
     settings,

@@ -28,10 +28,21 @@ const PAGE_VARIABLES = ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'SESSION_SEC
 
 const Teams = z
   .string()
-  .transform((value) => value.split(',').map((team) => team.trim()).filter((team) => team !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((team) => team.trim())
+      .filter((team) => team !== ''),
+  )
   .pipe(
     z
-      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: (issue) => `DASHBOARD_TEAMS: each team must be ORG/TEAM-SLUG like acme/compliance, got ${JSON.stringify(issue.input)}` }))
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+            error: (issue) => `DASHBOARD_TEAMS: each team must be ORG/TEAM-SLUG like acme/compliance, got ${JSON.stringify(issue.input)}`,
+          }),
+      )
       .min(1, 'DASHBOARD_TEAMS must list at least one team, like acme/compliance'),
   );
 
@@ -45,10 +56,17 @@ const PagesEnv = z.object({
 
 const ApiTokens = z
   .string()
-  .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== ''),
+  )
   .pipe(z.array(z.string().min(32, 'DASHBOARD_API_TOKENS: each token must be at least 32 characters (e.g. `openssl rand -hex 32`)')));
 
-const PublicUrl = z.url({ protocol: /^https?$/, error: 'DASHBOARD_URL must be an http(s) URL like https://change-control.acme.com' }).transform((url) => url.replace(/\/+$/, ''));
+const PublicUrl = z
+  .url({ protocol: /^https?$/, error: 'DASHBOARD_URL must be an http(s) URL like https://change-control.acme.com' })
+  .transform((url) => url.replace(/\/+$/, ''));
 
 /** github.com, or GHE_HOST with GHE_PROTOCOL (https by default), as Probot reads them. */
 export function githubUrls(env: NodeJS.ProcessEnv): GitHubUrls {
@@ -62,7 +80,9 @@ function pagesSettings(env: NodeJS.ProcessEnv, errors: string[]): DashboardSetti
   if (given.length === 0) return null;
   const missing = PAGE_VARIABLES.filter((name) => !given.includes(name));
   if (missing.length > 0) {
-    errors.push(`the dashboard needs ${PAGE_VARIABLES.join(', ')}; ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not`);
+    errors.push(
+      `the dashboard needs ${PAGE_VARIABLES.join(', ')}; ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not`,
+    );
     return null;
   }
   const parsed = PagesEnv.safeParse(env);
@@ -74,7 +94,12 @@ function pagesSettings(env: NodeJS.ProcessEnv, errors: string[]): DashboardSetti
     const [org = '', slug = ''] = team.split('/');
     return { org, slug };
   });
-  return { clientId: parsed.data.GITHUB_CLIENT_ID, clientSecret: parsed.data.GITHUB_CLIENT_SECRET, sessionSecret: parsed.data.SESSION_SECRET, teams };
+  return {
+    clientId: parsed.data.GITHUB_CLIENT_ID,
+    clientSecret: parsed.data.GITHUB_CLIENT_SECRET,
+    sessionSecret: parsed.data.SESSION_SECRET,
+    teams,
+  };
 }
 
 /**

@@ -17,14 +17,24 @@ const isDashboardPath = (path: string): boolean => path === '/dashboard' || path
 const isApiPath = (path: string): boolean => path === '/api/v1' || path.startsWith('/api/v1/');
 
 const notEnabled = (): Reply =>
-  html(404, renderMessagePage({ title: 'The dashboard is not enabled', message: 'Set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET and DASHBOARD_TEAMS to turn it on (see docs/dashboard.md).' }));
+  html(
+    404,
+    renderMessagePage({
+      title: 'The dashboard is not enabled',
+      message: 'Set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET and DASHBOARD_TEAMS to turn it on (see docs/dashboard.md).',
+    }),
+  );
 
 /** The signed-in pages; null when the path is none of them. */
 async function signedInPage(ctx: RequestContext, login: string, path: string): Promise<Reply | null> {
   if (path === '/dashboard') return posturePage(ctx, login);
   if (path === '/dashboard/changes') return changesPage(ctx, login);
   const change = CHANGE_PATH.exec(path);
-  if (change) return changePage(ctx, login, { repo: `${decodeURIComponent(change[1] ?? '')}/${decodeURIComponent(change[2] ?? '')}`, prNumber: Number(change[3]) });
+  if (change)
+    return changePage(ctx, login, {
+      repo: `${decodeURIComponent(change[1] ?? '')}/${decodeURIComponent(change[2] ?? '')}`,
+      prNumber: Number(change[3]),
+    });
   const download = EXPORT_PATH.exec(path);
   if (download) return exportDownload(ctx, login, { exceptions: download[1] === 'exceptions', format: download[2] as ExportFormat });
   return null;
@@ -34,15 +44,21 @@ async function dashboard(ctx: RequestContext, path: string): Promise<Reply> {
   const pages = ctx.deps.settings?.pages;
   if (!pages) return notEnabled();
   const method = ctx.req.method ?? 'GET';
-  if (path === '/dashboard/logout') return method === 'POST' ? signOut(ctx) : html(405, renderMessagePage({ title: 'Method not allowed', message: 'Sign out with the button on the page.' }), { allow: 'POST' });
+  if (path === '/dashboard/logout')
+    return method === 'POST'
+      ? signOut(ctx)
+      : html(405, renderMessagePage({ title: 'Method not allowed', message: 'Sign out with the button on the page.' }), { allow: 'POST' });
   // Read-only: nothing but the sign-out changes state, and no GET does.
-  if (method !== 'GET' && method !== 'HEAD') return html(405, renderMessagePage({ title: 'Method not allowed', message: 'The dashboard is read-only.' }), { allow: 'GET, HEAD' });
+  if (method !== 'GET' && method !== 'HEAD')
+    return html(405, renderMessagePage({ title: 'Method not allowed', message: 'The dashboard is read-only.' }), { allow: 'GET, HEAD' });
   if (path === '/dashboard/login') return startSignIn(ctx, pages);
   if (path === '/dashboard/callback') return finishSignIn(ctx, pages);
   const session = await authenticate(ctx);
   if (session === null) return redirect(`/dashboard/login?returnTo=${encodeURIComponent(`${path}${ctx.url.search}`)}`);
   if ('refused' in session) return session.refused;
-  const reply = (await signedInPage(ctx, session.login, path)) ?? html(404, renderMessagePage({ title: 'Not found', message: `There is no dashboard page at ${path}.`, login: session.login }));
+  const reply =
+    (await signedInPage(ctx, session.login, path)) ??
+    html(404, renderMessagePage({ title: 'Not found', message: `There is no dashboard page at ${path}.`, login: session.login }));
   return session.setCookie.length > 0 ? { ...reply, headers: { ...reply.headers, 'set-cookie': session.setCookie } } : reply;
 }
 

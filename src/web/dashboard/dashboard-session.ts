@@ -20,7 +20,8 @@ export function sessionCookie(ctx: RequestContext, session: Session, secret: str
   return cookieHeader({ name: SESSION_COOKIE, value: signValue(session, secret), path: '/', maxAgeSeconds, secure: isSecure(ctx) });
 }
 
-export const clearSessionCookie = (ctx: RequestContext): string => cookieHeader({ name: SESSION_COOKIE, value: '', path: '/', maxAgeSeconds: 0, secure: isSecure(ctx) });
+export const clearSessionCookie = (ctx: RequestContext): string =>
+  cookieHeader({ name: SESSION_COOKIE, value: '', path: '/', maxAgeSeconds: 0, secure: isSecure(ctx) });
 
 /**
  * The signed-in user of a request, or null without a valid session. A session whose membership check is older than
@@ -40,11 +41,28 @@ export async function authenticate(ctx: RequestContext): Promise<Authentication>
     team = await ctx.deps.findMemberTeam({ login: session.login, teams: pages.teams });
   } catch (error) {
     ctx.deps.log.warn({ err: error, login: session.login }, 'dashboard: team membership could not be checked');
-    return { refused: html(503, renderMessagePage({ title: 'Cannot check your access', message: 'GitHub did not answer whether you are still a member of the dashboard teams. Try again in a minute.' })) };
+    return {
+      refused: html(
+        503,
+        renderMessagePage({
+          title: 'Cannot check your access',
+          message: 'GitHub did not answer whether you are still a member of the dashboard teams. Try again in a minute.',
+        }),
+      ),
+    };
   }
   if (!team) {
     ctx.deps.log.info({ login: session.login }, 'dashboard: no longer a member of the dashboard teams');
-    return { refused: html(403, renderMessagePage({ title: 'Access refused', message: `${session.login} is no longer a member of ${pages.teams.map((t) => `${t.org}/${t.slug}`).join(' or ')}.` }), { 'set-cookie': clearSessionCookie(ctx) }) };
+    return {
+      refused: html(
+        403,
+        renderMessagePage({
+          title: 'Access refused',
+          message: `${session.login} is no longer a member of ${pages.teams.map((t) => `${t.org}/${t.slug}`).join(' or ')}.`,
+        }),
+        { 'set-cookie': clearSessionCookie(ctx) },
+      ),
+    };
   }
   const renewed = { ...session, team: `${team.org}/${team.slug}`, checkedAt: now.getTime() };
   return { login: session.login, setCookie: [sessionCookie(ctx, renewed, pages.sessionSecret)] };

@@ -11,7 +11,12 @@ const User = z.object({ login: z.string().min(1) });
 
 /** GitHub's OAuth web flow, step 1: where to send the browser (`state` comes back to the callback). */
 export function authorizeUrl(input: { github: GitHubUrls; clientId: string; redirectUri: string; state: string }): string {
-  const params = new URLSearchParams({ client_id: input.clientId, redirect_uri: input.redirectUri, state: input.state, allow_signup: 'false' });
+  const params = new URLSearchParams({
+    client_id: input.clientId,
+    redirect_uri: input.redirectUri,
+    state: input.state,
+    allow_signup: 'false',
+  });
   return `${input.github.web}/login/oauth/authorize?${params.toString()}`;
 }
 
@@ -24,18 +29,33 @@ export class SignInError extends Error {
 }
 
 /** Step 2: the code from the callback for a user access token (`POST /login/oauth/access_token`, JSON answer). */
-export async function exchangeCode(input: { fetch: Fetch; github: GitHubUrls; clientId: string; clientSecret: string; code: string; redirectUri: string }): Promise<string> {
+export async function exchangeCode(input: {
+  fetch: Fetch;
+  github: GitHubUrls;
+  clientId: string;
+  clientSecret: string;
+  code: string;
+  redirectUri: string;
+}): Promise<string> {
   const response = await input.fetch(`${input.github.web}/login/oauth/access_token`, {
     method: 'POST',
     headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: input.clientId, client_secret: input.clientSecret, code: input.code, redirect_uri: input.redirectUri }),
+    body: JSON.stringify({
+      client_id: input.clientId,
+      client_secret: input.clientSecret,
+      code: input.code,
+      redirect_uri: input.redirectUri,
+    }),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new SignInError(`GitHub answered the code exchange with HTTP ${response.status}`);
   const answer = TokenAnswer.safeParse(await response.json().catch(() => null));
   if (!answer.success) throw new SignInError('GitHub answered the code exchange with an unexpected body');
   // GitHub answers 200 with an `error` (e.g. bad_verification_code for an expired or reused code).
-  if ('error' in answer.data) throw new SignInError(`GitHub refused the sign-in code: ${answer.data.error}${answer.data.error_description ? ` (${answer.data.error_description})` : ''}`);
+  if ('error' in answer.data)
+    throw new SignInError(
+      `GitHub refused the sign-in code: ${answer.data.error}${answer.data.error_description ? ` (${answer.data.error_description})` : ''}`,
+    );
   return answer.data.access_token;
 }
 

@@ -17,7 +17,18 @@ type FilterOutcome = { filter: ChangeFilter } | { reply: Reply };
 function readFilter(ctx: RequestContext, login: string): FilterOutcome {
   const parsed = parseChangeFilter(ctx.url.searchParams, ctx.deps.now());
   if (parsed.ok) return { filter: parsed.filter };
-  return { reply: html(400, renderMessagePage({ title: 'Invalid filter', message: 'The filters in the address are not valid:', detail: parsed.errors, login, action: { href: ctx.url.pathname, text: 'Reset the filters' } })) };
+  return {
+    reply: html(
+      400,
+      renderMessagePage({
+        title: 'Invalid filter',
+        message: 'The filters in the address are not valid:',
+        detail: parsed.errors,
+        login,
+        action: { href: ctx.url.pathname, text: 'Reset the filters' },
+      }),
+    ),
+  };
 }
 
 export async function posturePage(ctx: RequestContext, login: string): Promise<Reply> {
@@ -29,7 +40,10 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const all = await readChanges({ store: ctx.deps.store, filter: unscoped, now: ctx.deps.now() });
   const orgs = [...new Set(all.map((change) => change.repo.split('/')[0] ?? ''))].sort((a, b) => a.localeCompare(b));
   const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
-  return html(200, renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }));
+  return html(
+    200,
+    renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }),
+  );
 }
 
 export async function changesPage(ctx: RequestContext, login: string): Promise<Reply> {
@@ -48,14 +62,21 @@ export async function readChangeEvidencePage(ctx: RequestContext, ref: { repo: s
   const last = entries.at(-1);
   if (!last) return null;
   const of = (kind: string) => entries.filter((entry) => entry.kind === kind);
-  const changes = summariseChanges({ merges: of('merge'), exceptions: of('exception'), emergencies: of('emergency'), retroApprovals: of('retro-approval') }, now());
+  const changes = summariseChanges(
+    { merges: of('merge'), exceptions: of('exception'), emergencies: of('emergency'), retroApprovals: of('retro-approval') },
+    now(),
+  );
   const chain = await ctx.deps.checkChain(last.seq);
   return { ...ref, change: changes.at(-1) ?? null, entries, chain };
 }
 
 export async function changePage(ctx: RequestContext, login: string, ref: { repo: string; prNumber: number }): Promise<Reply> {
   const evidence = await readChangeEvidencePage(ctx, ref);
-  if (!evidence) return html(404, renderMessagePage({ title: 'No such change', message: `The audit trail has no entry for ${ref.repo}#${ref.prNumber}.`, login }));
+  if (!evidence)
+    return html(
+      404,
+      renderMessagePage({ title: 'No such change', message: `The audit trail has no entry for ${ref.repo}#${ref.prNumber}.`, login }),
+    );
   return html(200, renderChangePage({ ...evidence, login }));
 }
 
@@ -66,7 +87,11 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** `/dashboard/export.{csv,jsonl,html}` and `/dashboard/exceptions.*`: the CLI's reports for the current filter, as downloads. */
-export async function exportDownload(ctx: RequestContext, login: string, input: { exceptions: boolean; format: ExportFormat }): Promise<Reply> {
+export async function exportDownload(
+  ctx: RequestContext,
+  login: string,
+  input: { exceptions: boolean; format: ExportFormat },
+): Promise<Reply> {
   const outcome = readFilter(ctx, login);
   if ('reply' in outcome) return outcome.reply;
   const { filter } = outcome;

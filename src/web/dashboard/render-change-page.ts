@@ -7,7 +7,6 @@ import type { ChangeSummary } from '../../dashboard/change-summary.js';
 import type { ChainCheck } from './chain-checker.js';
 import { renderLayout } from './render-layout.js';
 
-
 function describeDeployment(entry: AuditEntry, prNumber: number): Described | null {
   const parsed = DeploymentStatusRecord.safeParse(entry.data);
   if (!parsed.success) return null;
@@ -29,8 +28,11 @@ const factValue = (label: string, value: string): string => (/url|issue|comment/
 function entryItem(entry: AuditEntry, prNumber: number): string {
   const described = entry.kind === 'deployment-status' ? describeDeployment(entry, prNumber) : describeEntry(entry);
   const summary = described?.summary ?? 'data not in the expected shape (see the raw entry)';
-  const facts = (described?.facts ?? []).filter(([, value]) => value !== '').map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${factValue(label, value)}</dd>`);
-  const list = described?.list && described.list.length > 0 ? `<ul>${described.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>` : '';
+  const facts = (described?.facts ?? [])
+    .filter(([, value]) => value !== '')
+    .map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${factValue(label, value)}</dd>`);
+  const list =
+    described?.list && described.list.length > 0 ? `<ul>${described.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>` : '';
   return `<li data-seq="${entry.seq}" data-kind="${escapeHtml(entry.kind)}">
 <div class="head"><span class="kind">${escapeHtml(entry.kind)}</span><span class="hash">#${entry.seq}</span><span class="hash">${escapeHtml(entry.at)}</span>${entry.headSha ? `<span class="hash">head ${escapeHtml(entry.headSha.slice(0, 7))}</span>` : ''}</div>
 <div class="summary">${escapeHtml(summary)}</div>
@@ -57,13 +59,23 @@ function summaryPanel(change: ChangeSummary | null): string {
     ['Ticket', escapeHtml(change.ticket ?? 'none')],
     ['Approvers', escapeHtml(change.approvers.join(', ') || 'none')],
     ['Last verdict before merge', `<span class="badge ${escapeHtml(change.gateState)}">${escapeHtml(change.gateState)}</span>`],
-    ['Passed every control', change.passed ? 'yes' : `no${change.exceptions.length > 0 ? ` (${escapeHtml(change.exceptions.join(', '))})` : ''}`],
+    [
+      'Passed every control',
+      change.passed ? 'yes' : `no${change.exceptions.length > 0 ? ` (${escapeHtml(change.exceptions.join(', '))})` : ''}`,
+    ],
   ];
   return `<dl class="facts panel">${facts.map(([label, value]) => `<dt>${label}</dt><dd>${value}</dd>`).join('')}</dl>`;
 }
 
 /** A change's evidence: summary, whether the chain verifies up to its last entry, and every entry in audit order. */
-export function renderChangePage(input: { repo: string; prNumber: number; change: ChangeSummary | null; entries: readonly AuditEntry[]; chain: ChainCheck; login: string }): string {
+export function renderChangePage(input: {
+  repo: string;
+  prNumber: number;
+  change: ChangeSummary | null;
+  entries: readonly AuditEntry[];
+  chain: ChainCheck;
+  login: string;
+}): string {
   const { repo, prNumber } = input;
   const [owner = '', name = ''] = repo.split('/');
   const showCli = `change-control audit show ${repo}#${prNumber}`;

@@ -29,17 +29,27 @@ function row(change: ChangeSummary): string {
 
 function paging(filter: ChangeFilter, total: number): string {
   const pages = Math.max(1, Math.ceil(total / filter.perPage));
-  const link = (page: number, text: string, rel: string) => `<a rel="${rel}" href="/dashboard/changes?${escapeHtml(filterQuery(filter, { page }))}">${text}</a>`;
+  const link = (page: number, text: string, rel: string) =>
+    `<a rel="${rel}" href="/dashboard/changes?${escapeHtml(filterQuery(filter, { page }))}">${text}</a>`;
   const previous = filter.page > 1 ? link(filter.page - 1, '← Previous', 'prev') : '';
   const next = filter.page < pages ? link(filter.page + 1, 'Next →', 'next') : '';
   return `<div class="paging">${previous}<span>Page ${filter.page} of ${pages}</span>${next}</div>`;
 }
 
 /** The population of merged changes for the filter, one page of it, each row linking to its evidence. */
-export function renderChangesPage(input: { filter: ChangeFilter; changes: readonly ChangeSummary[]; total: number; login: string }): string {
+export function renderChangesPage(input: {
+  filter: ChangeFilter;
+  changes: readonly ChangeSummary[];
+  total: number;
+  login: string;
+}): string {
   const { filter, total } = input;
-  const head = '<tr><th>Change</th><th>Title</th><th>Author</th><th>Merged at</th><th>Merged by</th><th>Ticket</th><th>Approvers</th><th>Verdict</th><th>Exceptions</th></tr>';
-  const rows = input.changes.length === 0 ? '<tr><td colspan="9">No merged change matches these filters.</td></tr>' : input.changes.map(row).join('\n');
+  const head =
+    '<tr><th>Change</th><th>Title</th><th>Author</th><th>Merged at</th><th>Merged by</th><th>Ticket</th><th>Approvers</th><th>Verdict</th><th>Exceptions</th></tr>';
+  const rows =
+    input.changes.length === 0
+      ? '<tr><td colspan="9">No merged change matches these filters.</td></tr>'
+      : input.changes.map(row).join('\n');
   const body = [
     '<h1>Changes</h1>',
     `<p class="muted" id="change-count">${total} merged change${total === 1 ? '' : 's'} from ${escapeHtml(filter.since.slice(0, 10))} to ${escapeHtml(filter.until.slice(0, 10))} (exclusive).</p>`,

@@ -13,7 +13,10 @@ function dateInput(name: 'since' | 'until', label: string, value: string): strin
 }
 
 function select(name: string, label: string, value: string | undefined, options: readonly string[], blank = 'any'): string {
-  const items = ['', ...options].map((option) => `<option value="${escapeHtml(option)}"${option === (value ?? '') ? ' selected' : ''}>${option === '' ? blank : escapeHtml(option)}</option>`);
+  const items = ['', ...options].map(
+    (option) =>
+      `<option value="${escapeHtml(option)}"${option === (value ?? '') ? ' selected' : ''}>${option === '' ? blank : escapeHtml(option)}</option>`,
+  );
   return `<label>${label}<select name="${name}">${items.join('')}</select></label>`;
 }
 

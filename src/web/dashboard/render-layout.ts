@@ -7,7 +7,8 @@ export type Section = 'posture' | 'changes' | 'none';
  * `body` must already be escaped HTML.
  */
 export function renderLayout(input: { title: string; body: string; login: string | null; section: Section }): string {
-  const link = (href: string, text: string, section: Section) => `<a href="${href}"${input.section === section ? ' class="active" aria-current="page"' : ''}>${text}</a>`;
+  const link = (href: string, text: string, section: Section) =>
+    `<a href="${href}"${input.section === section ? ' class="active" aria-current="page"' : ''}>${text}</a>`;
   const nav =
     input.login === null
       ? '<nav></nav>'
@@ -33,9 +34,20 @@ ${input.body}
 }
 
 /** A page that only says something (not enabled, refused, bad filter, GitHub unreachable). */
-export function renderMessagePage(input: { title: string; message: string; detail?: string[]; login?: string | null; action?: { href: string; text: string } }): string {
-  const detail = input.detail && input.detail.length > 0 ? `<ul class="errors">${input.detail.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '';
-  const action = input.action ? `<p><a class="button" href="${escapeHtml(input.action.href)}">${escapeHtml(input.action.text)}</a></p>` : '';
+export function renderMessagePage(input: {
+  title: string;
+  message: string;
+  detail?: string[];
+  login?: string | null;
+  action?: { href: string; text: string };
+}): string {
+  const detail =
+    input.detail && input.detail.length > 0
+      ? `<ul class="errors">${input.detail.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
+      : '';
+  const action = input.action
+    ? `<p><a class="button" href="${escapeHtml(input.action.href)}">${escapeHtml(input.action.text)}</a></p>`
+    : '';
   return renderLayout({
     title: input.title,
     login: input.login ?? null,

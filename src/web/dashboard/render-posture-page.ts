@@ -27,7 +27,8 @@ function cards(total: PostureCounts): string {
 }
 
 function counts(filter: ChangeFilter, row: PostureCounts, scope: Partial<ChangeFilter>): string {
-  const num = (value: number, extra: Partial<ChangeFilter>) => `<td class="num">${value === 0 ? '0' : changesLink(filter, { ...scope, ...extra }, String(value))}</td>`;
+  const num = (value: number, extra: Partial<ChangeFilter>) =>
+    `<td class="num">${value === 0 ? '0' : changesLink(filter, { ...scope, ...extra }, String(value))}</td>`;
   return [
     num(row.merged, {}),
     num(row.passed, { verdict: 'success', exception: 'none' }),
@@ -40,8 +41,12 @@ function counts(filter: ChangeFilter, row: PostureCounts, scope: Partial<ChangeF
 
 function repoTable(filter: ChangeFilter, posture: Posture): string {
   if (posture.repos.length === 0) return '<p class="muted">No merged changes in this period.</p>';
-  const rows = posture.repos.map((repo) => `<tr data-repo="${escapeHtml(repo.repo)}"><td>${changesLink(filter, { repo: repo.repo }, escapeHtml(repo.repo))}</td>${counts(filter, repo, { repo: repo.repo })}</tr>`);
-  const head = '<tr><th>Repository</th><th class="num">Merged</th><th class="num">Passed every control</th><th class="num">Compliance rate</th><th class="num">Bypasses</th><th class="num">Emergency changes</th><th class="num">Overdue retro reviews</th></tr>';
+  const rows = posture.repos.map(
+    (repo) =>
+      `<tr data-repo="${escapeHtml(repo.repo)}"><td>${changesLink(filter, { repo: repo.repo }, escapeHtml(repo.repo))}</td>${counts(filter, repo, { repo: repo.repo })}</tr>`,
+  );
+  const head =
+    '<tr><th>Repository</th><th class="num">Merged</th><th class="num">Passed every control</th><th class="num">Compliance rate</th><th class="num">Bypasses</th><th class="num">Emergency changes</th><th class="num">Overdue retro reviews</th></tr>';
   return `<table class="posture"><thead>${head}</thead><tbody>${rows.join('')}</tbody><tfoot><tr data-repo="total"><th>Total</th>${counts(filter, posture.total, {})}</tr></tfoot></table>`;
 }
 

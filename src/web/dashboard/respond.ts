@@ -31,7 +31,12 @@ export function send(res: ServerResponse, method: string | undefined, reply: Rep
   res.end(method === 'HEAD' ? undefined : reply.body);
 }
 
-export const html = (status: number, body: string, headers?: Record<string, string | string[]>): Reply => ({ status, contentType: 'text/html; charset=utf-8', body, ...(headers ? { headers } : {}) });
+export const html = (status: number, body: string, headers?: Record<string, string | string[]>): Reply => ({
+  status,
+  contentType: 'text/html; charset=utf-8',
+  body,
+  ...(headers ? { headers } : {}),
+});
 
 export const json = (status: number, body: unknown, headers?: Record<string, string | string[]>): Reply => ({
   status,

@@ -22,7 +22,8 @@ export function safeReturnTo(value: string | null): string {
 }
 
 const redirectUri = (ctx: RequestContext): string => `${baseUrl(ctx)}/dashboard/callback`;
-const clearState = (ctx: RequestContext): string => cookieHeader({ name: STATE_COOKIE, value: '', path: STATE_PATH, maxAgeSeconds: 0, secure: isSecure(ctx) });
+const clearState = (ctx: RequestContext): string =>
+  cookieHeader({ name: STATE_COOKIE, value: '', path: STATE_PATH, maxAgeSeconds: 0, secure: isSecure(ctx) });
 const startAgain = { href: '/dashboard/login', text: 'Sign in with GitHub' };
 
 /** `GET /dashboard/login`: to GitHub's authorize page, with a random `state` also kept in a short-lived signed cookie. */
@@ -48,16 +49,39 @@ export async function finishSignIn(ctx: RequestContext, pages: Pages): Promise<R
   const saved = cookie === undefined ? null : verifyValue(cookie, { secret: pages.sessionSecret, schema: OAuthState, now: deps.now() });
   const state = url.searchParams.get('state');
   if (url.searchParams.get('error')) {
-    return html(403, renderMessagePage({ title: 'Sign-in cancelled', message: `GitHub did not sign you in: ${url.searchParams.get('error')}.`, action: startAgain }), { 'set-cookie': clearState(ctx) });
+    return html(
+      403,
+      renderMessagePage({
+        title: 'Sign-in cancelled',
+        message: `GitHub did not sign you in: ${url.searchParams.get('error')}.`,
+        action: startAgain,
+      }),
+      { 'set-cookie': clearState(ctx) },
+    );
   }
   const code = url.searchParams.get('code');
   if (!saved || state === null || code === null || !sameState(saved.state, state)) {
-    return html(400, renderMessagePage({ title: 'Sign-in expired', message: 'This sign-in link is expired or was started in another browser. Start again.', action: startAgain }), { 'set-cookie': clearState(ctx) });
+    return html(
+      400,
+      renderMessagePage({
+        title: 'Sign-in expired',
+        message: 'This sign-in link is expired or was started in another browser. Start again.',
+        action: startAgain,
+      }),
+      { 'set-cookie': clearState(ctx) },
+    );
   }
   let login: string;
   let team: DashboardTeam | null;
   try {
-    const token = await exchangeCode({ fetch: deps.fetch, github: deps.settings!.github, clientId: pages.clientId, clientSecret: pages.clientSecret, code, redirectUri: redirectUri(ctx) });
+    const token = await exchangeCode({
+      fetch: deps.fetch,
+      github: deps.settings!.github,
+      clientId: pages.clientId,
+      clientSecret: pages.clientSecret,
+      code,
+      redirectUri: redirectUri(ctx),
+    });
     login = await readUserLogin({ fetch: deps.fetch, github: deps.settings!.github, token });
     team = await deps.findMemberTeam({ login, teams: pages.teams });
   } catch (error) {
@@ -88,5 +112,9 @@ export function signOut(ctx: RequestContext): Reply {
   // metadata header decides when present; an older browser's Origin otherwise.
   const sameOrigin = site !== undefined ? site === 'same-origin' : origin !== undefined && origin === new URL(baseUrl(ctx)).origin;
   if (!sameOrigin) return html(403, renderMessagePage({ title: 'Refused', message: 'Sign out from the dashboard page itself.' }));
-  return html(200, renderMessagePage({ title: 'Signed out', message: 'You are signed out of the compliance dashboard.', action: startAgain }), { 'set-cookie': clearSessionCookie(ctx) });
+  return html(
+    200,
+    renderMessagePage({ title: 'Signed out', message: 'You are signed out of the compliance dashboard.', action: startAgain }),
+    { 'set-cookie': clearSessionCookie(ctx) },
+  );
 }

@@ -16,7 +16,10 @@ function mac(body: string, secret: string): string {
 }
 
 /** The payload of a signed value when its signature is valid, it parses with `schema` and it has not expired; else null. */
-export function verifyValue<T extends z.ZodType<{ exp: number }>>(value: string, input: { secret: string; schema: T; now: Date }): z.output<T> | null {
+export function verifyValue<T extends z.ZodType<{ exp: number }>>(
+  value: string,
+  input: { secret: string; schema: T; now: Date },
+): z.output<T> | null {
   const [body, signature, extra] = value.split('.');
   if (body === undefined || signature === undefined || extra !== undefined) return null;
   const expected = Buffer.from(mac(body, input.secret));

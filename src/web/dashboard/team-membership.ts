@@ -25,13 +25,19 @@ export function teamMembershipOf(app: Probot): FindMemberTeam {
       return data.id;
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
-      throw new SignInError(`Change Control is not installed on the organisation ${team.org}, so it cannot read the team ${team.org}/${team.slug} (DASHBOARD_TEAMS).`);
+      throw new SignInError(
+        `Change Control is not installed on the organisation ${team.org}, so it cannot read the team ${team.org}/${team.slug} (DASHBOARD_TEAMS).`,
+      );
     }
   }
   async function isActiveMember(team: DashboardTeam, login: string): Promise<boolean> {
     const octokit = await app.auth(await installationOf(team));
     try {
-      const { data } = await octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: team.org, team_slug: team.slug, username: login });
+      const { data } = await octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
+        org: team.org,
+        team_slug: team.slug,
+        username: login,
+      });
       return data.state === 'active';
     } catch (error) {
       if (statusOf(error) === 404) return false;

@@ -26,7 +26,10 @@ export async function buildApp(): Promise<void> {
         await mkdir(lock);
         return true;
       } catch {
-        const since = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const since = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
         if (since > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
         return false;
       }

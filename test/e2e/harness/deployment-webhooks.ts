@@ -35,13 +35,28 @@ function simRepo(target: RepoEventTarget) {
   return repo;
 }
 
-function setRepository(payload: { repository: { id: number; name: string; full_name: string; default_branch: string; private: boolean; owner: { login: string } } }, target: RepoEventTarget): void {
+function setRepository(
+  payload: {
+    repository: { id: number; name: string; full_name: string; default_branch: string; private: boolean; owner: { login: string } };
+  },
+  target: RepoEventTarget,
+): void {
   const repo = simRepo(target);
-  Object.assign(payload.repository, { id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, default_branch: repo.defaultBranch, private: repo.private });
+  Object.assign(payload.repository, {
+    id: repo.id,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    default_branch: repo.defaultBranch,
+    private: repo.private,
+  });
   payload.repository.owner.login = repo.owner;
 }
 
-function setDeployment(payload: { deployment: object & { creator: { login: string } | null } }, target: RepoEventTarget, deployment: SimDeployment): void {
+function setDeployment(
+  payload: { deployment: object & { creator: { login: string } | null } },
+  target: RepoEventTarget,
+  deployment: SimDeployment,
+): void {
   const api = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}`;
   Object.assign(payload.deployment, {
     id: deployment.id,
@@ -74,13 +89,22 @@ export function deploymentStatusEvent(target: RepoEventTarget, deployment: SimDe
   Object.assign(payload, { action: 'created', installation: installation(target.installationId) });
   setRepository(payload, target);
   setDeployment(payload, target, deployment);
-  Object.assign(payload.deployment_status, { id: status.id, state: status.state, environment: status.environment, created_at: status.createdAt, updated_at: status.createdAt });
+  Object.assign(payload.deployment_status, {
+    id: status.id,
+    state: status.state,
+    environment: status.environment,
+    created_at: status.createdAt,
+    updated_at: status.createdAt,
+  });
   if (payload.deployment_status.creator) payload.deployment_status.creator.login = restLogin(status.creator);
   return payload;
 }
 
 /** `deployment_protection_rule.requested` for a run the simulator has waiting on the app (requestDeploymentGate). */
-export function deploymentProtectionRuleEvent(target: RepoEventTarget, gate: SimDeploymentGate): components['schemas']['webhook-deployment-protection-rule-requested'] {
+export function deploymentProtectionRuleEvent(
+  target: RepoEventTarget,
+  gate: SimDeploymentGate,
+): components['schemas']['webhook-deployment-protection-rule-requested'] {
   const repo = simRepo(target);
   const api = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}`;
   const deployment = repo.deployments.find((d) => d.id === gate.deploymentId);
@@ -92,9 +116,21 @@ export function deploymentProtectionRuleEvent(target: RepoEventTarget, gate: Sim
     ref: gate.ref,
     deployment_callback_url: `${api}/actions/runs/${gate.runId}/deployment_protection_rule`,
     // Only the fields the app reads, with the deployment's own values; the rest of GitHub's object is not needed.
-    deployment: deployment ? ({ id: deployment.id, sha: deployment.sha, ref: deployment.ref, environment: deployment.environment } as components['schemas']['nullable-deployment']) : null,
+    deployment: deployment
+      ? ({
+          id: deployment.id,
+          sha: deployment.sha,
+          ref: deployment.ref,
+          environment: deployment.environment,
+        } as components['schemas']['nullable-deployment'])
+      : null,
     pull_requests: [],
-    repository: { id: repo.id, name: repo.name, full_name: `${repo.owner}/${repo.name}`, owner: { login: repo.owner } } as components['schemas']['repository-webhooks'],
+    repository: {
+      id: repo.id,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { login: repo.owner },
+    } as components['schemas']['repository-webhooks'],
     installation: installation(target.installationId),
   };
 }

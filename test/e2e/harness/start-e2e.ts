@@ -159,7 +159,8 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
       const mark = github.mark();
       const delivery = await e2e.send(input.event ?? 'pull_request', payload);
       // 202 is @octokit/webhooks answering "still processing" after 9 s (GitHub gives up after 10 s); the work goes on.
-      if (delivery.status !== 200 && delivery.status !== 202) throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
+      if (delivery.status !== 200 && delivery.status !== 202)
+        throw new Error(`the app answered the webhook with ${delivery.status}: ${delivery.body}`);
       return { headSha, delivery, ...(await e2e.verdict(target, headSha, mark)) };
     },
     async idle() {

@@ -127,7 +127,11 @@ export function checkRunEvent(
  * An `issue_comment` event for a comment the simulator holds (`github.addComment`), on a PR or an issue (`target.number`
  * is either). `action` other than `created` is GitHub telling of an edit or a deletion.
  */
-export function issueCommentEvent(target: PullTarget, comment: SimComment, action: 'created' | 'edited' | 'deleted' = 'created'): Example<'issue_comment'> {
+export function issueCommentEvent(
+  target: PullTarget,
+  comment: SimComment,
+  action: 'created' | 'edited' | 'deleted' = 'created',
+): Example<'issue_comment'> {
   const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase());
   const pr = repo?.pulls.get(target.number);
   const issue = repo?.issues.find((i) => i.number === target.number);
@@ -137,7 +141,13 @@ export function issueCommentEvent(target: PullTarget, comment: SimComment, actio
   setRepository(payload as unknown as { repository: RepositoryPayload }, target);
   const kind = pr ? 'pull' : 'issues';
   const html = `${target.github.url}/${target.owner}/${target.repo}/${kind}/${target.number}`;
-  Object.assign(payload.issue, { number: target.number, title: pr?.title ?? issue?.title, body: pr?.body ?? issue?.body, state: 'open', html_url: html });
+  Object.assign(payload.issue, {
+    number: target.number,
+    title: pr?.title ?? issue?.title,
+    body: pr?.body ?? issue?.body,
+    state: 'open',
+    html_url: html,
+  });
   payload.issue.user.login = restLogin(pr?.author ?? issue!.author);
   if (pr) {
     const api = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}/pulls/${pr.number}`;
@@ -145,7 +155,13 @@ export function issueCommentEvent(target: PullTarget, comment: SimComment, actio
   } else {
     delete payload.issue.pull_request;
   }
-  Object.assign(payload.comment, { id: comment.id, body: comment.body, html_url: `${html}#issuecomment-${comment.id}`, created_at: comment.createdAt, updated_at: comment.updatedAt });
+  Object.assign(payload.comment, {
+    id: comment.id,
+    body: comment.body,
+    html_url: `${html}#issuecomment-${comment.id}`,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+  });
   Object.assign(payload.comment.user, { login: restLogin(comment.author), type: comment.author.type });
   Object.assign(payload.sender, { login: restLogin(comment.author), type: comment.author.type });
   return payload;
@@ -164,7 +180,13 @@ export function checkSuiteCompletedEvent(target: PullTarget, appId: number): Exa
   const repoUrl = `${target.github.apiUrl}/repos/${target.owner}/${target.repo}`;
   const ref = (sha: string, branch: string) => ({ ref: branch, sha, repo: { id: repo.id, url: repoUrl, name: repo.name } });
   payload.check_suite.pull_requests = [
-    { url: `${repoUrl}/pulls/${pr.number}`, id: pr.id, number: pr.number, head: ref(pr.headSha, pr.headRef), base: ref(target.github.defaultBranchHead(target), pr.baseRef) },
+    {
+      url: `${repoUrl}/pulls/${pr.number}`,
+      id: pr.id,
+      number: pr.number,
+      head: ref(pr.headSha, pr.headRef),
+      base: ref(target.github.defaultBranchHead(target), pr.baseRef),
+    },
   ];
   return payload;
 }

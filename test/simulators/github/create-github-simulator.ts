@@ -3,7 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, parse } from 'graphql';
 import { listen, readBody, sendJson, splitUrl, type RecordedRequest, type UnexpectedRequest } from '../http.js';
 import { executeGraphql, githubGraphqlSchema, type GraphqlRequestBody } from './execute-graphql.js';
-import { createData, headOid, repoKey, type FileRead, type GitHubData, type SimApp, type SimCheckRun, type SimComment, type SimIssue, type SimStatus } from './model.js';
+import {
+  createData,
+  headOid,
+  repoKey,
+  type FileRead,
+  type GitHubData,
+  type SimApp,
+  type SimCheckRun,
+  type SimComment,
+  type SimIssue,
+  type SimStatus,
+} from './model.js';
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
@@ -125,7 +136,19 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = splitUrl(req.url);
     const method = req.method ?? 'GET';
-    const record: GitHubRequest = { seq: ++seq, method, path, query, status: null, at: Date.now(), kind: 'unknown', operationName: null, variables: null, injected: false, answeredAt: null };
+    const record: GitHubRequest = {
+      seq: ++seq,
+      method,
+      path,
+      query,
+      status: null,
+      at: Date.now(),
+      kind: 'unknown',
+      operationName: null,
+      variables: null,
+      injected: false,
+      answeredAt: null,
+    };
     log.push(record);
     inFlight += 1;
     const answer = (status: number, body: unknown, reason?: string, headers?: Record<string, string>): void => {
@@ -137,10 +160,20 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES, ...READ_ROUTES].find((r) => r.method === method && r.pattern.test(path));
+      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES, ...READ_ROUTES].find(
+        (r) => r.method === method && r.pattern.test(path),
+      );
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
-      record.kind = isGraphql ? 'graphql' : route?.auth === 'jwt' ? (path.endsWith('/access_tokens') ? 'token' : 'app') : route?.auth === 'user' || route?.auth === 'none' ? 'oauth' : 'rest';
+      record.kind = isGraphql
+        ? 'graphql'
+        : route?.auth === 'jwt'
+          ? path.endsWith('/access_tokens')
+            ? 'token'
+            : 'app'
+          : route?.auth === 'user' || route?.auth === 'none'
+            ? 'oauth'
+            : 'rest';
       let body: unknown;
       try {
         body = raw === '' ? undefined : JSON.parse(raw);
@@ -159,7 +192,12 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
           if (typeof body === 'string') {
             record.status = failure.status ?? 502;
             record.answeredAt = Date.now();
-            res.writeHead(record.status, { 'content-type': failure.body === undefined ? 'text/html' : 'application/json', ...failure.headers }).end(body);
+            res
+              .writeHead(record.status, {
+                'content-type': failure.body === undefined ? 'text/html' : 'application/json',
+                ...failure.headers,
+              })
+              .end(body);
             return;
           }
           return answer(failure.status ?? 502, body, undefined, failure.headers);
@@ -173,7 +211,12 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       } else if (route?.auth === 'none') {
         // The OAuth endpoints: the client id and secret are checked by the route.
       } else if (route?.auth === 'jwt') {
-        const refused = verifyAppJwt({ authorization: req.headers.authorization, appId: app.id, publicKey: options.app?.publicKey, now: Date.now() });
+        const refused = verifyAppJwt({
+          authorization: req.headers.authorization,
+          appId: app.id,
+          publicKey: options.app?.publicKey,
+          now: Date.now(),
+        });
         if (refused) return answer(401, { message: `A JSON web token could not be decoded: ${refused}` }, `app JWT refused: ${refused}`);
       } else {
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -181,7 +224,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       }
       if (isGraphql) {
         const outcome = await executeGraphql({ data, webUrl: server.url }, body as GraphqlRequestBody);
-        for (const problem of outcome.problems) unexpected.push({ method, path: `${path} ${outcome.operationName ?? ''}`.trim(), reason: problem });
+        for (const problem of outcome.problems)
+          unexpected.push({ method, path: `${path} ${outcome.operationName ?? ''}`.trim(), reason: problem });
         return answer(200, outcome.response);
       }
       const params = route!.pattern.exec(path)!.slice(1);
@@ -242,7 +286,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     /** Adds a status to a deployment (a success makes earlier successful ones inactive). */
     addDeploymentStatus: (input: Parameters<typeof deployments.addDeploymentStatus>[1]) => deployments.addDeploymentStatus(data, input),
     /** A workflow job starts waiting on the app's deployment protection rule; deliver `deployment_protection_rule` for it. */
-    requestDeploymentGate: (input: Parameters<typeof deployments.requestDeploymentGate>[1]) => deployments.requestDeploymentGate(data, input),
+    requestDeploymentGate: (input: Parameters<typeof deployments.requestDeploymentGate>[1]) =>
+      deployments.requestDeploymentGate(data, input),
     /** The runs waiting (or having waited) on the app's rule, with the app's answers. */
     deploymentGates: (ref: state.RepoRef) => [...repoOf(ref).deploymentGates],
 

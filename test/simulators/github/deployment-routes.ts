@@ -7,7 +7,9 @@ import { notFound, paginate, repoOf, validationFailed, type RestRoute } from './
 
 // GitHub's body is one of two shapes: a state with an optional comment, or a comment alone (which settles nothing).
 const ReviewCustomGate = z.union([
-  z.object({ environment_name: z.string().min(1), state: z.enum(['approved', 'rejected']), comment: z.string().max(65535).optional() }).strict(),
+  z
+    .object({ environment_name: z.string().min(1), state: z.enum(['approved', 'rejected']), comment: z.string().max(65535).optional() })
+    .strict(),
   z.object({ environment_name: z.string().min(1), comment: z.string().min(1).max(65535) }).strict(),
 ]);
 
@@ -57,12 +59,20 @@ export const DEPLOYMENT_ROUTES: RestRoute[] = [
       const body = ReviewCustomGate.safeParse(ctx.body);
       if (!body.success) return validationFailed(body.error);
       const runId = Number(ctx.params[2]);
-      const gate = repo.deploymentGates.find((g) => g.runId === runId && g.environment.toLowerCase() === body.data.environment_name.toLowerCase());
+      const gate = repo.deploymentGates.find(
+        (g) => g.runId === runId && g.environment.toLowerCase() === body.data.environment_name.toLowerCase(),
+      );
       if (!gate) return notFound(`a run ${runId} waiting on ${body.data.environment_name}`);
       // A settled gate answers 422, as GitHub does for a run no longer waiting on the rule (a normal outcome, not
       // an unexpected request). GitHub's message text is not documented; this one only says what happened.
       if (gate.reviews.some((r) => r.state !== null)) {
-        return { status: 422, body: { message: `No pending deployment protection rule for ${gate.environment} on run ${runId}`, documentation_url: 'https://docs.github.com/rest' } };
+        return {
+          status: 422,
+          body: {
+            message: `No pending deployment protection rule for ${gate.environment} on run ${runId}`,
+            documentation_url: 'https://docs.github.com/rest',
+          },
+        };
       }
       gate.reviews.push({ state: 'state' in body.data ? body.data.state : null, comment: body.data.comment ?? null, at: tick(ctx.data) });
       return { status: 204, body: undefined };

@@ -25,7 +25,13 @@ export function restDeployment(data: GitHubData, urls: RestUrls, repo: SimReposi
   };
 }
 
-export function restDeploymentStatus(data: GitHubData, urls: RestUrls, repo: SimRepository, deployment: SimDeployment, status: SimDeploymentStatus): Schemas['deployment-status'] {
+export function restDeploymentStatus(
+  data: GitHubData,
+  urls: RestUrls,
+  repo: SimRepository,
+  deployment: SimDeployment,
+  status: SimDeploymentStatus,
+): Schemas['deployment-status'] {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
   return {
     url: `${api}/deployments/${deployment.id}/statuses/${status.id}`,

@@ -4,7 +4,10 @@ import { findCommit, findRepo, toActor, type RepoRef } from './state.js';
 /** Deployments, their statuses, and runs waiting on the app's deployment protection rule. */
 
 /** Creates a deployment of a commit (default: the default branch head) to an environment, as a workflow job does. */
-export function createDeployment(data: GitHubData, input: RepoRef & { environment: string; sha?: string; ref?: string; creator?: string }): SimDeployment {
+export function createDeployment(
+  data: GitHubData,
+  input: RepoRef & { environment: string; sha?: string; ref?: string; creator?: string },
+): SimDeployment {
   const repo = findRepo(data, input);
   const sha = input.sha ?? repo.branches.get(repo.defaultBranch) ?? '';
   findCommit(repo, sha);
@@ -46,7 +49,10 @@ export function addDeploymentStatus(data: GitHubData, input: RepoRef & { deploym
 }
 
 /** A workflow job waits on the environment: GitHub asks the app (`deployment_protection_rule.requested`). */
-export function requestDeploymentGate(data: GitHubData, input: RepoRef & { environment: string; sha: string; ref?: string; deploymentId?: number | null }): SimDeploymentGate {
+export function requestDeploymentGate(
+  data: GitHubData,
+  input: RepoRef & { environment: string; sha: string; ref?: string; deploymentId?: number | null },
+): SimDeploymentGate {
   const repo = findRepo(data, input);
   findCommit(repo, input.sha);
   const gate: SimDeploymentGate = {

@@ -45,7 +45,8 @@ function unifiedPatch(before: string, after: string): { patch: string; additions
   const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
   const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = b.length - 1; j >= 0; j -= 1)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
   const lines: string[] = [];
   let [i, j, additions, deletions] = [0, 0, 0, 0];
@@ -75,11 +76,27 @@ export function diffTrees(before: Map<string, string>, after: Map<string, string
     const renamedFrom = old === undefined ? removed.find((r) => before.get(r) === text) : undefined;
     if (renamedFrom !== undefined) {
       removed.splice(removed.indexOf(renamedFrom), 1);
-      diffs.push({ filename: path, previousFilename: renamedFrom, status: 'renamed', sha: blobOid(text), additions: 0, deletions: 0, patch: '' });
+      diffs.push({
+        filename: path,
+        previousFilename: renamedFrom,
+        status: 'renamed',
+        sha: blobOid(text),
+        additions: 0,
+        deletions: 0,
+        patch: '',
+      });
       continue;
     }
     const { patch, additions, deletions } = unifiedPatch(old ?? '', text);
-    diffs.push({ filename: path, previousFilename: null, status: old === undefined ? 'added' : 'modified', sha: blobOid(text), additions, deletions, patch });
+    diffs.push({
+      filename: path,
+      previousFilename: null,
+      status: old === undefined ? 'added' : 'modified',
+      sha: blobOid(text),
+      additions,
+      deletions,
+      patch,
+    });
   }
   for (const path of removed) {
     const { patch, additions, deletions } = unifiedPatch(before.get(path)!, '');

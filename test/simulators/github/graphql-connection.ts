@@ -18,7 +18,10 @@ function decodeCursor(cursor: unknown, connection: string): number {
 function pageSize(args: Args, connection: string): { first: number | undefined; last: number | undefined } {
   const first = typeof args.first === 'number' ? args.first : undefined;
   const last = typeof args.last === 'number' ? args.last : undefined;
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value !== undefined && (value < 0 || value > MAX_PAGE)) {
       throw new GraphQLError(
         `Requesting ${value} records on the \`${connection}\` connection exceeds the \`${name}\` limit of ${MAX_PAGE} records.`,

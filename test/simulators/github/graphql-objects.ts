@@ -41,7 +41,12 @@ export function userObject(ctx: GraphqlContext, login: string): GqlObject {
 
 export function actorObject(ctx: GraphqlContext, actor: SimActor): GqlObject {
   const path = actor.type === 'Bot' ? `apps/${actor.login}` : actor.login;
-  return { __typename: actor.type, login: actor.login, url: `${ctx.webUrl}/${path}`, avatarUrl: () => `${ctx.webUrl}/avatars/${actor.login}` };
+  return {
+    __typename: actor.type,
+    login: actor.login,
+    url: `${ctx.webUrl}/${path}`,
+    avatarUrl: () => `${ctx.webUrl}/avatars/${actor.login}`,
+  };
 }
 
 function gitActorObject(ctx: GraphqlContext, identity: GitIdentity, date: string): GqlObject {
@@ -50,7 +55,15 @@ function gitActorObject(ctx: GraphqlContext, identity: GitIdentity, date: string
 
 function blobObject(text: string): GqlObject {
   const oid = blobOid(text);
-  return { __typename: 'Blob', oid, abbreviatedOid: oid.slice(0, 7), text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
+  return {
+    __typename: 'Blob',
+    oid,
+    abbreviatedOid: oid.slice(0, 7),
+    text,
+    isBinary: false,
+    isTruncated: false,
+    byteSize: Buffer.byteLength(text),
+  };
 }
 
 export function commitObject(ctx: GraphqlContext, repo: SimRepository, commit: SimCommit): GqlObject {
@@ -107,7 +120,12 @@ function checkRunObject(ctx: GraphqlContext, repo: SimRepository, run: SimCheckR
     checkSuite: {
       id: nodeId('CheckSuite', run.checkSuiteId),
       databaseId: run.checkSuiteId,
-      app: { id: nodeId('App', run.appId), databaseId: run.appId, name: app?.name ?? `app-${run.appId}`, slug: app?.slug ?? `app-${run.appId}` },
+      app: {
+        id: nodeId('App', run.appId),
+        databaseId: run.appId,
+        name: app?.name ?? `app-${run.appId}`,
+        slug: app?.slug ?? `app-${run.appId}`,
+      },
     },
   };
 }
@@ -251,7 +269,9 @@ export function queryRoot(ctx: GraphqlContext): GqlObject {
     },
     organization: (args: Args) => {
       const login = String(args.login).toLowerCase();
-      const known = [...ctx.data.repos.values()].some((r) => r.owner.toLowerCase() === login) || ctx.data.teams.some((t) => t.org.toLowerCase() === login);
+      const known =
+        [...ctx.data.repos.values()].some((r) => r.owner.toLowerCase() === login) ||
+        ctx.data.teams.some((t) => t.org.toLowerCase() === login);
       if (!known) throw new NotFoundError(`Could not resolve to an Organization with the login of '${String(args.login)}'.`);
       return organizationObject(ctx, String(args.login));
     },

@@ -20,7 +20,9 @@ export class OAuthState {
   constructor(readonly client: OAuthClient) {}
 }
 
-const AccessTokenRequest = z.object({ client_id: z.string(), client_secret: z.string(), code: z.string(), redirect_uri: z.string().optional() }).strict();
+const AccessTokenRequest = z
+  .object({ client_id: z.string(), client_secret: z.string(), code: z.string(), redirect_uri: z.string().optional() })
+  .strict();
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -38,7 +40,11 @@ export const DEFAULT_OAUTH_CLIENT: OAuthClient = { clientId: 'Iv1.simulatorclien
 const oauthError = (error: string, description: string): RouteAnswer => ({
   // GitHub answers these with 200 and an `error` field.
   status: 200,
-  body: { error, error_description: description, error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors' },
+  body: {
+    error,
+    error_description: description,
+    error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
+  },
 });
 
 export const OAUTH_ROUTES: RestRoute[] = [
@@ -48,8 +54,14 @@ export const OAUTH_ROUTES: RestRoute[] = [
     auth: 'none',
     handle(ctx) {
       const { client_id: clientId, redirect_uri: redirectUri, state, login } = ctx.query;
-      if (clientId !== ctx.oauth.client.clientId) return { status: 404, body: '<h1>404: no such OAuth application</h1>', unexpected: `authorize with client_id ${clientId ?? '(none)'}` };
-      if (!redirectUri) return { status: 400, body: '<h1>redirect_uri is required here</h1>', unexpected: 'authorize without redirect_uri' };
+      if (clientId !== ctx.oauth.client.clientId)
+        return {
+          status: 404,
+          body: '<h1>404: no such OAuth application</h1>',
+          unexpected: `authorize with client_id ${clientId ?? '(none)'}`,
+        };
+      if (!redirectUri)
+        return { status: 400, body: '<h1>redirect_uri is required here</h1>', unexpected: 'authorize without redirect_uri' };
       if (!login) return { status: 200, body: authorizePage(ctx.query) };
       const code = randomBytes(10).toString('hex');
       ctx.oauth.codes.set(code, { login, redirectUri });
@@ -65,7 +77,8 @@ export const OAUTH_ROUTES: RestRoute[] = [
     auth: 'none',
     handle(ctx) {
       const body = AccessTokenRequest.safeParse(ctx.body);
-      if (!body.success) return { status: 400, body: { error: 'invalid_request' }, unexpected: `access_token body: ${z.prettifyError(body.error)}` };
+      if (!body.success)
+        return { status: 400, body: { error: 'invalid_request' }, unexpected: `access_token body: ${z.prettifyError(body.error)}` };
       const { client } = ctx.oauth;
       if (body.data.client_id !== client.clientId || body.data.client_secret !== client.clientSecret) {
         return oauthError('incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
@@ -74,7 +87,8 @@ export const OAUTH_ROUTES: RestRoute[] = [
       // A code is good once (GitHub: ten minutes, single use).
       ctx.oauth.codes.delete(body.data.code);
       if (!granted) return oauthError('bad_verification_code', 'The code passed is incorrect or expired.');
-      if (body.data.redirect_uri !== undefined && body.data.redirect_uri !== granted.redirectUri) return oauthError('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+      if (body.data.redirect_uri !== undefined && body.data.redirect_uri !== granted.redirectUri)
+        return oauthError('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
       const token = `ghu_${randomBytes(18).toString('base64url')}`;
       ctx.oauth.userTokens.set(token, granted.login);
       return { status: 200, body: { access_token: token, token_type: 'bearer', scope: '' } };
@@ -106,7 +120,11 @@ export const OAUTH_ROUTES: RestRoute[] = [
       const team = ctx.data.teams.find((t) => t.org.toLowerCase() === org.toLowerCase() && t.slug.toLowerCase() === slug.toLowerCase());
       const member = team?.members.some((m) => m.toLowerCase() === login.toLowerCase()) ?? false;
       // Not a member (or no such team) is GitHub's 404: an ordinary answer, not a request the app should not make.
-      if (!team || !member) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/teams/members#get-team-membership-for-a-user' } };
+      if (!team || !member)
+        return {
+          status: 404,
+          body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/teams/members#get-team-membership-for-a-user' },
+        };
       return { status: 200, body: restTeamMembership(ctx.urls, { org: team.org, slug: team.slug, login }) };
     },
   },

@@ -27,7 +27,12 @@ export function restPublicUser(data: GitHubData, urls: RestUrls, login: string):
 }
 
 /** `GET /orgs/{org}/installation`: the app's installation on the organisation. */
-export function restInstallation(data: GitHubData, urls: RestUrls, app: SimApp, input: { id: number; org: string }): Schemas['installation'] {
+export function restInstallation(
+  data: GitHubData,
+  urls: RestUrls,
+  app: SimApp,
+  input: { id: number; org: string },
+): Schemas['installation'] {
   return {
     id: input.id,
     account: simpleUser(data, urls, input.org, 'Organization'),
@@ -38,7 +43,15 @@ export function restInstallation(data: GitHubData, urls: RestUrls, app: SimApp, 
     app_id: app.id,
     target_id: simpleUser(data, urls, input.org, 'Organization').id as number,
     target_type: 'Organization',
-    permissions: { checks: 'write', statuses: 'write', contents: 'read', pull_requests: 'read', metadata: 'read', members: 'read', issues: 'write' },
+    permissions: {
+      checks: 'write',
+      statuses: 'write',
+      contents: 'read',
+      pull_requests: 'read',
+      metadata: 'read',
+      members: 'read',
+      issues: 'write',
+    },
     events: ['pull_request', 'pull_request_review', 'check_run', 'check_suite', 'status'],
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',

@@ -79,7 +79,11 @@ export const READ_ROUTES: RestRoute[] = [
       const latest = new Map(repo.statuses.filter((s) => s.sha === sha).map((s) => [s.context, s]));
       const statuses = [...latest.values()].reverse().map((s) => restStatus(ctx.data, ctx.urls, repo, s));
       const states = statuses.map((s) => s.state);
-      const state = states.some((s) => s === 'failure' || s === 'error') ? 'failure' : states.length > 0 && states.every((s) => s === 'success') ? 'success' : 'pending';
+      const state = states.some((s) => s === 'failure' || s === 'error')
+        ? 'failure'
+        : states.length > 0 && states.every((s) => s === 'success')
+          ? 'success'
+          : 'pending';
       const combined: Pick<Schemas['combined-commit-status'], 'state' | 'sha' | 'total_count' | 'statuses' | 'commit_url' | 'url'> = {
         state,
         sha,
@@ -130,4 +134,3 @@ export const READ_ROUTES: RestRoute[] = [
     },
   },
 ];
-

@@ -1,6 +1,16 @@
 import type { components } from '@octokit/openapi-types';
 import { z } from 'zod';
-import { headOid, nextId, nextNumber, tick, type GitHubData, type SimApp, type SimCheckRun, type SimIssue, type SimRepository } from './model.js';
+import {
+  headOid,
+  nextId,
+  nextNumber,
+  tick,
+  type GitHubData,
+  type SimApp,
+  type SimCheckRun,
+  type SimIssue,
+  type SimRepository,
+} from './model.js';
 import type { OAuthState } from './oauth-routes.js';
 import { ancestors, diffTrees, mergeBase, resolveRef } from './git-graph.js';
 import {
@@ -109,7 +119,12 @@ export const notFound = (what: string): RouteAnswer => ({
 });
 
 /** GitHub's page-based pagination: `per_page` (max 100) and `page`, with a `Link` header to the next page. */
-export function paginate<T>(ctx: RouteContext, path: string, items: T[], limit = Number.POSITIVE_INFINITY): { page: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  ctx: RouteContext,
+  path: string,
+  items: T[],
+  limit = Number.POSITIVE_INFINITY,
+): { page: T[]; headers: Record<string, string> } {
   const perPage = Math.min(100, Math.max(1, Number(ctx.query.per_page ?? 30)));
   const page = Math.max(1, Number(ctx.query.page ?? 1));
   const listed = items.slice(0, limit);
@@ -251,7 +266,14 @@ export const REST_ROUTES: RestRoute[] = [
       const body = CommentBody.safeParse(ctx.body);
       if (!body.success) return validationFailed(body.error);
       const at = tick(ctx.data);
-      const comment = { id: nextId(ctx.data), issueNumber: number, body: body.data.body, author: { login: ctx.app.slug, type: 'Bot' as const }, createdAt: at, updatedAt: at };
+      const comment = {
+        id: nextId(ctx.data),
+        issueNumber: number,
+        body: body.data.body,
+        author: { login: ctx.app.slug, type: 'Bot' as const },
+        createdAt: at,
+        updatedAt: at,
+      };
       repo.comments.push(comment);
       return { status: 201, body: restIssueComment(ctx.data, ctx.urls, repo, comment) };
     },
@@ -292,7 +314,11 @@ export const REST_ROUTES: RestRoute[] = [
       // A deleted comment is a normal 404 (someone removed it), not an unexpected request.
       if (!repo || !comment) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
       if (comment.author.type !== 'Bot' || comment.author.login !== ctx.app.slug) {
-        return { status: 403, body: { message: 'Resource not accessible by integration' }, unexpected: `comment ${comment.id} is not the app's` };
+        return {
+          status: 403,
+          body: { message: 'Resource not accessible by integration' },
+          unexpected: `comment ${comment.id} is not the app's`,
+        };
       }
       const body = CommentBody.safeParse(ctx.body);
       if (!body.success) return validationFailed(body.error);
@@ -308,7 +334,10 @@ export const REST_ROUTES: RestRoute[] = [
       const repo = repoOf(ctx);
       const number = Number(ctx.params[2]);
       if (!repo || !hasIssue(repo, number)) return notFound(`issue ${ctx.params.join('/')}`);
-      return { status: 200, body: repo.comments.filter((c) => c.issueNumber === number).map((c) => restIssueComment(ctx.data, ctx.urls, repo, c)) };
+      return {
+        status: 200,
+        body: repo.comments.filter((c) => c.issueNumber === number).map((c) => restIssueComment(ctx.data, ctx.urls, repo, c)),
+      };
     },
   },
   {
@@ -397,7 +426,8 @@ export const REST_ROUTES: RestRoute[] = [
       const repo = repoOf(ctx);
       if (!repo) return notFound(`repository ${ctx.params.join('/')}`);
       const sha = ctx.params[2]!;
-      if (!repo.commits.has(sha)) return { status: 422, body: { message: `No commit found for SHA: ${sha}` }, unexpected: `unknown commit ${sha}` };
+      if (!repo.commits.has(sha))
+        return { status: 422, body: { message: `No commit found for SHA: ${sha}` }, unexpected: `unknown commit ${sha}` };
       // Off the default branch, GitHub lists the open and merged PRs that contain the commit.
       const pulls = [...repo.pulls.values()].filter((pr) => pr.commits.includes(sha) && pr.state !== 'CLOSED');
       pulls.sort((a, b) => (headOid(a) === sha ? -1 : 0) - (headOid(b) === sha ? -1 : 0));

@@ -34,7 +34,12 @@ export function restLogin(actor: SimActor): string {
   return actor.type === 'Bot' ? `${actor.login}[bot]` : actor.login;
 }
 
-export function simpleUser(data: GitHubData, urls: RestUrls, login: string, type: 'User' | 'Bot' | 'Organization' = 'User'): Schemas['simple-user'] {
+export function simpleUser(
+  data: GitHubData,
+  urls: RestUrls,
+  login: string,
+  type: 'User' | 'Bot' | 'Organization' = 'User',
+): Schemas['simple-user'] {
   const api = `${urls.api}/users/${login}`;
   return {
     login,
@@ -183,8 +188,16 @@ export function restCheckRun(data: GitHubData, urls: RestUrls, repo: SimReposito
         id: pr.id,
         number: pr.number,
         url: `${urls.api}/repos/${repo.owner}/${repo.name}/pulls/${pr.number}`,
-        head: { ref: pr.headRef, sha: headOid(pr), repo: { id: repo.id, url: `${urls.api}/repos/${repo.owner}/${repo.name}`, name: repo.name } },
-        base: { ref: pr.baseRef, sha: repo.branches.get(pr.baseRef) ?? '', repo: { id: repo.id, url: `${urls.api}/repos/${repo.owner}/${repo.name}`, name: repo.name } },
+        head: {
+          ref: pr.headRef,
+          sha: headOid(pr),
+          repo: { id: repo.id, url: `${urls.api}/repos/${repo.owner}/${repo.name}`, name: repo.name },
+        },
+        base: {
+          ref: pr.baseRef,
+          sha: repo.branches.get(pr.baseRef) ?? '',
+          repo: { id: repo.id, url: `${urls.api}/repos/${repo.owner}/${repo.name}`, name: repo.name },
+        },
       })),
   };
 }
@@ -206,7 +219,12 @@ export function restStatus(data: GitHubData, urls: RestUrls, repo: SimRepository
   };
 }
 
-export function restPullRequestSimple(data: GitHubData, urls: RestUrls, repo: SimRepository, pr: SimPullRequest): Schemas['pull-request-simple'] {
+export function restPullRequestSimple(
+  data: GitHubData,
+  urls: RestUrls,
+  repo: SimRepository,
+  pr: SimPullRequest,
+): Schemas['pull-request-simple'] {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
   const html = `${urls.web}/${repo.owner}/${repo.name}/pull/${pr.number}`;
   const user = simpleUser(data, urls, restLogin(pr.author), pr.author.type);
@@ -327,7 +345,11 @@ export function restDiffEntry(urls: RestUrls, repo: SimRepository, ref: string, 
 
 export function restCommit(data: GitHubData, urls: RestUrls, repo: SimRepository, commit: SimCommit): Schemas['commit'] {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
-  const gitUser = (identity: { name: string; email: string }) => ({ name: identity.name, email: identity.email, date: commit.committedDate });
+  const gitUser = (identity: { name: string; email: string }) => ({
+    name: identity.name,
+    email: identity.email,
+    date: commit.committedDate,
+  });
   const user = (login: string | null) => (login === null ? null : simpleUser(data, urls, login));
   const author = commit.authors[0]!;
   return {
@@ -346,7 +368,11 @@ export function restCommit(data: GitHubData, urls: RestUrls, repo: SimRepository
     },
     author: user(author.login),
     committer: user(commit.committer.login),
-    parents: commit.parents.map((sha) => ({ sha, url: `${api}/commits/${sha}`, html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${sha}` })),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${api}/commits/${sha}`,
+      html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${sha}`,
+    })),
   };
 }
 
@@ -360,7 +386,12 @@ export function installationToken(token: string, expiresAt: string): Schemas['in
 }
 
 /** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`: the legacy base role, and the role's own name. */
-export function restCollaboratorPermission(data: GitHubData, urls: RestUrls, login: string, role: CollaboratorRole | null): Schemas['repository-collaborator-permission'] {
+export function restCollaboratorPermission(
+  data: GitHubData,
+  urls: RestUrls,
+  login: string,
+  role: CollaboratorRole | null,
+): Schemas['repository-collaborator-permission'] {
   const permission = role === null ? 'none' : role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
   const level = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(role ?? '');
   return {

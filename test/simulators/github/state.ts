@@ -336,7 +336,10 @@ function applyFiles(tree: Map<string, string>, files: Record<string, string | nu
   return next;
 }
 
-function makeCommit(data: GitHubData, input: { parents: string[]; tree: Map<string, string>; input: CommitInput & { message: string } }): SimCommit {
+function makeCommit(
+  data: GitHubData,
+  input: { parents: string[]; tree: Map<string, string>; input: CommitInput & { message: string } },
+): SimCommit {
   const { author = 'unknown', coAuthors = [], committer, committedViaWeb = false, message } = input.input;
   const authors = [toIdentity(author), ...coAuthors.map(toIdentity)];
   const trailers = authors.slice(1).map((a) => `Co-authored-by: ${a.name} <${a.email}>`);
@@ -366,7 +369,14 @@ export function addComment(data: GitHubData, input: PullRef & { author: string; 
     throw new Error(`simulator: no issue or pull request #${input.number} in ${input.owner}/${input.repo}`);
   }
   const at = tick(data);
-  const comment: SimComment = { id: nextId(data), issueNumber: input.number, body: input.body, author: toActor(input.author, input.authorIsBot), createdAt: at, updatedAt: at };
+  const comment: SimComment = {
+    id: nextId(data),
+    issueNumber: input.number,
+    body: input.body,
+    author: toActor(input.author, input.authorIsBot),
+    createdAt: at,
+    updatedAt: at,
+  };
   repo.comments.push(comment);
   return comment;
 }

@@ -5,7 +5,12 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
  * not expired, at most 10 minutes long. Returns why it is refused, or null when it is good.
  * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
  */
-export function verifyAppJwt(input: { authorization: string | undefined; appId: number; publicKey: KeyObject | string | undefined; now: number }): string | null {
+export function verifyAppJwt(input: {
+  authorization: string | undefined;
+  appId: number;
+  publicKey: KeyObject | string | undefined;
+  now: number;
+}): string | null {
   const match = /^bearer\s+(\S+)$/i.exec(input.authorization ?? '');
   if (!match) return 'no Bearer JWT in the Authorization header';
   const parts = match[1]!.split('.');

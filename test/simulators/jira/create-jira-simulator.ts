@@ -82,7 +82,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     const header = req.headers.authorization ?? '';
     if (header === '') return 'none';
     const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
-    if (basic !== undefined && cloud && Buffer.from(basic, 'base64').toString('utf8') === `${cloud.email}:${cloud.apiToken}`) return 'basic';
+    if (basic !== undefined && cloud && Buffer.from(basic, 'base64').toString('utf8') === `${cloud.email}:${cloud.apiToken}`)
+      return 'basic';
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     // Personal access tokens exist on Data Center only, which serves REST v2.
     if (bearer !== undefined && apiVersion === '2' && bearer === personalAccessToken) return 'bearer';
@@ -145,7 +146,9 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     record.auth = authOf(req, approvalMatch ? '2' : apiVersion);
     if (record.auth === 'none' || record.auth === 'refused') {
       record.status = 401;
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="protected-area"' }).end('Client must be authenticated to access this resource.');
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="protected-area"' })
+        .end('Client must be authenticated to access this resource.');
       return done();
     }
     const issue = find(keyOrId);
@@ -162,7 +165,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     if (route === 'changelog') return answer(200, changelogPage({ issue, apiVersion, baseUrl, query }));
     if (route === 'approval') return answer(200, approvalPage({ issue, baseUrl, query }));
     const writeFailure = writeFailures.shift();
-    if (writeFailure !== undefined) return answer(writeFailure, { errorMessages: ['You do not have permission to add comments to this issue.'], errors: {} });
+    if (writeFailure !== undefined)
+      return answer(writeFailure, { errorMessages: ['You do not have permission to add comments to this issue.'], errors: {} });
     const body = await readJson(req);
     record.body = body;
     if (body === undefined) return answer(400, { errorMessages: ['Unexpected character in the request body'], errors: {} });
@@ -171,7 +175,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       const linkId = 10000 + writes.length;
       return answer(201, { id: linkId, self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.key}/remotelink/${linkId}` });
     }
-    return answer(201, { id: String(20000 + writes.length), self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.id}/comment/${20000 + writes.length}`, body: (body as { body?: unknown }).body, created: nextTime() });
+    return answer(201, {
+      id: String(20000 + writes.length),
+      self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.id}/comment/${20000 + writes.length}`,
+      body: (body as { body?: unknown }).body,
+      created: nextTime(),
+    });
   }
 
   function routeOf(method: string, issueMatch: RegExpExecArray | null, approvalMatch: RegExpExecArray | null) {
@@ -200,7 +209,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     const total = issue.histories.length;
     return {
       self: `${baseUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`,
-      nextPage: startAt + values.length < total ? `${baseUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + values.length}` : undefined,
+      nextPage:
+        startAt + values.length < total
+          ? `${baseUrl}/rest/api/3/issue/${issue.key}/changelog?maxResults=${maxResults}&startAt=${startAt + values.length}`
+          : undefined,
       maxResults,
       startAt,
       total,
@@ -220,12 +232,23 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       name: a.name,
       finalDecision: a.finalDecision,
       canAnswerApproval: false,
-      approvers: a.approvers.map(({ user, decision }) => ({ approver: userShape(user, cloud ? '3' : '2', baseUrl), approverDecision: decision })),
+      approvers: a.approvers.map(({ user, decision }) => ({
+        approver: userShape(user, cloud ? '3' : '2', baseUrl),
+        approverDecision: decision,
+      })),
       createdDate: dateOf(a.created),
       ...(a.completed === null ? {} : { completedDate: dateOf(a.completed) }),
       _links: { self: `${baseUrl}/rest/servicedeskapi/request/${issue.id}/approval/${a.id}` },
     }));
-    return { _expands: [], size: values.length, start, limit, isLastPage: start + values.length >= issue.approvals.length, values, _links: { base: baseUrl, context: '' } };
+    return {
+      _expands: [],
+      size: values.length,
+      start,
+      limit,
+      isLastPage: start + values.length >= issue.approvals.length,
+      values,
+      _links: { base: baseUrl, context: '' },
+    };
   }
 
   function historyOf(from: string, to: string, by: SimUser | null): SimHistory {
@@ -267,7 +290,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
         status,
         statusCategory: input.statusCategory ?? defaultCategory(status),
         issueType: input.issueType ?? 'Change',
-        histories: status === 'Awaiting Approval' ? [] : [historyOf('Awaiting Approval', status, input.approvedBy === undefined ? CHANGE_MANAGER : input.approvedBy)],
+        histories:
+          status === 'Awaiting Approval'
+            ? []
+            : [historyOf('Awaiting Approval', status, input.approvedBy === undefined ? CHANGE_MANAGER : input.approvedBy)],
         approvals: [],
         extraFields: input.fields ?? {},
       };
@@ -285,11 +311,15 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     addHistoryNoise(key: string, count: number): void {
       const issue = find(key);
       if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
-      for (let n = 0; n < count; n += 1) issue.histories.unshift(historyOf('Open', 'Awaiting Approval', { ...CHANGE_MANAGER, displayName: `Noise ${n}` }));
+      for (let n = 0; n < count; n += 1)
+        issue.histories.unshift(historyOf('Open', 'Awaiting Approval', { ...CHANGE_MANAGER, displayName: `Noise ${n}` }));
       issue.histories.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
     },
     /** Adds a Jira Service Management approval to the request. */
-    addApproval(key: string, input: { name?: string; finalDecision: SimDecision; approvers: { user: SimUser; decision: SimDecision }[] }): void {
+    addApproval(
+      key: string,
+      input: { name?: string; finalDecision: SimDecision; approvers: { user: SimUser; decision: SimDecision }[] },
+    ): void {
       const issue = find(key);
       if (!issue) throw new Error(`Jira simulator: no issue ${key}`);
       const approval: SimApproval = {

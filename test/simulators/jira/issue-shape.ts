@@ -49,7 +49,12 @@ export interface SimIssue {
 }
 
 /** The change manager who approves tickets in the simulator unless a test names someone else. */
-export const CHANGE_MANAGER: SimUser = { accountId: '5b10ac8d82e05b22cc7d4ef5', name: 'cara', email: 'cara@acme.test', displayName: 'Cara Change' };
+export const CHANGE_MANAGER: SimUser = {
+  accountId: '5b10ac8d82e05b22cc7d4ef5',
+  name: 'cara',
+  email: 'cara@acme.test',
+  displayName: 'Cara Change',
+};
 
 /** A user as Jira Cloud (v3, accountId; e-mail only when shared) or Data Center (v2, name and key) shows them. */
 export function userShape(user: SimUser, apiVersion: '2' | '3', baseUrl: string) {
@@ -81,7 +86,17 @@ export function historyShape(history: SimHistory, apiVersion: '2' | '3', baseUrl
     id: history.id,
     ...(history.author === null ? {} : { author: userShape(history.author, apiVersion, baseUrl) }),
     created: history.created,
-    items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: idOf(history.from), fromString: history.from, to: idOf(history.to), toString: history.to }],
+    items: [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: idOf(history.from),
+        fromString: history.from,
+        to: idOf(history.to),
+        toString: history.to,
+      },
+    ],
   };
 }
 
@@ -114,7 +129,13 @@ export function issueResponse(input: { issue: SimIssue; baseUrl: string; apiVers
       iconUrl: `${baseUrl}/images/icons/statuses/generic.png`,
       name: issue.status,
       id: idOf(issue.status),
-      statusCategory: { self: `${api}/statuscategory/${category.id}`, id: category.id, key: issue.statusCategory, colorName: category.colorName, name: category.name },
+      statusCategory: {
+        self: `${api}/statuscategory/${category.id}`,
+        id: category.id,
+        key: issue.statusCategory,
+        colorName: category.colorName,
+        name: category.name,
+      },
     },
     issuetype: {
       self: `${api}/issuetype/${idOf(issue.issueType)}`,

@@ -33,8 +33,22 @@ export interface ServiceNowRequest extends RecordedRequest {
 }
 
 /** Stored values of `state` (the Table API's value; the display value is the name). */
-const STATE_VALUES: Record<string, string> = { New: '-5', Assess: '-4', Authorize: '-3', Scheduled: '-2', Implement: '-1', Review: '0', Closed: '3', Canceled: '4' };
-const APPROVAL_LABELS: Record<string, string> = { approved: 'Approved', requested: 'Requested', rejected: 'Rejected', 'not requested': 'Not Yet Requested' };
+const STATE_VALUES: Record<string, string> = {
+  New: '-5',
+  Assess: '-4',
+  Authorize: '-3',
+  Scheduled: '-2',
+  Implement: '-1',
+  Review: '0',
+  Closed: '3',
+  Canceled: '4',
+};
+const APPROVAL_LABELS: Record<string, string> = {
+  approved: 'Approved',
+  requested: 'Requested',
+  rejected: 'Rejected',
+  'not requested': 'Not Yet Requested',
+};
 
 export const DEFAULT_SERVICENOW_USER = { username: 'change.control', password: 'servicenow-password-for-tests' } as const;
 export const CHANGE_MANAGER_RECORD: SimUserRecord = { userName: 'cara.change', email: 'cara@acme.test', name: 'Cara Change' };
@@ -67,7 +81,10 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
     const header = req.headers.authorization ?? '';
     if (header === '') return 'none';
     const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
-    if (basic !== undefined) return Buffer.from(basic, 'base64').toString('utf8') === `${DEFAULT_SERVICENOW_USER.username}:${DEFAULT_SERVICENOW_USER.password}` ? 'basic' : 'refused';
+    if (basic !== undefined)
+      return Buffer.from(basic, 'base64').toString('utf8') === `${DEFAULT_SERVICENOW_USER.username}:${DEFAULT_SERVICENOW_USER.password}`
+        ? 'basic'
+        : 'refused';
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     return bearer !== undefined && bearer === options.token ? 'bearer' : 'refused';
   }
@@ -102,13 +119,23 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
   function list(input: { table: string; query: Record<string, string> }): { status: number; body: unknown } {
     const { table, query } = input;
     const where = conditions(query.sysparm_query ?? '');
-    if (where === null) return { status: 400, body: { error: { message: 'simulator: unsupported sysparm_query', detail: query.sysparm_query ?? '' }, status: 'failure' } };
-    if (query.sysparm_display_value !== 'all') return { status: 400, body: { error: { message: 'simulator: the app reads with sysparm_display_value=all', detail: '' }, status: 'failure' } };
+    if (where === null)
+      return {
+        status: 400,
+        body: { error: { message: 'simulator: unsupported sysparm_query', detail: query.sysparm_query ?? '' }, status: 'failure' },
+      };
+    if (query.sysparm_display_value !== 'all')
+      return {
+        status: 400,
+        body: { error: { message: 'simulator: the app reads with sysparm_display_value=all', detail: '' }, status: 'failure' },
+      };
     const limit = Number(query.sysparm_limit ?? 10000);
     const offset = Number(query.sysparm_offset ?? 0);
     let rows: Record<string, unknown>[];
     if (table === 'change_request') {
-      rows = [...changes.values()].filter((c) => [...where].every(([k, v]) => (k === 'number' ? c.number === v : k === 'sys_id' ? c.sysId === v : false))).map(changeRecord);
+      rows = [...changes.values()]
+        .filter((c) => [...where].every(([k, v]) => (k === 'number' ? c.number === v : k === 'sys_id' ? c.sysId === v : false)))
+        .map(changeRecord);
     } else {
       const change = [...changes.values()].find((c) => c.sysId === where.get('sysapproval'));
       rows = (change ? approvalRecords(change) : []).filter((r) => !where.has('state') || r.state.value === where.get('state'));
@@ -126,10 +153,18 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
       sendJson(res, status, body, headers);
     };
     if (record.auth === 'none' || record.auth === 'refused') {
-      return answer(401, { error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' });
+      return answer(401, {
+        error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' },
+        status: 'failure',
+      });
     }
     const failure = injected.shift();
-    if (failure) return answer(failure.status, { error: { message: `simulated HTTP ${failure.status}`, detail: '' }, status: 'failure' }, failure.retryAfter === null ? {} : { 'retry-after': failure.retryAfter });
+    if (failure)
+      return answer(
+        failure.status,
+        { error: { message: `simulated HTTP ${failure.status}`, detail: '' }, status: 'failure' },
+        failure.retryAfter === null ? {} : { 'retry-after': failure.retryAfter },
+      );
     const listMatch = /^\/api\/now\/table\/(change_request|sysapproval_approver)$/.exec(path);
     if (method === 'GET' && listMatch) {
       const { status, body } = list({ table: listMatch[1]!, query });
@@ -139,7 +174,11 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
     const patchMatch = /^\/api\/now\/table\/change_request\/(\w+)$/.exec(path);
     if (method === 'PATCH' && patchMatch) {
       const change = [...changes.values()].find((c) => c.sysId === patchMatch[1]);
-      if (!change) return answer(404, { error: { message: 'No Record found', detail: 'Record doesn\'t exist or ACL restricts the record retrieval' }, status: 'failure' });
+      if (!change)
+        return answer(404, {
+          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+          status: 'failure',
+        });
       const body = JSON.parse(await readBody(req)) as { work_notes?: unknown };
       if (typeof body.work_notes !== 'string') {
         unexpected.push({ method, path, reason: 'PATCH without work_notes' });
@@ -155,7 +194,14 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
   const server = await listen(handle);
   return {
     url: server.url,
-    addChange(input: { number: string; state?: string; approval?: string; type?: string; shortDescription?: string; approvedBy?: SimUserRecord[] }): SimChange {
+    addChange(input: {
+      number: string;
+      state?: string;
+      approval?: string;
+      type?: string;
+      shortDescription?: string;
+      approvedBy?: SimUserRecord[];
+    }): SimChange {
       const change: SimChange = {
         sysId: `c0ffee${String(nextId++).padStart(26, '0')}`,
         number: input.number,
@@ -163,7 +209,11 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
         approval: input.approval ?? 'approved',
         type: input.type ?? 'Normal',
         shortDescription: input.shortDescription ?? `Change ${input.number}`,
-        approvals: (input.approvedBy ?? [CHANGE_MANAGER_RECORD]).map((approver, n) => ({ approver, state: 'approved' as const, updatedOn: `2026-05-01 09:0${n}:00` })),
+        approvals: (input.approvedBy ?? [CHANGE_MANAGER_RECORD]).map((approver, n) => ({
+          approver,
+          state: 'approved' as const,
+          updatedOn: `2026-05-01 09:0${n}:00`,
+        })),
         workNotes: [],
       };
       changes.set(change.number, change);
