@@ -16,11 +16,11 @@ import { once } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { NewAuditEntry } from '../src/audit/audit-entry.js';
-import type { BatchingAuditStore } from '../src/audit/batching-audit-store.js';
-import { createPostgresAuditStore } from '../src/audit/postgres-store.js';
+import type { BatchingAuditStore } from '../src/store/batching-audit-store.js';
+import { createPostgresAuditStore } from '../src/store/postgres-store.js';
 import { parseSigningKey, type AuditSigner } from '../src/audit/signing.js';
-import { poolDatabase } from '../src/audit/sql-database.js';
-import { createSqliteAuditStore } from '../src/audit/sqlite-store.js';
+import { poolDatabase } from '../src/store/sql-database.js';
+import { createSqliteAuditStore } from '../src/store/sqlite-store.js';
 import { verifyChain } from '../src/audit/verify-chain.js';
 
 const TOTAL = Number(process.env.BENCH_AUDIT_N ?? 100_000);

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewAuditEntry } from '../src/audit/audit-entry.js';
-import { createSqliteAuditStore } from '../src/audit/sqlite-store.js';
-import { buildExportRows, formatExport } from '../src/cli/build-export.js';
-import { parseChangeFilter } from '../src/dashboard/change-filter.js';
-import { computePosture } from '../src/dashboard/compute-posture.js';
-import { readChanges, readChangeTimeline } from '../src/dashboard/read-changes.js';
+import { createSqliteAuditStore } from '../src/store/sqlite-store.js';
+import { buildExportRows, formatExport } from '../src/report/build-export.js';
+import { parseChangeFilter } from '../src/report/change-filter.js';
+import { computePosture } from '../src/report/compute-posture.js';
+import { readChanges, readChangeTimeline } from '../src/report/read-changes.js';
 import { chainChecker } from '../src/web/dashboard/chain-checker.js';
 
 const TOTAL = Number(process.env.BENCH_DASHBOARD_N ?? 200_000);

@@ -1,8 +1,8 @@
 import type { Logger } from 'probot';
 import { coalescedEvents, webhooksDuplicate } from '../observability/metrics.js';
-import type { AcceptResult } from '../queue/queue-store.js';
-import type { WorkRequest } from '../queue/work-request.js';
-import type { AppDeps } from './app-deps.js';
+import type { AcceptResult } from '../store/queue-store.js';
+import type { WorkRequest } from '../store/work-request.js';
+import type { AppDeps } from '../evaluation/app-deps.js';
 
 /**
  * Records the delivery and queues its work in one transaction, then returns: the webhook is answered

@@ -2,11 +2,10 @@
 const tails = new WeakMap<object, Map<string, Promise<void>>>();
 
 /**
- * Runs `task` once every earlier task with the same key in the same scope has settled. Probot handles
- * deliveries concurrently, and GitHub sends several at once for one PR (a review, a check run and a
- * status finishing together): evaluations that overlap both read "nothing published yet" and each
- * create a check run, and an older read can be published last. One at a time, a later evaluation
- * reads what the earlier one wrote and writes nothing when nothing changed.
+ * Runs `task` once every earlier task with the same key in the same scope has settled. In this process only:
+ * the evaluation does not use it (the queue's lease serialises it across replicas); two handlers still do, an
+ * emergency authorisation per PR (not two follow-up issues for two comments handled at once) and a
+ * deployment_status per environment.
  */
 export async function oneAtATime<T>(scope: object, key: string, task: () => Promise<T>): Promise<T> {
   let byKey = tails.get(scope);

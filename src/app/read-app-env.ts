@@ -1,6 +1,6 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
-import { openAuditStore, readAuditEnv } from '../audit/open-audit-store.js';
+import { openAuditStore, readAuditEnv } from '../store/open-audit-store.js';
 import { parseSigningKey } from '../audit/signing.js';
 import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
@@ -9,7 +9,7 @@ import { createJiraTicketReader } from '../tickets/jira/create-jira-ticket-reade
 import { readJiraEnv } from '../tickets/jira/jira-env.js';
 import { createServiceNowTicketReader } from '../tickets/servicenow/create-servicenow-ticket-reader.js';
 import { readServiceNowEnv } from '../tickets/servicenow/servicenow-env.js';
-import type { AppDeps } from './app-deps.js';
+import type { AppDeps } from '../evaluation/app-deps.js';
 
 const CacheSeconds = z.coerce
   .number({ error: 'TICKET_CACHE_SECONDS must be a whole number of seconds' })

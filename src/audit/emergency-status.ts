@@ -1,8 +1,8 @@
 import type { AuditEntry } from './audit-entry.js';
+import type { RetroStatus } from '../policy/deployed-change.js';
 import { RetroApprovalRecord } from './evidence-records.js';
 
-/** Where an emergency change stands with its retrospective approval, as of a given time. */
-export type RetroStatus = 'approved' | 'approved-late' | 'awaiting' | 'overdue';
+export type { RetroStatus } from '../policy/deployed-change.js';
 
 export interface RetroApproval {
   seq: number;

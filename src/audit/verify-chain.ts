@@ -1,6 +1,6 @@
 import { GENESIS_HASH, type AuditEntry } from './audit-entry.js';
 import { entryHash } from './canonical-hash.js';
-import { CorruptEntryError } from './entry-row.js';
+import { CorruptEntryError } from './corrupt-entry-error.js';
 import type { AuditSigner } from './signing.js';
 
 export type VerifyResult =

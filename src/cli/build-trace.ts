@@ -5,7 +5,7 @@ import { MergeRecord } from '../audit/evidence-records.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import type { ChangeEvidence } from '../policy/decide-deployment.js';
 import { UsageError } from './cli-io.js';
-import { RecordShapeError } from './export-row.js';
+import { RecordShapeError } from '../report/export-row.js';
 
 /** A deployment of the traced commit: its final state, who triggered it, and the changes it brought. */
 export interface TracedDeployment {

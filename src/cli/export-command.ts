@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-entry.js';
 import type { AuditSigner } from '../audit/signing.js';
-import { buildExportRows, formatExport } from './build-export.js';
-import { dateFlag, parseFlags, RepoFlag } from './cli-flags.js';
+import { buildExportRows, formatExport } from '../report/build-export.js';
+import { dateFlag } from '../report/date-flag.js';
+import { parseFlags, RepoFlag } from './cli-flags.js';
 import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
-import { RecordShapeError } from './export-row.js';
+import { RecordShapeError } from '../report/export-row.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 import { readSigner } from './read-signer.js';
 

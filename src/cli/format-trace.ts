@@ -1,6 +1,6 @@
 import type { DeployedChange } from '../audit/deployment-records.js';
 import type { Trace, TracedChange, TracedDeployment } from './build-trace.js';
-import { terminalSafe } from './format-entry.js';
+import { terminalSafe } from '../report/format-entry.js';
 
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : '-');
 const prList = (changes: DeployedChange[]): string => changes.map((c) => `#${c.prNumber}`).join(', ') || 'none';

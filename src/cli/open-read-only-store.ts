@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { AuditStore } from '../audit/audit-entry.js';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, type Migration } from '../audit/migrations.js';
-import { databaseTarget, DEFAULT_SQLITE_PATH, openAuditStore } from '../audit/open-audit-store.js';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, type Migration } from '../store/migrations.js';
+import { databaseTarget, DEFAULT_SQLITE_PATH, openAuditStore } from '../store/open-audit-store.js';
 import { UsageError } from './cli-io.js';
 
 const SUPPORTED = 'sqlite:PATH, postgres://… or postgresql://…';

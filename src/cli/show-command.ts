@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseFlags, PullRequestArg } from './cli-flags.js';
 import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
-import { formatEntries } from './format-entry.js';
+import { formatEntries } from '../report/format-entry.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 
 export const ShowFlags = z.object({ pr: PullRequestArg, json: z.boolean().default(false), database: z.string().optional() }).strict();

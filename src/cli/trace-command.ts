@@ -3,7 +3,7 @@ import { EvidenceShapeError } from '../audit/read-change-evidence.js';
 import { buildTrace } from './build-trace.js';
 import { parseFlags, RepoFlag } from './cli-flags.js';
 import { reportFailure, type CliIo, type ExitCode } from './cli-io.js';
-import { RecordShapeError } from './export-row.js';
+import { RecordShapeError } from '../report/export-row.js';
 import { formatTrace } from './format-trace.js';
 import { openReadOnlyStore } from './open-read-only-store.js';
 

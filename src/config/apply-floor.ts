@@ -1,5 +1,12 @@
-import { describeSource, expectedSource } from './expected-source.js';
-import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, FloorConfig, RequiredCheck, TicketConfig } from './schema.js';
+import { describeSource, expectedSource } from '../policy/expected-source.js';
+import type {
+  ApprovalConfig,
+  ChangeControlConfig,
+  ChecksConfig,
+  FloorConfig,
+  RequiredCheck,
+  TicketConfig,
+} from '../policy/config-schema.js';
 
 export interface FlooredConfig {
   /** The policy that applies: the repository's, tightened wherever it was below the floor. */

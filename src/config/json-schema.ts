@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChangeControlConfig } from './schema.js';
+import { ChangeControlConfig } from '../policy/config-schema.js';
 
 /**
  * The JSON Schema of `.github/change-control.yml`, for editors (yaml-language-server, VS Code). Built from the input

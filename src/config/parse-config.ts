@@ -1,7 +1,7 @@
 import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { z } from 'zod';
-import { ChangeControlConfig } from './schema.js';
+import { ChangeControlConfig } from '../policy/config-schema.js';
 
 /** Where a config text came from, carried into the result so errors can name the file. */
 export type ConfigSource = { /** `owner/name` the file came from. */ repo: string; path: string; blobSha: string | null };

@@ -1,4 +1,4 @@
-import type { ConfigFile } from '../github/read-pull-request-facts.js';
+import type { ConfigFile } from './config-file.js';
 import { policyCacheLookups } from '../observability/metrics.js';
 import { resolvePolicy, type ResolvedPolicy } from './resolve-policy.js';
 

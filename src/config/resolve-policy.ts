@@ -1,8 +1,8 @@
-import type { ConfigFile } from '../github/read-pull-request-facts.js';
+import type { ConfigFile } from './config-file.js';
 import type { AppliedFloor, PolicySource } from '../policy/verdict.js';
 import { applyFloor } from './apply-floor.js';
 import { formatConfigError, parseConfig } from './parse-config.js';
-import type { ChangeControlConfig } from './schema.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
 
 export type ResolvedPolicy =
   | { kind: 'none' }

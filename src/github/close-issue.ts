@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** Closes an issue as completed (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`). */
 export async function closeIssue(input: { octokit: RestClient; owner: string; repo: string; number: number }): Promise<void> {

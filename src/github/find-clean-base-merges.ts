@@ -1,5 +1,5 @@
 import type { CommitFact } from '../policy/facts.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 type ComparedFile = { filename: string; patch?: string | undefined; status: string };
 

@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** How many of the environment's latest deployments are looked at for a successful one. */
 export const DEPLOYMENTS_SEARCHED = 20;

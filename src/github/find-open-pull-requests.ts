@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /**
  * Open pull requests whose head is `sha`. Used for status events, and for check events whose payload

@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** Commits beyond this many are not checked one by one: the deployment is refused and should be split. */
 export const MAX_NEW_COMMITS = 3000;

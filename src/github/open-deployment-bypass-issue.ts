@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** Opens an issue for a success on a gated environment that Change Control did not approve. Returns its URL. */
 export async function openDeploymentBypassIssue(input: {

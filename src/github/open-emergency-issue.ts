@@ -1,6 +1,6 @@
 import type { WaivedControl } from '../policy/emergency-override.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 import { waivedLine } from './render-emergency.js';
 
 /** Marks the follow-up issues the app opens. */

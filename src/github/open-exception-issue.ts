@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** Opens an issue for a merge that bypassed the gate. Returns its URL. */
 export async function openExceptionIssue(input: {

@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; a longer reply is cut with a note. */
 const MAX_BODY = 65_536;

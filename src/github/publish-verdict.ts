@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ProbotOctokit } from 'probot';
 import type { Verdict } from '../policy/verdict.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
+import type { RestClient } from './rest-client.js';
 import type { PublishedState } from './read-pull-request-facts.js';
 import { renderReport, type CheckRunReport } from './render-report.js';
-
-export type RestClient = InstanceType<typeof ProbotOctokit>;
 
 export interface PublishResult {
   wroteStatus: boolean;
@@ -75,16 +73,29 @@ export async function publishVerdict(input: {
 
   const statusChanged = published.status?.state !== verdict.state || published.status?.description !== verdict.description;
   const writeStatus = force !== 'none' || statusChanged;
-  if (writeStatus) {
-    await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-      owner,
-      repo,
-      sha: headSha,
-      state: verdict.state,
-      context: STATUS_CONTEXT,
-      description: verdict.description,
-      ...(checkRunUrl ? { target_url: checkRunUrl } : {}),
-    });
-  }
+  if (writeStatus) await postStatus({ octokit, verdict, checkRunUrl });
   return { wroteStatus: writeStatus, checkRun, checkRunUrl };
+}
+
+/**
+ * Posts the verdict as the `change-control` status only: when GitHub could not be read, what is published is
+ * unknown, so the `error` goes on the head the event named (never leave an older success standing).
+ */
+export async function publishStatusOnly(input: { octokit: RestClient; verdict: Verdict }): Promise<PublishResult> {
+  await postStatus({ ...input, checkRunUrl: null });
+  return { wroteStatus: true, checkRun: 'unchanged', checkRunUrl: null };
+}
+
+async function postStatus(input: { octokit: RestClient; verdict: Verdict; checkRunUrl: string | null }): Promise<void> {
+  const { octokit, verdict, checkRunUrl } = input;
+  const { owner, repo, headSha } = verdict.pullRequest;
+  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner,
+    repo,
+    sha: headSha,
+    state: verdict.state,
+    context: STATUS_CONTEXT,
+    description: verdict.description,
+    ...(checkRunUrl ? { target_url: checkRunUrl } : {}),
+  });
 }

@@ -1,5 +1,5 @@
 import type { ChangedFile } from '../policy/facts.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /**
  * Every file a PR changes, with the old path of renames (REST: GraphQL does not give it), 100 per call.

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { graphqlAllowingMissing, type GraphqlClient } from './graphql-client.js';
 import { parseGitHubAnswer } from './pr-facts.schema.js';
 import { CONFIG_PATH } from './queries.js';
-import { toConfigFile, type ConfigFile } from './read-pull-request-facts.js';
+import type { ConfigFile } from '../config/config-file.js';
+import { toConfigFile } from './read-pull-request-facts.js';
 
 /**
  * The policy files alone, from the default branch of the repository and of the organisation's `.github`

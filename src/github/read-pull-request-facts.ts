@@ -22,15 +22,9 @@ import {
   PULL_REQUEST_FACTS_QUERY,
 } from './queries.js';
 import { toCheckFact } from './to-check-fact.js';
+import type { ConfigFile } from '../config/config-file.js';
 
-/** A policy file as found on a default branch. */
-export interface ConfigFile {
-  repo: string;
-  path: string;
-  blobSha: string;
-  /** Null when GitHub cannot give the text (a binary or oversized file): an unreadable policy, not a missing one. */
-  text: string | null;
-}
+export type { ConfigFile } from '../config/config-file.js';
 
 /** What we published earlier on the head commit, so that we write only when something changed. */
 export interface PublishedState {
@@ -53,6 +47,9 @@ export type PullRequestRead =
       peopleFile: ConfigFile | null;
       published: PublishedState;
     };
+
+/** A read that found the pull request. */
+export type FoundPullRequest = Extract<PullRequestRead, { found: true }>;
 
 /** A policy file from a GraphQL `file(path:)` answer; exported for the other readers of the policy (read-policy-files.ts). */
 export function toConfigFile(

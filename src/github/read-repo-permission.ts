@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** A person's base role on a repository: `maintain` reads as `write`, `triage` as `read` (GitHub's own mapping). */
 export type RepoPermission = 'admin' | 'write' | 'read' | 'none';

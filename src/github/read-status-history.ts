@@ -1,5 +1,5 @@
 import type { CheckFact } from '../policy/facts.js';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** GitHub keeps at most 1,000 statuses per context and commit; beyond that a reporter's failure could be out of sight. */
 const MAX_STATUSES = 1000;

@@ -1,4 +1,4 @@
-import { describeSource } from '../config/expected-source.js';
+import { describeSource } from '../policy/expected-source.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import type { TicketLookup } from '../policy/facts.js';
 import type {

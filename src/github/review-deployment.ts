@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** The part of Octokit's RequestError we read (the class is not a dependency of ours). */
 const HttpError = z.object({ status: z.number() });

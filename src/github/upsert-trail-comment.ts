@@ -1,4 +1,4 @@
-import type { RestClient } from './publish-verdict.js';
+import type { RestClient } from './rest-client.js';
 
 /** Marks the app's one trail comment on a PR. */
 export const TRAIL_MARKER = '<!-- change-control:trail -->';

@@ -1,4 +1,4 @@
-import type { EmergencyConfig } from '../config/schema.js';
+import type { EmergencyConfig } from './config-schema.js';
 import type { EmergencyAuthorisation, WaivedControl } from './emergency-override.js';
 import { truncate } from './evaluate.js';
 import type { Verdict } from './verdict.js';

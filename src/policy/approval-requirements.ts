@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { ApprovalConfig, ApprovalRule } from '../config/schema.js';
+import type { ApprovalConfig, ApprovalRule } from './config-schema.js';
 import type { ChangedFile } from './facts.js';
 
 export interface Requirement {

@@ -1,5 +1,4 @@
-import type { DeployedChange, UncoveredCommit } from '../audit/deployment-records.js';
-import type { RetroStatus } from '../audit/emergency-status.js';
+import type { DeployedChange, RetroStatus, UncoveredCommit } from './deployed-change.js';
 
 /** What the audit trail says about one merged PR: the commits it covers and whether it was approved. */
 export interface ChangeEvidence {

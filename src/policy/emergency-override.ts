@@ -1,4 +1,4 @@
-import type { ControlName, ControlOutcome } from './verdict.js';
+import type { ControlName, ControlOutcome } from './control.js';
 
 /** An emergency authorisation as recorded in the audit store: the facts `applyEmergency` needs. */
 export interface EmergencyAuthorisation {

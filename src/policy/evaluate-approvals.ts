@@ -1,4 +1,4 @@
-import type { ApprovalConfig } from '../config/schema.js';
+import type { ApprovalConfig } from './config-schema.js';
 import { approvalRequirements, type Requirement } from './approval-requirements.js';
 import type { PullRequestFacts, ReviewFact, TeamMembers } from './facts.js';
 import { findContributors } from './find-contributors.js';

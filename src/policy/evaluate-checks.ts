@@ -1,5 +1,5 @@
-import type { ChecksConfig } from '../config/schema.js';
-import { expectedSource } from '../config/expected-source.js';
+import type { ChecksConfig } from './config-schema.js';
+import { expectedSource } from './expected-source.js';
 import type { CheckFact } from './facts.js';
 import { selectCheckResult } from './select-check-result.js';
 import type { ChecksResult, RequiredCheckEvidence } from './verdict.js';

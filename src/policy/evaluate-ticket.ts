@@ -1,4 +1,4 @@
-import type { TicketConfig } from '../config/schema.js';
+import type { TicketConfig } from './config-schema.js';
 import type { PeopleMap, PullRequestFacts, TicketLookup } from './facts.js';
 import { findContributors } from './find-contributors.js';
 import type { FoundTicketKey, TicketKeySearch } from './find-ticket-keys.js';

@@ -1,11 +1,11 @@
-import type { ChangeControlConfig } from '../config/schema.js';
+import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
 import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
-import type { AppliedFloor, ControlResult, PolicySource, PullRequestRef, Verdict } from './verdict.js';
+import type { AppliedFloor, ControlResult, ErrorVerdict, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
 /** GitHub's limit for a commit status description. */
 export const MAX_DESCRIPTION = 140;
@@ -88,7 +88,7 @@ export function errorVerdict(input: {
   errors: string[];
   nextStep: string;
   now: Date;
-}): Verdict {
+}): ErrorVerdict {
   const first = input.errors[0] ?? 'evaluation failed';
   return {
     state: 'error',

@@ -1,10 +1,13 @@
-import type { PullRequestFacts } from './facts.js';
-import type { UnattributedIdentity } from './verdict.js';
+import type { GitIdentity, PullRequestFacts } from './facts.js';
 
 /** GitHub's own committer for commits made in the web UI; not a person, so never a contributor. */
 const WEB_FLOW_LOGIN = 'web-flow';
 
 const VERB = { author: 'authored', committer: 'committed', 'co-author': 'co-authored' } as const;
+
+export interface UnattributedIdentity extends GitIdentity {
+  commitSha: string;
+}
 
 export interface Contribution {
   login: string;

@@ -1,4 +1,4 @@
-import type { TicketConfig } from '../config/schema.js';
+import type { TicketConfig } from './config-schema.js';
 import { checkChangeWindow } from './check-change-window.js';
 import type { PeopleMap, PullRequestFacts, TicketApproval, TicketLookup } from './facts.js';
 import type { Contributors } from './find-contributors.js';

@@ -1,4 +1,4 @@
-import { describeSource, type ExpectedSource } from '../config/expected-source.js';
+import { describeSource, type ExpectedSource } from './expected-source.js';
 import type { CheckFact } from './facts.js';
 
 /** A result that reported on a required check but does not count, and why (shown in the report). */

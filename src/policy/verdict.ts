@@ -1,17 +1,18 @@
 import type { EmergencyOverride } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
-import type { CheckFact, CheckState, GitIdentity, TicketLookup } from './facts.js';
+import type { CheckFact, CheckState, TicketLookup } from './facts.js';
 import type { ApproverCheck } from './map-ticket-approvers.js';
+import type { ControlOutcome } from './control.js';
+import type { UnattributedIdentity } from './find-contributors.js';
 import type { IgnoredCheck } from './select-check-result.js';
-import type { ExpectedSource } from '../config/expected-source.js';
+import type { ExpectedSource } from './expected-source.js';
 
-/** A control's own outcome. A control never reports `error`: a missing fact makes the whole evaluation an error. */
-export type ControlOutcome = 'success' | 'pending' | 'failure';
+// Re-exported so callers keep one import for the verdict's types; defined lower down so the policy files form no cycle.
+export type { ControlName, ControlOutcome } from './control.js';
+export type { UnattributedIdentity } from './find-contributors.js';
 
 /** The commit status state GitHub shows for `change-control`. */
 export type VerdictState = 'success' | 'pending' | 'failure' | 'error';
-
-export type ControlName = 'ticket' | 'approval' | 'checks';
 
 interface ControlResultBase {
   outcome: ControlOutcome;
@@ -78,10 +79,6 @@ export interface IgnoredApproval {
   detail: string;
   commitSha: string | null;
   submittedAt: string;
-}
-
-export interface UnattributedIdentity extends GitIdentity {
-  commitSha: string;
 }
 
 /** One approval requirement: the policy's own, or a path rule that matched the PR's files. */
@@ -186,3 +183,6 @@ export type Verdict =
       nextStep: string;
       evaluatedAt: string;
     };
+
+/** The verdict when the evaluation itself could not be made (a missing fact, an unreadable policy): never a pass or a fail. */
+export type ErrorVerdict = Extract<Verdict, { state: 'error' }>;

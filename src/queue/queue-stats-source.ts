@@ -1,5 +1,5 @@
 import type { QueueStats } from '../observability/metrics.js';
-import type { QueueStore } from './queue-store.js';
+import type { QueueStore } from '../store/queue-store.js';
 
 /** The queue's gauges at scrape time: depth, age of the oldest event still waiting or in flight, items waiting for a retry. */
 export function queueStatsSource(queue: QueueStore, clock: () => number = Date.now): () => Promise<QueueStats> {

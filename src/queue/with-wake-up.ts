@@ -1,4 +1,4 @@
-import type { QueueStore } from './queue-store.js';
+import type { QueueStore } from '../store/queue-store.js';
 
 /** The store, calling `wake` after each successful enqueue: the local worker starts at once instead of at its next poll. */
 export function withWakeUp(queue: QueueStore, wake: () => void): QueueStore {

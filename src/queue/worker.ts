@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'probot';
 import { evaluationDuration, evaluations } from '../observability/metrics.js';
-import type { ClaimedWork, QueueStore } from './queue-store.js';
+import type { ClaimedWork, QueueStore } from '../store/queue-store.js';
 import { retryDelay, type QueueSettings } from './queue-settings.js';
 
 /** What became of one claimed item: done (published, skipped, or dispatched to the PRs of a commit), or to be retried later. */

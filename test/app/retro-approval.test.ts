@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { flagOverdueEmergencies } from '../../src/app/flag-overdue-emergencies.js';
-import type { AppDeps } from '../../src/app/app-deps.js';
+import { flagOverdueEmergencies } from '../../src/app/commands/flag-overdue-emergencies.js';
+import type { AppDeps } from '../../src/evaluation/app-deps.js';
 import { commentEvent, FOLLOW_UP, mockComments, mockTeams, PR_NUMBER, recordEmergency } from './commands-harness.js';
 import { APP_ID, audit, GITHUB, HEAD, mockToken, newProbot, receive, REPO_PATH, useHandlerHarness } from './harness.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { entryHash } from '../../src/audit/canonical-hash.js';
 import { parseSigningKey } from '../../src/audit/signing.js';
 import { verifyChain } from '../../src/audit/verify-chain.js';
-import { BACKENDS, type Backend } from './backends.js';
+import { BACKENDS, type Backend } from '../store/backends.js';
 import { appendNumbered } from './entries.js';
 
 const HMAC_SECRET = 'k'.repeat(32);

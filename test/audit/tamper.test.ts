@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GENESIS_HASH } from '../../src/audit/audit-entry.js';
 import { entryHash } from '../../src/audit/canonical-hash.js';
 import { verifyChain } from '../../src/audit/verify-chain.js';
-import { BACKENDS, type Backend } from './backends.js';
+import { BACKENDS, type Backend } from '../store/backends.js';
 import { appendNumbered } from './entries.js';
 
 const HASH_MISMATCH = 'hash mismatch: the entry was changed after it was written';

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { chainEntry } from '../../src/audit/chain-entry.js';
 import { parseSigningKey } from '../../src/audit/signing.js';
 import { UntrustedEvidenceError, verifyEntrySelf, verifyEvidence } from '../../src/audit/verify-evidence.js';
-import { sqliteBackend } from './backends.js';
+import { sqliteBackend } from '../store/backends.js';
 import { appendNumbered, newEntry } from './entries.js';
 
 const signer = parseSigningKey('k'.repeat(40));

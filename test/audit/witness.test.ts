@@ -7,7 +7,7 @@ import { parseSigningKey } from '../../src/audit/signing.js';
 import { fileWitness } from '../../src/audit/witness.js';
 import { readWitnessEnv } from '../../src/audit/witness-env.js';
 import { startWitnessPublisher } from '../../src/audit/witness-publisher.js';
-import { sqliteBackend } from './backends.js';
+import { sqliteBackend } from '../store/backends.js';
 import { appendNumbered, newEntry } from './entries.js';
 
 const signer = parseSigningKey('k'.repeat(40));

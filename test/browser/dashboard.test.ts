@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { exportCommand } from '../../src/cli/export-command.js';
 import { captureIo, seedStore, tempDir } from '../cli/seed.js';
-import { FEBRUARY, februaryEntries, XSS_TITLE } from '../dashboard/dashboard-seed.js';
+import { FEBRUARY, februaryEntries, XSS_TITLE } from '../report/dashboard-seed.js';
 import { REPO_ROOT } from '../e2e/harness/build-app.js';
 import type { E2E } from '../e2e/harness/start-e2e.js';
 import { useE2E } from '../e2e/harness/use-e2e.js';

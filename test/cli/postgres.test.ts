@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { openUrlDatabase, type UrlDatabase } from '../audit/url-database.js';
+import { openUrlDatabase, type UrlDatabase } from '../store/url-database.js';
 import { captureIo, januaryEntries } from './seed.js';
 
 // The commands reach PostgreSQL only by URL: TEST_DATABASE_URL's server, else PGlite behind a socket server.

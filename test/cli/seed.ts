@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewAuditEntry } from '../../src/audit/audit-entry.js';
 import { EmergencyRecord, ExceptionRecord, MergeRecord, RetroApprovalRecord } from '../../src/audit/evidence-records.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 
 export const sha = (c: string): string => c.repeat(40);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { applyFloor } from '../../src/config/apply-floor.js';
-import type { ApprovalConfig, ChangeControlConfig, FloorConfig, RequiredCheck, TicketConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig, ChangeControlConfig, FloorConfig, RequiredCheck, TicketConfig } from '../../src/policy/config-schema.js';
 import { aConfig, aRule } from '../policy/builders.js';
 
 const RELEASE = 'acme/release-managers';

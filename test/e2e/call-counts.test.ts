@@ -6,7 +6,7 @@ import { checkRunEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent, t
 
 /**
  * How many GitHub calls one evaluation costs, counted at the simulator. Reads: GraphQL queries and REST GETs;
- * writes: REST POST/PATCH. The figures are printed for the docs.
+ * writes: REST POST/PATCH. The figures are asserted here and listed in docs/operations.md (not printed: jest's output stays readable).
  *
  * Jira: 2 calls for an approved ticket (the issue, then its changelog for who approved it: the evidence the
  * cross-system segregation of duties needs). The harness switches the ticket cache off (TICKET_CACHE_SECONDS=0)
@@ -16,15 +16,14 @@ import { checkRunEvent, pullRequestEvent, pullRequestReviewEvent, statusEvent, t
 let e2e: E2E;
 useE2E((started) => (e2e = started));
 
-/** Delivers the event, waits until the app has gone quiet, and returns what it cost. */
-async function measure(label: string, pr: PullTarget, event: string, payload: unknown): Promise<CallCounts & { jira: number }> {
+/** Delivers the event, waits until the app has gone quiet, and returns what it cost; `_step` names the step for the reader. */
+async function measure(_step: string, pr: PullTarget, event: string, payload: unknown): Promise<CallCounts & { jira: number }> {
   const mark = e2e.github.mark();
   const jiraBefore = e2e.jira.requests().length;
   const delivery = await e2e.send(event, payload);
   expect(delivery.status).toBe(200);
   await e2e.quiet();
   const counts = { ...e2e.github.callCounts(mark), jira: e2e.jira.requests().length - jiraBefore };
-  console.log(`GitHub calls, ${label}: ${JSON.stringify(counts)}`);
   return counts;
 }
 
@@ -92,7 +91,6 @@ describe('GitHub calls per evaluation', () => {
     await e2e.quiet();
 
     const counts = e2e.github.callCounts(mark);
-    console.log(`GitHub calls, three concurrent deliveries: ${JSON.stringify(counts)}`);
     expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200]);
     // The first evaluation and at most one follow-up for what arrived while it ran.
     expect(counts.graphqlQueries).toBeGreaterThanOrEqual(1);
@@ -119,7 +117,6 @@ describe('GitHub calls per evaluation', () => {
     await e2e.quiet();
 
     const counts = e2e.github.callCounts(mark);
-    console.log(`GitHub calls, 30 check_run.completed events: ${JSON.stringify(counts)}`);
     expect(deliveries.every((d) => d.status === 200)).toBe(true);
     expect(counts.graphqlQueries).toBeGreaterThanOrEqual(1);
     expect(counts.graphqlQueries).toBeLessThanOrEqual(2);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createSqliteAuditStore } from '../../src/audit/sqlite-store.js';
+import { createSqliteAuditStore } from '../../src/store/sqlite-store.js';
 import { DEFAULT_JIRA_CLOUD } from '../simulators/index.js';
 import { CONFIG_PATH, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';

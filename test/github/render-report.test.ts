@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { renderReport } from '../../src/github/render-report.js';
-import type { ChangeControlConfig } from '../../src/config/schema.js';
+import type { ChangeControlConfig } from '../../src/policy/config-schema.js';
 import { errorVerdict, evaluate } from '../../src/policy/evaluate.js';
 import type { PullRequestFacts, TeamMembers, TicketLookup } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import type { ApprovalRule } from '../../src/config/schema.js';
+import type { ApprovalRule } from '../../src/policy/config-schema.js';
 import type { TeamMembers } from '../../src/policy/facts.js';
 import { type ApprovalRow, evaluateRow, expectRow } from './approval-row.js';
 import { aChangedFile, aCommit, aReview, aRule, AUTHOR } from './builders.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import type { ApprovalConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig } from '../../src/policy/config-schema.js';
 import { approvalRequirements, coversEveryPath, type Requirement } from '../../src/policy/approval-requirements.js';
 import type { ChangedFile } from '../../src/policy/facts.js';
 import { aChangedFile, anApprovalConfig, aRule } from './builders.js';

@@ -3,7 +3,7 @@
  * differ from the passing defaults of the builders, and what the control must decide.
  */
 import { expect } from '@jest/globals';
-import type { ApprovalConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig } from '../../src/policy/config-schema.js';
 import { evaluateApprovals } from '../../src/policy/evaluate-approvals.js';
 import type { PullRequestFacts, TeamMembers } from '../../src/policy/facts.js';
 import type { ApprovalResult, ControlOutcome, IgnoredApprovalReason } from '../../src/policy/verdict.js';

@@ -9,7 +9,7 @@ import type {
   ChecksConfig,
   RequiredCheck,
   TicketConfig,
-} from '../../src/config/schema.js';
+} from '../../src/policy/config-schema.js';
 import type {
   Actor,
   ChangedFile,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import type { ApprovalConfig } from '../../src/config/schema.js';
+import type { ApprovalConfig } from '../../src/policy/config-schema.js';
 import { evaluateApprovals } from '../../src/policy/evaluate-approvals.js';
 import type { CommitFact, ReviewFact, TeamMembers } from '../../src/policy/facts.js';
 import type { ControlOutcome, IgnoredApprovalReason } from '../../src/policy/verdict.js';

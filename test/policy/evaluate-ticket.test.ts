@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import type { TicketConfig } from '../../src/config/schema.js';
+import type { TicketConfig } from '../../src/policy/config-schema.js';
 import { evaluateTicket } from '../../src/policy/evaluate-ticket.js';
 import type { TicketLookup } from '../../src/policy/facts.js';
 import type { TicketKeySearch } from '../../src/policy/find-ticket-keys.js';

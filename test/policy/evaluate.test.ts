@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { errorVerdict, evaluate, MAX_DESCRIPTION, truncate } from '../../src/policy/evaluate.js';
-import type { ChangeControlConfig } from '../../src/config/schema.js';
+import type { ChangeControlConfig } from '../../src/policy/config-schema.js';
 import type { PullRequestFacts, TicketLookup } from '../../src/policy/facts.js';
 import type { ControlName, ControlOutcome, Verdict, VerdictState } from '../../src/policy/verdict.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ExpectedSource } from '../../src/config/expected-source.js';
+import type { ExpectedSource } from '../../src/policy/expected-source.js';
 import type { CheckFact } from '../../src/policy/facts.js';
 import { selectCheckResult } from '../../src/policy/select-check-result.js';
 import { evaluateChecks } from '../../src/policy/evaluate-checks.js';

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from 'probot';
-import type { BatchingAuditStore } from '../../src/audit/batching-audit-store.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { evaluations } from '../../src/observability/metrics.js';
 import { DEFAULT_QUEUE_SETTINGS, retryDelay } from '../../src/queue/queue-settings.js';
-import type { ClaimedWork } from '../../src/queue/queue-store.js';
+import type { ClaimedWork } from '../../src/store/queue-store.js';
 import { createWorker, type WorkResult } from '../../src/queue/worker.js';
-import type { WorkRequest } from '../../src/queue/work-request.js';
+import type { WorkRequest } from '../../src/store/work-request.js';
 
 /** The evaluations counter by outcome, so a test can compare before and after. */
 async function outcomes(): Promise<Record<string, number>> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chainChecker, FULL_CHECK_MS } from '../../src/web/dashboard/chain-checker.js';
-import { sqliteBackend } from '../audit/backends.js';
+import { sqliteBackend } from '../store/backends.js';
 import { appendNumbered, newEntry } from '../audit/entries.js';
 
 const HASH_MISMATCH = 'hash mismatch: the entry was changed after it was written';

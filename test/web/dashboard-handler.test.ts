@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AuditStore } from '../../src/audit/audit-entry.js';
-import { openAuditStore } from '../../src/audit/open-audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { hashToken } from '../../src/web/dashboard/api-tokens.js';
 import type { DashboardDeps } from '../../src/web/dashboard/dashboard-context.js';
 import { chainChecker } from '../../src/web/dashboard/chain-checker.js';
@@ -13,7 +13,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/web/dashboard/respond.js';
 import { signValue } from '../../src/web/dashboard/signed-cookie.js';
 import { captureIo, seedStore, tempDir } from '../cli/seed.js';
 import { exportCommand } from '../../src/cli/export-command.js';
-import { FEBRUARY, februaryEntries, NOW, XSS_TITLE } from '../dashboard/dashboard-seed.js';
+import { FEBRUARY, februaryEntries, NOW, XSS_TITLE } from '../report/dashboard-seed.js';
 
 const SECRET = 'k'.repeat(48);
 const API_TOKEN = 't'.repeat(40);

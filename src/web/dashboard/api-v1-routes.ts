@@ -1,9 +1,9 @@
-import { EXCEPTION_COLUMNS } from '../../cli/export-row.js';
-import { parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
-import type { ChangeSummary } from '../../dashboard/change-summary.js';
-import { computePosture } from '../../dashboard/compute-posture.js';
-import { readChanges } from '../../dashboard/read-changes.js';
-import { readExportRows } from '../../dashboard/read-export.js';
+import { EXCEPTION_COLUMNS } from '../../report/export-row.js';
+import { parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
+import type { ChangeSummary } from '../../report/change-summary.js';
+import { computePosture } from '../../report/compute-posture.js';
+import { readChanges } from '../../report/read-changes.js';
+import { readExportRows } from '../../report/read-export.js';
 import { bearerToken, matchesApiToken } from './api-tokens.js';
 import type { RequestContext } from './dashboard-context.js';
 import { authenticate } from './dashboard-session.js';

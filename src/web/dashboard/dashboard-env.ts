@@ -37,11 +37,9 @@ const Teams = z
   .pipe(
     z
       .array(
-        z
-          .string()
-          .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-            error: (issue) => `DASHBOARD_TEAMS: each team must be ORG/TEAM-SLUG like acme/compliance, got ${JSON.stringify(issue.input)}`,
-          }),
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+          error: (issue) => `DASHBOARD_TEAMS: each team must be ORG/TEAM-SLUG like acme/compliance, got ${JSON.stringify(issue.input)}`,
+        }),
       )
       .min(1, 'DASHBOARD_TEAMS must list at least one team, like acme/compliance'),
   );

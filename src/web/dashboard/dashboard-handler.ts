@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExportFormat } from '../../cli/build-export.js';
-import { RecordShapeError } from '../../cli/export-row.js';
+import type { ExportFormat } from '../../report/build-export.js';
+import { RecordShapeError } from '../../report/export-row.js';
 import { apiV1 } from './api-v1-routes.js';
 import { DASHBOARD_CSS } from './dashboard-css.js';
 import type { DashboardDeps, RequestContext } from './dashboard-context.js';

@@ -1,10 +1,10 @@
-import type { ExportFormat } from '../../cli/build-export.js';
-import { formatExport } from '../../cli/build-export.js';
-import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../dashboard/change-filter.js';
-import { computePosture } from '../../dashboard/compute-posture.js';
-import { readChanges, readChangeTimeline } from '../../dashboard/read-changes.js';
-import { readExportRows } from '../../dashboard/read-export.js';
-import { summariseChanges } from '../../dashboard/summarise-changes.js';
+import type { ExportFormat } from '../../report/build-export.js';
+import { formatExport } from '../../report/build-export.js';
+import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
+import { computePosture } from '../../report/compute-posture.js';
+import { readChanges, readChangeTimeline } from '../../report/read-changes.js';
+import { readExportRows } from '../../report/read-export.js';
+import { summariseChanges } from '../../report/summarise-changes.js';
 import type { RequestContext } from './dashboard-context.js';
 import { renderChangePage } from './render-change-page.js';
 import { renderChangesPage } from './render-changes-page.js';

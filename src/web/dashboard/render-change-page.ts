@@ -1,9 +1,9 @@
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { DeploymentStatusRecord } from '../../audit/deployment-records.js';
 import { formatVerifyResult } from '../../audit/verify-chain.js';
-import { escapeHtml, linkHtml } from '../../cli/escape-html.js';
-import { describeEntry, type Described } from '../../cli/format-entry.js';
-import type { ChangeSummary } from '../../dashboard/change-summary.js';
+import { escapeHtml, linkHtml } from '../../report/escape-html.js';
+import { describeEntry, type Described } from '../../report/format-entry.js';
+import type { ChangeSummary } from '../../report/change-summary.js';
 import type { ChainCheck } from './chain-checker.js';
 import { renderLayout } from './render-layout.js';
 

@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../cli/escape-html.js';
-import { filterQuery, type ChangeFilter } from '../../dashboard/change-filter.js';
-import type { ChangeSummary } from '../../dashboard/change-summary.js';
+import { escapeHtml } from '../../report/escape-html.js';
+import { filterQuery, type ChangeFilter } from '../../report/change-filter.js';
+import type { ChangeSummary } from '../../report/change-summary.js';
 import { renderDownloads, renderFilterForm } from './render-filter-form.js';
 import { renderLayout } from './render-layout.js';
 

@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../cli/escape-html.js';
-import type { ChangeFilter } from '../../dashboard/change-filter.js';
-import { filterQuery } from '../../dashboard/change-filter.js';
+import { escapeHtml } from '../../report/escape-html.js';
+import type { ChangeFilter } from '../../report/change-filter.js';
+import { filterQuery } from '../../report/change-filter.js';
 
 const dateOnly = (iso: string): string => iso.slice(0, 10);
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../cli/escape-html.js';
+import { escapeHtml } from '../../report/escape-html.js';
 
 export type Section = 'posture' | 'changes' | 'none';
 

@@ -1,7 +1,7 @@
-import { escapeHtml } from '../../cli/escape-html.js';
-import { filterQuery, type ChangeFilter } from '../../dashboard/change-filter.js';
-import { formatRate, type Posture, type PostureCounts } from '../../dashboard/compute-posture.js';
-import { renderRateChart } from '../../dashboard/render-rate-chart.js';
+import { escapeHtml } from '../../report/escape-html.js';
+import { filterQuery, type ChangeFilter } from '../../report/change-filter.js';
+import { formatRate, type Posture, type PostureCounts } from '../../report/compute-posture.js';
+import { renderRateChart } from './render-rate-chart.js';
 import { renderDownloads, renderFilterForm } from './render-filter-form.js';
 import { renderLayout } from './render-layout.js';
 

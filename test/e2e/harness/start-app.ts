@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { databaseTarget, DEFAULT_SQLITE_PATH } from '../../../src/audit/open-audit-store.js';
+import { databaseTarget, DEFAULT_SQLITE_PATH } from '../../../src/store/open-audit-store.js';
 import { REPO_ROOT } from './build-app.js';
 import { waitFor } from './wait.js';
 

@@ -1,0 +1,55 @@
+/**
+ * The layer rules of issue 15, checked in `npm test` (`npm run lint:deps`).
+ * See docs/architecture.md for the picture and what each folder may import.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A file must not import itself back through other files: split the shared part out or move a type to its home.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycle',
+      severity: 'error',
+      comment: 'Two folders of src/ must not import each other, directly or through others: imports point down the layers.',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'policy-is-pure',
+      severity: 'error',
+      comment: 'src/policy/ is the pure core: it imports only policy/ and pure libraries (no I/O, no Octokit, no clock).',
+      from: { path: '^src/policy/' },
+      to: {
+        pathNot: ['^src/policy/', '^node_modules/(zod|picomatch|canonicalize)/'],
+      },
+    },
+    {
+      name: 'queue-uses-the-store-layer',
+      severity: 'error',
+      comment: 'The queue reaches the database through src/store/ only, never the evidence chain in src/audit/.',
+      from: { path: '^src/queue/' },
+      to: { path: '^src/audit/' },
+    },
+    {
+      name: 'edges-never-import-app-or-evaluation',
+      severity: 'error',
+      comment:
+        'github/, tickets/, store/, audit/, report/, web/ and cli/ are used by the app and the evaluation, never the other way round.',
+      from: { path: '^src/(github|tickets|store|audit|report|web|cli)/' },
+      to: { path: '^src/(app|evaluation)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    metrics: true,
+  },
+};

@@ -1,0 +1,159 @@
+import type { Context } from 'probot';
+import type { AuditEntry } from '../../audit/audit-entry.js';
+import type { ExceptionRecord, MergeRecord } from '../../audit/evidence-records.js';
+import { openExceptionIssue } from '../../github/open-exception-issue.js';
+import type { ApprovalResult, ChecksResult, TicketResult, Verdict } from '../../policy/verdict.js';
+import type { AppDeps } from '../../evaluation/app-deps.js';
+import { assessPullRequest, type Assessment } from '../../evaluation/assess-pull-request.js';
+import { ClosedPullRequestPayload, parsePayload } from '../payloads.js';
+import { refreshTrail } from '../../evaluation/record-verdict.js';
+import { unindexPullRequest } from '../../evaluation/index-ticket-keys.js';
+import { writeBackTickets } from '../../evaluation/write-back-tickets.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
+
+/** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
+function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
+  if (verdict.state === 'error') return { ticket: null, approvers: [], checks: [] };
+  const ticket = verdict.controls.find((c): c is TicketResult => c.control === 'ticket');
+  const approval = verdict.controls.find((c): c is ApprovalResult => c.control === 'approval');
+  const checks = verdict.controls.find((c): c is ChecksResult => c.control === 'checks');
+  const lookup = ticket?.evidence.lookup;
+  const approvers = lookup?.found ? (lookup.approval?.approvers ?? []) : [];
+  const approver =
+    approvers
+      .map((a) => a.email ?? a.displayName ?? a.accountId)
+      .filter((a): a is string => a !== null)
+      .join(', ') || null;
+  return {
+    ticket: ticket?.evidence.key
+      ? {
+          key: lookup?.found ? lookup.key : ticket.evidence.key,
+          status: lookup?.found ? lookup.status : null,
+          url: lookup?.url ?? null,
+          approver,
+        }
+      : null,
+    approvers: approval?.evidence.counted ?? [],
+    checks: (checks?.evidence.required ?? []).map((r) => ({ name: r.name, state: r.state, raw: r.result?.raw ?? null })),
+  };
+}
+
+/** What the merged change lacked: the gate's last word and each control that did not pass at merge time. */
+function missingAtMerge(gate: AuditEntry | undefined, atMerge: Verdict): string[] {
+  const missing = gate
+    ? [
+        `the last verdict on the merged head was ${String((gate.data.verdict as Verdict).state)}: ${(gate.data.verdict as Verdict).description}`,
+      ]
+    : ['no change-control verdict was recorded for the merged head'];
+  if (atMerge.state === 'error') return [...missing, `at merge: ${atMerge.errors.join('; ')}`];
+  for (const c of atMerge.controls) if (c.outcome !== 'success') missing.push(`${c.control}: ${c.summary}`);
+  return missing;
+}
+
+/**
+ * A PR was merged: record the final evidence; if its last verdict on the merged head was not `success`
+ * (an admin bypassed branch protection), record an exception and open an issue about it.
+ */
+export function onPullRequestClosed(deps: AppDeps) {
+  return async (context: Context<'pull_request.closed'>): Promise<void> => {
+    const p = parsePayload(ClosedPullRequestPayload, 'pull_request', context.payload);
+    const pr = p.pull_request;
+    const owner = p.repository.owner.login;
+    const repo = p.repository.name;
+    const repoName = `${owner}/${repo}`;
+    await unindexPullRequest({ deps, log: context.log, repo: repoName, number: pr.number });
+    if (!pr.merged) return;
+
+    let assessment: Assessment;
+    try {
+      assessment = await assessPullRequest({ octokit: context.octokit, deps, owner, repo, number: pr.number, includeClosed: true });
+    } catch (error) {
+      // Without the facts we cannot tell whether the PR was under control; the delivery fails so it can be redelivered.
+      context.log.error({ err: error, pr: `${repoName}#${pr.number}` }, 'merge evidence could not be read');
+      throw error;
+    }
+    if (assessment.kind === 'skipped') return;
+
+    const recent = await deps.audit.list({
+      repo: repoName,
+      prNumber: pr.number,
+      kinds: ['verdict', 'config-error'],
+      newestFirst: true,
+      limit: 100,
+    });
+    const gate = recent.find((e) => e.headSha === pr.head.sha);
+    const gateVerdict = gate?.data.verdict as Verdict | undefined;
+    const bypass = gateVerdict?.state !== 'success';
+    const atMerge = assessment.verdict;
+    const missing = bypass ? missingAtMerge(gate, atMerge) : [];
+    const record: MergeRecord = {
+      pr: { number: pr.number, title: pr.title, url: pr.html_url, author: pr.user.login },
+      baseRef: pr.base.ref,
+      headSha: pr.head.sha,
+      mergeSha: pr.merge_commit_sha,
+      mergedBy: pr.merged_by?.login ?? null,
+      mergedAt: pr.merged_at ?? deps.now().toISOString(),
+      gate: gateVerdict ? { state: gateVerdict.state, description: gateVerdict.description, seq: gate?.seq ?? null } : null,
+      atMerge: { state: atMerge.state, description: atMerge.description },
+      ...mergeEvidence(atMerge),
+      // An emergency passed the gate: not a bypass, but still an exception to the controls (docs/emergency-changes.md).
+      exceptions: [...(bypass ? ['bypass'] : []), ...(gateVerdict?.state === 'success' && gateVerdict.emergency ? ['emergency'] : [])],
+      policy: atMerge.policy ? `${atMerge.policy.repo}:${atMerge.policy.path}@${atMerge.policy.blobSha}` : null,
+    };
+    const merged = await recordEvidence(deps, {
+      kind: 'merge',
+      at: record.mergedAt,
+      deliveryId: context.id,
+      repo: repoName,
+      prNumber: pr.number,
+      headSha: pr.head.sha,
+      data: { ...record, verdictAtMerge: atMerge, facts: assessment.facts },
+    });
+    // A redelivery of the merge event finds the record already there: write-back and the exception were handled then.
+    if (merged !== null) {
+      await writeBackTickets({
+        deps,
+        log: context.log,
+        config: assessment.config,
+        verdict: atMerge,
+        record,
+        deliveryId: context.id,
+        repo: repoName,
+      });
+    }
+    if (!bypass || merged === null) return;
+
+    const target = assessment.config?.audit.exceptions_repo ?? repoName;
+    let issueUrl: string | null = null;
+    try {
+      issueUrl = await openExceptionIssue({
+        octokit: context.octokit,
+        target,
+        pr: { repo: repoName, number: pr.number, title: pr.title, url: pr.html_url },
+        mergedBy: record.mergedBy,
+        mergeSha: record.mergeSha,
+        missing,
+        auditSeq: merged.seq,
+      });
+    } catch (error) {
+      context.log.error({ err: error, target }, 'exception issue could not be opened; the audit store records the exception');
+    }
+    const exception: ExceptionRecord = {
+      type: 'bypass',
+      mergeSha: record.mergeSha,
+      mergedBy: record.mergedBy,
+      missing,
+      gateState: gateVerdict?.state ?? null,
+      issueUrl,
+    };
+    await recordEvidence(deps, {
+      kind: 'exception',
+      deliveryId: context.id,
+      repo: repoName,
+      prNumber: pr.number,
+      headSha: pr.head.sha,
+      data: exception,
+    });
+    await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner, repo, number: pr.number });
+  };
+}

@@ -1,0 +1,115 @@
+import type { Logger, Probot } from 'probot';
+import { findOpenPullRequests } from '../../github/find-open-pull-requests.js';
+import type { RestClient } from '../../github/rest-client.js';
+import { verdicts } from '../../observability/metrics.js';
+import type { ClaimedWork } from '../../store/queue-store.js';
+import type { WorkResult } from '../../queue/worker.js';
+import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
+import type { AppDeps } from '../../evaluation/app-deps.js';
+import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
+import type { CommandContext } from '../commands/command-context.js';
+import { answerRecheck } from '../commands/recheck-command.js';
+import { refreshTrail } from '../../evaluation/record-verdict.js';
+import { recordEvidence } from '../../evaluation/record-evidence.js';
+
+type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
+type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
+
+interface Run {
+  deps: AppDeps;
+  octokit: RestClient;
+  log: Logger;
+  work: ClaimedWork;
+}
+
+/** Writes of our status context by someone other than us (ours come back as events too, and mean nothing). */
+async function othersWrites(deps: AppDeps, writes: StatusWrite[]): Promise<StatusWrite[]> {
+  if (writes.length === 0) return [];
+  const bot = await deps.botLogin();
+  return writes.filter((write) => write.login !== bot);
+}
+
+/** A commit's event named no PR: find the open PRs whose head it is and queue each (one REST call). */
+async function dispatchCommit(run: Run, request: CommitWork): Promise<WorkResult> {
+  const statusWrites = await othersWrites(run.deps, request.statusWrites);
+  if (!request.evaluate && statusWrites.length === 0) return { kind: 'done', outcome: 'skipped' };
+  const { owner, repo, sha } = request;
+  const numbers = await findOpenPullRequests({ octokit: run.octokit, owner, repo, sha });
+  const pulls: WorkRequest[] = numbers.map((number) => ({ ...request, kind: 'pull', number, headSha: sha, statusWrites }));
+  await run.deps.queue.enqueue(pulls, Date.now());
+  return { kind: 'done', outcome: numbers.length > 0 ? 'dispatched' : 'skipped' };
+}
+
+/** Records each overwrite of our status (idempotent per delivery) before the evaluation re-posts ours. */
+async function recordOverwrites(run: Run, request: PullWork, writes: StatusWrite[]): Promise<void> {
+  for (const write of writes) {
+    run.log.warn({ pr: `${request.owner}/${request.repo}#${request.number}`, overwrittenBy: write.login }, 'our status was overwritten');
+    await recordEvidence(run.deps, {
+      kind: 'status-overwritten',
+      deliveryId: write.deliveryId,
+      repo: `${request.owner}/${request.repo}`,
+      prNumber: request.number,
+      headSha: request.headSha,
+      data: { overwrittenBy: write.login, state: write.state, description: write.description },
+    });
+  }
+}
+
+/** Answers each `/change-control recheck` that asked for this evaluation (recheck-command.ts queued them). */
+async function answerRechecks(run: Run, request: PullWork, outcome: EvaluationOutcome): Promise<void> {
+  const { owner, repo, number, installationId } = request;
+  for (const ask of request.rechecks ?? []) {
+    const ctx: CommandContext = {
+      deps: run.deps,
+      octokit: run.octokit,
+      log: run.log,
+      deliveryId: ask.deliveryId,
+      installationId,
+      owner,
+      repo,
+      number,
+      isPullRequest: true,
+      by: ask.by,
+      comment: ask.comment,
+    };
+    await answerRecheck(ctx, outcome);
+  }
+}
+
+async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
+  const { deps, octokit, log } = run;
+  const { owner, repo, number } = request;
+  const overwrites = await othersWrites(deps, request.statusWrites);
+  await recordOverwrites(run, request, overwrites);
+  const outcome = await evaluatePullRequest({
+    octokit,
+    log,
+    deps,
+    owner,
+    repo,
+    number,
+    headSha: request.headSha,
+    // A retry may decide differently from the first try of the same delivery: recorded without the id, which
+    // would make the store drop it as a redelivery (the fingerprint still drops an unchanged verdict).
+    deliveryId: run.work.attempts === 1 ? (request.deliveryIds.at(-1) ?? null) : null,
+    force: overwrites.length > 0 && request.force === 'none' ? 'status' : request.force,
+    installationId: request.installationId,
+  });
+  // The trail comment shows the tampering now, not only at the next verdict change.
+  if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
+  await answerRechecks(run, request, outcome);
+  if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
+  verdicts.inc({ state: outcome.verdict.state });
+  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retryable };
+}
+
+/** What the worker runs for one claimed item, as the installation that sent its events. */
+export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
+  return async (work: ClaimedWork): Promise<WorkResult> => {
+    const { request } = work;
+    const octokit = await input.app.auth(request.installationId);
+    const log = input.app.log.child({ work: work.key, deliveryIds: request.deliveryIds.slice(-5), attempt: work.attempts });
+    const run: Run = { deps: input.deps, octokit, log, work };
+    return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
+  };
+}

@@ -1,0 +1,87 @@
+import { parsePeople } from '../config/parse-people.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
+import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
+import type { PeopleMap, PullRequestFacts, TicketLookup } from '../policy/facts.js';
+import { findTicketKeys, type TicketKeySearch } from '../policy/find-ticket-keys.js';
+import { PROVIDER_NAME } from '../policy/judge-ticket-key.js';
+import { TicketProviderError, type TicketQuery } from '../tickets/ticket-reader.js';
+import type { AppDeps } from './app-deps.js';
+
+/** A fact could not be read: the evaluation becomes an `error` verdict with this reason. */
+export class EvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly nextStep: string,
+    /** A provider failure that may clear by itself (not a configuration problem): the queue retries it. */
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface TicketFacts {
+  search: TicketKeySearch;
+  lookups: TicketLookup[];
+  people: PeopleMap;
+}
+
+export function ticketQuery(config: ChangeControlConfig): TicketQuery {
+  const { ticket } = config;
+  return {
+    approvedStatuses: ticket.statuses,
+    jsmApprovals: ticket.provider === 'jira' && ticket.jsm_approvals,
+    window: ticket.window ? { startField: ticket.window.start_field, endField: ticket.window.end_field } : null,
+    ...(ticket.cache_seconds === undefined ? {} : { cacheSeconds: ticket.cache_seconds }),
+  };
+}
+
+/** The organisation's people file; an unreadable one is an error, never "nobody mapped" (it would hide conflicts). */
+function readPeople(read: FoundPullRequest): PeopleMap {
+  const file = read.peopleFile;
+  if (file === null) return { source: null, entries: [] };
+  const source = `${file.repo}:${file.path}`;
+  if (file.text === null)
+    throw new EvaluationError(`${source} cannot be read (binary or too large)`, `Fix ${source} on its default branch.`);
+  const parsed = parsePeople(file.text, source);
+  if (!parsed.ok) throw new EvaluationError(parsed.errors.join('; '), `Fix ${source} on its default branch.`);
+  return parsed.people;
+}
+
+/** Finds the PR's ticket keys and asks the policy's provider about each (in parallel, each cached and retried). */
+export async function lookupTickets(input: {
+  config: ChangeControlConfig;
+  read: FoundPullRequest;
+  pr: PullRequestFacts;
+  deps: AppDeps;
+}): Promise<TicketFacts> {
+  const { config, read, pr, deps } = input;
+  const provider = config.ticket.provider;
+  const style = provider === 'servicenow' ? 'servicenow' : 'jira';
+  const search = findTicketKeys({ title: pr.title, headRef: pr.headRef, body: pr.body, projects: config.ticket.projects, style });
+  const keys = search.keys ?? [];
+  if (provider === 'none' || keys.length === 0) return { search, lookups: [], people: { source: null, entries: [] } };
+  const people = readPeople(read);
+  const name = PROVIDER_NAME[provider];
+  const source = provider === 'jira' ? deps.tickets : (deps.serviceNow ?? { unavailable: 'SERVICENOW_INSTANCE_URL is not set' });
+  if ('unavailable' in source) {
+    throw new EvaluationError(
+      `${name} is not configured on the app: ${source.unavailable}`,
+      `An administrator of the app must set the ${name} variables (see docs/tickets.md).`,
+    );
+  }
+  const query = ticketQuery(config);
+  const lookupOne = async (key: string) => {
+    try {
+      return await source.reader.lookup(key, query);
+    } catch (error) {
+      if (!(error instanceof TicketProviderError)) throw error;
+      throw new EvaluationError(
+        `${name} lookup of ${key} failed: ${error.message}`,
+        `Re-run the Change control check once ${name} is reachable.`,
+        true,
+      );
+    }
+  };
+  const lookups = await Promise.all(keys.map(({ key }) => lookupOne(key)));
+  return { search, lookups, people };
+}

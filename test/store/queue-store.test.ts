@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { WorkRequest } from '../../src/store/work-request.js';
+import { BACKENDS, type Backend } from './backends.js';
+
+const LEASE = 30_000;
+
+function pull(overrides: Partial<Extract<WorkRequest, { kind: 'pull' }>> = {}): WorkRequest {
+  return {
+    kind: 'pull',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number: 7,
+    headSha: 'a'.repeat(40),
+    deliveryIds: ['d-1'],
+    force: 'none',
+    statusWrites: [],
+    ...overrides,
+  };
+}
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue on %s', (_name, make) => {
+  const backend: Backend = make();
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  it('drops a redelivery: the same delivery id queues nothing the second time', async () => {
+    const { store } = await backend.fresh();
+
+    const first = await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const again = await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull({ number: 8 })], now: 1001 });
+
+    expect(first).toEqual({ duplicate: false, coalesced: 0 });
+    expect(again).toEqual({ duplicate: true, coalesced: 0 });
+    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 0 });
+  });
+
+  it('merges events for a waiting PR into one item: newest head, every delivery, strongest force', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+
+    const second = await store.queue.accept({
+      deliveryId: 'd-2',
+      event: 'check_run',
+      requests: [pull({ deliveryIds: ['d-2'], headSha: 'b'.repeat(40), force: 'status' })],
+      now: 1001,
+    });
+    await store.queue.accept({ deliveryId: 'd-3', event: 'pull_request_review', requests: [pull({ deliveryIds: ['d-3'] })], now: 1002 });
+    const claimed = await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE });
+
+    expect(second.coalesced).toBe(1);
+    expect(claimed).toMatchObject({
+      attempts: 1,
+      enqueuedAt: 1000,
+      request: { headSha: 'a'.repeat(40), deliveryIds: ['d-1', 'd-2', 'd-3'], force: 'status' },
+    });
+    expect(await store.queue.claim({ owner: 'w2', now: 2000, leaseMs: LEASE })).toBeNull();
+  });
+
+  it('never hands a PR in flight to a second worker; events meanwhile become exactly one follow-up', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+    for (const id of ['d-2', 'd-3', 'd-4'])
+      await store.queue.accept({ deliveryId: id, event: 'check_run', requests: [pull({ deliveryIds: [id] })], now: 1100 });
+
+    expect(await store.queue.claim({ owner: 'w2', now: 1200, leaseMs: LEASE })).toBeNull();
+    await store.queue.complete({ key: first!.key, owner: 'w1', now: 1300 });
+    const followUp = await store.queue.claim({ owner: 'w2', now: 1300, leaseMs: LEASE });
+    await store.queue.complete({ key: followUp!.key, owner: 'w2', now: 1400 });
+
+    expect(followUp?.request.deliveryIds).toEqual(['d-2', 'd-3', 'd-4']);
+    expect(followUp?.enqueuedAt).toBe(1100);
+    expect(await store.queue.claim({ owner: 'w1', now: 1500, leaseMs: LEASE })).toBeNull();
+    expect(await store.queue.stats()).toEqual({ depth: 0, oldestEnqueuedAt: null, retrying: 0 });
+  });
+
+  it('the follow-up waits out its delay, and events during the delay join it without making it earlier', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'check_run', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+    await store.queue.accept({ deliveryId: 'd-2', event: 'check_run', requests: [pull({ deliveryIds: ['d-2'] })], now: 1010 });
+
+    await store.queue.complete({ key: first!.key, owner: 'w1', now: 1050, followUpDelayMs: 250 });
+    await store.queue.accept({ deliveryId: 'd-3', event: 'check_run', requests: [pull({ deliveryIds: ['d-3'] })], now: 1100 });
+
+    expect(await store.queue.claim({ owner: 'w1', now: 1299, leaseMs: LEASE })).toBeNull();
+    expect(await store.queue.claim({ owner: 'w1', now: 1300, leaseMs: LEASE })).toMatchObject({ request: { deliveryIds: ['d-2', 'd-3'] } });
+  });
+
+  it('a failed item waits for its retry time with its attempt count, merged with newer events', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+
+    await store.queue.fail({ key: first!.key, owner: 'w1', retryAt: 5000, error: 'GitHub answered 502' });
+
+    expect(await store.queue.claim({ owner: 'w1', now: 4999, leaseMs: LEASE })).toBeNull();
+    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 1 });
+    const retry = await store.queue.claim({ owner: 'w2', now: 5000, leaseMs: LEASE });
+    expect(retry).toMatchObject({ attempts: 2, request: { deliveryIds: ['d-1'] } });
+  });
+
+  it('a new event makes a failed item ready now', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+    await store.queue.fail({ key: first!.key, owner: 'w1', retryAt: 60_000, error: 'Jira down' });
+
+    await store.queue.accept({ deliveryId: 'd-2', event: 'pull_request', requests: [pull({ deliveryIds: ['d-2'] })], now: 2000 });
+
+    expect(await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE })).toMatchObject({
+      attempts: 2,
+      request: { deliveryIds: ['d-1', 'd-2'] },
+    });
+  });
+
+  it("takes over a dead process's work once its lease expires, and the dead one's late completion changes nothing", async () => {
+    const { store, openAnother } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const dead = await store.queue.claim({ owner: 'dead', now: 1000, leaseMs: LEASE });
+    const other = await openAnother();
+
+    expect(await other.queue.claim({ owner: 'alive', now: 1000 + LEASE, leaseMs: LEASE })).toBeNull();
+    const takenOver = await other.queue.claim({ owner: 'alive', now: 1001 + LEASE, leaseMs: LEASE });
+    await store.queue.complete({ key: dead!.key, owner: 'dead', now: 1002 + LEASE });
+
+    expect(takenOver).toMatchObject({ key: dead!.key, attempts: 2, request: { deliveryIds: ['d-1'] } });
+    expect(await store.queue.renew({ key: dead!.key, owner: 'dead', now: 1003 + LEASE, leaseMs: LEASE })).toBe(false);
+    expect(await other.queue.renew({ key: dead!.key, owner: 'alive', now: 1003 + LEASE, leaseMs: LEASE })).toBe(true);
+    expect((await other.queue.stats()).depth).toBe(1);
+  });
+
+  it('a release on shutdown makes the work ready for another process without counting an attempt', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+
+    await store.queue.release({ key: first!.key, owner: 'w1', now: 1100 });
+
+    expect(await store.queue.claim({ owner: 'w2', now: 1100, leaseMs: LEASE })).toMatchObject({ attempts: 1 });
+  });
+
+  it('queues PRs and commits under separate keys, and forgets old deliveries', async () => {
+    const { store } = await backend.fresh();
+    const commit: WorkRequest = {
+      kind: 'commit',
+      installationId: 1,
+      owner: 'acme',
+      repo: 'payments',
+      sha: 'c'.repeat(40),
+      evaluate: true,
+      deliveryIds: ['d-1'],
+      force: 'none',
+      statusWrites: [],
+    };
+    await store.queue.accept({ deliveryId: 'd-1', event: 'status', requests: [commit, pull()], now: 1000 });
+    await store.queue.accept({ deliveryId: 'd-2', event: 'status', requests: [], now: 5000 });
+
+    expect(await store.queue.pruneDeliveries(2000)).toBe(1);
+    expect((await store.queue.stats()).depth).toBe(2);
+    expect((await store.queue.accept({ deliveryId: 'd-2', event: 'status', requests: [], now: 6000 })).duplicate).toBe(true);
+  });
+});
