@@ -9,6 +9,8 @@ import { onDeploymentStatus } from './app/deployments/on-deployment-status.js';
 import { onIssueComment } from './app/commands/on-issue-comment.js';
 import { onPullRequestClosed } from './app/webhooks/on-pull-request-closed.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/webhooks/on-pull-request.js';
+import { readWitnessEnv } from './audit/witness-env.js';
+import { startWitnessPublisher } from './audit/witness-publisher.js';
 import { createDepsFromEnv } from './app/read-app-env.js';
 import { runQueuedWork } from './app/worker/run-queued-work.js';
 import { createShutdownGate, type ShutdownGate } from './app/shutdown-gate.js';
@@ -83,6 +85,10 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
       startOverdueSweep({ deps: appDeps, app });
       startEnforcementSweep({ deps: appDeps, app, intervalMs: readEnforcementInterval(process.env) });
     }
+    // The chain head, published outside the database (docs/audit.md, the witness); a bad setting stops the start.
+    const witness = deps ? null : readWitnessEnv(process.env);
+    if (witness)
+      startWitnessPublisher({ store: appDeps.audit, settings: witness, now: appDeps.now, log: app.log.child({ name: 'witness' }) });
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));

@@ -1,6 +1,7 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../store/open-audit-store.js';
+import { parseSigningKey } from '../audit/signing.js';
 import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
@@ -50,7 +51,8 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   const cacheSeconds = CacheSeconds.safeParse(env.TICKET_CACHE_SECONDS?.trim() || undefined);
   if (!cacheSeconds.success) throw new Error(cacheSeconds.error.issues[0]?.message ?? 'TICKET_CACHE_SECONDS is invalid');
   const serviceNow = readServiceNowEnv(env);
-  const audit = await openAuditStore(readAuditEnv(env));
+  const auditEnv = readAuditEnv(env);
+  const audit = await openAuditStore(auditEnv);
   app.log.info({ store: audit.kind }, 'audit store open');
   return {
     appId: appId.data,
@@ -71,6 +73,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
         }
       : { unavailable: serviceNow.reason },
     audit,
+    ...(auditEnv.signingKey === undefined ? {} : { auditSigner: parseSigningKey(auditEnv.signingKey) }),
     botLogin: botLoginOf(app),
     now: () => new Date(),
     queue: audit.queue,

@@ -49,8 +49,32 @@ export const DeploymentStatusRecord = z.object({
   uncovered: z.array(UncoveredCommit).nullable(),
   /** Why `changes` could not be worked out (null when they were, or for a failed deployment). */
   changesError: z.string().nullable(),
+  /**
+   * Success only: the `deployment-gate` entry in which the app approved this deployment (nothing uncovered); null
+   * when there is none (a `deployment-bypass`: the commit never counts as in the environment). Absent in records
+   * written before the field existed, which count as null.
+   */
+  gateSeq: z.number().int().positive().nullable().optional(),
 });
 export type DeploymentStatusRecord = z.infer<typeof DeploymentStatusRecord>;
+
+/** An `exception` entry of type `deployment-bypass`: a success on a gated environment the app did not approve. */
+export const DeploymentBypassRecord = z.object({
+  type: z.literal('deployment-bypass'),
+  environment: z.string(),
+  sha: z.string(),
+  deploymentId: z.number(),
+  /** Who wrote the success status, and who created the deployment. */
+  statusCreator: z.string().nullable(),
+  deploymentCreator: z.string().nullable(),
+  /** Why it is not an approved deployment. */
+  reason: z.string(),
+  /** The `deployment-status` entry that recorded the success. */
+  statusSeq: z.number().int().nullable(),
+  /** The issue opened for the exception, when it could be opened. */
+  issueUrl: z.string().nullable(),
+});
+export type DeploymentBypassRecord = z.infer<typeof DeploymentBypassRecord>;
 
 /** `deployment-gate`: the app's answer to `deployment_protection_rule.requested`. */
 export const DeploymentGateRecord = z.object({

@@ -1,4 +1,4 @@
-import type { AuditStore } from './audit-entry.js';
+import type { AuditEntry, AuditStore } from './audit-entry.js';
 import { DeploymentStatusRecord } from './deployment-records.js';
 
 /**
@@ -10,13 +10,19 @@ export async function lastDeployedSha(input: {
   store: AuditStore;
   repo: string;
   environment: string;
-}): Promise<{ sha: string; seq: number } | null> {
+}): Promise<{ sha: string; seq: number; entry: AuditEntry } | null> {
   const environment = input.environment.toLowerCase();
   const entries = await input.store.list({ repo: input.repo, kinds: ['deployment-status'], newestFirst: true });
   for (const entry of entries) {
     const record = DeploymentStatusRecord.safeParse(entry.data);
-    if (record.success && record.data.state === 'success' && record.data.environment.toLowerCase() === environment) {
-      return { sha: record.data.sha, seq: entry.seq };
+    // Only a success the app's own gate approved (gateSeq) counts: a hand-made status never becomes the baseline.
+    if (
+      record.success &&
+      record.data.state === 'success' &&
+      typeof record.data.gateSeq === 'number' &&
+      record.data.environment.toLowerCase() === environment
+    ) {
+      return { sha: record.data.sha, seq: entry.seq, entry };
     }
   }
   return null;

@@ -26,6 +26,7 @@ function emergencyOf(input: {
   emergencies: AuditEntry[];
   retros: AuditEntry[];
   now: Date;
+  check: (entry: AuditEntry) => void;
 }): ChangeEvidence['emergency'] {
   const { merge, headSha, now } = input;
   // The latest authorisation of the merged head: an emergency covers the code it was given on, as an approval does.
@@ -34,7 +35,10 @@ function emergencyOf(input: {
     if (entry.prNumber !== merge.prNumber || entry.headSha !== headSha || entry.seq > merge.seq) continue;
     const record = EmergencyRecord.safeParse(entry.data);
     if (!record.success) continue;
+    input.check(entry);
     const approval = findRetroApproval({ emergencySeq: entry.seq, approvals: input.retros, now });
+    const retro = approval ? input.retros.find((r) => r.seq === approval.seq) : undefined;
+    if (retro) input.check(retro);
     return {
       by: record.data.by,
       seq: entry.seq,
@@ -50,8 +54,15 @@ function emergencyOf(input: {
  * was approved or authorised as an emergency change (and where its retrospective approval stands at `now`).
  * Throws on a merge entry that is not a merge record: the caller fails closed.
  */
-export async function readChangeEvidence(input: { store: AuditStore; repo: string; now: Date }): Promise<ChangeEvidence[]> {
+export async function readChangeEvidence(input: {
+  store: AuditStore;
+  repo: string;
+  now: Date;
+  /** Called on each merge, emergency and retrospective approval used; throws to refuse the entry (verify-evidence.ts). */
+  check?: (entry: AuditEntry) => void;
+}): Promise<ChangeEvidence[]> {
   const { store, repo, now } = input;
+  const check = input.check ?? ((): void => undefined);
   const [merges, emergencies, retros] = await Promise.all([
     store.list({ repo, kinds: ['merge'] }),
     store.list({ repo, kinds: ['emergency'] }),
@@ -60,6 +71,7 @@ export async function readChangeEvidence(input: { store: AuditStore; repo: strin
   return merges.map((merge) => {
     const parsed = MergeRecord.safeParse(merge.data);
     if (!parsed.success) throw new EvidenceShapeError(merge, parsed.error);
+    check(merge);
     const record = parsed.data;
     const facts = MergeFacts.safeParse(merge.data);
     return {
@@ -73,7 +85,7 @@ export async function readChangeEvidence(input: { store: AuditStore; repo: strin
       ticket: record.ticket?.key ?? null,
       gateState: record.gate?.state ?? null,
       atMergeState: record.atMerge.state,
-      emergency: emergencyOf({ merge, headSha: record.headSha, emergencies, retros, now }),
+      emergency: emergencyOf({ merge, headSha: record.headSha, emergencies, retros, now, check }),
     };
   });
 }

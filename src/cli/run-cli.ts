@@ -51,9 +51,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 
   audit
     .command('verify')
-    .description('recompute the hash chain (and signatures with a key); exit 0 when intact, 1 at the first broken entry')
+    .description('recompute the hash chain (and signatures with a key) and check it against the witness; exit 0 when intact, 1 otherwise')
     .option('--key-file <path>', 'Ed25519 public key in PEM, or the HMAC secret (default: AUDIT_SIGNING_KEY)')
     .option('--database <url>', DATABASE_HELP)
+    .option('--witness-file <path>', 'check the store against the newest head published to this file (default: AUDIT_WITNESS_FILE)')
     .action(async (options: Record<string, unknown>) => {
       code = await verifyCommand(options, io);
     });

@@ -1,4 +1,12 @@
-import type { ApprovalConfig, ChangeControlConfig, ChecksConfig, FloorConfig, TicketConfig } from '../policy/config-schema.js';
+import { describeSource, expectedSource } from '../policy/expected-source.js';
+import type {
+  ApprovalConfig,
+  ChangeControlConfig,
+  ChecksConfig,
+  FloorConfig,
+  RequiredCheck,
+  TicketConfig,
+} from '../policy/config-schema.js';
 
 export interface FlooredConfig {
   /** The policy that applies: the repository's, tightened wherever it was below the floor. */
@@ -136,10 +144,27 @@ function floorApproval(approval: ApprovalConfig, floor: FloorConfig['approval'],
 }
 
 function floorChecks(checks: ChecksConfig, floor: FloorConfig['checks'], notes: string[]): ChecksConfig {
-  // Check names match exactly (case-sensitive), as the required-checks control matches them.
-  const missing = (floor?.required ?? []).filter((name) => !checks.required.includes(name));
-  for (const name of missing) notes.push(`checks.required lacks ${name}: added`);
-  return missing.length === 0 ? checks : { required: [...checks.required, ...missing] };
+  const before = notes.length;
+  // Check names match exactly (case-sensitive), as the required-checks control matches them. A floor entry that
+  // names its source replaces the repository's entry of that name: the repository cannot loosen who may report it.
+  let required = [...checks.required];
+  for (const entry of floor?.required ?? []) {
+    const { name, source } = expectedSource(entry);
+    const index = required.findIndex((own) => expectedSource(own).name === name);
+    if (index === -1) {
+      notes.push(`checks.required lacks ${name}: added`);
+      required = [...required, entry];
+      continue;
+    }
+    const own = expectedSource(required[index] as RequiredCheck).source;
+    if (source !== null && JSON.stringify(own) !== JSON.stringify(source)) {
+      notes.push(
+        `checks.required ${name} ${own === null ? 'names no source' : `names ${describeSource(own)}`}: the floor's ${describeSource(source)} applies`,
+      );
+      required = required.map((r, i) => (i === index ? entry : r));
+    }
+  }
+  return notes.length === before ? checks : { required };
 }
 
 /**

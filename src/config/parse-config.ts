@@ -140,6 +140,10 @@ function describe(json: z.core.JSONSchema._JSONSchema, count: 'one' | 'many'): s
   if (typeof json === 'boolean') {
     return count === 'one' ? 'a value' : 'values';
   }
+  if (json.anyOf !== undefined) {
+    // A union (`checks.required`: a name, or a name with its source): every form it allows.
+    return [...new Set(json.anyOf.map((option) => describe(option, count)))].join(' or ');
+  }
   if (json.enum !== undefined) {
     const options = json.enum.map(String).join(', ');
     return count === 'one' ? `one of ${options}` : `values among ${options}`;

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-entry.js';
+import type { AuditSigner } from '../audit/signing.js';
 import type { QueueSettings } from '../queue/queue-settings.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   serviceNow?: TicketSource;
   /** The system of record for every decision. */
   audit: AuditStore;
+  /** The key the store signs with (AUDIT_SIGNING_KEY): stored evidence is checked with it before it is acted on. */
+  auditSigner?: AuditSigner;
   /** Our bot's login (`slug[bot]`), to tell our own status from one written by someone else. */
   botLogin: () => Promise<string>;
   now: () => Date;

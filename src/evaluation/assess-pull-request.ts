@@ -1,3 +1,4 @@
+import { expectedSource } from '../policy/expected-source.js';
 import { resolvePolicyCached } from '../config/policy-cache.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { RestClient } from '../github/rest-client.js';
@@ -7,7 +8,8 @@ import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { decide, type Grounds } from '../policy/decide.js';
 import { pullRequestRef } from '../policy/evaluate.js';
-import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
+import type { CheckFact, PullRequestFacts, TeamMembers } from '../policy/facts.js';
+import { readStatusHistory } from '../github/read-status-history.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
@@ -44,6 +46,25 @@ async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octo
 }
 
 /**
+ * The head's checks with the whole history of the required commit statuses (the rollup keeps only the latest per
+ * context): who reported a failure decides who may replace it. Read only when a required status shows a success.
+ */
+async function withStatusHistory(input: {
+  facts: PullRequestFacts;
+  config: ChangeControlConfig;
+  octokit: RestClient;
+}): Promise<CheckFact[]> {
+  const { facts, config, octokit } = input;
+  const required = new Set(config.checks.required.map((entry) => expectedSource(entry).name));
+  const statuses = facts.checks.filter((c) => c.kind === 'status' && required.has(c.name));
+  // Only a success can be a forgery that hides a failure; a latest failure or pending never passes the control.
+  if (!statuses.some((c) => c.state === 'success')) return facts.checks;
+  const contexts = new Set(statuses.map((c) => c.name));
+  const history = await readStatusHistory({ octokit, owner: facts.owner, repo: facts.repo, sha: facts.headSha, contexts });
+  return [...facts.checks.filter((c) => !(c.kind === 'status' && contexts.has(c.name))), ...history];
+}
+
+/**
  * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
  * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
  * which merge commits only bring in the base branch (`ignore_base_merges`).
@@ -56,8 +77,9 @@ async function completeFacts(
 ): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
-  const [pushers, changedFiles, cleanBaseMerges] = await Promise.all([
+  const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
+    withStatusHistory({ facts, config, octokit }),
     config.approval.rules.some((rule) => !coversEveryPath(rule))
       ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
       : null,
@@ -65,7 +87,7 @@ async function completeFacts(
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
   ]);
-  return { ...facts, pushers, changedFiles, cleanBaseMerges };
+  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges };
 }
 
 /** Gathers what the policy needs and the grounds of the verdict: complete facts, or why a needed fact could not be had. */
@@ -157,7 +179,22 @@ export async function assessPullRequest(input: {
   const config = policy.config;
   const { grounds, facts, retryable } = await gather({ read, config, policy: policy.source, floor: policy.floor, octokit, deps });
   // An emergency authorised on this head passes the verdict, with what it waived (decide applies it last).
-  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  let authorisation: Awaited<ReturnType<typeof findEmergency>> = null;
+  try {
+    authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha: read.facts.headSha });
+  } catch (error) {
+    // A recorded authorisation that fails verification is not used, and the verdict says why (never the waiver).
+    if (!(error instanceof EvaluationError)) throw error;
+    const failed: Grounds = {
+      kind: 'error',
+      pullRequest: pullRequestRef(read.facts),
+      policy: policy.source,
+      errors: [error.message],
+      nextStep: error.nextStep,
+      now: deps.now(),
+    };
+    return { kind: 'assessed', read, facts, config, verdict: decide({ grounds: failed }), retryable: null };
+  }
   // Without one for this head, the latest for an earlier head is named in the report as voided by a push.
   const latest = input.ignoreEmergency || authorisation ? null : await latestEmergency({ deps, owner, repo, number });
   const verdict = decide({ grounds, emergency: { authorisation, config: config.emergency, latest } });

@@ -1,6 +1,7 @@
 import { EmergencyRecord } from '../audit/evidence-records.js';
 import type { EmergencyAuthorisation } from '../policy/emergency-override.js';
 import type { AppDeps } from './app-deps.js';
+import { verifyStoredEvidence } from './verify-stored-evidence.js';
 
 /**
  * The latest emergency authorisation recorded for the PR's head commit, or null. An entry whose data is
@@ -36,6 +37,8 @@ export async function latestEmergency(input: {
     if (entry.headSha === null || (headSha !== undefined && entry.headSha !== headSha)) continue;
     const record = EmergencyRecord.safeParse(entry.data);
     if (!record.success) continue;
+    // The waiver passes a change: it is used only if the store's chain and signature vouch for it.
+    await verifyStoredEvidence({ deps, entries: [entry] });
     const { by, reason, followUpIssue, dueAt } = record.data;
     return { by, reason, at: entry.at, headSha: entry.headSha, followUpIssue, dueAt, auditSeq: entry.seq };
   }

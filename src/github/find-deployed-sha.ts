@@ -4,9 +4,10 @@ import type { RestClient } from './rest-client.js';
 export const DEPLOYMENTS_SEARCHED = 20;
 
 /**
- * The commit of the newest deployment to the environment that GitHub shows as successful, or null: for an
- * environment whose deployments predate the app (the audit trail has none yet). Looks at the latest
- * DEPLOYMENTS_SEARCHED deployments, one status read each, skipping `excludeId` (the deployment being decided).
+ * The commit of the newest deployment to the environment that GitHub shows as successful and that `approved`
+ * accepts (the app's own gate approved it: a hand-made success status never counts), or null. For a trail that
+ * missed the deployment's status. Looks at the latest DEPLOYMENTS_SEARCHED deployments, one status read for each
+ * approved one, skipping `excludeId` (the deployment being decided).
  */
 export async function findDeployedSha(input: {
   octokit: RestClient;
@@ -14,6 +15,7 @@ export async function findDeployedSha(input: {
   repo: string;
   environment: string;
   excludeId: number | null;
+  approved: (deployment: { id: number; sha: string }) => boolean;
 }): Promise<string | null> {
   const { octokit, owner, repo, environment } = input;
   const { data: deployments } = await octokit.request('GET /repos/{owner}/{repo}/deployments', {
@@ -23,7 +25,7 @@ export async function findDeployedSha(input: {
     per_page: DEPLOYMENTS_SEARCHED,
   });
   for (const deployment of deployments) {
-    if (Number(deployment.id) === input.excludeId) continue;
+    if (Number(deployment.id) === input.excludeId || !input.approved({ id: Number(deployment.id), sha: deployment.sha })) continue;
     const { data: statuses } = await octokit.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
       owner,
       repo,

@@ -50,7 +50,7 @@ export const CheckRunNode = z.object({
   detailsUrl: z.string().nullable(),
   url: z.string(),
   externalId: z.string().nullable(),
-  checkSuite: z.object({ app: z.object({ databaseId: z.number().nullable() }).nullable() }),
+  checkSuite: z.object({ app: z.object({ databaseId: z.number().nullable(), slug: z.string() }).nullable() }),
 });
 export type CheckRunNode = z.infer<typeof CheckRunNode>;
 
@@ -61,7 +61,7 @@ export const StatusContextNode = z.object({
   description: z.string().nullable(),
   createdAt: z.string(),
   targetUrl: z.string().nullable(),
-  creator: z.object({ login: z.string() }).nullable(),
+  creator: z.object({ __typename: z.string(), login: z.string() }).nullable(),
 });
 export type StatusContextNode = z.infer<typeof StatusContextNode>;
 

@@ -24,9 +24,9 @@ const CONTEXT_FIELDS = `
   __typename
   ... on CheckRun {
     databaseId name status conclusion startedAt completedAt detailsUrl url externalId
-    checkSuite { app { databaseId } }
+    checkSuite { app { databaseId slug } }
   }
-  ... on StatusContext { context state description createdAt targetUrl creator { login } }
+  ... on StatusContext { context state description createdAt targetUrl creator { __typename login } }
 `;
 
 /**

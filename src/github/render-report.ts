@@ -1,3 +1,4 @@
+import { describeSource } from '../policy/expected-source.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import type { TicketLookup } from '../policy/facts.js';
 import type {
@@ -138,11 +139,21 @@ function checksEvidence(result: ChecksResult): string[] {
   const { evidence: e } = result;
   if (e.required.length === 0) return ['- No checks are required by the policy'];
   const rows = e.required.map((r) => {
-    const name = r.result?.url ? `[${md(r.name)}](${r.result.url})` : md(r.name);
-    const detail = r.result ? `${r.result.kind === 'check_run' ? 'check run' : 'status'} ${r.result.raw}` : 'not reported';
+    const linked = r.result?.url ? `[${md(r.name)}](${r.result.url})` : md(r.name);
+    const name = r.source ? `${linked} (from ${md(describeSource(r.source))})` : linked;
+    const by = r.result?.source ? ` by ${md(r.result.source)}` : '';
+    const detail = r.result ? `${r.result.kind === 'check_run' ? 'check run' : 'status'} ${r.result.raw}${by}` : 'not reported';
     return `| ${name} | ${r.state} | ${detail} |`;
   });
-  return [`Head commit ${short(e.headSha)}:`, '', '| Check | State | Result |', '| --- | --- | --- |', ...rows];
+  const ignored = e.required.flatMap((r) => r.ignored.map((i) => `- ⚠️ Ignored: ${md(i.reason)}`));
+  return [
+    `Head commit ${short(e.headSha)}:`,
+    '',
+    '| Check | State | Result |',
+    '| --- | --- | --- |',
+    ...rows,
+    ...(ignored.length > 0 ? ['', ...ignored] : []),
+  ];
 }
 
 /** A control's summary as the report shows it (a public repository's ticket: keys and statuses only). */

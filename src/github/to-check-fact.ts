@@ -21,6 +21,12 @@ function statusState(node: StatusContextNode): CheckState {
   }
 }
 
+/** GraphQL names an app's bot without REST's `[bot]` suffix; the suffix keeps a user from passing for an app of that name. */
+function creatorLogin(creator: StatusContextNode['creator']): string | null {
+  if (!creator) return null;
+  return creator.__typename === 'Bot' ? `${creator.login}[bot]` : creator.login;
+}
+
 /** A check run or commit status as a policy fact. */
 export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
   if (node.__typename === 'CheckRun') {
@@ -31,6 +37,7 @@ export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
       state: checkRunState(node),
       at: node.startedAt ?? node.completedAt ?? NOT_STARTED,
       url: node.detailsUrl ?? node.url,
+      source: node.checkSuite.app?.slug ?? null,
     };
   }
   return {
@@ -40,5 +47,6 @@ export function toCheckFact(node: CheckRunNode | StatusContextNode): CheckFact {
     state: statusState(node),
     at: node.createdAt,
     url: node.targetUrl,
+    source: creatorLogin(node.creator),
   };
 }

@@ -134,10 +134,43 @@ export const ApprovalConfig = z
   .strict();
 export type ApprovalConfig = z.infer<typeof ApprovalConfig>;
 
+/**
+ * One required check: a plain name, or a name bound to the source that must report it (as GitHub rulesets'
+ * "expected source"): `app` is the GitHub App slug of a check run, `creator` the login that posts a commit status.
+ */
+export const RequiredCheck = z.union([
+  z.string().min(1),
+  z
+    .object({
+      /** The check run name. */
+      name: z.string().min(1).describe('The check run name.'),
+      /** The slug of the GitHub App that must create the check run (e.g. github-actions). */
+      app: z.string().min(1).describe('The slug of the GitHub App that must create the check run (e.g. github-actions).'),
+    })
+    .strict(),
+  z
+    .object({
+      /** The commit status context. */
+      name: z.string().min(1).describe('The commit status context.'),
+      /** The login that must post the commit status (e.g. ci-bot). */
+      creator: z.string().min(1).describe('The login that must post the commit status (e.g. ci-bot).'),
+    })
+    .strict(),
+]);
+export type RequiredCheck = z.infer<typeof RequiredCheck>;
+
 export const ChecksConfig = z
   .object({
-    /** Check run names or commit status contexts that must succeed on the head commit. */
-    required: z.array(z.string().min(1)).default([]).describe('Check run names or status contexts that must succeed on the head commit.'),
+    /**
+     * Check run names or commit status contexts that must succeed on the head commit; an entry may name its expected
+     * source: `{ name: ci/test, app: github-actions }` or `{ name: jenkins, creator: ci-bot }`.
+     */
+    required: z
+      .array(RequiredCheck)
+      .default([])
+      .describe(
+        'Check run names or status contexts that must succeed on the head commit; an entry may name its source: { name, app } (check run) or { name, creator } (commit status).',
+      ),
   })
   .strict();
 export type ChecksConfig = z.infer<typeof ChecksConfig>;
@@ -289,7 +322,10 @@ export const FloorConfig = z
     checks: z
       .object({
         /** Checks every repository requires, besides its own. */
-        required: z.array(z.string().min(1)).optional().describe('Checks every repository requires, added to its own.'),
+        required: z
+          .array(RequiredCheck)
+          .optional()
+          .describe("Checks every repository requires, added to its own (a named source replaces the repository's)."),
       })
       .strict()
       .optional()

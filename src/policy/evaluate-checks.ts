@@ -1,23 +1,24 @@
 import type { ChecksConfig } from './config-schema.js';
+import { expectedSource } from './expected-source.js';
 import type { CheckFact } from './facts.js';
+import { selectCheckResult } from './select-check-result.js';
 import type { ChecksResult, RequiredCheckEvidence } from './verdict.js';
 
-/** The latest result per check name: a re-run or a newer status replaces the older one. */
-function latestByName(checks: CheckFact[]): Map<string, CheckFact> {
-  const latest = new Map<string, CheckFact>();
-  for (const check of checks) {
-    const current = latest.get(check.name);
-    if (!current || check.at.localeCompare(current.at) >= 0) latest.set(check.name, check);
-  }
-  return latest;
-}
-
-/** The required-checks control: every required name reported success on the head commit. */
-export function evaluateChecks(input: { config: ChecksConfig; headSha: string; checks: CheckFact[] }): ChecksResult {
-  const latest = latestByName(input.checks);
-  const required: RequiredCheckEvidence[] = input.config.required.map((name) => {
-    const result = latest.get(name) ?? null;
-    return { name, state: result ? result.state : 'missing', result };
+/**
+ * The required-checks control: every required name reported success on the head commit, from a source that counts
+ * (see selectCheckResult): a re-run or a newer result from the same reporter replaces the older one.
+ */
+export function evaluateChecks(input: {
+  config: ChecksConfig;
+  headSha: string;
+  checks: CheckFact[];
+  /** Lower-case login of each contributor to the PR to why they are one; their statuses never count. */
+  contributors: ReadonlyMap<string, string>;
+}): ChecksResult {
+  const required: RequiredCheckEvidence[] = input.config.required.map((entry) => {
+    const { name, source } = expectedSource(entry);
+    const { result, ignored } = selectCheckResult({ name, source, checks: input.checks, contributors: input.contributors });
+    return { name, source, state: result ? result.state : 'missing', result, ignored };
   });
   const evidence = { headSha: input.headSha, required };
   const named = (state: RequiredCheckEvidence['state'][]): string[] => required.filter((r) => state.includes(r.state)).map((r) => r.name);

@@ -2,6 +2,7 @@ import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateTicket } from './evaluate-ticket.js';
+import { findContributors } from './find-contributors.js';
 import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
 import type { AppliedFloor, ControlResult, ErrorVerdict, PolicySource, PullRequestRef, Verdict } from './verdict.js';
@@ -18,6 +19,14 @@ export function truncate(text: string, max = MAX_DESCRIPTION): string {
 
 export function pullRequestRef(pr: Pick<PullRequestFacts, 'owner' | 'repo' | 'number' | 'headSha' | 'url'>): PullRequestRef {
   return { owner: pr.owner, repo: pr.repo, number: pr.number, headSha: pr.headSha, url: pr.url };
+}
+
+/** Everyone who wrote or pushed the change, lower-case login to why: their own statuses never count as checks. */
+function contributorsOf(pr: PullRequestFacts): Map<string, string> {
+  const contributors = new Map<string, string>([[pr.author.login.toLowerCase(), 'the author']]);
+  for (const [login, contribution] of findContributors(pr).byLogin)
+    if (!contributors.has(login)) contributors.set(login, contribution.detail);
+  return contributors;
 }
 
 /**
@@ -48,7 +57,12 @@ export function evaluate(input: {
       now: input.now,
     }),
     evaluateApprovals({ config: input.config.approval, pr: input.pr, teamMembers: input.teamMembers }),
-    evaluateChecks({ config: input.config.checks, headSha: input.pr.headSha, checks: input.pr.checks }),
+    evaluateChecks({
+      config: input.config.checks,
+      headSha: input.pr.headSha,
+      checks: input.pr.checks,
+      contributors: contributorsOf(input.pr),
+    }),
   ];
   const failed = controls.filter((c) => c.outcome === 'failure');
   const pending = controls.filter((c) => c.outcome === 'pending');

@@ -52,6 +52,11 @@ export interface CheckFact {
   /** ISO-8601 time of this result, used to keep the latest one per name. */
   at: string;
   url: string | null;
+  /**
+   * Who reported it, as read from GitHub: the slug of the GitHub App that created a check run, or the login that
+   * posted a commit status; null when GitHub does not say (a deleted user or app).
+   */
+  source: string | null;
 }
 
 export interface PullRequestFacts {

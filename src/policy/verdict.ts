@@ -4,6 +4,8 @@ import type { CheckFact, CheckState, TicketLookup } from './facts.js';
 import type { ApproverCheck } from './map-ticket-approvers.js';
 import type { ControlOutcome } from './control.js';
 import type { UnattributedIdentity } from './find-contributors.js';
+import type { IgnoredCheck } from './select-check-result.js';
+import type { ExpectedSource } from './expected-source.js';
 
 // Re-exported so callers keep one import for the verdict's types; defined lower down so the policy files form no cycle.
 export type { ControlName, ControlOutcome } from './control.js';
@@ -118,9 +120,13 @@ export interface ApprovalResult extends ControlResultBase {
 
 export interface RequiredCheckEvidence {
   name: string;
+  /** The source the policy binds the check to (`app` or `creator`); null when it names none. */
+  source: ExpectedSource;
   state: CheckState | 'missing';
-  /** The result used (latest one for the name); null when the check has not reported. */
+  /** The result used (latest one for the name from a source that counts); null when none has reported. */
   result: CheckFact | null;
+  /** Results for the name that do not count (another source, a contributor, or not the reporter of a failure). */
+  ignored: IgnoredCheck[];
 }
 
 export interface ChecksResult extends ControlResultBase {

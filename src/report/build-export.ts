@@ -3,7 +3,15 @@ import { findRetroApproval } from '../audit/emergency-status.js';
 import type { AuditSigner } from '../audit/signing.js';
 import { readEnforcementGaps } from './enforcement-gaps.js';
 import { verifyChain } from '../audit/verify-chain.js';
-import { emergencyRow, EXCEPTION_COLUMNS, EXPORT_COLUMNS, exceptionRow, mergeRow, type ExportRow } from './export-row.js';
+import {
+  deploymentBypassRow,
+  emergencyRow,
+  EXCEPTION_COLUMNS,
+  EXPORT_COLUMNS,
+  exceptionRow,
+  mergeRow,
+  type ExportRow,
+} from './export-row.js';
 import { withDeployments } from './first-deployments.js';
 import { formatCsv } from './format-csv.js';
 import { gapRow } from './gap-row.js';
@@ -21,15 +29,20 @@ export interface ExportQuery {
 export type ExportFormat = 'csv' | 'jsonl' | 'html';
 
 /**
- * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), and emergency
- * changes, each with its retrospective approval as known at `now` (`emergency-overdue` when none by its due time);
- * then the enforcement gaps (`enforcement-gap`) that overlap the period.
+ * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), successes on a gated
+ * environment the gate did not approve (`deployment-bypass`), and emergency changes, each with its retrospective
+ * approval as known at `now` (`emergency-overdue` when none by its due time); then the enforcement gaps
+ * (`enforcement-gap`) that overlap the period.
  */
 async function exceptionRows(store: AuditStore, filter: AuditFilter, now: Date): Promise<ExportRow[]> {
   const rows: ExportRow[] = [];
   for (const entry of await store.list({ ...filter, kinds: ['exception', 'emergency'] })) {
     if (entry.kind === 'emergency') {
       rows.push(await emergencyExceptionRow(store, entry, now));
+      continue;
+    }
+    if (entry.data.type === 'deployment-bypass') {
+      rows.push(deploymentBypassRow(entry));
       continue;
     }
     let merge: AuditEntry | null = null;

@@ -28,8 +28,9 @@ export const ChangeFilterFields = z
       }),
     ),
     exception: optional(
-      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue'], {
-        error: (issue) => `exception must be one of any, none, bypass, emergency, emergency-overdue, got ${JSON.stringify(issue.input)}`,
+      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass'], {
+        error: (issue) =>
+          `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got ${JSON.stringify(issue.input)}`,
       }),
     ),
     ticket: optional(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
+import { DeploymentBypassRecord } from '../audit/deployment-records.js';
 import { EmergencyRecord, ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
 
 /** The columns of `audit export`, in order. `--exceptions` adds `issue_url` and the columns of emergency changes. */
@@ -41,10 +42,11 @@ export const EXCEPTION_COLUMNS = [
 ] as const;
 
 /**
- * What an exception row is: a merge past a non-passing verdict, an emergency change (overdue: no retrospective
- * approval by its due time), or a time when a controlled branch's gate was not in force (src/report/gap-row.ts).
+ * What an exception row is: a merge past a non-passing verdict, a success on a gated environment the gate did not
+ * approve, an emergency change (overdue: no retrospective approval by its due time), or a time when a controlled
+ * branch's gate was not in force (src/report/gap-row.ts).
  */
-export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'enforcement-gap';
+export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'deployment-bypass' | 'enforcement-gap';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */
@@ -151,6 +153,26 @@ export function exceptionRow(entry: AuditEntry, merge: AuditEntry | null): Expor
     type: 'bypass',
     authorised_by: null,
     reason: null,
+    due_at: null,
+    retro_approved_by: null,
+    retro_approved_at: null,
+  };
+}
+
+/** A `deployment-bypass` exception as a row: a success on a gated environment that the app did not approve. */
+export function deploymentBypassRow(entry: AuditEntry): ExportRow {
+  const record = parseRecord(DeploymentBypassRecord, entry);
+  return {
+    ...fromMergeRecord(null),
+    repo: entry.repo,
+    head_sha: record.sha,
+    exceptions: [record.reason],
+    audit_seq: entry.seq,
+    entry_hash: entry.hash,
+    issue_url: record.issueUrl,
+    type: 'deployment-bypass',
+    authorised_by: null,
+    reason: `deployment ${record.deploymentId} to ${record.environment} reported successful by ${record.statusCreator ?? 'an unknown user'}`,
     due_at: null,
     retro_approved_by: null,
     retro_approved_at: null,

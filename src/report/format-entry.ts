@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
+import { DeploymentBypassRecord } from '../audit/deployment-records.js';
 import {
   CommandRecord,
   EmergencyOverdueRecord,
@@ -77,6 +78,19 @@ function describeMerge(entry: AuditEntry): Described | null {
 }
 
 function describeException(entry: AuditEntry): Described | null {
+  const bypass = DeploymentBypassRecord.safeParse(entry.data);
+  if (bypass.success) {
+    const b = bypass.data;
+    return {
+      summary: `deployment-bypass: ${b.environment} reported ${b.sha.slice(0, 7)} deployed without the gate`,
+      facts: [
+        ['deployment', String(b.deploymentId)],
+        ['status by', b.statusCreator ?? 'unknown'],
+        ['why', b.reason],
+        ['issue', b.issueUrl ?? 'not opened'],
+      ],
+    };
+  }
   const parsed = ExceptionRecord.safeParse(entry.data);
   if (!parsed.success) return null;
   const exception = parsed.data;

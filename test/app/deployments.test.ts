@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import type { AuditStore } from '../../src/audit/audit-entry.js';
-import { deploymentStatusEntry, emergencyEntry, mergeEntry, sha } from '../fixtures/deployment-entries.js';
+import { lastDeployedSha } from '../../src/audit/last-deployed-sha.js';
+import { deploymentGateEntry, deploymentStatusEntry, emergencyEntry, mergeEntry, sha } from '../fixtures/deployment-entries.js';
 import { webhookExample } from '../fixtures/webhook-examples.js';
 import { audit, GITHUB, mockToken, newProbot, POLICY, receive, REPO_PATH, useHandlerHarness } from './harness.js';
 
@@ -221,6 +222,11 @@ describe('deployment_protection_rule.requested', () => {
     await audit.append(
       mergeEntry({ repo: REPO, number: 1, at: '2026-10-02T10:00:00Z', head: sha('a'), mergeSha: DEPLOYED, commits: [sha('a')] }),
     );
+    // The gate approved 300 (its success status was missed); 400 succeeded by hand, 350 was approved with an uncovered commit.
+    await audit.append(deploymentGateEntry({ repo: REPO, at: '2026-10-01T09:00:00Z', sha: PROD, deploymentId: 300 }));
+    await audit.append(
+      deploymentGateEntry({ repo: REPO, at: '2026-10-01T09:30:00Z', sha: sha('3'), deploymentId: 350, uncovered: [sha('3')] }),
+    );
     mockToken();
     mockPolicy();
     nock(GITHUB)
@@ -229,12 +235,10 @@ describe('deployment_protection_rule.requested', () => {
       .reply(200, [
         { id: 501, sha: DEPLOYED },
         { id: 400, sha: sha('2') },
+        { id: 350, sha: sha('3') },
         { id: 300, sha: PROD },
       ]);
-    nock(GITHUB)
-      .get(`${REPO_PATH}/deployments/400/statuses`)
-      .query({ per_page: 100 })
-      .reply(200, [{ state: 'failure' }]);
+    // Only the approved deployment's statuses are read: a success on any other never counts.
     nock(GITHUB)
       .get(`${REPO_PATH}/deployments/300/statuses`)
       .query({ per_page: 100 })
@@ -245,7 +249,7 @@ describe('deployment_protection_rule.requested', () => {
     await receive(newProbot(), 'deployment_protection_rule', gateEvent());
 
     expect(answers[0]?.state).toBe('approved');
-    expect(await gates()).toEqual([expect.objectContaining({ previous: { sha: PROD, source: 'github' } })]);
+    expect((await gates()).at(-1)).toMatchObject({ deploymentId: 501, previous: { sha: PROD, source: 'github' } });
   });
 
   it('uses deployments.baseline when no deployment is known, and rejects asking for it when it is not set', async () => {
@@ -291,6 +295,7 @@ function statusEvent(state: string): Record<string, unknown> {
 describe('deployment and deployment_status', () => {
   it('records a successful deployment with the changes it brought', async () => {
     await seedApprovedChange();
+    await audit.append(deploymentGateEntry({ repo: REPO, at: '2026-11-01T11:00:00Z', sha: DEPLOYED, deploymentId: 501 }));
     mockToken();
     mockPolicy();
     mockCompare(PROD, DEPLOYED, [sha('a'), DEPLOYED]);
@@ -310,6 +315,37 @@ describe('deployment and deployment_status', () => {
     expect((entry?.data.changes as Array<{ prNumber: number }>).map((c) => c.prNumber)).toEqual([1]);
   });
 
+  it('records a success the gate did not approve as a deployment-bypass, with an issue, and never as production', async () => {
+    await seedApprovedChange();
+    mockToken();
+    mockPolicy();
+    mockCompare(PROD, DEPLOYED, [sha('a'), DEPLOYED]);
+    const issues: Array<{ title: string; body: string }> = [];
+    nock(GITHUB)
+      .post(`${REPO_PATH}/issues`, (body: { title: string; body: string }) => issues.push(body) > 0)
+      .reply(201, { html_url: 'https://github.com/Codertocat/Hello-World/issues/9' });
+
+    await receive(newProbot(), 'deployment_status', statusEvent('success'));
+
+    const [, status] = await audit.list({ repo: REPO, kinds: ['deployment-status'] });
+    expect(status?.data).toMatchObject({ state: 'success', gateSeq: null });
+    const [exception] = await audit.list({ repo: REPO, kinds: ['exception'] });
+    expect(exception?.data).toEqual({
+      type: 'deployment-bypass',
+      environment: 'production',
+      sha: DEPLOYED,
+      deploymentId: 501,
+      statusCreator: expect.any(String),
+      deploymentCreator: expect.any(String),
+      reason: `Change Control did not approve deployment 501 of ${DEPLOYED.slice(0, 7)} to production (no deployment-gate entry)`,
+      statusSeq: status?.seq,
+      issueUrl: 'https://github.com/Codertocat/Hello-World/issues/9',
+    });
+    expect(issues[0]?.title).toBe(`Change control exception: ${REPO} deployed ${DEPLOYED.slice(0, 7)} to production without the gate`);
+    // The next gate still compares with PROD, the last deployment the gate approved.
+    expect(await lastDeployedSha({ store: audit, repo: REPO, environment: 'production' })).toMatchObject({ sha: PROD });
+  });
+
   it('records a failed deployment without changes, and ignores states that are not final', async () => {
     mockToken();
     mockPolicy();
@@ -322,6 +358,7 @@ describe('deployment and deployment_status', () => {
   });
 
   it('records a success even when its changes cannot be worked out, saying why', async () => {
+    await audit.append(deploymentGateEntry({ repo: REPO, at: '2026-11-01T11:00:00Z', sha: DEPLOYED, deploymentId: 501 }));
     mockToken();
     mockPolicy();
     nock(GITHUB).get(`${REPO_PATH}/deployments`).query(true).reply(200, []);

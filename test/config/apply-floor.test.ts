@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { applyFloor } from '../../src/config/apply-floor.js';
-import type { ApprovalConfig, ChangeControlConfig, FloorConfig, TicketConfig } from '../../src/policy/config-schema.js';
+import type { ApprovalConfig, ChangeControlConfig, FloorConfig, RequiredCheck, TicketConfig } from '../../src/policy/config-schema.js';
 import { aConfig, aRule } from '../policy/builders.js';
 
 const RELEASE = 'acme/release-managers';
@@ -302,7 +302,7 @@ describe('applyFloor: approval', () => {
 });
 
 describe('applyFloor: checks', () => {
-  it.each<{ name: string; own: string[]; floor: FloorConfig; expected: string[]; loosened: string[] }>([
+  it.each<{ name: string; own: RequiredCheck[]; floor: FloorConfig; expected: RequiredCheck[]; loosened: string[] }>([
     {
       name: 'the floor’s checks already required',
       own: ['build', 'sast'],
@@ -325,6 +325,27 @@ describe('applyFloor: checks', () => {
       loosened: ['checks.required lacks sast: added'],
     },
     { name: 'no checks floor', own: [], floor: { checks: {} }, expected: [], loosened: [] },
+    {
+      name: 'a floor source replaces the repository’s plain name',
+      own: ['build', 'sast'],
+      floor: { checks: { required: [{ name: 'sast', app: 'codeql' }] } },
+      expected: ['build', { name: 'sast', app: 'codeql' }],
+      loosened: ["checks.required sast names no source: the floor's codeql applies"],
+    },
+    {
+      name: 'a floor source replaces another source',
+      own: [{ name: 'jenkins', creator: 'dave' }],
+      floor: { checks: { required: [{ name: 'jenkins', creator: 'ci-bot' }] } },
+      expected: [{ name: 'jenkins', creator: 'ci-bot' }],
+      loosened: ["checks.required jenkins names @dave: the floor's @ci-bot applies"],
+    },
+    {
+      name: 'the repository may bind a name the floor leaves plain',
+      own: [{ name: 'sast', app: 'codeql' }],
+      floor: { checks: { required: ['sast'] } },
+      expected: [{ name: 'sast', app: 'codeql' }],
+      loosened: [],
+    },
   ])('$name', ({ own, floor, expected, loosened }) => {
     // Act
     const result = applyFloor(aConfig({ checks: own }), floor);

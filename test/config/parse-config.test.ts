@@ -96,6 +96,14 @@ describe('parseConfig: valid files', () => {
       expected: { ...DEFAULTS, approval: { ...APPROVAL_DEFAULTS, count: 0 } },
     },
     {
+      name: 'required checks bound to their source, next to a plain name',
+      text: `${MINIMAL}checks:\n  required:\n    - lint\n    - { name: ci/test, app: github-actions }\n    - { name: jenkins, creator: ci-bot }\n`,
+      expected: {
+        ...DEFAULTS,
+        checks: { required: ['lint', { name: 'ci/test', app: 'github-actions' }, { name: 'jenkins', creator: 'ci-bot' }] },
+      },
+    },
+    {
       name: 'anchors and aliases',
       text: 'ticket:\n  projects: &keys [CHG, OPS]\n  types: *keys\n',
       expected: { ...DEFAULTS, ticket: { ...DEFAULTS.ticket, projects: ['CHG', 'OPS'], types: ['CHG', 'OPS'] } },
@@ -198,7 +206,17 @@ describe('parseConfig: invalid files', () => {
     {
       name: 'a long value, truncated to 40 characters',
       text: `checks:\n  required: "${'x'.repeat(60)}"\n`,
-      error: { path: 'checks.required', message: `must be a list of non-empty strings, got "${'x'.repeat(38)}…`, line: 2 },
+      error: { path: 'checks.required', message: `must be a list of non-empty strings or mappings, got "${'x'.repeat(38)}…`, line: 2 },
+    },
+    {
+      name: 'a required check with both an app and a creator',
+      text: `${MINIMAL}checks:\n  required:\n    - { name: ci/test, app: github-actions, creator: ci-bot }\n`,
+      error: {
+        path: 'checks.required[0]',
+        message:
+          'must be a non-empty string or a mapping with keys name, app or a mapping with keys name, creator, got {"name":"ci/test","app":"github-actions…',
+        line: 5,
+      },
     },
     {
       name: 'a list at the top level',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { SimDeploymentGate } from '../simulators/github/model.js';
 import { deploymentEvent, deploymentProtectionRuleEvent, deploymentStatusEvent } from './harness/deployment-webhooks.js';
-import { STANDARD_POLICY, startE2E, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { CONFIG_PATH, STANDARD_POLICY, startE2E, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
 import { issueCommentEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
@@ -34,13 +34,26 @@ useE2E((started) => (e2e = started), {
 
 const target = (repo: RepoTarget) => ({ github: e2e.github, ...repo });
 
-/** What production runs before the test: the default branch head, deployed before the app was gated (GitHub knows it). */
-function productionAtDefaultBranch(repo: RepoTarget): string {
+/**
+ * What production runs before the test: the default branch head, deployed before the app was gated. GitHub shows
+ * it as deployed, but only a deployment the gate approved counts (issue 16): the policy names it as the baseline.
+ * The policy is the organisation's (`.github`), so that setting it adds no commit to the repository.
+ */
+function productionAtDefaultBranch(repo: RepoTarget, policy = STANDARD_POLICY): string {
   const sha = e2e.github.defaultBranchHead(repo);
   const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha });
   e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
+  e2e.github.addRepository({
+    owner: repo.owner,
+    repo: '.github',
+    installationId: repo.installationId,
+    files: { [CONFIG_PATH]: `${policy}deployments:\n  baseline: '${sha}'\n` },
+  });
   return sha;
 }
+
+/** A repository whose policy comes from the organisation (productionAtDefaultBranch writes it). */
+const gatedRepo = (): RepoTarget => e2e.newRepo({ policy: null });
 
 /** Opens a PR, lets the app evaluate it (`success` unless `ready` says otherwise), merges it and delivers the merge. */
 async function merge(pr: PullTarget): Promise<string> {
@@ -80,7 +93,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 describe('the deployment gate', () => {
   it('approves a deployment of approved changes, lists them with their tickets, and traces them once deployed', async () => {
-    const repo = e2e.newRepo();
+    const repo = gatedRepo();
     productionAtDefaultBranch(repo);
     const { pr, mergeSha } = await approvedChange(repo);
     const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'release-bot' });
@@ -136,7 +149,7 @@ describe('the deployment gate', () => {
   });
 
   it('rejects a deployment with a commit pushed straight to the branch, naming it', async () => {
-    const repo = e2e.newRepo();
+    const repo = gatedRepo();
     productionAtDefaultBranch(repo);
     const pr = e2e.openPullRequest(repo);
     e2e.makeReady(pr);
@@ -160,8 +173,8 @@ describe('the deployment gate', () => {
   });
 
   it('lets an emergency change without its retrospective approval deploy, and lists it as outstanding', async () => {
-    const repo = e2e.newRepo({ policy: EMERGENCY_POLICY });
-    productionAtDefaultBranch(repo);
+    const repo = gatedRepo();
+    productionAtDefaultBranch(repo, EMERGENCY_POLICY);
     const pr = e2e.openPullRequest(repo);
     e2e.makeReady(pr, { reviewer: null });
     const { headSha } = await e2e.evaluate(pr);
@@ -184,7 +197,7 @@ describe('the deployment gate', () => {
   });
 
   it('takes a 422 for a run already reviewed as done: the redelivery succeeds and nothing else is sent', async () => {
-    const repo = e2e.newRepo();
+    const repo = gatedRepo();
     productionAtDefaultBranch(repo);
     const { mergeSha } = await approvedChange(repo);
     const { gate } = await requestGate(repo, mergeSha);
@@ -201,6 +214,60 @@ describe('the deployment gate', () => {
         .map((r) => r.status),
     ).toEqual([204, 422]);
     expect(gate.reviews.map((r) => r.state)).toEqual(['approved']);
+  });
+
+  it('a forged deployment status: a hand-made success is a deployment-bypass and never moves production (issue 16)', async () => {
+    const repo = gatedRepo();
+    const production = productionAtDefaultBranch(repo);
+    // A change merged without approval (an admin bypassing branch protection).
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr, { reviewer: null });
+    expect((await e2e.evaluate(pr)).status.state).toBe('pending');
+    const mergeSha = await merge(pr);
+    // The deployer deploys it by hand and posts the success status themselves: no gate was asked.
+    const forged = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'mallory' });
+    e2e.github.addDeploymentStatus({ ...repo, deploymentId: forged.id, state: 'success', creator: 'mallory' });
+    expect((await e2e.send('deployment_status', deploymentStatusEvent(target(repo), forged))).status).toBe(200);
+
+    // Recorded as a deployment-bypass exception, with an issue, in the exceptions export.
+    const issue = await waitFor('the deployment-bypass issue', () =>
+      e2e.github.issues(repo).find((i) => i.title.includes('without the gate')),
+    );
+    expect(issue.body).toContain(`reported successful on production by @mallory, but Change Control did not approve it`);
+    const exported = await cli(
+      'audit',
+      'export',
+      '--exceptions',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      '--format',
+      'jsonl',
+      '--repo',
+      `acme/${repo.repo}`,
+      '--database',
+      database,
+    );
+    const rows = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        type: 'deployment-bypass',
+        head_sha: mergeSha,
+        reason: `deployment ${forged.id} to production reported successful by mallory`,
+        issue_url: expect.stringContaining(`/issues/${issue.number}`),
+      }),
+    );
+
+    // The next gated deployment of that commit is compared with the last one the gate approved: rejected, not waved through.
+    const { gate } = await requestGate(repo, mergeSha);
+    const answer = await answerOf(gate);
+    expect(answer.state).toBe('rejected');
+    expect(answer.comment).toContain(`new since ${production.slice(0, 7)}`);
+    await e2e.quiet();
   });
 
   it('gives no answer for an environment the policy does not gate', async () => {

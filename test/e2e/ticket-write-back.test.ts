@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { createSqliteAuditStore } from '../../src/store/sqlite-store.js';
 import { DEFAULT_JIRA_CLOUD } from '../simulators/index.js';
-import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
+import { CONFIG_PATH, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { deploymentStatusEvent } from './harness/deployment-webhooks.js';
+import { deploymentProtectionRuleEvent, deploymentStatusEvent } from './harness/deployment-webhooks.js';
+import { waitFor } from './harness/wait.js';
 import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 
 /** `ticket.write_back`: on merge, the ticket links the PR and gets the evidence; a failure is recorded, never a verdict change. */
@@ -117,12 +118,21 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
 
 describe('ticket write-back on deployment', () => {
   it('comments on the ticket of each change a successful gated deployment brought to production', async () => {
-    const repo = e2e.newRepo({ policy: WRITE_BACK_POLICY });
+    // Production runs the default branch head (the baseline, in the organisation's policy so it adds no commit).
+    const repo = e2e.newRepo({ policy: null });
     const base = e2e.github.defaultBranchHead(repo);
-    const before = e2e.github.createDeployment({ ...repo, environment: 'production', sha: base });
-    e2e.github.addDeploymentStatus({ ...repo, deploymentId: before.id, state: 'success' });
+    e2e.github.addRepository({
+      owner: repo.owner,
+      repo: '.github',
+      installationId: repo.installationId,
+      files: { [CONFIG_PATH]: `${WRITE_BACK_POLICY}deployments:\n  baseline: '${base}'\n` },
+    });
     const { pr, mergeSha } = await mergeApproved('CHG-53', repo);
     const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'release-bot' });
+    // The gate approves it (only an approved deployment's success moves production and tells the tickets).
+    const gate = e2e.github.requestDeploymentGate({ ...repo, environment: 'production', sha: mergeSha, deploymentId: deployment.id });
+    await e2e.send('deployment_protection_rule', deploymentProtectionRuleEvent({ github: e2e.github, ...repo }, gate));
+    expect((await waitFor('the gate answer', () => gate.reviews[0])).state).toBe('approved');
     e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
 
     const delivery = await e2e.send('deployment_status', deploymentStatusEvent({ github: e2e.github, ...repo }, deployment));

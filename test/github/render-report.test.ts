@@ -112,8 +112,8 @@ describe('renderReport: the report of a verdict', () => {
     { section: 'approval', line: '- ✅ @bob approved c0ffee1 at 2024-05-02T10:00:00Z' },
     { section: 'checks', line: '### ✅ Required checks: Passed: build, test' },
     { section: 'checks', line: 'Head commit c0ffee1:' },
-    { section: 'checks', line: `| [build](${RUNS}/build) | success | check run COMPLETED/SUCCESS |` },
-    { section: 'checks', line: '| test | success | status SUCCESS |' },
+    { section: 'checks', line: `| [build](${RUNS}/build) | success | check run COMPLETED/SUCCESS by github-actions |` },
+    { section: 'checks', line: '| test | success | status SUCCESS by github-actions |' },
   ])('shows passing $section evidence: $line', ({ line }) => {
     // Act
     const { summary } = renderReport(PASSING);
@@ -144,9 +144,9 @@ describe('renderReport: the report of a verdict', () => {
     { section: 'approval', line: '- ✋ @erin requested changes (blocks until they approve or the review is dismissed)' },
     { section: 'approval', line: '**Next:** Address the requested changes; erin must approve, or the review must be dismissed.' },
     { section: 'checks', line: '### ❌ Required checks: Failed: build' },
-    { section: 'checks', line: `| [build](${RUNS}/build) | failure | check run COMPLETED/FAILURE |` },
+    { section: 'checks', line: `| [build](${RUNS}/build) | failure | check run COMPLETED/FAILURE by github-actions |` },
     { section: 'checks', line: '| test | missing | not reported |' },
-    { section: 'checks', line: `| [deploy-preview](${RUNS}/deploy-preview) | pending | check run IN_PROGRESS |` },
+    { section: 'checks', line: `| [deploy-preview](${RUNS}/deploy-preview) | pending | check run IN_PROGRESS by github-actions |` },
     { section: 'checks', line: '**Next:** Fix build and push, or re-run it if the failure was flaky.' },
   ])('shows blocking $section evidence and next steps: $line', ({ line }) => {
     // Act
@@ -487,5 +487,32 @@ describe('renderReport on a public repository', () => {
     const privateRepo = renderReport(verdictOf({ pr: { visibility: 'private' } })).summary;
 
     for (const summary of [opted, privateRepo]) expect(summary).toContain('Rotate the card vault key');
+  });
+});
+
+describe('renderReport: check results bound to their source', () => {
+  it('names the expected source and lists each ignored result with its reason', () => {
+    // Arrange: the author (alice) posts success over CI's failure; another app reports the bound check.
+    const base = aConfig({ checks: [] });
+    const config = { ...base, checks: { required: ['ci/test', { name: 'build', app: 'github-actions' }] } };
+    const verdict = verdictOf({
+      config,
+      pr: {
+        checks: [
+          aCheck('ci/test', 'failure', { kind: 'status', raw: 'FAILURE', source: 'ci-bot', at: '2024-05-02T09:00:00Z' }),
+          aCheck('ci/test', 'success', { kind: 'status', raw: 'SUCCESS', source: 'alice', at: '2024-05-02T09:05:00Z' }),
+          aCheck('build', 'success', { source: 'evil-app' }),
+        ],
+      },
+    });
+
+    // Act
+    const { summary } = renderReport(verdict);
+
+    // Assert
+    expect(verdict.state).toBe('failure');
+    expect(summary).toContain('| build (from github-actions) | missing | not reported |');
+    expect(summary).toContain('- ⚠️ Ignored: ci/test reported success by @alice, a contributor to this pull request \\(the author\\)');
+    expect(summary).toContain('- ⚠️ Ignored: build reported success by evil-app, not by github-actions');
   });
 });

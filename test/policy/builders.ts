@@ -2,7 +2,14 @@
  * Small builders of policy facts for table-driven tests: each returns a valid, passing-by-default value
  * and takes only the fields a test row cares about.
  */
-import type { ApprovalConfig, ApprovalRule, ChangeControlConfig, ChecksConfig, TicketConfig } from '../../src/policy/config-schema.js';
+import type {
+  ApprovalConfig,
+  ApprovalRule,
+  ChangeControlConfig,
+  ChecksConfig,
+  RequiredCheck,
+  TicketConfig,
+} from '../../src/policy/config-schema.js';
 import type {
   Actor,
   ChangedFile,
@@ -92,6 +99,7 @@ export function aCheck(name: string, state: CheckState, overrides: Partial<Check
     state,
     at: '2024-05-02T09:00:00Z',
     url: `https://github.com/acme/payments/runs/${name}`,
+    source: 'github-actions',
     ...overrides,
   };
 }
@@ -146,12 +154,12 @@ export function anApprovalConfig(overrides: Partial<ApprovalConfig> = {}): Appro
   };
 }
 
-export function aChecksConfig(required: string[] = ['build']): ChecksConfig {
+export function aChecksConfig(required: RequiredCheck[] = ['build']): ChecksConfig {
   return { required };
 }
 
 export function aConfig(
-  overrides: { ticket?: Partial<TicketConfig>; approval?: Partial<ApprovalConfig>; checks?: string[]; branches?: string[] } = {},
+  overrides: { ticket?: Partial<TicketConfig>; approval?: Partial<ApprovalConfig>; checks?: RequiredCheck[]; branches?: string[] } = {},
 ): ChangeControlConfig {
   return {
     branches: overrides.branches,

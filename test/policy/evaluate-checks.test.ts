@@ -6,6 +6,7 @@ import { aCheck, HEAD_SHA } from './builders.js';
 
 const EARLY = '2024-05-02T09:00:00Z';
 const LATE = '2024-05-02T09:30:00Z';
+const NONE = new Map<string, string>();
 
 interface Row {
   name: string;
@@ -82,7 +83,7 @@ describe('evaluateChecks', () => {
     },
   ])('$name → $outcome', ({ required, checks, outcome, summary, states }) => {
     // Act
-    const result = evaluateChecks({ config: { required }, headSha: HEAD_SHA, checks });
+    const result = evaluateChecks({ config: { required }, headSha: HEAD_SHA, checks, contributors: NONE });
 
     // Assert
     expect(result).toMatchObject({ control: 'checks', outcome, summary });
@@ -104,7 +105,7 @@ describe('evaluateChecks', () => {
     const checks = [aCheck('build', 'failure', { raw, kind })];
 
     // Act
-    const result = evaluateChecks({ config: { required: ['build'] }, headSha: HEAD_SHA, checks });
+    const result = evaluateChecks({ config: { required: ['build'] }, headSha: HEAD_SHA, checks, contributors: NONE });
 
     // Assert
     expect(result.outcome).toBe('failure');
@@ -132,18 +133,20 @@ describe('evaluateChecks', () => {
       raw: 'IN_PROGRESS',
     },
     {
-      name: 'a commit status newer than a check run of the same name',
-      checks: [aCheck('build', 'failure', { at: EARLY }), aCheck('build', 'success', { kind: 'status', raw: 'SUCCESS', at: LATE })],
-      outcome: 'success',
-      raw: 'SUCCESS',
+      name: 'a commit status newer than a passing check run of the same name',
+      checks: [aCheck('build', 'success', { at: EARLY }), aCheck('build', 'failure', { kind: 'status', raw: 'FAILURE', at: LATE })],
+      outcome: 'failure',
+      raw: 'FAILURE',
     },
   ])('keeps the latest result per name: $name', ({ checks, outcome, raw }) => {
     // Act
-    const result = evaluateChecks({ config: { required: ['build'] }, headSha: HEAD_SHA, checks });
+    const result = evaluateChecks({ config: { required: ['build'] }, headSha: HEAD_SHA, checks, contributors: NONE });
 
     // Assert
     expect(result.outcome).toBe(outcome);
-    expect(result.evidence.required).toEqual([{ name: 'build', state: outcome, result: expect.objectContaining({ raw }) }]);
+    expect(result.evidence.required).toEqual([
+      { name: 'build', source: null, state: outcome, result: expect.objectContaining({ raw }), ignored: [] },
+    ]);
   });
 
   it.each([
@@ -165,7 +168,7 @@ describe('evaluateChecks', () => {
     { name: 'passing checks have no next step', checks: [aCheck('build', 'success'), aCheck('test', 'success')], nextStep: null },
   ])('next step: $name', ({ checks, nextStep }) => {
     // Act
-    const result = evaluateChecks({ config: { required: ['build', 'test'] }, headSha: HEAD_SHA, checks });
+    const result = evaluateChecks({ config: { required: ['build', 'test'] }, headSha: HEAD_SHA, checks, contributors: NONE });
 
     // Assert
     expect(result.nextStep).toBe(nextStep);

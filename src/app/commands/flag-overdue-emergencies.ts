@@ -4,6 +4,8 @@ import { EmergencyRecord, type EmergencyOverdueRecord } from '../../audit/eviden
 import { postComment } from '../../github/post-comment.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
+import type { AuditEntry } from '../../audit/audit-entry.js';
+import { UntrustedEvidenceError, verifyEvidence } from '../../audit/verify-evidence.js';
 
 /** How often the app looks for overdue emergency changes. */
 export const OVERDUE_SWEEP_INTERVAL_MS = 15 * 60_000;
@@ -12,16 +14,38 @@ export const OVERDUE_SWEEP_INTERVAL_MS = 15 * 60_000;
 export const flaggedKey = (seq: number): string => `emergency-flagged:${seq}`;
 
 /**
+ * The retrospective approvals that verify (verify-evidence.ts): a forged one must not stop its emergency from
+ * being flagged. One that fails is left out and logged as an error with its sequence number and why.
+ */
+async function trustedApprovals(input: { deps: AppDeps; app: Pick<Probot, 'log'>; entries: AuditEntry[] }): Promise<AuditEntry[]> {
+  const trusted: AuditEntry[] = [];
+  for (const entry of input.entries) {
+    try {
+      await verifyEvidence({ store: input.deps.audit, signer: input.deps.auditSigner, entry });
+      trusted.push(entry);
+    } catch (error) {
+      if (!(error instanceof UntrustedEvidenceError)) throw error;
+      input.app.log.error(
+        { seq: entry.seq, kind: entry.kind, reason: error.reason },
+        'retrospective approval fails verification; not used',
+      );
+    }
+  }
+  return trusted;
+}
+
+/**
  * Flags, once each, the emergency changes whose retrospective approval is overdue at `now`: a comment on the
  * follow-up issue and an `emergency-overdue` audit entry. Each is tried on its own: one that fails (the issue
  * gone, GitHub down) is logged and tried again at the next sweep. Returns how many were flagged.
  */
 export async function flagOverdueEmergencies(input: { deps: AppDeps; app: Pick<Probot, 'auth' | 'log'>; now: Date }): Promise<number> {
   const { deps, app, now } = input;
-  const [emergencies, approvals] = await Promise.all([
+  const [emergencies, recorded] = await Promise.all([
     deps.audit.list({ kinds: ['emergency'] }),
     deps.audit.list({ kinds: ['retro-approval'] }),
   ]);
+  const approvals = await trustedApprovals({ deps, app, entries: recorded });
   let flagged = 0;
   for (const entry of emergencies) {
     const parsed = EmergencyRecord.safeParse(entry.data);

@@ -1,11 +1,15 @@
+import type { AuditEntry } from '../../audit/audit-entry.js';
 import type { ProductionSource } from '../../audit/deployment-records.js';
+import { approves } from '../../audit/find-gate-approval.js';
 import { lastDeployedSha } from '../../audit/last-deployed-sha.js';
 import { readChangeEvidence } from '../../audit/read-change-evidence.js';
+import { verifyEntrySelf } from '../../audit/verify-evidence.js';
 import { findDeployedSha } from '../../github/find-deployed-sha.js';
 import { listNewCommits } from '../../github/list-new-commits.js';
 import type { RestClient } from '../../github/rest-client.js';
 import { decideDeployment, type DeploymentDecision } from '../../policy/decide-deployment.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
+import { verifyStoredEvidence } from '../../evaluation/verify-stored-evidence.js';
 
 /** Nothing tells which commits are already in the environment: every commit would need evidence, so none is decided. */
 export class NoKnownDeploymentError extends Error {
@@ -23,10 +27,25 @@ export interface DeploymentAssessment {
   decision: DeploymentDecision;
 }
 
+/** Which GitHub deployments the app's gate approved for the environment (each entry checked: hash and signature). */
+async function approvedDeployments(input: {
+  deps: AppDeps;
+  repo: string;
+  environment: string;
+}): Promise<(d: { id: number; sha: string }) => boolean> {
+  const { deps, repo, environment } = input;
+  const gates = await deps.audit.list({ repo, kinds: ['deployment-gate'] });
+  for (const entry of gates) verifyEntrySelf({ signer: deps.auditSigner, entry });
+  return (deployment) =>
+    gates.some(
+      (entry) => entry.headSha === deployment.sha && approves(entry, { environment, deploymentId: deployment.id, sha: deployment.sha }),
+    );
+}
+
 /**
- * The commit already in the environment: the last successful deployment the audit trail records; else the
- * newest one GitHub shows as successful (deployments made before the app was installed); else the policy's
- * `deployments.baseline`.
+ * The commit already in the environment: the last successful deployment the audit trail records that the app's
+ * gate approved; else the newest one GitHub shows as successful among those the gate approved; else the policy's
+ * `deployments.baseline`. A success the gate did not approve (a deployment-bypass) never counts.
  */
 async function previousDeployment(input: {
   octokit: RestClient;
@@ -39,8 +58,13 @@ async function previousDeployment(input: {
 }): Promise<DeploymentAssessment['previous']> {
   const { octokit, deps, owner, repo, environment } = input;
   const recorded = await lastDeployedSha({ store: deps.audit, repo: `${owner}/${repo}`, environment });
-  if (recorded) return { sha: recorded.sha, source: 'audit' };
-  const onGitHub = await findDeployedSha({ octokit, owner, repo, environment, excludeId: input.excludeDeploymentId });
+  if (recorded) {
+    // The baseline decides which commits need evidence: a forged deployment-status row must not move it.
+    await verifyStoredEvidence({ deps, entries: [recorded.entry] });
+    return { sha: recorded.sha, source: 'audit' };
+  }
+  const approved = await approvedDeployments({ deps, repo: `${owner}/${repo}`, environment });
+  const onGitHub = await findDeployedSha({ octokit, owner, repo, environment, excludeId: input.excludeDeploymentId, approved });
   if (onGitHub) return { sha: onGitHub, source: 'github' };
   if (input.baseline) return { sha: input.baseline, source: 'baseline' };
   throw new NoKnownDeploymentError(environment);
@@ -64,6 +88,9 @@ export async function assessDeployment(input: {
   const { octokit, deps, owner, repo, sha } = input;
   const previous = await previousDeployment(input);
   const commits = previous.sha === sha ? [] : await listNewCommits({ octokit, owner, repo, base: previous.sha, head: sha });
-  const evidence = commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now() });
+  // Each merge, emergency and retrospective approval that could pass a commit is checked (hash, signature) first.
+  const check = (entry: AuditEntry): void => verifyEntrySelf({ signer: deps.auditSigner, entry });
+  const evidence =
+    commits.length === 0 ? [] : await readChangeEvidence({ store: deps.audit, repo: `${owner}/${repo}`, now: deps.now(), check });
   return { previous, commitCount: commits.length, decision: decideDeployment({ commits, evidence }) };
 }

@@ -2,6 +2,8 @@ import type { Context } from 'probot';
 import { DeploymentStatusRecord } from '../../audit/deployment-records.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { assessDeployment } from './assess-deployment.js';
+import { gateApprovalOf } from './gate-approval-of.js';
+import { recordDeploymentBypass } from './record-deployment-bypass.js';
 import { DeploymentStatusPayload } from './deployment-payloads.js';
 import { oneAtATime } from '../one-at-a-time.js';
 import { parsePayload } from '../payloads.js';
@@ -33,6 +35,11 @@ export function onDeploymentStatus(deps: AppDeps) {
 
     await oneAtATime(deps, `deployments:${owner}/${repo}:${environment}`.toLowerCase(), async () => {
       let changes: Changes = { previous: null, changes: null, uncovered: null, changesError: null };
+      // Only a deployment the app approved moves the environment; any other success is a deployment-bypass.
+      const approval =
+        state === 'success'
+          ? await gateApprovalOf({ deps, repo: `${owner}/${repo}`, environment, deploymentId: deployment.id, sha: deployment.sha })
+          : null;
       if (state === 'success') {
         try {
           const assessment = await assessDeployment({
@@ -66,6 +73,7 @@ export function onDeploymentStatus(deps: AppDeps) {
         deploymentCreator: deployment.creator?.login ?? null,
         description: p.deployment_status.description ?? null,
         ...changes,
+        ...(approval ? { gateSeq: approval.gateSeq } : {}),
       };
       const recorded = await recordEvidence(deps, {
         kind: 'deployment-status',
@@ -75,6 +83,21 @@ export function onDeploymentStatus(deps: AppDeps) {
         headSha: deployment.sha,
         data: record,
       });
+      if (recorded !== null && approval?.reason) {
+        const bypass = {
+          environment,
+          sha: deployment.sha,
+          deploymentId: deployment.id,
+          statusCreator: record.statusCreator,
+          deploymentCreator: record.deploymentCreator,
+        };
+        await recordDeploymentBypass({
+          deps,
+          context,
+          repo: `${owner}/${repo}`,
+          bypass: { ...bypass, reason: approval.reason, statusSeq: recorded.seq },
+        });
+      }
       // A redelivery finds the deployment recorded: its tickets were told then.
       if (recorded !== null && policy.kind === 'gated')
         await tellDeployedTickets({

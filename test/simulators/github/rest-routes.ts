@@ -355,6 +355,20 @@ export const REST_ROUTES: RestRoute[] = [
     },
   },
   {
+    // Every status on a commit, newest first (GitHub: "List commit statuses for a reference"), paged.
+    method: 'GET',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/statuses$/,
+    auth: 'token',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      if (!repo) return notFound(`repository ${ctx.params.join('/')}`);
+      const sha = ctx.params[2]!;
+      const statuses = repo.statuses.filter((s) => s.sha === sha).reverse();
+      const { page, headers } = paginate(ctx, `/repos/${repo.owner}/${repo.name}/commits/${sha}/statuses`, statuses);
+      return { status: 200, body: page.map((s) => restStatus(ctx.data, ctx.urls, repo, s)), headers };
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/,
     auth: 'token',
