@@ -4,6 +4,7 @@ import { createNodeMiddleware, createProbot, type ApplicationFunction, type Prob
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createRequestGuard } from './guard-request.js';
+import { startWebhookProxy } from './start-webhook-proxy.js';
 
 /** Probot's default webhook route (WEBHOOK_PATH overrides it). */
 const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -98,8 +99,14 @@ export async function startServer(input: {
   });
   const { port } = server.address() as AddressInfo;
   log.info({ url: `http://${host}:${port}`, webhookPath }, 'listening');
+  const proxy = env.WEBHOOK_PROXY_URL
+    ? await startWebhookProxy({ url: env.WEBHOOK_PROXY_URL, target: `http://${host}:${port}${webhookPath}`, log })
+    : null;
   return {
     port,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    stop: async () => {
+      await proxy?.stop();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
   };
 }
