@@ -56,16 +56,20 @@ export async function seedHistory(e2e: E2E, now: Date): Promise<SeedSummary> {
     return day;
   };
   github.advanceClockTo(at(29, 8));
-  for (const repo of [payments, ledger])
-    github.addRepository({ ...repo, files: { 'README.md': `# ${repo.repo}\n`, [CONFIG_PATH]: POLICY } });
-  // What production ran before the app gated it (GitHub knows it; no webhook).
-  const before = github.createDeployment({
-    ...payments,
-    environment: 'production',
-    sha: github.defaultBranchHead(payments),
-    creator: 'release-bot',
-  });
+  github.addRepository({ ...ledger, files: { 'README.md': `# ${ledger.repo}\n`, [CONFIG_PATH]: POLICY } });
+  github.addRepository({ ...payments, files: { 'README.md': `# ${payments.repo}\n` } });
+  // What production ran before the app gated it (GitHub knows it; no webhook). The gate did not approve that
+  // deployment, so it does not count (docs/deployments.md): payments' policy, the organisation's (so that setting it
+  // adds no commit to the repository), names it as the baseline.
+  const running = github.defaultBranchHead(payments);
+  const before = github.createDeployment({ ...payments, environment: 'production', sha: running, creator: 'release-bot' });
   github.addDeploymentStatus({ ...payments, deploymentId: before.id, state: 'success' });
+  github.addRepository({
+    owner: DEMO_ORG,
+    repo: '.github',
+    installationId: 1,
+    files: { [CONFIG_PATH]: `${POLICY}  baseline: '${running}'\n` },
+  });
 
   let ticket = 100;
   const change = (repo: RepoTarget, daysAgo: number, title: string, author: string, reviewer: string): Change => ({
