@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { flagOverdueEmergencies } from '../../src/app/commands/flag-overdue-emergencies.js';
+import { parseSigningKey } from '../../src/audit/signing.js';
 import type { AppDeps } from '../../src/evaluation/app-deps.js';
 import { commentEvent, FOLLOW_UP, mockComments, mockTeams, PR_NUMBER, recordEmergency } from './commands-harness.js';
 import { APP_ID, audit, GITHUB, HEAD, mockToken, newProbot, receive, REPO_PATH, useHandlerHarness } from './harness.js';
@@ -131,6 +132,22 @@ describe('/change-control approve-retro on the follow-up issue', () => {
 
     expect(replies[0]).toMatch(/^@gina this emergency change was already approved retrospectively by @erin/);
     expect(await audit.list({ kinds: ['retro-approval'] })).toHaveLength(1);
+  });
+
+  it('refuses when the emergency record fails verification (an unsigned row in a store that signs)', async () => {
+    // Arrange: the emergency entry was written without a signature; the app signs, so the app did not write it.
+    const emergency = await recordEmergency();
+    const auditSigner = parseSigningKey('k'.repeat(40));
+    mockToken();
+    const replies = mockComments(FOLLOW_UP.number);
+
+    // Act
+    await receive(newProbot({ auditSigner }), 'issue_comment', onFollowUp('erin'));
+
+    // Assert: nothing approved, and the reply names the entry and why
+    expect(await audit.list({ kinds: ['retro-approval'] })).toHaveLength(0);
+    expect(replies[0]).toContain(`the emergency record of this change, audit entry #${emergency.seq}, fails verification`);
+    expect(replies[0]).toContain('is not signed');
   });
 
   it('refuses on an issue that is not a follow-up issue', async () => {

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { EmergencyRecord, RetroApprovalRecord } from '../../audit/evidence-records.js';
+import { UntrustedEvidenceError, verifyEvidence } from '../../audit/verify-evidence.js';
 import { closeIssue } from '../../github/close-issue.js';
 import { readTeamMembers, TeamNotFoundError } from '../../github/read-team-members.js';
 import { emergencyIssueKey } from './authorise-emergency.js';
@@ -45,6 +46,14 @@ export async function approveRetro(ctx: CommandContext, note: string | null): Pr
   const { entry, record } = found;
   const subject: EntrySubject = { repo: entry.repo, prNumber: entry.prNumber, headSha: entry.headSha };
   const refuse = (why: string, reply: string) => refuseCommand(ctx, { command: 'approve-retro', reason: why, reply, subject });
+  // The emergency's record says who may approve (reviewers, author, authoriser, contributors): it is checked before
+  // it decides anything (docs/audit.md, evidence checked before it is acted on).
+  const failed = await untrusted(ctx, entry);
+  if (failed)
+    return refuse(
+      'the emergency record fails verification',
+      `the emergency record of this change, audit entry #${failed.entry.seq}, fails verification (${failed.reason}), so no approval can be recorded against it. Run \`change-control audit verify\`.`,
+    );
 
   const approvals = await deps.audit.list({
     repo: entry.repo,
@@ -54,6 +63,12 @@ export async function approveRetro(ctx: CommandContext, note: string | null): Pr
   for (const approval of approvals) {
     const given = RetroApprovalRecord.safeParse(approval.data);
     if (!given.success || given.data.emergencySeq !== entry.seq) continue;
+    // An approval that fails verification was not written by the app: it neither counts nor blocks a real one.
+    const forged = await untrusted(ctx, approval);
+    if (forged) {
+      ctx.log.error({ seq: approval.seq, reason: forged.reason }, 'a recorded retrospective approval fails verification: ignored');
+      continue;
+    }
     // A redelivered comment: its approval is recorded already.
     if (given.data.comment.id === ctx.comment.id) return;
     return refuse(
@@ -113,4 +128,15 @@ export async function approveRetro(ctx: CommandContext, note: string | null): Pr
     `approved the emergency change ${record.pr.repo}#${record.pr.number} (authorised by @${record.by}) retrospectively${lateness}: recorded as audit entry #${recorded.seq}. Closing this issue.`,
   );
   await closeIssue({ octokit: ctx.octokit, owner: ctx.owner, repo: ctx.repo, number: ctx.number });
+}
+
+/** The entry's verification failure, or null when it verifies. */
+async function untrusted(ctx: CommandContext, entry: AuditEntry): Promise<UntrustedEvidenceError | null> {
+  try {
+    await verifyEvidence({ store: ctx.deps.audit, signer: ctx.deps.auditSigner, entry });
+    return null;
+  } catch (error) {
+    if (error instanceof UntrustedEvidenceError) return error;
+    throw error;
+  }
 }
