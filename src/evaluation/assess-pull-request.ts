@@ -7,7 +7,7 @@ import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { decide, type Grounds } from '../policy/decide.js';
 import { pullRequestRef } from '../policy/evaluate.js';
-import type { PullRequestFacts, TeamMembers } from '../policy/facts.js';
+import type { PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import { isControlledBranch } from '../policy/is-controlled-branch.js';
 import type { AppliedFloor, PolicySource, Verdict } from '../policy/verdict.js';
@@ -21,15 +21,15 @@ export type Assessment =
   | {
       kind: 'assessed';
       read: FoundPullRequest;
-      /** The facts the verdict used (the read facts, completed with what the policy needed). */
-      facts: PullRequestFacts;
+      /** The facts the verdict used: complete, or only the read ones when a needed fact could not be had. */
+      facts: PullRequestFacts | PullRequestReadFacts;
       config: ChangeControlConfig | null;
       verdict: Verdict;
       /** Why the `error` verdict may clear by itself (Jira or GitHub failing): the queue retries it. Null: not retryable. */
       retryable: string | null;
     };
 
-async function readTeams(config: ChangeControlConfig, pr: PullRequestFacts, octokit: RestClient): Promise<TeamMembers> {
+async function readTeams(config: ChangeControlConfig, pr: PullRequestReadFacts, octokit: RestClient): Promise<TeamMembers> {
   const teams = [...new Set([...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)])];
   // Team membership matters only when someone approved; skip the calls otherwise.
   if (teams.length === 0 || !pr.reviews.some((r) => r.state === 'APPROVED')) return {};
@@ -76,7 +76,7 @@ async function gather(input: {
   floor: AppliedFloor | null;
   octokit: RestClient;
   deps: AppDeps;
-}): Promise<{ grounds: Grounds; facts: PullRequestFacts; retryable: string | null }> {
+}): Promise<{ grounds: Grounds; facts: PullRequestFacts | PullRequestReadFacts; retryable: string | null }> {
   const { read, config, policy, floor, octokit, deps } = input;
   try {
     const [facts, ticket, teamMembers] = await Promise.all([

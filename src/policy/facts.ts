@@ -54,7 +54,11 @@ export interface CheckFact {
   url: string | null;
 }
 
-export interface PullRequestFacts {
+/**
+ * What GitHub's pull request query says (src/github/read-pull-request-facts.ts): the facts every policy needs.
+ * The facts only some policies need are not here: gathering them makes a complete `PullRequestFacts`.
+ */
+export interface PullRequestReadFacts {
   owner: string;
   repo: string;
   number: number;
@@ -68,6 +72,10 @@ export interface PullRequestFacts {
   commits: CommitFact[];
   reviews: ReviewFact[];
   checks: CheckFact[];
+}
+
+/** The complete facts a verdict is decided on: the read facts and what the policy needed besides (src/evaluation/gather.ts). */
+export interface PullRequestFacts extends PullRequestReadFacts {
   /** Everyone who pushed a head to the PR while it was open (recorded from `pull_request` events). */
   pushers: PushFact[];
   /** The PR's changed files; null when the policy has no path rules (not read). */
