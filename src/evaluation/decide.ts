@@ -1,0 +1,19 @@
+import { decide } from '../policy/decide.js';
+import type { Verdict } from '../policy/verdict.js';
+import type { AppDeps } from './app-deps.js';
+import { findEmergency } from './find-emergency.js';
+import type { Gathered } from './gather.js';
+
+/**
+ * Step 3, decide: the pure decision (src/policy/decide.ts) over the gathered grounds, with an emergency
+ * authorised on this head on top (read back from our own store, verified there). A policy that cannot be
+ * parsed names no emergency path, so no emergency applies to it.
+ */
+export async function decideVerdict(input: { gathered: Gathered; deps: AppDeps; ignoreEmergency?: boolean }): Promise<Verdict> {
+  const { gathered, deps } = input;
+  const { config, facts } = gathered;
+  if (config === null) return decide({ grounds: gathered.grounds });
+  const { owner, repo, number, headSha } = facts;
+  const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha });
+  return decide({ grounds: gathered.grounds, emergency: { authorisation, config: config.emergency } });
+}
