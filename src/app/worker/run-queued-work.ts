@@ -100,7 +100,7 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   await answerRechecks(run, request, outcome);
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
-  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retryable };
+  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
 }
 
 /** What the worker runs for one claimed item, as the installation that sent its events. */
