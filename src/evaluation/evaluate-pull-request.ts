@@ -34,6 +34,8 @@ export interface EvaluateInput {
   /** The webhook delivery that caused this evaluation (audit evidence). */
   deliveryId: string | null;
   force?: 'none' | 'status' | 'all';
+  /** Read everything afresh, bypassing the policy and ticket caches (`/change-control recheck`). */
+  reread?: boolean;
   /** The installation the event came from: keeps the ticket key → PR index (src/app/index-ticket-keys.ts). */
   installationId?: number | null;
 }
@@ -70,7 +72,7 @@ export async function evaluatePullRequest(input: EvaluateInput): Promise<Evaluat
   const { octokit, log, deps, owner, repo, number } = input;
   let found: ReadResult;
   try {
-    found = await readPullRequest({ octokit, deps, owner, repo, number });
+    found = await readPullRequest({ octokit, deps, owner, repo, number, reread: input.reread });
   } catch (error) {
     return publishReadFailure(input, error);
   }
@@ -78,7 +80,7 @@ export async function evaluatePullRequest(input: EvaluateInput): Promise<Evaluat
     log.info({ pr: `${owner}/${repo}#${number}`, reason: found.reason }, 'pull request not evaluated');
     return found;
   }
-  const gathered = await gatherFacts({ found, octokit, deps });
+  const gathered = await gatherFacts({ found, octokit, deps, reread: input.reread });
   const verdict = await decideVerdict({ gathered, deps });
   const publish = await publishOutcome({ octokit, verdict, published: found.read.published, force: input.force ?? 'none' });
   const { facts, config } = gathered;

@@ -76,6 +76,8 @@ export async function gatherFacts(input: {
   found: Exclude<ReadResult, { kind: 'skipped' }>;
   octokit: RestClient;
   deps: AppDeps;
+  /** Ask the ticket provider again instead of reusing a cached answer (`/change-control recheck`). */
+  reread?: boolean;
 }): Promise<Gathered> {
   const { found, octokit, deps } = input;
   const { read } = found;
@@ -95,7 +97,7 @@ export async function gatherFacts(input: {
   try {
     const [facts, ticket, teamMembers] = await Promise.all([
       completeFacts(read, config, octokit, deps),
-      lookupTickets({ config, read, pr: read.facts, deps }),
+      lookupTickets({ config, read, pr: read.facts, deps, reread: input.reread ?? false }),
       readTeams(config, read.facts, octokit),
     ]);
     const grounds: FactGrounds = {

@@ -53,6 +53,8 @@ export async function lookupTickets(input: {
   read: FoundPullRequest;
   pr: PullRequestReadFacts;
   deps: AppDeps;
+  /** Drop the cached answers first, so each ticket is asked again (`/change-control recheck`). */
+  reread?: boolean;
 }): Promise<TicketFacts> {
   const { config, read, pr, deps } = input;
   const provider = config.ticket.provider;
@@ -71,6 +73,7 @@ export async function lookupTickets(input: {
   }
   const query = ticketQuery(config);
   const lookupOne = async (key: string) => {
+    if (input.reread) source.reader.forget?.(key);
     try {
       return await source.reader.lookup(key, query);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { resolvePolicyCached } from '../config/policy-cache.js';
+import { resolvePolicy } from '../config/resolve-policy.js';
 import type { RestClient } from '../github/rest-client.js';
 import { readPullRequestFacts, type FoundPullRequest } from '../github/read-pull-request-facts.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
@@ -24,13 +25,15 @@ export async function readPullRequest(input: {
   repo: string;
   number: number;
   includeClosed?: boolean;
+  /** Parse the policy again instead of reusing the cached parse (`/change-control recheck`: a full re-read). */
+  reread?: boolean;
 }): Promise<ReadResult> {
   const { octokit, deps, owner, repo, number } = input;
   const read = await readPullRequestFacts({ graphql: octokit.graphql, owner, repo, number, appId: deps.appId });
   if (!read.found) return { kind: 'skipped', reason: read.reason };
   if (!read.open && !input.includeClosed) return { kind: 'skipped', reason: `#${number} is not open` };
 
-  const policy = resolvePolicyCached(read);
+  const policy = input.reread ? resolvePolicy(read) : resolvePolicyCached(read);
   if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
   // The branches under control are unknown when the policy cannot be parsed: every PR is under it (fail closed).
   if (policy.kind === 'invalid') return { kind: 'invalid-policy', read, source: policy.source, errors: policy.errors };

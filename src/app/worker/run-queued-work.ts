@@ -94,6 +94,8 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
     deliveryId: run.work.attempts === 1 ? (request.deliveryIds.at(-1) ?? null) : null,
     force: overwrites.length > 0 && request.force === 'none' ? 'status' : request.force,
     installationId: request.installationId,
+    // Someone asked for a recheck: a full re-read, not an answer from the policy or ticket caches.
+    reread: (request.rechecks ?? []).length > 0,
   });
   // The trail comment shows the tampering now, not only at the next verdict change.
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
