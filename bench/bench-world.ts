@@ -78,10 +78,14 @@ async function startNaive(env: Record<string, string>): Promise<{ url: string; p
   };
 }
 
-export async function startWorld(strategy: Strategy, env: Record<string, string> = {}): Promise<World> {
+export async function startWorld(
+  strategy: Strategy,
+  env: Record<string, string> = {},
+  simulator: { secondaryLimit?: { perMinute: number } } = {},
+): Promise<World> {
   if (strategy === 'ours') await buildApp();
   const key = generateAppKey();
-  const sims = await startSimulators({ github: { app: { id: APP_ID, slug: 'change-control', publicKey: key.publicKey } } });
+  const sims = await startSimulators({ github: { app: { id: APP_ID, slug: 'change-control', publicKey: key.publicKey }, ...simulator } });
   const { github, jira } = sims;
   jira.addIssue({ key: 'CHG-1', status: 'Approved', summary: 'Rotate TLS certificates' });
   const credentials = jira.credentials.cloud!;

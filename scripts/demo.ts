@@ -2,7 +2,7 @@
  * `npm run demo`: a full PR evaluation with no GitHub account. Starts the real app process (as
  * `npm start` does) against the built-in GitHub and Jira simulators, plays one pull request through
  * opened → ticket and review approved → checks green, and prints the verdict and the check run report
- * after each step, then the GitHub calls the app made.
+ * after each step, then the GitHub calls the app made. `npm run demo -- --serve`: the dashboard over a seeded history.
  */
 import { ACTIONS_APP } from '../test/simulators/index.js';
 import { unescapeMarkdown } from '../test/e2e/harness/unescape-markdown.js';
@@ -59,9 +59,15 @@ async function play(e2e: E2E): Promise<void> {
   console.log(`Jira calls: ${jira.requests().length}`);
 }
 
-const e2e = await startE2E();
-try {
-  await play(e2e);
-} finally {
-  await e2e.stop();
+if (process.argv.includes('--serve')) {
+  // The whole product with a seeded history and the dashboard (scripts/demo/serve-demo.ts).
+  const { serveDemo } = await import('./demo/serve-demo.js');
+  await serveDemo();
+} else {
+  const e2e = await startE2E();
+  try {
+    await play(e2e);
+  } finally {
+    await e2e.stop();
+  }
 }

@@ -25,6 +25,8 @@ import { jiraWebhookHandler } from './app/webhooks/jira-webhook.js';
 import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
 import { readinessChecks } from './web/readiness-checks.js';
 import { createReadyzHandler } from './web/readyz.js';
+import { ENFORCEMENT_EVENTS, onEnforcementEvent } from './app/enforcement/on-enforcement-event.js';
+import { readEnforcementInterval, startEnforcementSweep } from './app/enforcement/start-enforcement-sweep.js';
 
 /** The parts of a started app that its server entry (shutdown) and tests (drain) need. */
 export interface StartedApp {
@@ -74,8 +76,13 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     app.on('deployment_status.created', gated(gate, onDeploymentStatus(appDeps)));
     // Only new comments: an edited or deleted command comment runs nothing (docs/emergency-changes.md).
     app.on('issue_comment.created', gated(gate, onIssueComment(appDeps)));
-    // Injected deps are a test's or the demo's: they call the sweep themselves when they need it.
-    if (!deps) startOverdueSweep({ deps: appDeps, app });
+    // What GitHub enforces, checked at install, on ruleset/protection changes and by a periodic sweep (docs/audit-and-evidence.md).
+    app.on([...ENFORCEMENT_EVENTS], gated(gate, onEnforcementEvent(appDeps)));
+    // Injected deps are a test's or the demo's: they call the sweeps themselves when they need them.
+    if (!deps) {
+      startOverdueSweep({ deps: appDeps, app });
+      startEnforcementSweep({ deps: appDeps, app, intervalMs: readEnforcementInterval(process.env) });
+    }
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));

@@ -1,21 +1,45 @@
 #!/usr/bin/env node
+import { getPrivateKey } from '@probot/get-private-key';
 import { run } from 'probot';
 import { readGitHubClientEnv } from './app/read-github-client-env.js';
 import { createChangeControlOctokit } from './github/change-control-octokit.js';
 import { createWriteBudget } from './github/write-budget.js';
 import { createApp, type StartedApp } from './index.js';
+import { checkProductionSecrets } from './server/check-production-secrets.js';
+import { createLogger } from './server/create-logger.js';
+import { startServer } from './server/start-server.js';
 
 /**
- * The server entry (`npm start`): Probot's `run` with our Octokit (GitHub's write limits per installation,
- * reads unspaced) and a graceful shutdown. Without APP_ID, `run` serves Probot's setup page as before.
+ * The server entry (`npm start`): refuses to run in production with a missing or weak webhook secret, then our
+ * server (request guard before Probot's routes, docs/security.md) with our Octokit (GitHub's write limits per
+ * installation, reads unspaced), a logger that redacts credentials, and a graceful shutdown. Without APP_ID or
+ * a private key (outside production), Probot's `run` serves its setup page as before.
  */
+const refusals = checkProductionSecrets(process.env);
+if (refusals.length > 0) {
+  for (const reason of refusals) console.error(`change-control refuses to start: ${reason}`);
+  process.exit(1);
+}
 let started: StartedApp | null = null;
 const github = readGitHubClientEnv(process.env);
 const octokit = createChangeControlOctokit({ budget: createWriteBudget(github.budget), timeoutMs: github.timeoutMs });
+const log = await createLogger(process.env);
+const app = createApp(undefined, { onStart: (startedApp) => (started = startedApp) });
 const before = new Set(process.listeners('SIGINT'));
-const server = await run(createApp(undefined, { onStart: (app) => (started = app) }), { Octokit: octokit });
+const server =
+  process.env.APP_ID && privateKeyGiven()
+    ? await startServer({ app, log, Octokit: octokit, env: process.env })
+    : await run(app, { Octokit: octokit, log });
 // run() stops the server and exits at once on SIGINT; ours finishes the work in flight first.
 for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) process.off('SIGINT', listener);
+
+function privateKeyGiven(): boolean {
+  try {
+    return getPrivateKey({ env: process.env }) !== null;
+  } catch {
+    return false; // an unreadable key: run() reports it as Probot always did
+  }
+}
 
 let stopping = false;
 /**

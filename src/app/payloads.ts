@@ -6,7 +6,12 @@ const Repository = z.object({ name: z.string(), owner: z.object({ login: z.strin
 
 export const PullRequestPayload = z.object({
   repository: Repository,
-  pull_request: z.object({ number: z.number().int().positive(), head: z.object({ sha: z.string() }) }),
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    head: z.object({ sha: z.string() }),
+    /** GitHub's time of the change (for `synchronize`, the push), on GitHub's clock like a comment's `created_at`. */
+    updated_at: z.string().optional(),
+  }),
 });
 
 const PullRequestRefs = z.array(

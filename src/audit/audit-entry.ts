@@ -14,7 +14,9 @@ import { z } from 'zod';
  * - `emergency-overdue`: an emergency change whose retrospective approval is overdue was flagged on its follow-up issue;
  * - `deployment`: a deployment to a gated environment was created (who, which SHA, which environment);
  * - `deployment-status`: a gated deployment reached a final state; a success lists the changes it deployed;
- * - `deployment-gate`: the app's answer as the environment's deployment protection rule, with the evidence it used.
+ * - `deployment-gate`: the app's answer as the environment's deployment protection rule, with the evidence it used;
+ * - `enforcement`: what GitHub enforces on a controlled branch changed (or was first read): is `change-control` required, who can bypass it;
+ * - `access-snapshot`: who could approve, merge, push to or bypass a controlled repository changed (or was first read).
  */
 export const AuditKind = z.enum([
   'verdict',
@@ -31,6 +33,8 @@ export const AuditKind = z.enum([
   'deployment-status',
   'deployment-gate',
   'ticket-write-back',
+  'enforcement',
+  'access-snapshot',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

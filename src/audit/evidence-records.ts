@@ -77,6 +77,8 @@ export const EmergencyRecord = z.object({
   teams: z.array(z.string()),
   reviewers: z.array(z.string()),
   comment: CommentRef,
+  /** When the comment was written (GitHub's clock); the head was checked not to have been pushed after it. Absent in older entries. */
+  writtenAt: z.string().optional(),
   /** The policy applied (repo:path@blob). */
   policy: z.string().nullable(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuditEntry, AuditStore } from '../audit/audit-entry.js';
+import { controlsAt, type ControlAt } from '../report/enforcement-at.js';
 import { DeploymentGateRecord, DeploymentRecord, DeploymentStatusRecord, type DeployedChange } from '../audit/deployment-records.js';
 import { MergeRecord } from '../audit/evidence-records.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
@@ -39,6 +40,8 @@ export interface TracedChange {
   deployedTo: Array<{ environment: string; sha: string; at: string; seq: number }>;
   /** Why it is listed: a deployment of the commit brought it, or the commit is one of its own. */
   via: 'deployment' | 'commit';
+  /** Whether GitHub enforced the gate on the base branch when it merged (the last `enforcement` entry before); null: no check recorded before. */
+  gateInForce: Pick<ControlAt, 'status' | 'since' | 'seq' | 'reasons'> | null;
 }
 
 export interface Trace {
@@ -141,12 +144,15 @@ export async function buildTrace(input: { store: AuditStore; sha: string; repo?:
     const deployedTo = statuses
       .filter(({ record: s }) => s.state === 'success' && (s.changes ?? []).some((c) => c.prNumber === record.pr.number))
       .map(({ entry: s, record: r }) => ({ environment: r.environment, sha: r.sha, at: r.at, seq: s.seq }));
+    const control = (await controlsAt({ store, at: record.mergedAt, repo })).find((c) => c.branch === record.baseRef);
+    const gateInForce = control ? { status: control.status, since: control.since, seq: control.seq, reasons: control.reasons } : null;
     changes.push({
       record,
       mergeSeq: entry.seq,
       emergency: evidence.get(entry.seq)?.emergency ?? null,
       deployedTo,
       via: broughtBy.has(record.pr.number) ? 'deployment' : 'commit',
+      gateInForce,
     });
   }
   return { repo, sha, deployments, gates, changes };

@@ -40,6 +40,12 @@ function changeLines(change: TracedChange): string[] {
     `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})`,
     `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
   ];
+  const gate = change.gateInForce;
+  lines.push(
+    gate === null
+      ? `      gate on ${record.baseRef} at merge: unknown (no enforcement check recorded before the merge)`
+      : `      gate on ${record.baseRef} at merge: ${gate.status} (enforcement entry #${gate.seq} of ${gate.since})${gate.status === 'enforced' ? '' : ` — ${gate.reasons.join('; ')}`}`,
+  );
   if (emergency)
     lines.push(
       `      emergency: authorised by ${emergency.by} (entry #${emergency.seq}), ${RETRO[emergency.retro]}${emergency.retroBy ? ` by ${emergency.retroBy}` : ''}`,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo, ExitCode } from './cli-io.js';
+import { atCommand } from './controls-command.js';
 import { exportCommand } from './export-command.js';
 import { showCommand } from './show-command.js';
 import { traceCommand } from './trace-command.js';
@@ -77,6 +78,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .action(async (sha: string, options: Record<string, unknown>) => {
       code = await traceCommand({ ...options, sha }, io);
     });
+
+  for (const [name, description] of [
+    ['controls', 'was change control in force at DATE, per repository and controlled branch, and who could bypass it'],
+    ['access', 'who could approve, merge, push directly or bypass at DATE, per controlled repository, and how they got it'],
+  ] as const) {
+    audit
+      .command(name)
+      .description(description)
+      .option('--at <date>', 'the date or time to answer for (required): YYYY-MM-DD is 00:00 UTC that day')
+      .option('--repo <owner/name>', 'only this repository')
+      .option('--json', 'print the records as JSON')
+      .option('--database <url>', DATABASE_HELP)
+      .action(async (options: Record<string, unknown>) => {
+        code = await atCommand(name)(options, io);
+      });
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,7 +1,7 @@
 import { decide } from '../policy/decide.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
-import { findEmergency } from './find-emergency.js';
+import { findEmergency, latestEmergency } from './find-emergency.js';
 import type { Gathered } from './gather.js';
 
 /**
@@ -15,5 +15,7 @@ export async function decideVerdict(input: { gathered: Gathered; deps: AppDeps; 
   if (config === null) return decide({ grounds: gathered.grounds });
   const { owner, repo, number, headSha } = facts;
   const authorisation = input.ignoreEmergency ? null : await findEmergency({ deps, owner, repo, number, headSha });
-  return decide({ grounds: gathered.grounds, emergency: { authorisation, config: config.emergency } });
+  // Without one for this head, the latest for an earlier head is named in the report as voided by a push.
+  const latest = input.ignoreEmergency || authorisation ? null : await latestEmergency({ deps, owner, repo, number });
+  return decide({ grounds: gathered.grounds, emergency: { authorisation, config: config.emergency, latest } });
 }

@@ -13,6 +13,17 @@ export async function findEmergency(input: {
   number: number;
   headSha: string;
 }): Promise<EmergencyAuthorisation | null> {
+  return latestEmergency(input);
+}
+
+/** The latest emergency authorisation recorded for the PR on any head (`headSha` given: on that head only), or null. */
+export async function latestEmergency(input: {
+  deps: AppDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  headSha?: string;
+}): Promise<EmergencyAuthorisation | null> {
   const { deps, owner, repo, number, headSha } = input;
   const entries = await deps.audit.list({
     repo: `${owner}/${repo}`,
@@ -22,11 +33,11 @@ export async function findEmergency(input: {
     limit: 100,
   });
   for (const entry of entries) {
-    if (entry.headSha !== headSha) continue;
+    if (entry.headSha === null || (headSha !== undefined && entry.headSha !== headSha)) continue;
     const record = EmergencyRecord.safeParse(entry.data);
     if (!record.success) continue;
     const { by, reason, followUpIssue, dueAt } = record.data;
-    return { by, reason, at: entry.at, headSha, followUpIssue, dueAt, auditSeq: entry.seq };
+    return { by, reason, at: entry.at, headSha: entry.headSha, followUpIssue, dueAt, auditSeq: entry.seq };
   }
   return null;
 }

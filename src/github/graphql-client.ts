@@ -21,12 +21,23 @@ export async function graphqlAllowingMissing(input: {
   query: string;
   variables: Record<string, unknown>;
   optionalFields: string[];
+  /** What an optional field is, for the error when it exists but cannot be read (`orgConfig` → `acme/.github`). */
+  names?: Record<string, string>;
 }): Promise<unknown> {
   try {
     return await input.graphql<unknown>(input.query, input.variables);
   } catch (error) {
     const parsed = PartialGraphqlError.safeParse(error);
-    if (!parsed.success || parsed.data.data === null) throw error;
+    if (!parsed.success) throw error;
+    // An optional source that exists but cannot be read (FORBIDDEN, a server error) is an error, never "absent".
+    const unreadable = parsed.data.errors.find(
+      (e) => e.type !== 'NOT_FOUND' && e.path?.length === 1 && input.optionalFields.includes(String(e.path[0])),
+    );
+    if (unreadable) {
+      const field = String(unreadable.path?.[0]);
+      throw new Error(`${input.names?.[field] ?? field} cannot be read (${unreadable.type ?? 'error'}: ${unreadable.message})`);
+    }
+    if (parsed.data.data === null) throw error;
     const tolerated = parsed.data.errors.every(
       (e) => e.type === 'NOT_FOUND' && e.path?.length === 1 && input.optionalFields.includes(String(e.path[0])),
     );

@@ -86,6 +86,7 @@ export const PullRequestFactsResponse = z.object({
   repository: z
     .object({
       nameWithOwner: z.string(),
+      isPrivate: z.boolean().optional(),
       defaultBranchRef: z.object({ name: z.string(), target: DefaultBranchTarget }).nullable(),
       pullRequest: z
         .object({
@@ -94,6 +95,11 @@ export const PullRequestFactsResponse = z.object({
           body: z.string(),
           url: z.string(),
           state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+          // Optional in the schema so an answer without them reads as "merge facts unknown", never as "not merged".
+          merged: z.boolean().optional(),
+          mergedAt: z.string().nullable().optional(),
+          mergedBy: z.object({ login: z.string() }).nullable().optional(),
+          mergeCommit: z.object({ oid: z.string() }).nullable().optional(),
           author: ActorRef,
           baseRefName: z.string(),
           headRefName: z.string(),

@@ -40,12 +40,14 @@ export const PULL_REQUEST_FACTS_QUERY = `
 query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
   repository(owner: $owner, name: $repo) {
     nameWithOwner
+    isPrivate
     defaultBranchRef {
       name
       target { ... on Commit { file(path: $configPath) { object { ... on Blob { oid text isBinary } } } } }
     }
     pullRequest(number: $number) {
       number title body url state
+      merged mergedAt mergedBy { login } mergeCommit { oid }
       author { __typename login }
       baseRefName headRefName headRefOid changedFiles
       commits(first: 100) {

@@ -57,6 +57,7 @@ export async function readPolicyFiles(input: { graphql: GraphqlClient; owner: st
     query: POLICY_FILES_QUERY,
     variables: { owner, repo, configPath: CONFIG_PATH },
     optionalFields: ['orgConfig'],
+    names: { orgConfig: `the organisation's ${owner}/.github repository` },
   });
   const data = parseGitHubAnswer(PolicyFilesResponse, raw, 'ChangeControlPolicy');
   const repository = data.repository;

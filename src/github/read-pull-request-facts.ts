@@ -32,6 +32,14 @@ export interface PublishedState {
   checkRun: { id: number; externalId: string | null; status: string; url: string } | null;
 }
 
+/** A merge read back from GitHub: whether, which commit, by whom, when. */
+export interface MergeFacts {
+  merged: boolean;
+  mergeSha: string | null;
+  mergedBy: string | null;
+  mergedAt: string | null;
+}
+
 export type PullRequestRead =
   | { found: false; reason: string }
   | {
@@ -41,6 +49,8 @@ export type PullRequestRead =
       /** How many files GitHub says the PR changes (to check a file listing is complete). */
       changedFilesCount: number;
       open: boolean;
+      /** The merge as GitHub reports it (never from a webhook payload); null when the answer did not say. */
+      merge: MergeFacts | null;
       defaultBranch: string;
       repoConfig: ConfigFile | null;
       orgConfig: ConfigFile | null;
@@ -136,6 +146,7 @@ export async function readPullRequestFacts(input: {
     query: PULL_REQUEST_FACTS_QUERY,
     variables: { owner, repo, number, configPath: CONFIG_PATH },
     optionalFields: ['orgConfig'],
+    names: { orgConfig: `the organisation's ${owner}/.github repository` },
   });
   const data = parseGitHubAnswer(PullRequestFactsResponse, raw, 'ChangeControlFacts');
   const repository = data.repository;
@@ -196,12 +207,18 @@ export async function readPullRequestFacts(input: {
     commits: commits.map(toCommitFact),
     reviews: reviews.map(toReviewFact).filter((r): r is ReviewFact => r !== null),
     checks: contexts.filter((n) => !isOurs(n, input.appId)).map(toCheckFact),
+    // Unknown visibility counts as public: ticket details are then kept out of the report.
+    visibility: repository.isPrivate === true ? 'private' : 'public',
   };
   return {
     found: true,
     facts,
     changedFilesCount: pr.changedFiles,
     open: pr.state === 'OPEN',
+    merge:
+      pr.merged === undefined
+        ? null
+        : { merged: pr.merged, mergeSha: pr.mergeCommit?.oid ?? null, mergedBy: pr.mergedBy?.login ?? null, mergedAt: pr.mergedAt ?? null },
     defaultBranch: repository.defaultBranchRef?.name ?? '',
     repoConfig: toConfigFile(repository.nameWithOwner, repository.defaultBranchRef?.target?.file),
     orgConfig: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.file) : null,

@@ -64,9 +64,32 @@ function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several
   return lines;
 }
 
-function ticketEvidence(result: TicketResult): string[] {
+/** A public repository's report: each ticket's key and status, nothing of its content or of who approved it. */
+function publicTicketLines(t: TicketKeyResult, several: boolean): string[] {
+  const state = t.lookup?.found ? `status **${md(t.lookup.status)}**` : t.lookup ? 'not found' : 'not looked up';
+  const icon = several ? `${t.outcome === 'success' ? '✅' : '❌'} ` : '';
+  return [`- ${icon}Key: **${t.key}** (found in the PR ${t.source}): ${state}`];
+}
+
+/** The ticket control's one-line summary on a public repository: keys and statuses only. */
+function publicTicketSummary(result: TicketResult): string {
+  const tickets = result.evidence.tickets ?? [];
+  if (tickets.length === 0) return result.summary;
+  const states = tickets.map((t) => `${t.key} ${t.lookup?.found ? `is ${t.lookup.status}` : t.lookup ? 'not found' : 'not looked up'}`);
+  return `${result.outcome === 'success' ? 'Approved' : 'Not approved'}: ${states.join('; ')}`;
+}
+
+function ticketEvidence(result: TicketResult, hidden: boolean): string[] {
   const { evidence: e } = result;
   if (e.provider === 'none') return ['- Ticket provider: none (control switched off by the policy)'];
+  if (hidden) {
+    const tickets = e.tickets ?? [];
+    const lines = tickets.length === 0 ? ['- Key: none found'] : tickets.flatMap((t) => publicTicketLines(t, tickets.length > 1));
+    return [
+      ...lines,
+      "- A public repository: the ticket's details and approvers are in the audit store, not here (`report.ticket_details: true` shows them).",
+    ];
+  }
   const tickets = e.tickets ?? [];
   const lines = tickets.length === 0 ? ['- Key: none found'] : [];
   if (tickets.length > 1) lines.push(`- ${tickets.length} tickets; ticket.require: ${e.require ?? 'any'}`);
@@ -122,15 +145,20 @@ function checksEvidence(result: ChecksResult): string[] {
   return [`Head commit ${short(e.headSha)}:`, '', '| Check | State | Result |', '| --- | --- | --- |', ...rows];
 }
 
-function section(result: ControlResult): string {
+/** A control's summary as the report shows it (a public repository's ticket: keys and statuses only). */
+function summaryOf(result: ControlResult, hidden: boolean): string {
+  return hidden && result.control === 'ticket' ? publicTicketSummary(result) : result.summary;
+}
+
+function section(result: ControlResult, hidden: boolean): string {
   const evidence =
     result.control === 'ticket'
-      ? ticketEvidence(result)
+      ? ticketEvidence(result, hidden)
       : result.control === 'approval'
         ? approvalEvidence(result)
         : checksEvidence(result);
-  const next = result.nextStep ? ['', `**Next:** ${md(result.nextStep)}`] : [];
-  return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(result.summary)}`, '', ...evidence, ...next].join('\n');
+  const next = result.nextStep && !(hidden && result.control === 'ticket') ? ['', `**Next:** ${md(result.nextStep)}`] : [];
+  return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(summaryOf(result, hidden))}`, '', ...evidence, ...next].join('\n');
 }
 
 /** What the organisation floor overrode in the repository's policy: the policy as written is not the one applied. */
@@ -165,15 +193,23 @@ export function renderReport(verdict: Verdict): CheckRunReport {
     ].join('\n');
     return { title: `${TITLE.error}: ${verdict.description.replace(/^Cannot evaluate: /, '')}`.slice(0, 250), summary, text: footer };
   }
+  const hidden = verdict.ticketDetailsHidden === true;
   const table = [
     '| Control | Result |',
     '| --- | --- |',
-    ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(c.summary)} |`),
+    ...verdict.controls.map((c) => `| ${HEADING[c.control]} | ${ICON[c.outcome]} ${md(summaryOf(c, hidden))} |`),
   ];
   const floor = verdict.floor ? [floorSection(verdict.floor)] : [];
   // An emergency leads (it is why the verdict passes); a waived evaluation error has no controls to tabulate.
   const emergency = verdict.emergency ? [renderEmergencySection(verdict.emergency)] : [];
+  if (verdict.voidedEmergency) {
+    const voided = verdict.voidedEmergency;
+    emergency.push(
+      `**The emergency authorisation no longer applies.** @${md(voided.by)} authorised head \`${short(voided.headSha)}\` (audit entry #${voided.auditSeq}); ` +
+        `the head is now \`${short(verdict.pullRequest.headSha)}\`, pushed since, so the controls apply again. A new \`/change-control emergency\` on this head is needed to waive them.`,
+    );
+  }
   const tables = verdict.controls.length > 0 ? [table.join('\n')] : [];
-  const summary = [...emergency, ...tables, ...verdict.controls.map(section), ...floor].join('\n\n');
+  const summary = [...emergency, ...tables, ...verdict.controls.map((c) => section(c, hidden)), ...floor].join('\n\n');
   return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };
 }

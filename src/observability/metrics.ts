@@ -85,6 +85,8 @@ export interface QueueStats {
   oldestAgeSeconds: number;
   /** Items waiting for a retry after a failed evaluation; omitted by a source that does not know. */
   retrying?: number;
+  /** Queue rows moved aside because they could not be parsed; omitted by a source that does not know. */
+  deadLetters?: number;
 }
 
 let queueStatsSource: (() => Promise<QueueStats>) | null = null;
@@ -114,6 +116,16 @@ new Gauge({
   async collect() {
     const { retrying } = await readQueueStats();
     if (retrying !== undefined) this.set(retrying);
+  },
+});
+
+new Gauge({
+  name: 'change_control_queue_dead_letters',
+  help: 'Queue rows moved to queue_dead_letters because they could not be parsed (alert when above 0)',
+  registers: [registry],
+  async collect() {
+    const { deadLetters } = await readQueueStats();
+    if (deadLetters !== undefined) this.set(deadLetters);
   },
 });
 

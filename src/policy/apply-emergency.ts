@@ -1,5 +1,5 @@
 import type { EmergencyConfig } from './config-schema.js';
-import type { EmergencyAuthorisation, WaivedControl } from './emergency-override.js';
+import type { EmergencyAuthorisation, VoidedEmergency, WaivedControl } from './emergency-override.js';
 import { truncate } from './evaluate.js';
 import type { Verdict } from './verdict.js';
 
@@ -37,4 +37,16 @@ export function applyEmergency(input: {
   if (verdict.state !== 'error') return { ...verdict, state: 'success', description, emergency: override };
   const { pullRequest, policy, evaluatedAt } = verdict;
   return { state: 'success', description, pullRequest, policy, controls: [], evaluatedAt, emergency: override };
+}
+
+/**
+ * Notes on a verdict that did not pass that the PR's latest emergency authorisation was for another (earlier)
+ * head: a push since voided it, and the report says so. Nothing changes for a passing or `error` verdict.
+ */
+export function noteVoidedEmergency(input: { verdict: Verdict; latest: EmergencyAuthorisation | null }): Verdict {
+  const { verdict, latest } = input;
+  if (latest === null || verdict.state === 'error' || verdict.state === 'success' || latest.headSha === verdict.pullRequest.headSha)
+    return verdict;
+  const voidedEmergency: VoidedEmergency = { by: latest.by, headSha: latest.headSha, at: latest.at, auditSeq: latest.auditSeq };
+  return { ...verdict, voidedEmergency };
 }

@@ -142,6 +142,23 @@ export const ChecksConfig = z
   .strict();
 export type ChecksConfig = z.infer<typeof ChecksConfig>;
 
+export const ReportConfig = z
+  .object({
+    /**
+     * Whether the check run shows a ticket's details (summary, type, approval history, approvers' names and e-mails,
+     * link). Default: only on private and internal repositories; on public ones anyone can read the check run, so it
+     * shows each ticket's key and status only.
+     */
+    ticket_details: z
+      .boolean()
+      .optional()
+      .describe(
+        "Show a ticket's summary, approvers and link in the check run; default: only on private repositories (public ones show key and status).",
+      ),
+  })
+  .strict();
+export type ReportConfig = z.infer<typeof ReportConfig>;
+
 export const AuditConfig = z
   .object({
     /** `owner/name` of the repository where bypass exceptions are opened as issues; default: the PR's repository. */
@@ -293,6 +310,7 @@ export const ChangeControlConfig = z
     approval: ApprovalConfig.prefault({}).describe('How many independent approvals the head commit needs, and from whom.'),
     checks: ChecksConfig.prefault({}).describe('Checks that must succeed on the head commit.'),
     audit: AuditConfig.prefault({}).describe('Where audit exceptions are reported.'),
+    report: ReportConfig.prefault({}).describe('What the check run report shows.'),
     emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
     deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
     floor: FloorConfig.optional().describe(

@@ -27,3 +27,12 @@ export interface WaivedControl {
 export interface EmergencyOverride extends Omit<EmergencyAuthorisation, 'headSha'> {
   waived: WaivedControl[];
 }
+
+/** An emergency authorisation given on an earlier head of the PR: a push since voided it (the report says so). */
+export interface VoidedEmergency {
+  by: string;
+  /** The head it was given on. */
+  headSha: string;
+  at: string;
+  auditSeq: number;
+}

@@ -63,6 +63,8 @@ export function evaluate(input: {
     policy: input.policy,
     controls,
     ...(input.floor ? { floor: input.floor } : {}),
+    // Anyone can read a public repository's check runs: ticket details stay in the audit store unless the policy says otherwise.
+    ...(input.pr.visibility === 'public' && input.config.report.ticket_details !== true ? { ticketDetailsHidden: true as const } : {}),
     evaluatedAt: input.now.toISOString(),
   };
 }

@@ -72,6 +72,8 @@ export interface PullRequestReadFacts {
   commits: CommitFact[];
   reviews: ReviewFact[];
   checks: CheckFact[];
+  /** The repository's visibility, as GitHub reports it (internal counts as private); absent in hand-made facts. */
+  visibility?: 'public' | 'private';
 }
 
 /** The complete facts a verdict is decided on: the read facts and what the policy needed besides (src/evaluation/gather.ts). */

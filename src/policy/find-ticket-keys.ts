@@ -9,6 +9,17 @@ const SERVICENOW_NUMBER = /(?<![A-Za-z0-9])([A-Za-z]{2,8})(\d{7,})(?![A-Za-z0-9]
 /** ServiceNow change requests are numbered CHG… unless the instance was set up otherwise. */
 export const DEFAULT_SERVICENOW_PREFIXES = ['CHG'];
 
+/**
+ * HTML comments (`<!-- … -->`) do not show on GitHub, so a key inside one is not something a reviewer saw: it
+ * never counts. An unclosed `<!--` hides the rest of the body on GitHub, so it hides it here too.
+ */
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+
+/** The body as a reader sees it on GitHub, with its HTML comments removed (each replaced by a space). */
+export function withoutHtmlComments(text: string): string {
+  return text.replace(HTML_COMMENT, ' ');
+}
+
 export interface FoundTicketKey {
   key: string;
   source: TicketKeySource;
@@ -44,7 +55,7 @@ export function findTicketKeys(input: {
   const sources: [TicketKeySource, string][] = [
     ['title', input.title],
     ['branch', input.headRef],
-    ['body', input.body],
+    ['body', withoutHtmlComments(input.body)],
   ];
   for (const [source, text] of sources) {
     for (const match of text.matchAll(servicenow ? SERVICENOW_NUMBER : JIRA_KEY)) {

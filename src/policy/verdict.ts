@@ -1,4 +1,4 @@
-import type { EmergencyOverride } from './emergency-override.js';
+import type { EmergencyOverride, VoidedEmergency } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
 import type { CheckFact, CheckState, TicketLookup } from './facts.js';
 import type { ApproverCheck } from './map-ticket-approvers.js';
@@ -165,6 +165,10 @@ export type Verdict =
       evaluatedAt: string;
       /** Set when an emergency authorisation passed a verdict that was not `success` (docs/emergency-changes.md). */
       emergency?: EmergencyOverride;
+      /** True when the report shows each ticket's key and status only (a public repository, `report.ticket_details` unset). */
+      ticketDetailsHidden?: true;
+      /** Set when the latest emergency authorisation was for an earlier head: a push voided it. */
+      voidedEmergency?: VoidedEmergency;
     }
   | {
       state: 'error';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'probot';
 import { evaluationDuration, evaluations } from '../observability/metrics.js';
+import type { DeadLetter } from '../store/item-row.js';
 import type { ClaimedWork, QueueStore } from '../store/queue-store.js';
 import { retryDelay, type QueueSettings } from './queue-settings.js';
 
@@ -116,11 +117,19 @@ export function createWorker(input: {
     inFlight.set(work.key, running);
   }
 
+  /** An alert: a queue row could not be parsed and was moved aside (its PR waits for its next event or a recheck). */
+  function onDeadLetter(dead: DeadLetter): void {
+    log.error(
+      { work: dead.key, reason: dead.error },
+      'queue row cannot be parsed: moved to queue_dead_letters, the rest of the queue goes on',
+    );
+  }
+
   async function fillOnce(): Promise<void> {
     while (!stopping && inFlight.size < settings.concurrency) {
       let work: ClaimedWork | null;
       try {
-        work = await queue.claim({ owner, now: clock(), leaseMs: settings.leaseMs });
+        work = await queue.claim({ owner, now: clock(), leaseMs: settings.leaseMs, onDeadLetter });
       } catch (error) {
         log.error({ err: error }, 'claiming queued work failed; trying again at the next poll');
         return;

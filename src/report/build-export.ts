@@ -1,10 +1,12 @@
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit/audit-entry.js';
 import { findRetroApproval } from '../audit/emergency-status.js';
 import type { AuditSigner } from '../audit/signing.js';
+import { readEnforcementGaps } from './enforcement-gaps.js';
 import { verifyChain } from '../audit/verify-chain.js';
 import { emergencyRow, EXCEPTION_COLUMNS, EXPORT_COLUMNS, exceptionRow, mergeRow, type ExportRow } from './export-row.js';
 import { withDeployments } from './first-deployments.js';
 import { formatCsv } from './format-csv.js';
+import { gapRow } from './gap-row.js';
 import { formatHtml } from './format-html.js';
 import { formatJsonl } from './format-jsonl.js';
 
@@ -20,7 +22,8 @@ export type ExportFormat = 'csv' | 'jsonl' | 'html';
 
 /**
  * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), and emergency
- * changes, each with its retrospective approval as known at `now` (`emergency-overdue` when none by its due time).
+ * changes, each with its retrospective approval as known at `now` (`emergency-overdue` when none by its due time);
+ * then the enforcement gaps (`enforcement-gap`) that overlap the period.
  */
 async function exceptionRows(store: AuditStore, filter: AuditFilter, now: Date): Promise<ExportRow[]> {
   const rows: ExportRow[] = [];
@@ -37,7 +40,14 @@ async function exceptionRows(store: AuditStore, filter: AuditFilter, now: Date):
     }
     rows.push(exceptionRow(entry, merge));
   }
-  return rows;
+  // Times the gate was not in force that overlap the period, including ones that began before it.
+  const gaps = await readEnforcementGaps({
+    store,
+    since: filter.since ?? '',
+    until: filter.until ?? '',
+    ...(filter.repo ? { repo: filter.repo } : {}),
+  });
+  return [...rows, ...gaps.map(gapRow)];
 }
 
 async function emergencyExceptionRow(store: AuditStore, entry: AuditEntry, now: Date): Promise<ExportRow> {

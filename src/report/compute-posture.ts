@@ -1,3 +1,4 @@
+import type { EnforcementGap } from './enforcement-gaps.js';
 import type { ChangeSummary } from './change-summary.js';
 
 export interface PostureCounts {
@@ -33,6 +34,8 @@ export interface Posture {
   repos: RepoPosture[];
   total: PostureCounts;
   weeks: WeekRate[];
+  /** Times in the period when a controlled branch's gate was not in force (not enforced or unknown), oldest first. */
+  enforcementGaps: EnforcementGap[];
 }
 
 const DAY_MS = 86_400_000;
@@ -73,9 +76,15 @@ function weeks(changes: readonly ChangeSummary[], since: string, until: string):
 
 /**
  * The compliance posture of the changes merged in [since, until): per repository (by name), in total, and the
- * compliance rate per week (weeks start on Monday, UTC; the first and last may be partly outside the period).
+ * compliance rate per week (weeks start on Monday, UTC; the first and last may be partly outside the period); and
+ * the enforcement gaps that overlap the period.
  */
-export function computePosture(input: { changes: readonly ChangeSummary[]; since: string; until: string }): Posture {
+export function computePosture(input: {
+  changes: readonly ChangeSummary[];
+  since: string;
+  until: string;
+  gaps: readonly EnforcementGap[];
+}): Posture {
   const byRepo = new Map<string, ChangeSummary[]>();
   for (const change of input.changes) byRepo.set(change.repo, [...(byRepo.get(change.repo) ?? []), change]);
   const repos = [...byRepo.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([repo, changes]) => ({ repo, ...count(changes) }));
@@ -85,6 +94,7 @@ export function computePosture(input: { changes: readonly ChangeSummary[]; since
     repos,
     total: count(input.changes),
     weeks: weeks(input.changes, input.since, input.until),
+    enforcementGaps: [...input.gaps].sort((a, b) => a.from.localeCompare(b.from) || a.seq - b.seq),
   };
 }
 

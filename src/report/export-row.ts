@@ -40,8 +40,11 @@ export const EXCEPTION_COLUMNS = [
   'retro_approved_at',
 ] as const;
 
-/** What an exception row is: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
-export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue';
+/**
+ * What an exception row is: a merge past a non-passing verdict, an emergency change (overdue: no retrospective
+ * approval by its due time), or a time when a controlled branch's gate was not in force (src/report/gap-row.ts).
+ */
+export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'enforcement-gap';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */

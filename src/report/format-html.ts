@@ -63,7 +63,9 @@ function summaryHtml(report: HtmlReport): string {
       emergencies === 0
         ? ''
         : ` ${emergencies} emergency change${emergencies === 1 ? '' : 's'}, ${overdue} overdue for retrospective approval.`;
-    return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.${detail}</p>`;
+    const gaps = report.rows.filter((row) => row.type === 'enforcement-gap').length;
+    const gapDetail = gaps === 0 ? '' : ` ${gaps} enforcement gap${gaps === 1 ? '' : 's'} (the gate not in force on a controlled branch).`;
+    return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.${detail}${gapDetail}</p>`;
   }
   const withExceptions = report.rows.filter((row) => row.exceptions.length > 0).length;
   return `<p>${report.rows.length} merged change${report.rows.length === 1 ? '' : 's'} in the period; ${withExceptions} with exceptions.</p>`;

@@ -59,8 +59,9 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
     const record = parsed.data;
     const key = prKey(merge.repo, merge.prNumber);
     const exceptions: ChangeException[] = [];
-    // The exception entry is written after its merge entry (a PR merges once).
-    const bypassed = record.exceptions.length > 0 || (bypasses.get(key) ?? []).some((entry) => entry.seq > merge.seq);
+    // The exception entry is written after its merge entry (a PR merges once). The merge record's `exceptions`
+    // also holds `emergency` when an emergency authorisation passed the gate: that is not a bypass.
+    const bypassed = record.exceptions.includes('bypass') || (bypasses.get(key) ?? []).some((entry) => entry.seq > merge.seq);
     if (bypassed) exceptions.push('bypass');
     const emergency = emergencyException({
       merge,

@@ -91,6 +91,31 @@ export function enqueueInto(row: ItemRow | undefined, request: WorkRequest, now:
   };
 }
 
+/**
+ * Why the row cannot be used (its stored requests do not parse: a bad write, a manual edit, an older app's
+ * format), or null when it can. Such a row is moved to `queue_dead_letters` rather than failing every claim.
+ */
+export function poisonOf(row: ItemRow): string | null {
+  for (const [column, json] of [
+    ['pending', row.pending],
+    ['running', row.running],
+  ] as const) {
+    if (json === null) continue;
+    try {
+      parseStoredRequest(json);
+    } catch (error) {
+      return `${column} cannot be parsed: ${(error instanceof Error ? error.message : String(error)).slice(0, 500)}`;
+    }
+  }
+  return null;
+}
+
+/** A row moved aside: which PR's work it was, and why. */
+export interface DeadLetter {
+  key: string;
+  error: string;
+}
+
 /** A row a worker may take: waiting and ready, or in flight under a lease that expired (its process died). */
 export function isClaimable(row: ItemRow, now: number): boolean {
   if (row.next_at_ms > now) return false;

@@ -90,6 +90,20 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'dashboard: entries by kind and time',
     statements: ['CREATE INDEX audit_entries_kind_at ON audit_entries (kind, at_ms)'],
   },
+  {
+    // A queue row that cannot be parsed is moved here (with why) so that the rest of the queue flows (docs/queue.md).
+    version: 6,
+    name: 'queue dead letters',
+    statements: [
+      `CREATE TABLE queue_dead_letters (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        row TEXT NOT NULL,
+        error TEXT NOT NULL,
+        moved_ms INTEGER NOT NULL
+      ) STRICT`,
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
@@ -173,6 +187,20 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     version: 5,
     name: 'dashboard: entries by kind and time',
     statements: ['CREATE INDEX audit_entries_kind_at ON audit_entries (kind, at_ms)'],
+  },
+  {
+    // A queue row that cannot be parsed is moved here (with why) so that the rest of the queue flows (docs/queue.md).
+    version: 6,
+    name: 'queue dead letters',
+    statements: [
+      `CREATE TABLE queue_dead_letters (
+        id bigserial PRIMARY KEY,
+        key text NOT NULL,
+        row text NOT NULL,
+        error text NOT NULL,
+        moved_ms bigint NOT NULL
+      )`,
+    ],
   },
 ];
 

@@ -1,5 +1,16 @@
 import type { SqlDatabase, SqlQueryable } from './sql-database.js';
-import { claimRow, completeRow, enqueueInto, isClaimable, ITEM_COLUMNS, normaliseRow, requeueRow, type ItemRow } from './item-row.js';
+import {
+  claimRow,
+  completeRow,
+  enqueueInto,
+  isClaimable,
+  ITEM_COLUMNS,
+  normaliseRow,
+  poisonOf,
+  requeueRow,
+  type DeadLetter,
+  type ItemRow,
+} from './item-row.js';
 import type { QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';
 
@@ -29,6 +40,21 @@ async function lockRow(tx: SqlQueryable, key: string): Promise<ItemRow | undefin
   return rows[0] ? normaliseRow(rows[0]) : undefined;
 }
 
+/** Moves the row aside, whole, with why: nothing is lost, and it no longer blocks the queue. */
+async function moveAside(tx: SqlQueryable, row: ItemRow, error: string, now: number): Promise<DeadLetter> {
+  await tx.query('INSERT INTO queue_dead_letters (key, row, error, moved_ms) VALUES ($1, $2, $3, $4)', [
+    row.key,
+    JSON.stringify(row),
+    error,
+    now,
+  ]);
+  await tx.query('DELETE FROM queue_items WHERE key = $1', [row.key]);
+  return { key: row.key, error };
+}
+
+/** How many unreadable rows one claim moves aside before it gives up for this poll. */
+const MAX_DEAD_PER_CLAIM = 20;
+
 async function enqueueAll(tx: SqlQueryable, requests: WorkRequest[], now: number): Promise<number> {
   let coalesced = 0;
   for (const request of requests) {
@@ -38,7 +64,18 @@ async function enqueueAll(tx: SqlQueryable, requests: WorkRequest[], now: number
       'INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (key) DO NOTHING',
       [key, request.installationId, now],
     );
-    const row = await lockRow(tx, key);
+    let row = await lockRow(tx, key);
+    const poison = row && poisonOf(row);
+    // A new event for a PR whose row is unreadable starts afresh; the old row is kept in the dead letters.
+    if (row && poison) {
+      await moveAside(tx, row, poison, now);
+      await tx.query('INSERT INTO queue_items (key, installation_id, attempts, next_at_ms, enqueued_ms) VALUES ($1, $2, 0, $3, $3)', [
+        key,
+        request.installationId,
+        now,
+      ]);
+      row = await lockRow(tx, key);
+    }
     const fresh = row !== undefined && row.pending === null && row.running === null;
     const next = enqueueInto(fresh ? undefined : row, request, now);
     await put(tx, next.row);
@@ -69,20 +106,32 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
         return { duplicate: false, coalesced: await enqueueAll(tx, input.requests, input.now) };
       }),
     enqueue: (requests, now) => db.transaction((tx) => enqueueAll(tx, requests, now)),
-    claim: ({ owner, now, leaseMs }) =>
-      db.transaction(async (tx) => {
-        const { rows } = await tx.query<Record<string, unknown>>(CLAIM_SQL, [now]);
-        const row = rows[0] ? normaliseRow(rows[0]) : undefined;
-        if (!row || !isClaimable(row, now)) return null;
-        const claimed = claimRow(row, owner, now, leaseMs);
-        await put(tx, claimed);
-        return {
-          key: claimed.key,
-          request: parseStoredRequest(claimed.running ?? 'null'),
-          attempts: claimed.attempts,
-          enqueuedAt: claimed.enqueued_ms,
-        };
-      }),
+    claim: async ({ owner, now, leaseMs, onDeadLetter }) => {
+      const dead: DeadLetter[] = [];
+      const work = await db.transaction(async (tx) => {
+        for (let tries = 0; tries <= MAX_DEAD_PER_CLAIM; tries++) {
+          const { rows } = await tx.query<Record<string, unknown>>(CLAIM_SQL, [now]);
+          const row = rows[0] ? normaliseRow(rows[0]) : undefined;
+          if (!row || !isClaimable(row, now)) return null;
+          const poison = poisonOf(row);
+          if (poison) {
+            dead.push(await moveAside(tx, row, poison, now));
+            continue;
+          }
+          const claimed = claimRow(row, owner, now, leaseMs);
+          await put(tx, claimed);
+          return {
+            key: claimed.key,
+            request: parseStoredRequest(claimed.running ?? 'null'),
+            attempts: claimed.attempts,
+            enqueuedAt: claimed.enqueued_ms,
+          };
+        }
+        return null;
+      });
+      for (const letter of dead) onDeadLetter?.(letter);
+      return work;
+    },
     renew: async ({ key, owner, now, leaseMs }) => {
       const { rows } = await db.query('UPDATE queue_items SET lease_until_ms = $1 WHERE key = $2 AND lease_owner = $3 RETURNING key', [
         now + leaseMs,
@@ -99,10 +148,12 @@ export function createPostgresQueueStore(db: SqlDatabase): QueueStore {
         'SELECT count(*) AS depth, min(enqueued_ms) AS oldest, count(*) FILTER (WHERE running IS NULL AND last_error IS NOT NULL) AS retrying FROM queue_items',
       );
       const s = rows[0];
+      const dead = await db.query<{ n: string }>('SELECT count(*) AS n FROM queue_dead_letters');
       return {
         depth: Number(s?.depth ?? 0),
         oldestEnqueuedAt: s?.oldest == null ? null : Number(s.oldest),
         retrying: Number(s?.retrying ?? 0),
+        deadLetters: Number(dead.rows[0]?.n ?? 0),
       };
     },
     pruneDeliveries: async (before) => {

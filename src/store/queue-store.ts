@@ -1,3 +1,4 @@
+import type { DeadLetter } from './item-row.js';
 import type { WorkRequest } from './work-request.js';
 
 /** A claimed item: the merged request to run, and how many times it has been claimed (1 on the first try). */
@@ -23,6 +24,8 @@ export interface QueueStats {
   oldestEnqueuedAt: number | null;
   /** Items whose last attempt failed and that wait for a retry. */
   retrying: number;
+  /** Rows moved to `queue_dead_letters` because they could not be parsed (each needs a look). */
+  deadLetters: number;
 }
 
 /**
@@ -39,8 +42,11 @@ export interface QueueStore {
   accept(input: { deliveryId: string; event: string; requests: WorkRequest[]; now: number }): Promise<AcceptResult>;
   /** Queues requests without a delivery (follow-ups the worker derives, e.g. PRs found for a commit). */
   enqueue(requests: WorkRequest[], now: number): Promise<number>;
-  /** Takes the next ready item under a lease for `owner`, or null when none is ready. */
-  claim(input: { owner: string; now: number; leaseMs: number }): Promise<ClaimedWork | null>;
+  /**
+   * Takes the next ready item under a lease for `owner`, or null when none is ready. A row that cannot be parsed
+   * is moved to the dead letters (and reported to `onDeadLetter`) instead, and the claim goes on to the next one.
+   */
+  claim(input: { owner: string; now: number; leaseMs: number; onDeadLetter?: (dead: DeadLetter) => void }): Promise<ClaimedWork | null>;
   /** Extends the lease; false when the lease was lost (another process took the item over). */
   renew(input: { key: string; owner: string; now: number; leaseMs: number }): Promise<boolean>;
   /** The work is done: the row goes, unless events arrived meanwhile (then their follow-up is ready after `followUpDelayMs`). */

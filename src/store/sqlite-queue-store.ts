@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
-import { claimRow, completeRow, enqueueInto, isClaimable, ITEM_COLUMNS, normaliseRow, requeueRow, type ItemRow } from './item-row.js';
+import {
+  claimRow,
+  completeRow,
+  enqueueInto,
+  isClaimable,
+  ITEM_COLUMNS,
+  normaliseRow,
+  poisonOf,
+  requeueRow,
+  type DeadLetter,
+  type ItemRow,
+} from './item-row.js';
 import { groupCommit } from './group-commit.js';
 import type { AcceptResult, QueueStore } from './queue-store.js';
 import { parseStoredRequest, workKey, type WorkRequest } from './work-request.js';
@@ -30,6 +41,14 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
     'SELECT count(*) AS depth, min(enqueued_ms) AS oldest, coalesce(sum(CASE WHEN running IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END), 0) AS retrying FROM queue_items',
   );
   const prune = db.prepare('DELETE FROM queue_deliveries WHERE received_ms < ?');
+  const insertDeadLetter = db.prepare('INSERT INTO queue_dead_letters (key, row, error, moved_ms) VALUES (?, ?, ?, ?)');
+  const deadLetterCount = db.prepare('SELECT count(*) AS n FROM queue_dead_letters').pluck();
+  /** Moves the row aside, whole, with why: nothing is lost, and it no longer blocks the queue. */
+  const moveAside = (row: ItemRow, error: string, now: number): DeadLetter => {
+    insertDeadLetter.run(row.key, JSON.stringify(row), error, now);
+    remove.run(row.key);
+    return { key: row.key, error };
+  };
 
   const read = (key: string): ItemRow | undefined => {
     const raw = get.get(key) as Record<string, unknown> | undefined;
@@ -38,7 +57,14 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
   const enqueueAll = (requests: WorkRequest[], now: number): number => {
     let coalesced = 0;
     for (const request of requests) {
-      const next = enqueueInto(read(workKey(request)), request, now);
+      let existing = read(workKey(request));
+      const poison = existing ? poisonOf(existing) : null;
+      // A new event for a PR whose row is unreadable starts afresh; the old row is kept in the dead letters.
+      if (existing && poison) {
+        moveAside(existing, poison, now);
+        existing = undefined;
+      }
+      const next = enqueueInto(existing, request, now);
       put.run(next.row);
       if (next.coalesced) coalesced += 1;
     }
@@ -61,12 +87,20 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
   const accept = groupCommit((inputs: AcceptInput[]) => acceptAll.immediate(inputs));
   const enqueue = db.transaction(enqueueAll);
   const claim = db.transaction((input: { owner: string; now: number; leaseMs: number }) => {
+    const dead: DeadLetter[] = [];
     const rows = (candidates.all(input.now, input.now) as Record<string, unknown>[]).map(normaliseRow);
-    const row = rows.find((r) => isClaimable(r, input.now));
-    if (!row) return null;
-    const claimed = claimRow(row, input.owner, input.now, input.leaseMs);
-    put.run(claimed);
-    return claimed;
+    for (const row of rows) {
+      if (!isClaimable(row, input.now)) continue;
+      const poison = poisonOf(row);
+      if (poison) {
+        dead.push(moveAside(row, poison, input.now));
+        continue;
+      }
+      const claimed = claimRow(row, input.owner, input.now, input.leaseMs);
+      put.run(claimed);
+      return { claimed, dead };
+    }
+    return { claimed: null, dead };
   });
   const change = db.transaction(withLease);
 
@@ -74,7 +108,8 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
     accept,
     enqueue: async (requests, now) => enqueue.immediate(requests, now),
     claim: async (input) => {
-      const row = claim.immediate(input);
+      const { claimed: row, dead } = claim.immediate(input);
+      for (const letter of dead) input.onDeadLetter?.(letter);
       return (
         row && { key: row.key, request: parseStoredRequest(row.running ?? 'null'), attempts: row.attempts, enqueuedAt: row.enqueued_ms }
       );
@@ -88,7 +123,7 @@ export function createSqliteQueueStore(db: Database.Database): QueueStore {
       change.immediate(key, owner, (row) => requeueRow(row, { retryAt: now, error: null, countAttempt: false })),
     stats: async () => {
       const s = statsQuery.get() as { depth: number; oldest: number | null; retrying: number };
-      return { depth: s.depth, oldestEnqueuedAt: s.oldest, retrying: s.retrying };
+      return { depth: s.depth, oldestEnqueuedAt: s.oldest, retrying: s.retrying, deadLetters: Number(deadLetterCount.get()) };
     },
     pruneDeliveries: async (before) => prune.run(before).changes,
   };

@@ -35,7 +35,7 @@ const Common = {
 /**
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
- * and queues a `pull` for each.
+ * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
   z.object({
@@ -53,6 +53,19 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     /** False when the only events are writes of our own status context (ours are ignored, others' re-posted). */
     evaluate: z.boolean(),
   }),
+  /** Read what GitHub enforces on the repository's controlled branches, and who has access (docs/audit-and-evidence.md). */
+  z.object({ kind: z.literal('enforcement'), ...Common, trigger: z.string() }),
+  /** Queue an `enforcement` check for every repository of the installation (the daily sweep, an organisation ruleset). */
+  z.object({
+    kind: z.literal('installation-sweep'),
+    installationId: Common.installationId,
+    /** The account the installation belongs to. */
+    owner: Common.owner,
+    deliveryIds: Common.deliveryIds,
+    force: Common.force,
+    statusWrites: Common.statusWrites,
+    trigger: z.string(),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -62,7 +75,9 @@ const FORCE_ORDER: Force[] = ['none', 'status', 'all'];
 
 /** The queue key: one item per PR (or per commit waiting for its PR lookup), case-insensitive like GitHub names. */
 export function workKey(request: WorkRequest): string {
+  if (request.kind === 'installation-sweep') return `installation:${request.installationId}`;
   const repo = `${request.owner}/${request.repo}`.toLowerCase();
+  if (request.kind === 'enforcement') return `enforcement:${repo}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../src/evaluation/app-deps.js';
 import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { createApp } from '../../src/index.js';
+import { parseCommand } from '../../src/policy/parse-command.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../../src/queue/queue-settings.js';
 import type { Worker } from '../../src/queue/worker.js';
 import { createJiraTicketReader } from '../../src/tickets/jira/create-jira-ticket-reader.js';
@@ -137,11 +138,34 @@ export function mockWrites(): { status: Record<string, unknown>[]; checkRuns: Re
  * new delivery unless `id` repeats one.
  */
 export async function receive(probot: Probot, name: string, payload: Record<string, unknown>, id: string = randomUUID()): Promise<void> {
+  if (name === 'issue_comment') mockCommentReadBack(payload);
   try {
     await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
   } finally {
     await workers.get(probot)?.drain();
   }
+}
+
+/**
+ * The app reads a command comment back from GitHub by id before it runs it (docs/security.md): answers that read
+ * with the comment as the payload has it, when the app will make it (a new comment by a user holding a command).
+ */
+function mockCommentReadBack(payload: Record<string, unknown>): void {
+  const { action, comment } = payload as {
+    action?: string;
+    comment?: { id: number; html_url: string; body: string | null; user: { login: string; type: string } };
+  };
+  if (action !== 'created' || !comment || comment.user.type === 'Bot' || parseCommand(comment.body ?? '') === null) return;
+  nock(GITHUB)
+    .get(`${REPO_PATH}/issues/comments/${comment.id}`)
+    // Written at the harness clock's time: after any push the test recorded.
+    .reply(200, {
+      id: comment.id,
+      html_url: comment.html_url,
+      created_at: '2026-11-01T12:00:00Z',
+      body: comment.body,
+      user: { ...comment.user },
+    });
 }
 
 /** Replaces the audit store with an empty one, as if the app had lost its last audit write. */

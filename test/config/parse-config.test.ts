@@ -32,6 +32,7 @@ const DEFAULTS = {
   approval: APPROVAL_DEFAULTS,
   checks: { required: [] },
   audit: {},
+  report: {},
   emergency: { teams: [], reviewers: [], review_within_hours: 72 },
   deployments: { environments: ['production'] },
 };
@@ -74,6 +75,7 @@ describe('parseConfig: valid files', () => {
         approval: APPROVAL_DEFAULTS,
         checks: { required: ['ci/test'] },
         audit: {},
+        report: {},
         emergency: { teams: [], reviewers: [], review_within_hours: 72 },
         deployments: { environments: ['production'] },
       },
@@ -120,7 +122,7 @@ describe('parseConfig: invalid files', () => {
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: {
         path: 'approvals',
-        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor',
+        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor',
         line: 2,
       },
     },
@@ -204,7 +206,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got ["main","release/*"]',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got ["main","release/*"]',
         line: 1,
       },
     },
@@ -214,7 +216,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, emergency, deployments, floor, got "main"',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got "main"',
         line: 2,
       },
     },
@@ -252,7 +254,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, emergency, deployments, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor (line 6)',
     ]);
   });
 });

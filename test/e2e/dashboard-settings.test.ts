@@ -10,7 +10,7 @@ describe('dashboard settings at start', () => {
     startApp({
       appId: 4242,
       privateKey: generateAppKey().privateKey,
-      webhookSecret: 'secret',
+      webhookSecret: 'a-webhook-secret-of-32-characters',
       githubHost: '127.0.0.1:9',
       jira: { baseUrl: 'http://127.0.0.1:9', email: 'x@example.com', apiToken: 'x' },
       env: { DATABASE_URL: 'sqlite::memory:', ...env },

@@ -149,9 +149,37 @@ describe('/change-control emergency', () => {
     await e2e.quiet();
 
     e2e.github.pushCommit({ ...pr, message: 'More of the fix' });
-    const { status } = await e2e.evaluate(pr, { payload: pullRequestEvent(pr, 'synchronize', 'alice') });
+    const { status, checkRun } = await e2e.evaluate(pr, { payload: pullRequestEvent(pr, 'synchronize', 'alice') });
 
     expect(status.state).toBe('pending');
+    // The report says why the authorisation no longer counts.
+    expect(unescapeMarkdown(checkRun?.output.summary ?? '')).toContain(
+      `**The emergency authorisation no longer applies.** @carol authorised head \`${headSha.slice(0, 7)}\``,
+    );
+  });
+
+  it('covers the head its authoriser saw: a comment written before a push, delivered after it, is refused', async () => {
+    const { pr, headSha } = await waitingPullRequest();
+    // carol writes her comment while the head is the one she reviewed ...
+    const posted = e2e.github.addComment({
+      owner: pr.owner,
+      repo: pr.repo,
+      number: pr.number,
+      author: 'carol',
+      body: '/change-control emergency INC-4712 checkout is down',
+    });
+    // ... alice pushes before the app hears of the comment ...
+    e2e.github.pushCommit({ ...pr, message: 'Something carol did not see' });
+    const pushed = await e2e.evaluate(pr, { payload: pullRequestEvent(pr, 'synchronize', 'alice') });
+    expect(pushed.headSha).not.toBe(headSha);
+    // ... and then the comment arrives.
+    await e2e.send('issue_comment', issueCommentEvent(pr, posted));
+    const reply = await replyTo(pr, 'carol');
+    await e2e.quiet();
+
+    expect(reply.body).toMatch(new RegExp(`^@carol head \`${pushed.headSha.slice(0, 7)}\` was pushed at .*, after your comment`));
+    expect(e2e.github.statuses({ ...pr, sha: pushed.headSha, context: 'change-control' }).map((s) => s.state)).not.toContain('success');
+    expect(await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind = 'emergency' AND repo = '${pr.owner}/${pr.repo}'`)).toEqual([]);
   });
 
   it('is approved retrospectively on the follow-up issue by a reviewer, not by the authoriser; the issue is then closed', async () => {

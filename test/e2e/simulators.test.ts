@@ -180,11 +180,11 @@ describe('GitHub simulator: REST', () => {
     sims.github.addRepository({ owner: 'acme', repo: 'x', installationId: INSTALLATION });
     const octokit = await installationOctokit();
 
-    const error = await octokit.request('GET /repos/{owner}/{repo}/branches', { owner: 'acme', repo: 'x' }).catch((e: unknown) => e);
+    const error = await octokit.request('GET /repos/{owner}/{repo}/tags', { owner: 'acme', repo: 'x' }).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ status: 500 });
     expect(sims.unexpectedRequests().github).toEqual([
-      { method: 'GET', path: '/api/v3/repos/acme/x/branches', reason: 'no route in the simulator' },
+      { method: 'GET', path: '/api/v3/repos/acme/x/tags', reason: 'no route in the simulator' },
     ]);
   });
 

@@ -458,3 +458,34 @@ describe('renderReport: deterministic', () => {
     expect(report).toEqual(renderReport(PASSING));
   });
 });
+
+describe('renderReport on a public repository', () => {
+  const secretsOfTheTicket = ['Rotate the card vault key', 'Cara Change', 'cara@acme.test', 'https://', 'Awaiting Approval → Approved'];
+
+  it.each<{ name: string; lookup?: TicketLookup; shows: string }>([
+    { name: 'an approved ticket', shows: '- Key: **CHG-12** (found in the PR title): status **Approved**' },
+    {
+      name: 'a ticket awaiting approval',
+      lookup: aFoundTicket({ status: 'Awaiting Approval' }),
+      shows: '- Key: **CHG-12** (found in the PR title): status **Awaiting Approval**',
+    },
+    { name: 'a missing ticket', lookup: aMissingTicket(), shows: '- Key: **CHG-12** (found in the PR title): not found' },
+  ])('shows $name by key and status only, never its content or who approved it', ({ lookup, shows }) => {
+    const verdict = verdictOf({ pr: { visibility: 'public' }, ...(lookup ? { lookup } : {}) });
+
+    const report = renderReport(verdict);
+    const ticketSection = report.summary.split('\n### ').find((part) => part.includes('Change ticket:')) ?? '';
+
+    expect(ticketSection).toContain(shows);
+    expect(ticketSection).toContain('`report.ticket_details: true` shows them');
+    for (const secret of secretsOfTheTicket) expect(ticketSection).not.toContain(secret);
+  });
+
+  it('shows the details with report.ticket_details: true, and on private repositories', () => {
+    const config = { ...aConfig({ checks: ['build', 'test'] }), report: { ticket_details: true } };
+    const opted = renderReport(verdictOf({ config, pr: { visibility: 'public' } })).summary;
+    const privateRepo = renderReport(verdictOf({ pr: { visibility: 'private' } })).summary;
+
+    for (const summary of [opted, privateRepo]) expect(summary).toContain('Rotate the card vault key');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyEmergency, waivedControls } from '../../src/policy/apply-emergency.js';
+import { applyEmergency, noteVoidedEmergency, waivedControls } from '../../src/policy/apply-emergency.js';
 import type { EmergencyAuthorisation } from '../../src/policy/emergency-override.js';
 import { errorVerdict, evaluate, pullRequestRef } from '../../src/policy/evaluate.js';
 import type { Verdict } from '../../src/policy/verdict.js';
@@ -117,5 +117,32 @@ describe('waivedControls', () => {
 
   it('lists nothing for a passing verdict', () => {
     expect(waivedControls(aVerdict({ reviews: true, build: 'success' }))).toEqual([]);
+  });
+});
+
+describe('noteVoidedEmergency', () => {
+  it('names an authorisation of an earlier head on a verdict that does not pass', () => {
+    const result = noteVoidedEmergency({ verdict: aVerdict(), latest: anAuthorisation({ headSha: OLD_SHA }) });
+
+    expect(result.state).toBe('failure');
+    expect(result.state !== 'error' && result.voidedEmergency).toEqual({
+      by: 'carol',
+      headSha: OLD_SHA,
+      at: '2024-05-02T11:00:00.000Z',
+      auditSeq: 17,
+    });
+  });
+
+  it.each([
+    { case: 'no authorisation', verdict: aVerdict(), latest: null },
+    { case: 'an authorisation of this head', verdict: aVerdict(), latest: anAuthorisation() },
+    {
+      case: 'a verdict that passes on its own',
+      verdict: aVerdict({ reviews: true, build: 'success' }),
+      latest: anAuthorisation({ headSha: OLD_SHA }),
+    },
+    { case: 'an error verdict', verdict: jiraDown, latest: anAuthorisation({ headSha: OLD_SHA }) },
+  ])('changes nothing for $case', ({ verdict, latest }) => {
+    expect(noteVoidedEmergency({ verdict, latest })).toBe(verdict);
   });
 });

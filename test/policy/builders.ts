@@ -159,6 +159,7 @@ export function aConfig(
     approval: anApprovalConfig(overrides.approval),
     checks: aChecksConfig(overrides.checks),
     audit: {},
+    report: {},
     emergency: { teams: [], reviewers: [], review_within_hours: 72 },
     deployments: { environments: ['production'] },
   };

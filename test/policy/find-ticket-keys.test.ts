@@ -18,6 +18,11 @@ describe('findTicketKeys', () => {
       expected: { key: 'CHG-12', source: 'title', otherProjectKeys: [] },
     },
     {
+      name: 'a key after an HTML comment, but not the one inside it',
+      body: '<!-- CHG-1 --> Ticket: CHG-2 <!-- CHG-3 -->',
+      expected: { key: 'CHG-2', source: 'body', otherProjectKeys: [] },
+    },
+    {
       name: 'the title before the branch and the body',
       title: 'Rotate key (CHG-1)',
       headRef: 'feature/CHG-2-rotate',
@@ -114,6 +119,21 @@ describe('findTicketKeys', () => {
       expected: { key: null, source: null, otherProjectKeys: ['XCHG-12', 'CHGX-3'] },
     },
     { name: 'a configured key followed by letters', title: 'CHG-12a draft', expected: { key: null, source: null, otherProjectKeys: [] } },
+    {
+      name: 'a key inside an HTML comment of the body',
+      body: 'Rotates the keys.\n<!-- CHG-12 -->',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
+    {
+      name: 'a key inside a multi-line HTML comment',
+      body: '<!--\nticket: CHG-12\n-->\nRotates the keys.',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
+    {
+      name: 'a key after an unclosed HTML comment (GitHub hides the rest)',
+      body: 'Rotates the keys. <!-- hidden\nCHG-12',
+      expected: { key: null, source: null, otherProjectKeys: [] },
+    },
     {
       name: 'the same other-project key twice (listed once)',
       title: 'utf-8',

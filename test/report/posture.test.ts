@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuditEntry, AuditStore } from '../../src/audit/audit-entry.js';
+import type { AuditEntry, AuditStore, NewAuditEntry } from '../../src/audit/audit-entry.js';
 import { parseChangeFilter, type ChangeFilter } from '../../src/report/change-filter.js';
 import { computePosture, formatRate, weekStartMs } from '../../src/report/compute-posture.js';
 import { readChanges } from '../../src/report/read-changes.js';
 import { summariseChanges } from '../../src/report/summarise-changes.js';
 import { RecordShapeError } from '../../src/report/export-row.js';
 import { BACKENDS } from '../store/backends.js';
+import { emergencyEntry, mergeEntry, sha } from '../cli/seed.js';
 import { FEBRUARY, februaryEntries, NOW } from './dashboard-seed.js';
 
 function filter(params: Record<string, string> = {}): ChangeFilter {
@@ -28,7 +29,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
   it('counts merged, passed and each exception per repository and in total', async () => {
     const changes = await readChanges({ store, filter: filter(), now: NOW });
-    const posture = computePosture({ changes, since: filter().since, until: filter().until });
+    const posture = computePosture({ changes, since: filter().since, until: filter().until, gaps: [] });
     expect(posture.repos).toEqual([
       { repo: 'acme/ledger', merged: 3, passed: 3, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0 },
       { repo: 'acme/payments', merged: 5, passed: 2, rate: 0.4, bypass: 1, emergency: 2, emergencyOverdue: 1 },
@@ -40,7 +41,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
   it('gives the weekly rate, weeks starting on Monday, a week without merges having no rate', async () => {
     const changes = await readChanges({ store, filter: filter(), now: NOW });
-    const { weeks } = computePosture({ changes, since: filter().since, until: filter().until });
+    const { weeks } = computePosture({ changes, since: filter().since, until: filter().until, gaps: [] });
     expect(weeks).toEqual([
       { weekStart: '2026-01-26', merged: 0, passed: 0, rate: null },
       { weekStart: '2026-02-02', merged: 4, passed: 4, rate: 1 },
@@ -105,6 +106,26 @@ describe('summariseChanges', () => {
     expect(() => summariseChanges({ merges: [broken], exceptions: [], emergencies: [], retroApprovals: [] }, NOW)).toThrow(
       RecordShapeError,
     );
+  });
+
+  it.each([
+    { recorded: [], expected: ['emergency'] },
+    // The app writes `exceptions: ["emergency"]` on the merge of an emergency change (docs/audit.md): not a bypass.
+    { recorded: ['emergency'], expected: ['emergency'] },
+    { recorded: ['bypass'], expected: ['bypass', 'emergency'] },
+  ])('reads a merge record with exceptions $recorded after an emergency as $expected', ({ recorded, expected }) => {
+    const stored = (entry: NewAuditEntry, seq: number): AuditEntry => ({ ...entry, seq, prevHash: '', hash: '', signature: null });
+    const emergency = stored(
+      emergencyEntry({ number: 60, at: '2026-02-17T03:00:00.000Z', dueAt: '2026-02-20T03:00:00.000Z', head: sha('e') }),
+      1,
+    );
+    const merge = stored(mergeEntry({ number: 60, at: '2026-02-17T03:30:00.000Z', head: sha('e') }), 2);
+    merge.data = { ...merge.data, exceptions: recorded };
+    const [change] = summariseChanges(
+      { merges: [merge], exceptions: [], emergencies: [emergency], retroApprovals: [] },
+      new Date('2026-02-18T00:00:00.000Z'),
+    );
+    expect(change?.exceptions).toEqual(expected);
   });
 });
 

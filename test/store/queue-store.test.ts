@@ -32,7 +32,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
 
     expect(first).toEqual({ duplicate: false, coalesced: 0 });
     expect(again).toEqual({ duplicate: true, coalesced: 0 });
-    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 0 });
+    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 0, deadLetters: 0 });
   });
 
   it('merges events for a waiting PR into one item: newest head, every delivery, strongest force', async () => {
@@ -72,7 +72,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     expect(followUp?.request.deliveryIds).toEqual(['d-2', 'd-3', 'd-4']);
     expect(followUp?.enqueuedAt).toBe(1100);
     expect(await store.queue.claim({ owner: 'w1', now: 1500, leaseMs: LEASE })).toBeNull();
-    expect(await store.queue.stats()).toEqual({ depth: 0, oldestEnqueuedAt: null, retrying: 0 });
+    expect(await store.queue.stats()).toEqual({ depth: 0, oldestEnqueuedAt: null, retrying: 0, deadLetters: 0 });
   });
 
   it('the follow-up waits out its delay, and events during the delay join it without making it earlier', async () => {
@@ -96,7 +96,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     await store.queue.fail({ key: first!.key, owner: 'w1', retryAt: 5000, error: 'GitHub answered 502' });
 
     expect(await store.queue.claim({ owner: 'w1', now: 4999, leaseMs: LEASE })).toBeNull();
-    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 1 });
+    expect(await store.queue.stats()).toEqual({ depth: 1, oldestEnqueuedAt: 1000, retrying: 1, deadLetters: 0 });
     const retry = await store.queue.claim({ owner: 'w2', now: 5000, leaseMs: LEASE });
     expect(retry).toMatchObject({ attempts: 2, request: { deliveryIds: ['d-1'] } });
   });
@@ -160,5 +160,55 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     expect(await store.queue.pruneDeliveries(2000)).toBe(1);
     expect((await store.queue.stats()).depth).toBe(2);
     expect((await store.queue.accept({ deliveryId: 'd-2', event: 'status', requests: [], now: 6000 })).duplicate).toBe(true);
+  });
+
+  it.each([
+    { case: 'a pending request that is not JSON', column: 'pending', value: '{"kind": "pull", ' },
+    { case: 'a running request of an unknown shape', column: 'running', value: '{"kind":"deploy","installationId":1}' },
+  ])('moves a row holding $case to the dead letters, and the rest of the queue flows', async ({ column, value }) => {
+    const { store, raw } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull({ number: 1 })], now: 1000 });
+    await store.queue.accept({
+      deliveryId: 'd-2',
+      event: 'pull_request',
+      requests: [pull({ number: 2, deliveryIds: ['d-2'] })],
+      now: 1001,
+    });
+    const poisoned = (await raw("SELECT key FROM queue_items WHERE key LIKE '%#1'"))[0]?.key as string;
+    // A lease that expired, for the running case: as if the process died holding it.
+    await raw(
+      `UPDATE queue_items SET ${column} = '${value.replace(/'/g, "''")}'${column === 'running' ? ", lease_owner = 'gone', lease_until_ms = 1" : ''} WHERE key = '${poisoned}'`,
+    );
+    const dead: { key: string; error: string }[] = [];
+
+    const first = await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE, onDeadLetter: (letter) => dead.push(letter) });
+    const next = await store.queue.claim({ owner: 'w2', now: 2000, leaseMs: LEASE });
+
+    expect(first).toMatchObject({ request: { number: 2, deliveryIds: ['d-2'] } });
+    expect(next).toBeNull();
+    expect(dead).toEqual([{ key: poisoned, error: expect.stringContaining(`${column} cannot be parsed`) }]);
+    expect(await store.queue.stats()).toMatchObject({ depth: 1, deadLetters: 1 });
+    // Nothing lost: the whole row is kept, with why.
+    const [letter] = await raw('SELECT key, row, error FROM queue_dead_letters');
+    expect(letter).toMatchObject({ key: poisoned, error: expect.stringContaining('cannot be parsed') });
+    expect(JSON.parse(String(letter?.row))).toMatchObject({ key: poisoned, [column]: value });
+  });
+
+  it('a new event for a PR whose row cannot be parsed starts it afresh, keeping the old row in the dead letters', async () => {
+    const { store, raw } = await backend.fresh();
+    await store.queue.accept({ deliveryId: 'd-1', event: 'pull_request', requests: [pull()], now: 1000 });
+    await raw("UPDATE queue_items SET pending = 'not json'");
+
+    const accepted = await store.queue.accept({
+      deliveryId: 'd-2',
+      event: 'pull_request',
+      requests: [pull({ deliveryIds: ['d-2'] })],
+      now: 1100,
+    });
+    const claimed = await store.queue.claim({ owner: 'w1', now: 1200, leaseMs: LEASE });
+
+    expect(accepted).toEqual({ duplicate: false, coalesced: 0 });
+    expect(claimed).toMatchObject({ request: { deliveryIds: ['d-2'] } });
+    expect(await store.queue.stats()).toMatchObject({ deadLetters: 1 });
   });
 });

@@ -208,6 +208,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
       { version: 3, name: 'work queue and deliveries (not evidence)' },
       { version: 4, name: 'ticket key to pull request index' },
       { version: 5, name: 'dashboard: entries by kind and time' },
+      { version: 6, name: 'queue dead letters' },
     ]);
     await again.close();
   });

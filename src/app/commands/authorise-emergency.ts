@@ -8,6 +8,7 @@ import { assessPullRequest } from '../../evaluation/assess-pull-request.js';
 import { refuseCommand, replyTo, type CommandContext } from './command-context.js';
 import { acceptWork } from '../accept-work.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
+import { headPushedAfter } from './head-pushed-after.js';
 import { oneAtATime } from '../one-at-a-time.js';
 import { readPushers } from '../../evaluation/read-pushers.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
@@ -91,6 +92,21 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
   if (!teams.some((team) => members[team]?.includes(login)))
     return refuse('not a member of emergency.teams', `you are not a member of ${teams.join(' or ')}. ${whoMay}`);
 
+  // The authorisation covers the head its author looked at when writing the comment, never one pushed since.
+  if (ctx.writtenAt === undefined) throw new Error('an emergency authorisation needs the time its comment was written');
+  const moved = await headPushedAfter({ deps, owner, repo, number, headSha: facts.headSha, writtenAt: ctx.writtenAt });
+  if (moved) {
+    const head = `\`${facts.headSha.slice(0, 7)}\``;
+    return moved.pushedAt === null
+      ? refuse(
+          'the head push is not recorded yet',
+          `head ${head} has just been pushed and its push is not recorded yet, so it cannot be told whether you saw it. Look at ${head} and comment again in a minute.`,
+        )
+      : refuse(
+          'the head moved after the comment',
+          `head ${head} was pushed at ${moved.pushedAt}, after your comment (${ctx.writtenAt}): an emergency covers the code its authoriser looked at. Look at ${head} and comment again to authorise it.`,
+        );
+  }
   const existing = await findEmergency({ deps, owner, repo, number, headSha: facts.headSha });
   if (existing) {
     return refuse(
@@ -153,6 +169,7 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
     teams,
     reviewers,
     comment: ctx.comment,
+    writtenAt: ctx.writtenAt,
     policy,
   };
   const entry = await recordEvidence(deps, {

@@ -21,6 +21,11 @@ export interface CommandContext {
   /** Who wrote the comment. */
   by: string;
   comment: { id: number; url: string };
+  /**
+   * When the comment was written, as GitHub has it (the head its author saw is the head at that time). Absent when
+   * the worker answers a queued recheck, which needs no head of its own.
+   */
+  writtenAt?: string;
 }
 
 /** The pull request an audit entry is about, when it is not the one commented on (a follow-up issue's PR). */

@@ -1,4 +1,5 @@
 import type { Context } from 'probot';
+import { readComment } from '../../github/read-comment.js';
 import { parseCommand } from '../../policy/parse-command.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { approveRetro } from './approve-retro.js';
@@ -17,10 +18,25 @@ import { recheck } from './recheck-command.js';
 export function onIssueComment(deps: AppDeps) {
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
     const p = parsePayload(IssueCommentPayload, 'issue_comment', context.payload);
-    const parsed = parseCommand(p.comment.body ?? '');
-    if (parsed === null) return;
-    const author = p.comment.user;
-    // Checked after parsing, so a comment without a command costs no call (botLogin asks GitHub once).
+    // The payload only says whether to look: a comment without a command, or by a bot, costs no call.
+    if (parseCommand(p.comment.body ?? '') === null || p.comment.user.type === 'Bot') return;
+    const owner = p.repository.owner.login;
+    const repo = p.repository.name;
+    // Who wrote what is read back from GitHub by the comment's id, never taken from the payload (docs/security.md).
+    const comment = await readComment({ octokit: context.octokit, owner, repo, id: p.comment.id });
+    if (comment === null) return void context.log.info({ comment: p.comment.id }, 'command comment deleted before it ran: nothing to do');
+    const parsed = parseCommand(comment.body);
+    if (parsed === null)
+      return void context.log.info({ comment: p.comment.id }, 'command comment no longer holds a command: nothing to do');
+    const author = comment.author;
+    if (author === null)
+      return void context.log.warn({ comment: p.comment.id }, 'command comment has no author on GitHub (a deleted account): not run');
+    if (author.login !== p.comment.user.login)
+      context.log.warn(
+        { comment: p.comment.id, payload: p.comment.user.login, github: author.login },
+        'command comment author differs from the delivery: GitHub’s is used',
+      );
+    // botLogin asks GitHub once.
     if (author.type === 'Bot' || author.login === (await deps.botLogin())) return;
     const ctx: CommandContext = {
       deps,
@@ -28,12 +44,13 @@ export function onIssueComment(deps: AppDeps) {
       log: context.log,
       deliveryId: context.id,
       installationId: p.installation.id,
-      owner: p.repository.owner.login,
-      repo: p.repository.name,
+      owner,
+      repo,
       number: p.issue.number,
       isPullRequest: p.issue.pull_request != null,
       by: author.login,
-      comment: { id: p.comment.id, url: p.comment.html_url },
+      comment: { id: comment.id, url: comment.url },
+      writtenAt: comment.createdAt,
     };
     if (!parsed.ok) return refuseCommand(ctx, { command: problemCommand(parsed), reason: parsed.problem, reply: problemReply(parsed) });
     switch (parsed.command) {

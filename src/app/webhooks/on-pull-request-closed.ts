@@ -73,6 +73,19 @@ export function onPullRequestClosed(deps: AppDeps) {
       throw error;
     }
     if (assessment.kind === 'skipped') return;
+    // The merge facts are GitHub's answer, never the payload's alone (docs/security.md).
+    const merge = assessment.read.merge;
+    if (merge === null)
+      throw new Error(`GitHub did not say whether ${repoName}#${pr.number} was merged; the merge evidence is not recorded`);
+    if (!merge.merged || merge.mergeSha === null) {
+      context.log.error(
+        { pr: `${repoName}#${pr.number}`, payloadMergeSha: pr.merge_commit_sha },
+        'a delivery says the PR was merged, GitHub says it was not: nothing recorded',
+      );
+      return;
+    }
+    const read = assessment.read.facts;
+    const headSha = read.headSha;
 
     const recent = await deps.audit.list({
       repo: repoName,
@@ -81,18 +94,18 @@ export function onPullRequestClosed(deps: AppDeps) {
       newestFirst: true,
       limit: 100,
     });
-    const gate = recent.find((e) => e.headSha === pr.head.sha);
+    const gate = recent.find((e) => e.headSha === headSha);
     const gateVerdict = gate?.data.verdict as Verdict | undefined;
     const bypass = gateVerdict?.state !== 'success';
     const atMerge = assessment.verdict;
     const missing = bypass ? missingAtMerge(gate, atMerge) : [];
     const record: MergeRecord = {
-      pr: { number: pr.number, title: pr.title, url: pr.html_url, author: pr.user.login },
-      baseRef: pr.base.ref,
-      headSha: pr.head.sha,
-      mergeSha: pr.merge_commit_sha,
-      mergedBy: pr.merged_by?.login ?? null,
-      mergedAt: pr.merged_at ?? deps.now().toISOString(),
+      pr: { number: pr.number, title: read.title, url: read.url, author: read.author.login },
+      baseRef: read.baseRef,
+      headSha,
+      mergeSha: merge.mergeSha,
+      mergedBy: merge.mergedBy,
+      mergedAt: merge.mergedAt ?? deps.now().toISOString(),
       gate: gateVerdict ? { state: gateVerdict.state, description: gateVerdict.description, seq: gate?.seq ?? null } : null,
       atMerge: { state: atMerge.state, description: atMerge.description },
       ...mergeEvidence(atMerge),
@@ -106,7 +119,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       deliveryId: context.id,
       repo: repoName,
       prNumber: pr.number,
-      headSha: pr.head.sha,
+      headSha,
       data: { ...record, verdictAtMerge: atMerge, facts: assessment.facts },
     });
     // A redelivery of the merge event finds the record already there: write-back and the exception were handled then.
@@ -129,7 +142,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       issueUrl = await openExceptionIssue({
         octokit: context.octokit,
         target,
-        pr: { repo: repoName, number: pr.number, title: pr.title, url: pr.html_url },
+        pr: { repo: repoName, number: pr.number, title: read.title, url: read.url },
         mergedBy: record.mergedBy,
         mergeSha: record.mergeSha,
         missing,
@@ -151,7 +164,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       deliveryId: context.id,
       repo: repoName,
       prNumber: pr.number,
-      headSha: pr.head.sha,
+      headSha,
       data: exception,
     });
     await refreshTrail({ deps, octokit: context.octokit, log: context.log, owner, repo, number: pr.number });

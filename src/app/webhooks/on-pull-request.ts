@@ -38,7 +38,12 @@ export function onPullRequest(deps: AppDeps) {
         repo: `${owner}/${repo}`,
         prNumber: number,
         headSha: head.sha,
-        data: { pusher: sender.login, senderType: sender.type ?? null, action: context.payload.action },
+        data: {
+          pusher: sender.login,
+          senderType: sender.type ?? null,
+          action: context.payload.action,
+          updatedAt: payload.pull_request.updated_at ?? null,
+        },
       });
     }
     // The push record comes first: evidence the evaluation reads (who pushed) must not wait in the queue.

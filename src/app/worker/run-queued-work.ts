@@ -11,6 +11,8 @@ import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
+import { checkEnforcement } from '../enforcement/check-enforcement.js';
+import { sweepInstallation } from '../enforcement/sweep-installation.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
@@ -112,6 +114,11 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
     const octokit = await input.app.auth(request.installationId);
     const log = input.app.log.child({ work: work.key, deliveryIds: request.deliveryIds.slice(-5), attempt: work.attempts });
     const run: Run = { deps: input.deps, octokit, log, work };
+    if (request.kind === 'installation-sweep') return sweepInstallation({ octokit, queue: input.deps.queue, request });
+    if (request.kind === 'enforcement') {
+      const { owner, repo, installationId, trigger } = request;
+      return checkEnforcement({ deps: input.deps, octokit, log, owner, repo, installationId, trigger });
+    }
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
   };
 }

@@ -10,6 +10,7 @@ import { authenticate } from './dashboard-session.js';
 import { readChangeEvidencePage } from './page-routes.js';
 import { changePath } from './render-changes-page.js';
 import { json, type Reply } from './respond.js';
+import { readPostureGaps } from '../../report/read-posture-gaps.js';
 
 const CHANGE_PATH = /^\/api\/v1\/changes\/([^/]+)\/([^/]+)\/([1-9]\d*)$/;
 
@@ -74,7 +75,8 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
   const { filter } = parsed;
   if (path === '/api/v1/posture') {
     const changes = await readChanges({ store, filter, now });
-    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until }) });
+    const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
+    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps }) });
   }
   if (path === '/api/v1/changes') {
     const { items, ...paging } = page(filter, await readChanges({ store, filter, now }));

@@ -9,6 +9,7 @@ import { changePage, changesPage, exportDownload, posturePage } from './page-rou
 import { renderMessagePage } from './render-layout.js';
 import { html, json, redirect, send, type Reply } from './respond.js';
 import { finishSignIn, signOut, startSignIn } from './sign-in-routes.js';
+import { accessPage } from './access-page.js';
 
 const CHANGE_PATH = /^\/dashboard\/changes\/([^/]+)\/([^/]+)\/([1-9]\d*)$/;
 const EXPORT_PATH = /^\/dashboard\/(export|exceptions)\.(csv|jsonl|html)$/;
@@ -29,6 +30,7 @@ const notEnabled = (): Reply =>
 async function signedInPage(ctx: RequestContext, login: string, path: string): Promise<Reply | null> {
   if (path === '/dashboard') return posturePage(ctx, login);
   if (path === '/dashboard/changes') return changesPage(ctx, login);
+  if (path === '/dashboard/access') return accessPage(ctx, login);
   const change = CHANGE_PATH.exec(path);
   if (change)
     return changePage(ctx, login, {

@@ -11,6 +11,7 @@ import { renderChangesPage } from './render-changes-page.js';
 import { renderMessagePage } from './render-layout.js';
 import { renderPosturePage } from './render-posture-page.js';
 import { html, type Reply } from './respond.js';
+import { readPostureGaps } from '../../report/read-posture-gaps.js';
 
 type FilterOutcome = { filter: ChangeFilter } | { reply: Reply };
 
@@ -40,9 +41,10 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const all = await readChanges({ store: ctx.deps.store, filter: unscoped, now: ctx.deps.now() });
   const orgs = [...new Set(all.map((change) => change.repo.split('/')[0] ?? ''))].sort((a, b) => a.localeCompare(b));
   const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
+  const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
   return html(
     200,
-    renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until }), login }),
+    renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until, gaps }), login }),
   );
 }
 

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../report/escape-html.js';
 
-export type Section = 'posture' | 'changes' | 'none';
+export type Section = 'posture' | 'changes' | 'access' | 'none';
 
 /**
  * A dashboard page: our stylesheet only, no script; the sign-out is a POST form (no state-changing GET).
@@ -12,7 +12,7 @@ export function renderLayout(input: { title: string; body: string; login: string
   const nav =
     input.login === null
       ? '<nav></nav>'
-      : `<nav>${link('/dashboard', 'Posture', 'posture')}${link('/dashboard/changes', 'Changes', 'changes')}</nav><span class="user">Signed in as <strong>${escapeHtml(input.login)}</strong></span><form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`;
+      : `<nav>${link('/dashboard', 'Posture', 'posture')}${link('/dashboard/changes', 'Changes', 'changes')}${link('/dashboard/access', 'Access', 'access')}</nav><span class="user">Signed in as <strong>${escapeHtml(input.login)}</strong></span><form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -14,7 +14,7 @@ function card(value: string, label: string, id: string): string {
   return `<div class="card" data-metric="${id}"><div class="value">${value}</div><div class="label">${label}</div></div>`;
 }
 
-function cards(total: PostureCounts): string {
+function cards(total: PostureCounts, gaps: number): string {
   const exceptions = total.merged - total.passed;
   return `<div class="cards">${[
     card(String(total.merged), 'merged changes', 'merged'),
@@ -23,6 +23,7 @@ function cards(total: PostureCounts): string {
     card(String(total.bypass), 'bypasses', 'bypass'),
     card(String(total.emergency), 'emergency changes', 'emergency'),
     card(String(total.emergencyOverdue), 'overdue retrospective reviews', 'emergency-overdue'),
+    card(String(gaps), 'enforcement gaps (gate not in force)', 'enforcement-gaps'),
   ].join('')}</div>`;
 }
 
@@ -50,6 +51,19 @@ function repoTable(filter: ChangeFilter, posture: Posture): string {
   return `<table class="posture"><thead>${head}</thead><tbody>${rows.join('')}</tbody><tfoot><tr data-repo="total"><th>Total</th>${counts(filter, posture.total, {})}</tr></tfoot></table>`;
 }
 
+/** When and where the gate was not in force (not enforced, or unknown: never counted as enforced). */
+function gapTable(posture: Posture): string {
+  if (posture.enforcementGaps.length === 0)
+    return '<p class="muted">No enforcement gap recorded in this period (see Access for the enforcement checks).</p>';
+  const rows = posture.enforcementGaps.map(
+    (gap) =>
+      `<tr data-gap="${gap.seq}"><td>${escapeHtml(gap.repo)}</td><td>${escapeHtml(gap.branch)}</td><td>${escapeHtml(gap.status)}</td><td>${escapeHtml(gap.from)}</td><td>${escapeHtml(gap.to ?? 'still open')}</td><td>${escapeHtml(gap.reasons.join('; '))}</td><td class="num">${gap.seq}</td></tr>`,
+  );
+  const head =
+    '<tr><th>Repository</th><th>Branch</th><th>Status</th><th>From</th><th>Until</th><th>Why</th><th class="num">Entry</th></tr>';
+  return `<table class="gaps"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /**
  * The Posture page. A change "passed every control" when the gate's last verdict before the merge was success and
  * it was neither merged past the gate nor authorised as an emergency change (docs/dashboard.md).
@@ -61,11 +75,13 @@ export function renderPosturePage(input: { filter: ChangeFilter; orgs: readonly 
     '<h1>Compliance posture</h1>',
     `<p class="muted">Changes merged into controlled branches from ${escapeHtml(filter.since.slice(0, 10))} (inclusive) to ${escapeHtml(filter.until.slice(0, 10))} (exclusive), ${scope}.</p>`,
     renderFilterForm({ action: '/dashboard', filter, full: false, orgs: input.orgs }),
-    cards(posture.total),
+    cards(posture.total, posture.enforcementGaps.length),
     '<h2>Compliance rate per week</h2>',
     `<div class="panel">${renderRateChart(posture.weeks)}</div>`,
     '<h2>By repository</h2>',
     repoTable(filter, posture),
+    '<h2>Enforcement gaps</h2>',
+    gapTable(posture),
     renderDownloads(filter),
   ].join('\n');
   return renderLayout({ title: 'Compliance posture', body, login: input.login, section: 'posture' });

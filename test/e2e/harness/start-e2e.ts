@@ -42,10 +42,15 @@ export interface E2E {
   github: Simulators['github'];
   jira: Simulators['jira'];
   app: RunningApp;
+  /** The app's private key (PEM), to check that it never reaches a log. */
+  appPrivateKey: string;
   /** A repository with the policy on its default branch (null: none), under a new installation (so a fresh token). */
   newRepo(input?: { policy?: string | null; files?: Record<string, string> }): RepoTarget;
   /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
-  openPullRequest(repo: RepoTarget, input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string }): PullTarget;
+  openPullRequest(
+    repo: RepoTarget,
+    input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string; body?: string },
+  ): PullTarget;
   /**
    * Arranges the facts of the three controls; by default all pass: CHG-1 Approved in Jira, bob's approval on the
    * head, `build` green. `null` leaves that fact out.
@@ -109,6 +114,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
     github,
     jira,
     app,
+    appPrivateKey: key.privateKey,
     newRepo(input = {}) {
       repos += 1;
       const target = { owner: OWNER, repo: `service-${repos}`, installationId: 100 + repos };
@@ -125,7 +131,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
         owner: repo.owner,
         repo: repo.repo,
         title: input.title ?? `${ticket}: rotate the TLS certificates`,
-        body: 'Rotates the certificates before they expire.',
+        body: input.body ?? 'Rotates the certificates before they expire.',
         author: input.author ?? 'alice',
         headRef: 'rotate-certs',
         commits: input.commits,

@@ -57,7 +57,15 @@ export function pullRequestEvent(target: PullTarget, action: PullRequestAction =
   Object.assign(payload, { action, number: pr.number, installation: installation(target.installationId) });
   setRepository(payload, target);
   Object.assign(payload.sender, { login: sender ?? pr.author.login, type: 'User' });
-  Object.assign(payload.pull_request, { number: pr.number, title: pr.title, body: pr.body, state: 'open', draft: pr.draft });
+  // updated_at on the simulator's clock (GitHub's), as the comments' created_at: the app compares the two.
+  Object.assign(payload.pull_request, {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body,
+    state: 'open',
+    draft: pr.draft,
+    updated_at: new Date(target.github.data.clock).toISOString(),
+  });
   payload.pull_request.user.login = pr.author.login;
   Object.assign(payload.pull_request.head, { sha: pr.headSha, ref: pr.headRef, label: `${target.owner}:${pr.headRef}` });
   Object.assign(payload.pull_request.base, { ref: pr.baseRef, label: `${target.owner}:${pr.baseRef}` });

@@ -6,6 +6,7 @@ import { executeGraphql, githubGraphqlSchema, type GraphqlRequestBody } from './
 import {
   createData,
   headOid,
+  nextId,
   repoKey,
   type FileRead,
   type GitHubData,
@@ -17,6 +18,8 @@ import {
 } from './model.js';
 import { DEPLOYMENT_ROUTES } from './deployment-routes.js';
 import * as deployments from './deployment-state.js';
+import { ENFORCEMENT_ROUTES } from './enforcement-routes.js';
+import * as enforcement from './enforcement-state.js';
 import { ISSUE_ROUTES } from './issue-routes.js';
 import { DEFAULT_OAUTH_CLIENT, OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
 import { READ_ROUTES } from './read-routes.js';
@@ -29,6 +32,12 @@ export interface GitHubSimulatorOptions {
   app?: { id: number; slug?: string; name?: string; owner?: string; publicKey?: KeyObject | string };
   /** The app's OAuth client (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET), for the dashboard's sign-in. */
   oauth?: OAuthClient;
+  /**
+   * GitHub's secondary rate limit on content-creating requests: at most `perMinute` REST writes per installation
+   * in any 60 s, else 403 with `retry-after` (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+   * Off unless given.
+   */
+  secondaryLimit?: { perMinute: number };
 }
 
 /** `token`: an installation token request; `app`: another request authenticated as the app (JWT), e.g. `GET /app`. */
@@ -110,6 +119,9 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   let failures: (FailureRule & { remaining: number })[] = [];
   let seq = 0;
   let inFlight = 0;
+  /** Content-creating requests per installation (times), and the 403s the secondary limit answered. */
+  const writeTimes = new Map<number, number[]>();
+  let secondaryLimited = 0;
   let lastAt = Date.now();
 
   const server = await listen(handle);
@@ -160,9 +172,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     };
     try {
       const raw = await readBody(req);
-      const route: RestRoute | undefined = [...REST_ROUTES, ...DEPLOYMENT_ROUTES, ...ISSUE_ROUTES, ...OAUTH_ROUTES, ...READ_ROUTES].find(
-        (r) => r.method === method && r.pattern.test(path),
-      );
+      const route: RestRoute | undefined = [
+        ...REST_ROUTES,
+        ...DEPLOYMENT_ROUTES,
+        ...ISSUE_ROUTES,
+        ...OAUTH_ROUTES,
+        ...READ_ROUTES,
+        ...ENFORCEMENT_ROUTES,
+      ].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
       record.kind = isGraphql
@@ -204,6 +221,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         }
       }
       let userLogin: string | null = null;
+      let installationId: number | null = null;
       if (route?.auth === 'user') {
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         userLogin = token === undefined ? null : (oauth.userTokens.get(token) ?? null);
@@ -221,6 +239,26 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       } else {
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (token === undefined || !tokens.has(token)) return answer(401, { message: 'Bad credentials' }, 'no valid installation token');
+        installationId = tokens.get(token)?.installationId ?? null;
+        const limit = options.secondaryLimit;
+        if (limit && !isGraphql && method !== 'GET' && method !== 'HEAD') {
+          const now = Date.now();
+          const times = (writeTimes.get(installationId!) ?? []).filter((t) => t > now - 60_000);
+          writeTimes.set(installationId!, times);
+          if (times.length >= limit.perMinute) {
+            secondaryLimited += 1;
+            return answer(
+              403,
+              {
+                message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+                documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+              },
+              undefined,
+              { 'retry-after': '60' },
+            );
+          }
+          times.push(now);
+        }
       }
       if (isGraphql) {
         const outcome = await executeGraphql({ data, webUrl: server.url }, body as GraphqlRequestBody);
@@ -229,7 +267,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         return answer(200, outcome.response);
       }
       const params = route!.pattern.exec(path)!.slice(1);
-      const result = route!.handle({ data, urls, params, query, body, app, issueToken, oauth, userLogin });
+      const result = route!.handle({ data, urls, params, query, body, app, issueToken, oauth, userLogin, installationId });
       return answer(result.status, result.body, result.unexpected, result.headers);
     } finally {
       inFlight -= 1;
@@ -262,6 +300,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     /** The raw state, for assertions the helpers do not cover. */
     data,
 
+    /**
+     * Moves the simulated clock forward to `at` (the demo's weeks of history: commits, reviews, checks and merges
+     * are stamped from it); never back, so timestamps stay ordered.
+     */
+    advanceClockTo(at: Date): void {
+      data.clock = Math.max(data.clock, at.getTime());
+    },
     addRepository: (input: Parameters<typeof state.addRepository>[1]) => state.addRepository(data, input),
     /** Commits a file (null deletes it) to the default branch. */
     setFile: (input: Parameters<typeof state.setDefaultBranchFile>[1]) => state.setDefaultBranchFile(data, input),
@@ -276,7 +321,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),
     addCheckRun: (input: Parameters<typeof state.addCheckRun>[1]) => state.addCheckRun(data, input),
     addStatus: (input: Parameters<typeof state.addStatus>[1]) => state.addStatus(data, input),
-    addTeam: (input: { org: string; slug: string; members: string[] }) => void data.teams.push({ ...input }),
+    addTeam: (input: { org: string; slug: string; members: string[]; id?: number }) =>
+      void data.teams.push({ ...input, id: input.id ?? nextId(data) }),
     /** Gives a login a role on a repository (admin, maintain, write, triage, read); others have none. */
     setCollaborator: (input: Parameters<typeof state.setCollaborator>[1]) => state.setCollaborator(data, input),
     /** Someone comments on a PR or issue; deliver the `issue_comment` webhook for it. */
@@ -288,6 +334,16 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     /** A workflow job starts waiting on the app's deployment protection rule; deliver `deployment_protection_rule` for it. */
     requestDeploymentGate: (input: Parameters<typeof deployments.requestDeploymentGate>[1]) =>
       deployments.requestDeploymentGate(data, input),
+    /** Adds an active branch ruleset (default: on the default branch, from the repository); deliver `repository_ruleset` after. */
+    addRuleset: (input: Parameters<typeof enforcement.addRuleset>[1]) => enforcement.addRuleset(data, input),
+    /** Changes a ruleset (its required checks, bypass actors, enforcement); deliver `repository_ruleset.edited` after. */
+    editRuleset: (input: Parameters<typeof enforcement.editRuleset>[1]) => enforcement.editRuleset(data, input),
+    /** Sets (null removes) a branch's classic protection; deliver `branch_protection_rule` after. */
+    setBranchProtection: (input: Parameters<typeof enforcement.setBranchProtection>[1]) => enforcement.setBranchProtection(data, input),
+    /** Gives a team (see `addTeam`) a role on a repository (null removes it). */
+    setTeamAccess: (input: Parameters<typeof enforcement.setTeamAccess>[1]) => enforcement.setTeamAccess(data, input),
+    /** The app's Administration permission: null makes protection reads 403 and hides ruleset bypass actors. */
+    setAdministration: (level: 'read' | 'write' | null): void => void (data.administration = level),
     /** The runs waiting (or having waited) on the app's rule, with the app's answers. */
     deploymentGates: (ref: state.RepoRef) => [...repoOf(ref).deploymentGates],
 
@@ -317,6 +373,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     hasRepository: (ref: state.RepoRef) => data.repos.has(repoKey(ref.owner, ref.repo)),
 
     requests: (): GitHubRequest[] => [...log],
+    /** Makes a repository unreadable to the app (GraphQL FORBIDDEN), or readable again. */
+    setUnreadable: (ref: state.RepoRef, unreadable: boolean): void => {
+      repoOf(ref).unreadable = unreadable;
+    },
+    /** How many requests the secondary rate limit (option `secondaryLimit`) answered with 403. */
+    secondaryLimited: (): number => secondaryLimited,
+    /** Every installation token handed out so far (to check that none reaches the app's log). */
+    issuedTokens: (): string[] => [...tokens.keys()],
     unexpectedRequests: (): UnexpectedRequest[] => [...unexpected],
     /** The sequence number of the latest request: pass it to `callCounts` to count what came after. */
     mark: (): number => seq,

@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { NotFoundError, queryRoot, type GraphqlContext } from './graphql-objects.js';
+import { ForbiddenError, NotFoundError, queryRoot, type GraphqlContext } from './graphql-objects.js';
 
 // Built once per process: buildClientSchema over GitHub's 10 MB introspection result takes about half a second, and the
 // schema is immutable. (`buildSchema` on the SDL file fails: it declares some fields twice.)
@@ -39,7 +39,8 @@ export interface GraphqlOutcome {
 function formatError(error: GraphQLError): Record<string, unknown> {
   const base = { path: error.path, locations: error.locations, message: error.message };
   // GitHub puts `type` at the top level of the error, not under `extensions`.
-  return error.originalError instanceof NotFoundError ? { type: 'NOT_FOUND', ...base } : base;
+  if (error.originalError instanceof NotFoundError) return { type: 'NOT_FOUND', ...base };
+  return error.originalError instanceof ForbiddenError ? { type: 'FORBIDDEN', ...base } : base;
 }
 
 /** Parses, validates against GitHub's real schema, and executes a query over the simulator's state. */
@@ -69,7 +70,9 @@ export async function executeGraphql(ctx: GraphqlContext, body: GraphqlRequestBo
 
   const result = await execute({ schema, document, rootValue: queryRoot(ctx), variableValues: variables, operationName: requestedName });
   const errors = result.errors ?? [];
-  const problems = errors.filter((e) => !(e.originalError instanceof NotFoundError)).map((e) => `GraphQL execution error: ${e.message}`);
+  const problems = errors
+    .filter((e) => !(e.originalError instanceof NotFoundError || e.originalError instanceof ForbiddenError))
+    .map((e) => `GraphQL execution error: ${e.message}`);
   return {
     response: errors.length > 0 ? { data: result.data ?? null, errors: errors.map(formatError) } : { data: result.data },
     operationName,

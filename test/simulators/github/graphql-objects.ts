@@ -25,6 +25,11 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
+/** Thrown for what GitHub answers with a `FORBIDDEN` error ("Resource not accessible by integration"). */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
 export interface GraphqlContext {
   data: GitHubData;
   /** The web base URL, e.g. `http://127.0.0.1:1234` (GHES serves the UI and the API on one host). */
@@ -265,6 +270,7 @@ export function queryRoot(ctx: GraphqlContext): GqlObject {
     repository: (args: Args) => {
       const repo = ctx.data.repos.get(repoKey(String(args.owner), String(args.name)));
       if (!repo) throw new NotFoundError(`Could not resolve to a Repository with the name '${String(args.owner)}/${String(args.name)}'.`);
+      if (repo.unreadable) throw new ForbiddenError('Resource not accessible by integration');
       return repositoryObject(ctx, repo);
     },
     organization: (args: Args) => {

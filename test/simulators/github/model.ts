@@ -152,11 +152,37 @@ export interface SimDeploymentGate {
   reviews: Array<{ state: 'approved' | 'rejected' | null; comment: string | null; at: string }>;
 }
 
+export type BypassActorType = 'Integration' | 'OrganizationAdmin' | 'RepositoryRole' | 'Team' | 'DeployKey' | 'User';
+
+/** A branch ruleset (repository or organisation level) with its required status checks and bypass actors. */
+export interface SimRuleset {
+  id: number;
+  name: string;
+  /** `owner/name` for a repository ruleset, the organisation for an organisation ruleset. */
+  source: string;
+  sourceType: 'Repository' | 'Organization';
+  enforcement: 'active' | 'evaluate' | 'disabled';
+  /** Branch names or patterns it applies to (`*` globs, `~DEFAULT_BRANCH`, `~ALL`). */
+  include: string[];
+  requiredChecks: Array<{ context: string; integrationId?: number }>;
+  bypassActors: Array<{ actorType: BypassActorType; actorId: number | null; bypassMode: 'always' | 'pull_request' | 'exempt' }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Classic branch protection of one branch (only what the app reads). */
+export interface SimProtection {
+  requiredChecks: Array<{ context: string; appId: number | null }>;
+  enforceAdmins: boolean;
+}
+
 export interface SimRepository {
   id: number;
   owner: string;
   name: string;
   private: boolean;
+  /** The repository exists but GraphQL answers FORBIDDEN for it (e.g. a `.github` repository the app is denied). */
+  unreadable?: boolean;
   installationId: number;
   defaultBranch: string;
   /** Branch name to head commit oid. */
@@ -171,6 +197,11 @@ export interface SimRepository {
   collaborators: Map<string, CollaboratorRole>;
   deployments: SimDeployment[];
   deploymentGates: SimDeploymentGate[];
+  rulesets: SimRuleset[];
+  /** Branch name to its classic protection. */
+  protection: Map<string, SimProtection>;
+  /** Lower-cased team slug (of the owner organisation) to the team's role on the repository. */
+  teamAccess: Map<string, CollaboratorRole>;
 }
 
 export interface SimApp {
@@ -185,6 +216,8 @@ export interface SimTeam {
   org: string;
   slug: string;
   members: string[];
+  /** Assigned by `addTeam` when not given (ruleset bypass actors name teams by id). */
+  id?: number;
 }
 
 /** A `file(path:)` the app read through GraphQL, and on which commit: the evidence that policy comes from default branches. */
@@ -203,6 +236,11 @@ export interface GitHubData {
   teams: SimTeam[];
   users: Map<string, number>;
   fileReads: FileRead[];
+  /**
+   * The app's Administration permission. Without it GitHub answers 403 to branch protection reads and leaves
+   * `bypass_actors` out of rulesets; with it (read is what the app asks for) both are shown.
+   */
+  administration: 'read' | 'write' | null;
   nextId: number;
   /** Simulated clock: every change moves it one minute, so timestamps order events unambiguously. */
   clock: number;
@@ -211,7 +249,16 @@ export interface GitHubData {
 export const START_TIME = Date.parse('2025-01-06T09:00:00Z');
 
 export function createData(): GitHubData {
-  return { repos: new Map(), apps: new Map(), teams: [], users: new Map(), fileReads: [], nextId: 1000, clock: START_TIME };
+  return {
+    repos: new Map(),
+    apps: new Map(),
+    teams: [],
+    users: new Map(),
+    fileReads: [],
+    administration: 'read',
+    nextId: 1000,
+    clock: START_TIME,
+  };
 }
 
 export function repoKey(owner: string, name: string): string {

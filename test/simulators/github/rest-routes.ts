@@ -41,6 +41,8 @@ export interface RouteContext {
   oauth: OAuthState;
   /** The user a `user` route's token belongs to. */
   userLogin: string | null;
+  /** The installation a `token` route's installation token belongs to. */
+  installationId: number | null;
 }
 
 export interface RouteAnswer {
@@ -302,6 +304,18 @@ export const REST_ROUTES: RestRoute[] = [
       };
       repo.issues.push(issue);
       return { status: 201, body: restIssue(ctx.data, ctx.urls, repo, issue) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    auth: 'token',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      const comment = repo?.comments.find((c) => c.id === Number(ctx.params[2]));
+      // A deleted comment is a normal 404 (someone removed it), not an unexpected request.
+      if (!repo || !comment) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+      return { status: 200, body: restIssueComment(ctx.data, ctx.urls, repo, comment) };
     },
   },
   {

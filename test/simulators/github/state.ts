@@ -107,6 +107,9 @@ export function addRepository(
     collaborators: new Map(),
     deployments: [],
     deploymentGates: [],
+    rulesets: [],
+    protection: new Map(),
+    teamAccess: new Map(),
   };
   data.repos.set(repoKey(input.owner, input.repo), repo);
   const initial = makeCommit(data, {

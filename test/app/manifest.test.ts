@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { ENFORCEMENT_EVENTS } from '../../src/app/enforcement/on-enforcement-event.js';
+
+const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
+  default_events: string[];
+  default_permissions: Record<string, string>;
+};
+
+describe('app.yml and the enforcement checks', () => {
+  it('subscribes to every enforcement event GitHub does not send unasked (installation events always come)', () => {
+    const subscribed = ENFORCEMENT_EVENTS.map((name) => name.split('.')[0] ?? '').filter((event) => !event.startsWith('installation'));
+    expect(subscribed).toEqual(['repository_ruleset', 'branch_protection_rule']);
+    for (const event of subscribed) expect(manifest.default_events).toContain(event);
+  });
+
+  it('asks to read administration, never to write it (the app must not be able to loosen a rule)', () => {
+    expect(manifest.default_permissions.administration).toBe('read');
+  });
+});
