@@ -1,12 +1,14 @@
 import type { Logger } from 'probot';
-import { publishStatusOnly, publishVerdict, type PublishResult } from '../github/publish-verdict.js';
+import type { PublishResult } from '../github/publish-verdict.js';
 import type { RestClient } from '../github/rest-client.js';
 import { decide } from '../policy/decide.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
-import { assessPullRequest, type Assessment } from './assess-pull-request.js';
-import { indexTicketKeys } from './index-ticket-keys.js';
-import { recordVerdict } from './record-verdict.js';
+import { decideVerdict } from './decide.js';
+import { gatherFacts } from './gather.js';
+import { publishOutcome } from './publish.js';
+import { readPullRequest, type ReadResult } from './read.js';
+import { recordOutcome } from './record.js';
 
 export type { AppDeps } from './app-deps.js';
 
@@ -32,14 +34,16 @@ export interface EvaluateInput {
   /** The webhook delivery that caused this evaluation (audit evidence). */
   deliveryId: string | null;
   force?: 'none' | 'status' | 'all';
+  /** Read everything afresh, bypassing the policy and ticket caches (`/change-control recheck`). */
+  reread?: boolean;
   /** The installation the event came from: keeps the ticket key → PR index (src/app/index-ticket-keys.ts). */
   installationId?: number | null;
 }
 
 /** GitHub could not be read: post `error` on the head the event named (never leave an older success standing). */
 async function publishReadFailure(input: EvaluateInput, error: unknown): Promise<EvaluationOutcome> {
-  const { octokit, deps, owner, repo, number } = input;
-  input.log.error({ err: error, pr: `${owner}/${repo}#${number}` }, 'reading pull request facts failed');
+  const { octokit, log, deps, owner, repo, number } = input;
+  log.error({ err: error, pr: `${owner}/${repo}#${number}` }, 'reading pull request facts failed');
   if (input.headSha === null) throw error;
   const errors = [`GitHub could not be read: ${error instanceof Error ? error.message : String(error)}`];
   const verdict = decide({
@@ -52,41 +56,37 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
       now: deps.now(),
     },
   });
-  const publish = await publishStatusOnly({ octokit, verdict });
-  await recordVerdict({ deps, octokit, log: input.log, verdict, facts: null, configError: false, publish, deliveryId: input.deliveryId });
+  const publish = await publishOutcome({ octokit, verdict, published: null, force: 'none' });
+  const { deliveryId, installationId } = input;
+  await recordOutcome({ deps, octokit, log, verdict, facts: null, configError: false, publish, deliveryId, installationId });
   return { kind: 'published', verdict, publish, retryable: errors.join('; ') };
 }
 
 /**
- * Evaluates one open pull request, publishes the verdict (status and check run, written only when they
- * changed) and records it in the audit store when it differs from the last recorded one. The queue worker is
- * its only caller: the queue's lease runs the evaluations of one PR one at a time, across replicas too.
+ * What happens to a pull request: read -> gather -> decide -> publish -> record. The status and check run are
+ * written only when they changed; the audit store records the verdict when it differs from the last recorded
+ * one. The queue worker is its only caller: the queue's lease runs the evaluations of one PR one at a time,
+ * across replicas too.
  */
 export async function evaluatePullRequest(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { octokit, log, deps, owner, repo, number } = input;
-  let assessment: Assessment;
+  let found: ReadResult;
   try {
-    assessment = await assessPullRequest({ octokit, deps, owner, repo, number });
+    found = await readPullRequest({ octokit, deps, owner, repo, number, reread: input.reread });
   } catch (error) {
     return publishReadFailure(input, error);
   }
-  if (assessment.kind === 'skipped') {
-    log.info({ pr: `${owner}/${repo}#${number}`, reason: assessment.reason }, 'pull request not evaluated');
-    return assessment;
+  if (found.kind === 'skipped') {
+    log.info({ pr: `${owner}/${repo}#${number}`, reason: found.reason }, 'pull request not evaluated');
+    return found;
   }
-  const { read, verdict, config } = assessment;
-  const publish = await publishVerdict({ octokit, verdict, published: read.published, force: input.force ?? 'none' });
-  await recordVerdict({
-    deps,
-    octokit,
-    log,
-    verdict,
-    facts: assessment.facts,
-    configError: config === null,
-    publish,
-    deliveryId: input.deliveryId,
-  });
-  await indexTicketKeys({ deps, log, verdict, installationId: input.installationId });
-  log.info({ pr: `${owner}/${repo}#${number}`, headSha: read.facts.headSha, state: verdict.state, publish }, 'pull request evaluated');
-  return { kind: 'published', verdict, publish, ...(assessment.retryable === null ? {} : { retryable: assessment.retryable }) };
+  const gathered = await gatherFacts({ found, octokit, deps, reread: input.reread });
+  const verdict = await decideVerdict({ gathered, deps });
+  const publish = await publishOutcome({ octokit, verdict, published: found.read.published, force: input.force ?? 'none' });
+  const { facts, config } = gathered;
+  const { deliveryId, installationId } = input;
+  await recordOutcome({ deps, octokit, log, verdict, facts, configError: config === null, publish, deliveryId, installationId });
+  log.info({ pr: `${owner}/${repo}#${number}`, headSha: facts.headSha, state: verdict.state, publish }, 'pull request evaluated');
+  const retryable = gathered.kind === 'error' ? gathered.retryable : null;
+  return { kind: 'published', verdict, publish, ...(retryable === null ? {} : { retryable }) };
 }

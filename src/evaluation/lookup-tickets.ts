@@ -1,7 +1,7 @@
 import { parsePeople } from '../config/parse-people.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
-import type { PeopleMap, PullRequestFacts, TicketLookup } from '../policy/facts.js';
+import type { PeopleMap, PullRequestReadFacts, TicketLookup } from '../policy/facts.js';
 import { findTicketKeys, type TicketKeySearch } from '../policy/find-ticket-keys.js';
 import { PROVIDER_NAME } from '../policy/judge-ticket-key.js';
 import { TicketProviderError, type TicketQuery } from '../tickets/ticket-reader.js';
@@ -51,8 +51,10 @@ function readPeople(read: FoundPullRequest): PeopleMap {
 export async function lookupTickets(input: {
   config: ChangeControlConfig;
   read: FoundPullRequest;
-  pr: PullRequestFacts;
+  pr: PullRequestReadFacts;
   deps: AppDeps;
+  /** Drop the cached answers first, so each ticket is asked again (`/change-control recheck`). */
+  reread?: boolean;
 }): Promise<TicketFacts> {
   const { config, read, pr, deps } = input;
   const provider = config.ticket.provider;
@@ -71,6 +73,7 @@ export async function lookupTickets(input: {
   }
   const query = ticketQuery(config);
   const lookupOne = async (key: string) => {
+    if (input.reread) source.reader.forget?.(key);
     try {
       return await source.reader.lookup(key, query);
     } catch (error) {

@@ -6,7 +6,7 @@ import { renderTrail } from '../audit/render-trail.js';
 import type { PublishResult } from '../github/publish-verdict.js';
 import type { RestClient } from '../github/rest-client.js';
 import { upsertTrailComment } from '../github/upsert-trail-comment.js';
-import type { PullRequestFacts } from '../policy/facts.js';
+import type { PullRequestFacts, PullRequestReadFacts } from '../policy/facts.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { recordEvidence } from './record-evidence.js';
@@ -37,7 +37,8 @@ export async function recordVerdict(input: {
   octokit: RestClient;
   log: Logger;
   verdict: Verdict;
-  facts: PullRequestFacts | null;
+  /** Complete facts, or only the read ones when the verdict is an error found before they were gathered. */
+  facts: PullRequestFacts | PullRequestReadFacts | null;
   configError: boolean;
   publish: PublishResult;
   deliveryId: string | null;

@@ -1,4 +1,4 @@
-import type { CommitFact, GitIdentity, PullRequestFacts, ReviewFact } from '../policy/facts.js';
+import type { CommitFact, GitIdentity, PullRequestReadFacts, ReviewFact } from '../policy/facts.js';
 import { graphqlAllowingMissing, type GraphqlClient } from './graphql-client.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
 import {
@@ -44,7 +44,8 @@ export type PullRequestRead =
   | { found: false; reason: string }
   | {
       found: true;
-      facts: PullRequestFacts;
+      /** What GitHub said; the facts only some policies need are gathered later (src/evaluation/gather.ts). */
+      facts: PullRequestReadFacts;
       /** How many files GitHub says the PR changes (to check a file listing is complete). */
       changedFilesCount: number;
       open: boolean;
@@ -192,7 +193,7 @@ export async function readPullRequestFacts(input: {
     page = more.repository.object.statusCheckRollup?.contexts.pageInfo;
   }
 
-  const facts: PullRequestFacts = {
+  const facts: PullRequestReadFacts = {
     owner,
     repo,
     number: pr.number,
@@ -206,10 +207,6 @@ export async function readPullRequestFacts(input: {
     commits: commits.map(toCommitFact),
     reviews: reviews.map(toReviewFact).filter((r): r is ReviewFact => r !== null),
     checks: contexts.filter((n) => !isOurs(n, input.appId)).map(toCheckFact),
-    // Filled in by the caller when the policy needs them (they cost extra reads or come from the audit store).
-    pushers: [],
-    changedFiles: null,
-    cleanBaseMerges: [],
     // Unknown visibility counts as public: ticket details are then kept out of the report.
     visibility: repository.isPrivate === true ? 'private' : 'public',
   };

@@ -6,6 +6,10 @@ import type { Verdict } from './verdict.js';
 
 /** What a verdict is decided from: the complete facts, or why they could not be had (a narrow error, never a guess). */
 export type Grounds = ({ kind: 'facts' } & Parameters<typeof evaluate>[0]) | ({ kind: 'error' } & Parameters<typeof errorVerdict>[0]);
+/** Grounds over complete facts. */
+export type FactGrounds = Extract<Grounds, { kind: 'facts' }>;
+/** Grounds of an `error` verdict: why a needed fact could not be had. */
+export type ErrorGrounds = Extract<Grounds, { kind: 'error' }>;
 
 /** An emergency authorisation recorded for the PR, with the policy's emergency path it must still fall under. */
 export interface EmergencyGrounds {

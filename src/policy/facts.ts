@@ -59,7 +59,11 @@ export interface CheckFact {
   source: string | null;
 }
 
-export interface PullRequestFacts {
+/**
+ * What GitHub's pull request query says (src/github/read-pull-request-facts.ts): the facts every policy needs.
+ * The facts only some policies need are not here: gathering them makes a complete `PullRequestFacts`.
+ */
+export interface PullRequestReadFacts {
   owner: string;
   repo: string;
   number: number;
@@ -73,14 +77,18 @@ export interface PullRequestFacts {
   commits: CommitFact[];
   reviews: ReviewFact[];
   checks: CheckFact[];
+  /** The repository's visibility, as GitHub reports it (internal counts as private); absent in hand-made facts. */
+  visibility?: 'public' | 'private';
+}
+
+/** The complete facts a verdict is decided on: the read facts and what the policy needed besides (src/evaluation/gather.ts). */
+export interface PullRequestFacts extends PullRequestReadFacts {
   /** Everyone who pushed a head to the PR while it was open (recorded from `pull_request` events). */
   pushers: PushFact[];
   /** The PR's changed files; null when the policy has no path rules (not read). */
   changedFiles: ChangedFile[] | null;
   /** Merge commits verified to only bring the base branch in (`approval.ignore_base_merges`). */
   cleanBaseMerges: string[];
-  /** The repository's visibility, as GitHub reports it (internal counts as private); absent in hand-made facts. */
-  visibility?: 'public' | 'private';
 }
 
 export interface PushFact {

@@ -7,7 +7,7 @@ import type { ClaimedWork, QueueStore } from '../store/queue-store.js';
 import { retryDelay, type QueueSettings } from './queue-settings.js';
 
 /** What became of one claimed item: done (published, skipped, or dispatched to the PRs of a commit), or to be retried later. */
-export type WorkResult = { kind: 'done'; outcome: 'published' | 'skipped' | 'dispatched' } | { kind: 'retry'; reason: string };
+export type WorkResult = { kind: 'done'; outcome: 'published' | 'skipped' | 'dispatched' } | { kind: 'retryable'; reason: string };
 
 export interface Worker {
   /** This process's lease owner id. */
@@ -95,7 +95,7 @@ export function createWorker(input: {
       result = await input.run(work);
     } catch (error) {
       threw = true;
-      result = { kind: 'retry', reason: message(error) };
+      result = { kind: 'retryable', reason: message(error) };
     } finally {
       clearInterval(renewal);
       renewals.delete(work.key);

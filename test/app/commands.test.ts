@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
+import { policyCacheLookups } from '../../src/observability/metrics.js';
+import { createJiraTicketReader } from '../../src/tickets/jira/create-jira-ticket-reader.js';
+import { createResilientReader } from '../../src/tickets/create-resilient-reader.js';
 import { COMMENT_ID, commentEvent, mockComments, PR_NUMBER, recordEmergency } from './commands-harness.js';
 import {
   audit,
   GITHUB,
+  JIRA,
   mockFacts,
   mockJira,
   mockToken,
@@ -118,6 +122,34 @@ describe('/change-control recheck', () => {
       reason: `no write access (${permission})`,
     });
     expect(await audit.list({ kinds: ['verdict'] })).toEqual([]);
+  });
+
+  it('reads the ticket and the policy afresh instead of answering from the caches', async () => {
+    // The app's reader caches answers (createResilientReader); warm its cache with an approved ticket.
+    const jira = createJiraTicketReader({
+      baseUrl: JIRA,
+      auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 'secret' },
+      timeoutMs: 1000,
+    });
+    const reader = createResilientReader({ reader: jira, defaultCacheSeconds: 300 });
+    mockJira('CHG-1', 'Approved');
+    await reader.lookup('CHG-1', { approvedStatuses: ['Approved'], jsmApprovals: false, window: null });
+    const policyLookups = async () => (await policyCacheLookups.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const policyLookupsBefore = await policyLookups();
+    // Since then the ticket went back to Open: the recheck must see it.
+    mockToken();
+    mockPermission('carol', 'write');
+    mockFacts(PASSING);
+    mockJira('CHG-1', 'Open');
+    const written = mockWrites();
+    const replies = mockComments(PR_NUMBER);
+
+    await receive(newProbot({ tickets: { reader } }), 'issue_comment', commentEvent('/change-control recheck'));
+
+    expect(written.status).toEqual([expect.objectContaining({ state: 'failure' })]);
+    expect(replies[0]).toMatch(/^@carol evaluated head `ec26c3e` again: \*\*failure\*\*/);
+    // The policy was parsed again, not taken from the policy cache.
+    expect(await policyLookups()).toBe(policyLookupsBefore);
   });
 
   it('refuses a login GitHub does not know (404)', async () => {

@@ -94,7 +94,7 @@ describe('queue worker', () => {
       run: async (work) => {
         attempts.push(work.attempts);
         if (work.attempts === 2) throw new Error('GitHub answered 502');
-        return work.attempts < 4 ? { kind: 'retry', reason: 'Jira lookup of CHG-1 failed' } : { kind: 'done', outcome: 'published' };
+        return work.attempts < 4 ? { kind: 'retryable', reason: 'Jira lookup of CHG-1 failed' } : { kind: 'done', outcome: 'published' };
       },
     });
     await store.queue.enqueue([pull(1)], now);

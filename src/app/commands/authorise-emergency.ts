@@ -70,8 +70,9 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
   if (login === facts.author.login.toLowerCase())
     return refuse('the PR author', `you opened this pull request, so you cannot authorise it as an emergency change. ${whoMay}`);
   const pushers = await readPushers({ deps, owner, repo, number });
-  // On an evaluation error the clean base merges were not read: every merge's author counts (stricter).
-  const contributors = findContributors({ commits: facts.commits, pushers, cleanBaseMerges: facts.cleanBaseMerges });
+  // On an evaluation error only the read facts are there (no clean base merges): every merge's author counts (stricter).
+  const cleanBaseMerges = 'cleanBaseMerges' in facts ? facts.cleanBaseMerges : [];
+  const contributors = findContributors({ commits: facts.commits, pushers, cleanBaseMerges });
   const contribution = contributors.byLogin.get(login);
   if (contribution)
     return refuse(

@@ -96,13 +96,15 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
     deliveryId: run.work.attempts === 1 ? (request.deliveryIds.at(-1) ?? null) : null,
     force: overwrites.length > 0 && request.force === 'none' ? 'status' : request.force,
     installationId: request.installationId,
+    // Someone asked for a recheck: a full re-read, not an answer from the policy or ticket caches.
+    reread: (request.rechecks ?? []).length > 0,
   });
   // The trail comment shows the tampering now, not only at the next verdict change.
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
   await answerRechecks(run, request, outcome);
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
-  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retry', reason: outcome.retryable };
+  return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
 }
 
 /** What the worker runs for one claimed item, as the installation that sent its events. */

@@ -1,0 +1,147 @@
+import type { RestClient } from '../github/rest-client.js';
+import { readStatusHistory } from '../github/read-status-history.js';
+import { expectedSource } from '../policy/expected-source.js';
+import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
+import { readChangedFiles } from '../github/read-changed-files.js';
+import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
+import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
+import { coversEveryPath } from '../policy/approval-requirements.js';
+import type { ChangeControlConfig } from '../policy/config-schema.js';
+import type { ErrorGrounds, FactGrounds } from '../policy/decide.js';
+import { pullRequestRef } from '../policy/evaluate.js';
+import type { CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
+import type { AppDeps } from './app-deps.js';
+import { EvaluationError, lookupTickets } from './lookup-tickets.js';
+import type { ReadResult } from './read.js';
+import { readPushers } from './read-pushers.js';
+
+/** What gathering found: the grounds of the verdict over complete facts, or why a needed fact could not be had. */
+export type Gathered =
+  | { kind: 'complete'; read: FoundPullRequest; config: ChangeControlConfig; facts: PullRequestFacts; grounds: FactGrounds }
+  | {
+      kind: 'error';
+      read: FoundPullRequest;
+      /** Null: the policy itself cannot be parsed. */
+      config: ChangeControlConfig | null;
+      /** Only what GitHub's query said: the facts that could not be gathered are not there. */
+      facts: PullRequestReadFacts;
+      grounds: ErrorGrounds;
+      /** Why the error may clear by itself (Jira or GitHub failing): the queue retries it. Null: not retryable. */
+      retryable: string | null;
+    };
+
+async function readTeams(config: ChangeControlConfig, pr: PullRequestReadFacts, octokit: RestClient): Promise<TeamMembers> {
+  const teams = [...new Set([...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)])];
+  // Team membership matters only when someone approved; skip the calls otherwise.
+  if (teams.length === 0 || !pr.reviews.some((r) => r.state === 'APPROVED')) return {};
+  try {
+    return await readTeamMembers({ graphql: octokit.graphql, teams });
+  } catch (error) {
+    if (error instanceof TeamNotFoundError) {
+      throw new EvaluationError(error.message, 'Fix approval.teams in the policy, or grant the app the Members: read permission.');
+    }
+    throw error;
+  }
+}
+
+/**
+ * The head's checks with the whole history of the required commit statuses (the rollup keeps only the latest per
+ * context): who reported a failure decides who may replace it. Read only when a required status shows a success.
+ */
+async function withStatusHistory(input: {
+  facts: PullRequestReadFacts;
+  config: ChangeControlConfig;
+  octokit: RestClient;
+}): Promise<CheckFact[]> {
+  const { facts, config, octokit } = input;
+  const required = new Set(config.checks.required.map((entry) => expectedSource(entry).name));
+  const statuses = facts.checks.filter((c) => c.kind === 'status' && required.has(c.name));
+  // Only a success can be a forgery that hides a failure; a latest failure or pending never passes the control.
+  if (!statuses.some((c) => c.state === 'success')) return facts.checks;
+  const contexts = new Set(statuses.map((c) => c.name));
+  const history = await readStatusHistory({ octokit, owner: facts.owner, repo: facts.repo, sha: facts.headSha, contexts });
+  return [...facts.checks.filter((c) => !(c.kind === 'status' && contexts.has(c.name))), ...history];
+}
+
+/**
+ * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
+ * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
+ * which merge commits only bring in the base branch (`ignore_base_merges`).
+ */
+async function completeFacts(
+  read: FoundPullRequest,
+  config: ChangeControlConfig,
+  octokit: RestClient,
+  deps: AppDeps,
+): Promise<PullRequestFacts> {
+  const { facts } = read;
+  const { owner, repo, number } = facts;
+  const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
+    readPushers({ deps, owner, repo, number }),
+    withStatusHistory({ facts, config, octokit }),
+    config.approval.rules.some((rule) => !coversEveryPath(rule))
+      ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
+      : null,
+    config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
+      ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
+      : [],
+  ]);
+  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges };
+}
+
+/**
+ * Step 2, gather: what the policy needs besides the read facts (pushers, changed files, clean base merges,
+ * tickets, team members), in parallel. Never throws: whatever went wrong becomes error grounds, so an
+ * exception can never leave an older success standing.
+ */
+export async function gatherFacts(input: {
+  found: Exclude<ReadResult, { kind: 'skipped' }>;
+  octokit: RestClient;
+  deps: AppDeps;
+  /** Ask the ticket provider again instead of reusing a cached answer (`/change-control recheck`). */
+  reread?: boolean;
+}): Promise<Gathered> {
+  const { found, octokit, deps } = input;
+  const { read } = found;
+  if (found.kind === 'invalid-policy') {
+    const { source } = found;
+    const grounds: ErrorGrounds = {
+      kind: 'error',
+      pullRequest: pullRequestRef(read.facts),
+      policy: source,
+      errors: found.errors,
+      nextStep: `Fix ${source.repo}:${source.path} on its default branch.`,
+      now: deps.now(),
+    };
+    return { kind: 'error', read, config: null, facts: read.facts, grounds, retryable: null };
+  }
+  const { config, policy, floor } = found;
+  try {
+    const [facts, ticket, teamMembers] = await Promise.all([
+      completeFacts(read, config, octokit, deps),
+      lookupTickets({ config, read, pr: read.facts, deps, reread: input.reread ?? false }),
+      readTeams(config, read.facts, octokit),
+    ]);
+    const grounds: FactGrounds = {
+      kind: 'facts',
+      config,
+      policy,
+      pr: facts,
+      ticketSearch: ticket.search,
+      ticketLookups: ticket.lookups,
+      people: ticket.people,
+      teamMembers,
+      floor,
+      now: deps.now(),
+    };
+    return { kind: 'complete', read, config, facts, grounds };
+  } catch (error) {
+    const known = error instanceof EvaluationError;
+    const errors = [known ? error.message : `evaluation failed: ${error instanceof Error ? error.message : String(error)}`];
+    const nextStep = known ? error.nextStep : 'Re-run the Change control check; if it persists, see the app logs.';
+    // Unknown errors come from GitHub reads (changed files, teams, merges): worth a retry, like Jira's.
+    const retryable = !known || error.retryable ? errors.join('; ') : null;
+    const grounds: ErrorGrounds = { kind: 'error', pullRequest: pullRequestRef(read.facts), policy, errors, nextStep, now: deps.now() };
+    return { kind: 'error', read, config, facts: read.facts, grounds, retryable };
+  }
+}
