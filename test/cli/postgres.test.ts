@@ -18,7 +18,9 @@ beforeAll(async () => {
   const store = await openAuditStore({ databaseUrl: seeded.url });
   for (const entry of januaryEntries()) await store.append(entry);
   await store.close();
-});
+  // Two embedded PostgreSQL instances (PGlite) start here when TEST_DATABASE_URL is unset: ~3 s each alone, far
+  // more on a loaded 2-core machine, so the hook gets more than jest's 30 s.
+}, 120_000);
 
 afterAll(async () => {
   await empty?.close();
