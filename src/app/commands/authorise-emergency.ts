@@ -6,7 +6,7 @@ import { waivedControls } from '../../policy/apply-emergency.js';
 import { findContributors } from '../../policy/find-contributors.js';
 import { assessPullRequest } from '../../evaluation/assess-pull-request.js';
 import { refuseCommand, replyTo, type CommandContext } from './command-context.js';
-import { acceptWork } from '../accept-work.js';
+import { queueEvaluation } from './queue-evaluation.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
 import { headPushedAfter } from './head-pushed-after.js';
 import { oneAtATime } from '../one-at-a-time.js';
@@ -197,21 +197,5 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
     ].join('\n'),
   );
   // Through the queue like every trigger: the worker evaluates (the authorisation now passes this head) and publishes.
-  await acceptWork({
-    deps,
-    delivery: { id: ctx.deliveryId, name: 'issue_comment', log: ctx.log },
-    requests: [
-      {
-        kind: 'pull',
-        installationId: ctx.installationId,
-        owner,
-        repo,
-        number,
-        headSha: facts.headSha,
-        deliveryIds: [ctx.deliveryId],
-        force: 'none',
-        statusWrites: [],
-      },
-    ],
-  });
+  await queueEvaluation(ctx, { headSha: facts.headSha });
 }

@@ -3,7 +3,7 @@ import { muteMentions } from '../../github/mute-mentions.js';
 import { readRepoPermission } from '../../github/read-repo-permission.js';
 import { recordCommand, refuseCommand, replyTo, type CommandContext } from './command-context.js';
 import type { EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
-import { acceptWork } from '../accept-work.js';
+import { queueEvaluation } from './queue-evaluation.js';
 
 /**
  * `/change-control recheck` on a pull request: anyone with write access (write, maintain or admin) has it
@@ -12,7 +12,7 @@ import { acceptWork } from '../accept-work.js';
  * command with `answerRecheck`. What changed is published as after any event; the reply gives the verdict.
  */
 export async function recheck(ctx: CommandContext): Promise<void> {
-  const { deps, octokit, owner, repo, number } = ctx;
+  const { octokit, owner, repo } = ctx;
   if (!ctx.isPullRequest)
     return refuseCommand(ctx, {
       command: 'recheck',
@@ -27,24 +27,7 @@ export async function recheck(ctx: CommandContext): Promise<void> {
       reply: `only people with write access to ${owner}/${repo} may ask for a recheck (your access: ${permission}). The check is evaluated again on every push, review and check result anyway.`,
     });
   }
-  await acceptWork({
-    deps,
-    delivery: { id: ctx.deliveryId, name: 'issue_comment', log: ctx.log },
-    requests: [
-      {
-        kind: 'pull',
-        installationId: ctx.installationId,
-        owner,
-        repo,
-        number,
-        headSha: null,
-        deliveryIds: [ctx.deliveryId],
-        force: 'none',
-        statusWrites: [],
-        rechecks: [{ deliveryId: ctx.deliveryId, by: ctx.by, comment: ctx.comment }],
-      },
-    ],
-  });
+  await queueEvaluation(ctx, { headSha: null, rechecks: [{ deliveryId: ctx.deliveryId, by: ctx.by, comment: ctx.comment }] });
 }
 
 /**
