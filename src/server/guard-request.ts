@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { describeBody } from './create-logger.js';
+import { isSignedBy } from './is-signed-by.js';
 
 /** GitHub caps webhook payloads at 25 MB (https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap). */
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
@@ -77,12 +77,6 @@ function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | null
   });
 }
 
-function signatureMatches(body: Buffer, signature: string, secret: string): boolean {
-  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature)?.[1];
-  if (hex === undefined) return false;
-  return timingSafeEqual(Buffer.from(hex, 'hex'), createHmac('sha256', secret).update(body).digest());
-}
-
 /**
  * Runs before every route, Probot's webhook middleware included. Refuses a body larger than its route's limit
  * with 413 before buffering it (the declared Content-Length, else while reading). On the webhook route it reads
@@ -111,7 +105,7 @@ export function createRequestGuard(input: { webhookPath: string; secret: string;
       log.warn({ path, event, deliveryId, limit }, 'request refused: body too large');
       return refuseBody(req, res, `request body too large: this route takes at most ${limit} bytes`);
     }
-    if (!signatureMatches(body, signature, input.secret)) {
+    if (!isSignedBy({ body, header: signature, secret: input.secret })) {
       log.warn({ event, deliveryId, ...describeBody(body) }, 'webhook delivery refused: signature does not match');
       return refuse(res, 400, 'signature does not match event payload and secret');
     }

@@ -1,8 +1,9 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Probot } from 'probot';
 import { z } from 'zod';
 import type { AppDeps } from '../../evaluation/app-deps.js';
+import { isSignedBy } from '../../server/is-signed-by.js';
 import { queueTicketChange } from './queue-ticket-change.js';
 
 export const JIRA_WEBHOOK_PATH = '/api/jira/webhooks';
@@ -32,14 +33,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-/** `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, compared in constant time. */
-export function isSignedBy(input: { body: Buffer; header: string | string[] | undefined; secret: string }): boolean {
-  const header = Array.isArray(input.header) ? input.header[0] : input.header;
-  const hex = /^sha256=([0-9a-fA-F]{64})$/.exec(header ?? '')?.[1];
-  if (hex === undefined) return false;
-  const expected = createHmac('sha256', input.secret).update(input.body).digest();
-  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
-}
+/** Jira's `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, checked as GitHub's is. */
+export { isSignedBy };
 
 /**
  * `POST /api/jira/webhooks`: Jira says an issue changed; every open PR whose last evaluation found that key is
