@@ -13,6 +13,7 @@ import type {
 } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
+import { securityEvidence } from './render-security.js';
 
 export interface CheckRunReport {
   title: string;
@@ -25,6 +26,7 @@ const HEADING: Record<ControlResult['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  security: 'Security findings',
 };
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
 
@@ -167,7 +169,9 @@ function section(result: ControlResult, hidden: boolean): string {
       ? ticketEvidence(result, hidden)
       : result.control === 'approval'
         ? approvalEvidence(result)
-        : checksEvidence(result);
+        : result.control === 'security'
+          ? securityEvidence(result)
+          : checksEvidence(result);
   const next = result.nextStep && !(hidden && result.control === 'ticket') ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(summaryOf(result, hidden))}`, '', ...evidence, ...next].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
+import { evaluateSecurity } from './evaluate-security.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
 import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
@@ -64,6 +65,12 @@ export function evaluate(input: {
       contributors: contributorsOf(input.pr),
     }),
   ];
+  // The security control joins only when the policy has `security:` (gather read its facts then).
+  if (input.config.security) {
+    const { security } = input.config;
+    const facts = input.pr.security ?? { codeScanning: null, dependencies: null };
+    controls.push(evaluateSecurity({ config: security, facts, headSha: input.pr.headSha, contributors: contributorsOf(input.pr) }));
+  }
   const failed = controls.filter((c) => c.outcome === 'failure');
   const pending = controls.filter((c) => c.outcome === 'pending');
   const state = failed.length > 0 ? 'failure' : pending.length > 0 ? 'pending' : 'success';
