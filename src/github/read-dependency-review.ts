@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { AddedDependencyFact, DependencyFacts, Severity } from '../policy/security-facts.js';
+import type { RestClient } from './rest-client.js';
+import { httpFailure, isMissingPermission, SecurityUnavailableError } from './security-unavailable.js';
+
+/** The fields of GitHub's dependency review we use (components["schemas"]["dependency-graph-diff"]). */
+const Change = z.object({
+  change_type: z.enum(['added', 'removed']),
+  manifest: z.string(),
+  ecosystem: z.string(),
+  name: z.string(),
+  version: z.string(),
+  vulnerabilities: z.array(
+    z.object({ severity: z.string(), advisory_ghsa_id: z.string(), advisory_summary: z.string(), advisory_url: z.string() }),
+  ),
+});
+
+/** GitHub Advisory Database severities; `moderate` is `medium` on our one scale. An unknown one is read as critical (fail closed). */
+function severityOf(level: string): Severity {
+  const known: Record<string, Severity> = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' };
+  return known[level.toLowerCase()] ?? 'critical';
+}
+
+/**
+ * The dependencies a PR adds, with their known vulnerabilities: GitHub's dependency review of `base...head`
+ * (the head SHA pins the comparison to the commit decided). Paged by GitHub's `Link` header: one call for most PRs.
+ */
+export async function readDependencyReview(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  baseRef: string;
+  headSha: string;
+}): Promise<DependencyFacts> {
+  const { octokit, owner, repo } = input;
+  const basehead = `${input.baseRef}...${input.headSha}`;
+  let changes: z.infer<typeof Change>[];
+  try {
+    changes = z
+      .array(Change)
+      .parse(await octokit.paginate('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { owner, repo, basehead }));
+  } catch (error) {
+    const failure = httpFailure(error);
+    if (failure === null || (failure.status !== 403 && failure.status !== 404)) throw error;
+    if (isMissingPermission(failure)) {
+      throw new SecurityUnavailableError(
+        `the app may not read the dependency review of ${owner}/${repo} (GitHub: ${failure.message})`,
+        'Grant the app the "Contents: Read" permission and accept it on the installation.',
+      );
+    }
+    throw new SecurityUnavailableError(
+      `dependency review is not available for ${owner}/${repo} (GitHub answered ${failure.status}: ${failure.message || 'no message'})`,
+      'Enable the dependency graph for the repository (Settings → Code security → Dependency graph; private repositories also need GitHub Code Security for dependency review), or remove security.dependencies from the policy.',
+    );
+  }
+  const added: AddedDependencyFact[] = changes
+    .filter((c) => c.change_type === 'added')
+    .map((c) => ({
+      ecosystem: c.ecosystem,
+      name: c.name,
+      version: c.version,
+      manifest: c.manifest,
+      vulnerabilities: c.vulnerabilities.map((v) => ({
+        severity: severityOf(v.severity),
+        ghsaId: v.advisory_ghsa_id,
+        summary: v.advisory_summary,
+        url: v.advisory_url,
+      })),
+    }));
+  return { basehead, added };
+}
