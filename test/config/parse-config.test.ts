@@ -130,7 +130,7 @@ describe('parseConfig: invalid files', () => {
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: {
         path: 'approvals',
-        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor',
+        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor',
         line: 2,
       },
     },
@@ -224,7 +224,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got ["main","release/*"]',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor, got ["main","release/*"]',
         line: 1,
       },
     },
@@ -234,7 +234,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got "main"',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor, got "main"',
         line: 2,
       },
     },
@@ -272,7 +272,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor (line 6)',
     ]);
   });
 });
