@@ -127,6 +127,19 @@ describe('code scanning', () => {
   });
 });
 
+describe('the app without the permission', () => {
+  it('is an error naming the permission to grant', async () => {
+    const pr = securedPullRequest();
+    e2e.github.setSecurityFeatures({ ...pr, codeScanning: 'no-permission' });
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('error');
+    expect(status.description).toMatch(/^Cannot evaluate: the app may not read code scanning alerts of acme\/service-\d+/);
+    expect(report(checkRun)).toContain('Grant the app the "Code scanning alerts: Read" permission (security_events)');
+  });
+});
+
 describe('dependency review', () => {
   it('a dependency the PR adds with a critical vulnerability blocks, with package@version and the advisory', async () => {
     const pr = securedPullRequest();
