@@ -1,13 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { runCli } from '../../src/cli/run-cli.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { codeScanningAlertEvent, type PullTarget } from './harness/webhooks.js';
+import { codeScanningAlertEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 
 /** The security control end to end: code scanning alerts of the PR's merge ref and GitHub's dependency review. */
 
 let e2e: E2E;
-useE2E((started) => (e2e = started));
+const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-security-'));
+const database = `sqlite:${join(dir, 'audit.db')}`;
+useE2E((started) => (e2e = started), {
+  // A failed read is retried through the queue: quickly here.
+  env: { DATABASE_URL: database, CHANGE_CONTROL_RETRY_BASE_MS: '300' },
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
+});
 
 const SECURITY = ['security:', '  code_scanning: { block_at: high }', '  dependencies: { block_at: critical }', ''].join('\n');
 const SQL_INJECTION = {
@@ -127,6 +137,24 @@ describe('code scanning', () => {
   });
 });
 
+describe('GitHub failing', () => {
+  it('a code scanning read failing is an error (never a pass), retried through the queue until it clears', async () => {
+    const pr = securedPullRequest();
+    e2e.github.analysePullRequest({ ...pr, alerts: [{ ...SQL_INJECTION, securitySeverity: 'critical' }] });
+    const failure = e2e.github.injectFailure({ path: /\/code-scanning\/alerts$/, status: 502 });
+
+    const failed = await e2e.evaluate(pr);
+    expect(failed.status.state).toBe('error');
+    expect(failed.status.description).toMatch(/^Cannot evaluate: evaluation failed: /);
+
+    const mark = e2e.github.mark();
+    failure.clear();
+    const retried = await e2e.verdict(pr, failed.headSha, mark);
+    expect(retried.status.state).toBe('failure');
+    expect(retried.status.description).toBe('New security findings: 1 code scanning alert at high or above');
+  }, 60_000);
+});
+
 describe('the app without the permission', () => {
   it('is an error naming the permission to grant', async () => {
     const pr = securedPullRequest();
@@ -230,5 +258,62 @@ describe('the calls the control adds', () => {
     expect(withSecurity.restReads - without.restReads).toBe(5);
     expect(withSecurity.graphqlQueries).toBe(without.graphqlQueries);
     expect(withSecurity.restWrites).toBe(without.restWrites);
+  });
+});
+
+describe('the merge evidence', () => {
+  it('keeps the security counts at merge, and audit export shows them', async () => {
+    const pr = securedPullRequest();
+    // Below the thresholds: counted, not blocking.
+    e2e.github.analysePullRequest({ ...pr, alerts: [{ ...SQL_INJECTION, securitySeverity: 'low' }] });
+    e2e.github.setDependencyChanges({
+      ...pr,
+      changes: [
+        {
+          changeType: 'added',
+          manifest: 'go.sum',
+          ecosystem: 'go',
+          name: 'example.com/x',
+          version: 'v1.0.0',
+          vulnerabilities: [{ severity: 'high', ghsaId: 'GHSA-xxxx-yyyy-zzzz', summary: 'DoS' }],
+        },
+      ],
+    });
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+
+    await e2e.send('pull_request', pullRequestMergedEvent(pr));
+    await e2e.quiet();
+
+    let out = '';
+    let err = '';
+    const io = {
+      env: {},
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      now: () => new Date(),
+    };
+    const args = [
+      'audit',
+      'export',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      '--format',
+      'jsonl',
+      '--repo',
+      `${pr.owner}/${pr.repo}`,
+    ];
+    const code = await runCli([...args, '--database', database], io);
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const [merge] = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(merge?.security).toEqual([
+      { source: 'code_scanning', critical: 0, high: 0, medium: 0, low: 1 },
+      { source: 'dependencies', critical: 0, high: 1, medium: 0, low: 0 },
+    ]);
   });
 });
