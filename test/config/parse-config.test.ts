@@ -130,7 +130,8 @@ describe('parseConfig: invalid files', () => {
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: {
         path: 'approvals',
-        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor',
+        message:
+          'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, floor',
         line: 2,
       },
     },
