@@ -220,6 +220,16 @@ describe('parseConfig: invalid files', () => {
       },
     },
     {
+      name: 'a security threshold outside the scale',
+      text: `${MINIMAL}security:\n  code_scanning: { block_at: severe }\n`,
+      error: { path: 'security.code_scanning.block_at', message: 'must be one of critical, high, medium, low, got "severe"', line: 4 },
+    },
+    {
+      name: 'a misspelt security key',
+      text: `${MINIMAL}security:\n  dependency: { block_at: critical }\n`,
+      error: { path: 'security.dependency', message: 'is not a known key; allowed keys: code_scanning, dependencies', line: 4 },
+    },
+    {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
       error: {
