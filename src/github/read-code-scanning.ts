@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnalysisFact, CodeScanningAlertFact, CodeScanningFacts, Severity } from '../policy/security-facts.js';
 import type { RestClient } from './rest-client.js';
-import { httpFailure, isMissingPermission, SecurityUnavailableError } from './security-unavailable.js';
+import { httpFailure, isMissingPermission, refusalOf, SecurityUnavailableError } from './security-unavailable.js';
 
 /** The fields of GitHub's code scanning analysis we use (components["schemas"]["code-scanning-analysis"]). */
 const Analysis = z.object({
@@ -53,8 +53,8 @@ export function alertSeverity(rule: Alert['rule']): { severity: Severity; from: 
 
 /** Where code scanning's 403/404 answers point: the feature is off, or the app may not read it. */
 function unavailable(error: unknown, repoName: string): never {
-  const failure = httpFailure(error);
-  if (failure === null || (failure.status !== 403 && failure.status !== 404)) throw error;
+  const failure = refusalOf(error);
+  if (failure === null) throw error;
   if (isMissingPermission(failure)) {
     throw new SecurityUnavailableError(
       `the app may not read code scanning alerts of ${repoName} (GitHub: ${failure.message})`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AddedDependencyFact, DependencyFacts, Severity } from '../policy/security-facts.js';
 import type { RestClient } from './rest-client.js';
-import { httpFailure, isMissingPermission, SecurityUnavailableError } from './security-unavailable.js';
+import { isMissingPermission, refusalOf, SecurityUnavailableError } from './security-unavailable.js';
 
 /** The fields of GitHub's dependency review we use (components["schemas"]["dependency-graph-diff"]). */
 const Change = z.object({
@@ -40,8 +40,8 @@ export async function readDependencyReview(input: {
       .array(Change)
       .parse(await octokit.paginate('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { owner, repo, basehead }));
   } catch (error) {
-    const failure = httpFailure(error);
-    if (failure === null || (failure.status !== 403 && failure.status !== 404)) throw error;
+    const failure = refusalOf(error);
+    if (failure === null) throw error;
     if (isMissingPermission(failure)) {
       throw new SecurityUnavailableError(
         `the app may not read the dependency review of ${owner}/${repo} (GitHub: ${failure.message})`,

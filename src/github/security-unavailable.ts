@@ -31,6 +31,18 @@ export class SecurityUnavailableError extends Error {
   }
 }
 
+/**
+ * GitHub's 403 or 404 answer that a security feature is off or the app may not use it: a configuration problem.
+ * Null for anything else, a rate limit included (GitHub answers those with 403 or 429 too): such a failure is thrown
+ * as it is, and the evaluation is an `error` the queue retries.
+ */
+export function refusalOf(error: unknown): { status: number; message: string } | null {
+  const failure = httpFailure(error);
+  if (failure === null || (failure.status !== 403 && failure.status !== 404)) return null;
+  if (/rate limit/i.test(failure.message)) return null;
+  return failure;
+}
+
 /** GitHub answers 403 "Resource not accessible by integration" when the installation lacks the permission. */
 export function isMissingPermission(failure: { status: number; message: string }): boolean {
   return failure.status === 403 && /not accessible by integration/i.test(failure.message);
