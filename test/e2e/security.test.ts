@@ -261,6 +261,28 @@ describe('the calls the control adds', () => {
   });
 });
 
+describe('many alerts', () => {
+  it('pages through the alerts of both refs (100 a page): one new critical alert among 150 old ones blocks', async () => {
+    const pr = securedPullRequest();
+    const old = Array.from({ length: 150 }, (_, i) => ({
+      ruleId: 'js/unused-local-variable',
+      path: `src/old-${i}.ts`,
+      line: 1,
+      securitySeverity: 'critical' as const,
+    }));
+    e2e.github.analyseBranch({ ...pr, alerts: old });
+    e2e.github.analysePullRequest({ ...pr, alerts: [...old, { ...SQL_INJECTION, securitySeverity: 'critical' }] });
+    const mark = e2e.github.mark();
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.description).toBe('New security findings: 1 code scanning alert at high or above');
+    expect(report(checkRun)).toContain('new alerts critical 1, high 0, medium 0, low 0; 150 already on the base branch (not blocking)');
+    const alertPages = e2e.github.requests().filter((r) => r.seq > mark && r.path.endsWith('/code-scanning/alerts'));
+    expect(alertPages).toHaveLength(4);
+  });
+});
+
 describe('the merge evidence', () => {
   it('keeps the security counts at merge, and audit export shows them', async () => {
     const pr = securedPullRequest();
