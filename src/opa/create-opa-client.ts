@@ -37,10 +37,17 @@ function clip(text: string): string {
   return text.length <= MAX_DETAIL ? text : `${text.slice(0, MAX_DETAIL - 1)}…`;
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The abort of `AbortSignal.timeout` (a DOMException: not always an `Error` of this realm, so by its name). */
+function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
+}
+
+async function readJson(response: Response, timeoutMs: number): Promise<unknown> {
   try {
     return await response.json();
-  } catch {
+  } catch (error) {
+    // The timeout covers the body too: OPA that stops half-way through its answer is slow, not malformed.
+    if (isTimeout(error)) throw new OpaError(`OPA did not answer within ${timeoutMs} ms`);
     return undefined;
   }
 }
@@ -60,9 +67,11 @@ async function post(settings: OpaSettings, url: string, body: string, fetchImpl:
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') throw new OpaError(`OPA did not answer within ${settings.timeoutMs} ms`);
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new OpaError(`OPA is unreachable: ${clip(cause)}`);
+    if (isTimeout(error)) throw new OpaError(`OPA did not answer within ${settings.timeoutMs} ms`);
+    // fetch's own message is "fetch failed"; the cause says why (ECONNREFUSED, a DNS failure, a TLS error).
+    const { cause } = error as { cause?: { message?: unknown } };
+    const why = typeof cause?.message === 'string' ? cause.message : String(error);
+    throw new OpaError(`OPA is unreachable: ${clip(why)}`);
   }
 }
 
@@ -78,7 +87,7 @@ export function createOpaClient(settings: OpaSettings, fetchImpl: typeof fetch =
       const url = `${settings.url}/v1/data/${path.split('/').map(encodeURIComponent).join('/')}?provenance=true`;
       const body = JSON.stringify({ input });
       const response = await post(settings, url, body, fetchImpl);
-      const json = await readJson(response);
+      const json = await readJson(response, settings.timeoutMs);
       if (!response.ok) {
         const error = ErrorResponse.safeParse(json);
         const detail = error.success && error.data.message ? `: ${clip(error.data.message)}` : '';
