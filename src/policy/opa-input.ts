@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EmergencyAuthorisation } from './emergency-override.js';
+import { keysOf } from './evaluate-ticket.js';
 import type { ChangedFile, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
 import type { ControlResult, PolicySource } from './verdict.js';
@@ -203,7 +204,7 @@ export function buildOpaInput(input: {
     checks: pr.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.state, raw: c.raw, at: c.at, url: c.url, source: c.source })),
     changed_files: pr.changedFiles.map((f) => ({ path: f.path, previous_path: f.previousPath })),
     teams: input.teamMembers,
-    tickets: (input.ticketSearch.keys ?? []).map((key) =>
+    tickets: keysOf(input.ticketSearch).map((key) =>
       ticketOf(
         key,
         input.ticketLookups.find((l) => l.requestedKey === key.key),

@@ -79,7 +79,7 @@ contract('the Data API contract, against the OPA simulator', async () => {
 const real = readOpaEnv(process.env);
 if (real.ok) {
   const { url, token } = real.value;
-  const headers = token === null ? {} : { authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
   const policyUrl = `${url}/v1/policies/${PACKAGE}`;
   contract(`the Data API contract, against the real OPA at ${url}`, async () => {
     const loaded = await fetch(policyUrl, { method: 'PUT', headers: { ...headers, 'content-type': 'text/plain' }, body: REGO });
