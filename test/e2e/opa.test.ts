@@ -83,6 +83,7 @@ describe('OPA allows or denies', () => {
     const { repo, pr } = openPaymentsChange();
     e2e.github.addReview({ ...pr, reviewer: 'fiona' });
     const mark = e2e.github.mark();
+    const jiraBefore = e2e.jira.requests().length;
 
     const { status, checkRun, headSha } = await e2e.evaluate(pr);
 
@@ -125,7 +126,14 @@ describe('OPA allows or denies', () => {
     });
     // The standard evaluation's calls (call-counts.test.ts: 1 token, 1 GraphQL query, 2 writes), plus the changed
     // files (OPA's input lists them) and opa.teams' members: the same GraphQL query as approval.teams would use.
-    expect(e2e.github.callCounts(mark)).toEqual({ tokenRequests: 1, appRequests: 0, graphqlQueries: 2, restReads: 1, restWrites: 2 });
+    expect({ ...e2e.github.callCounts(mark), jira: e2e.jira.requests().length - jiraBefore }).toEqual({
+      tokenRequests: 1,
+      appRequests: 0,
+      graphqlQueries: 2,
+      restReads: 1,
+      restWrites: 2,
+      jira: 2,
+    });
   });
 
   it('fails with OPA’s reasons when OPA denies, though every built-in control passes', async () => {
