@@ -1,6 +1,6 @@
 import { OpaError } from '../opa/create-opa-client.js';
 import { builtInControls, type EvaluateInput } from '../policy/evaluate.js';
-import type { ChangedFile, OpaDecision, PullRequestFacts } from '../policy/facts.js';
+import type { OpaDecision } from '../policy/facts.js';
 import { buildOpaInput, OPA_INPUT_VERSION } from '../policy/opa-input.js';
 import type { AppDeps } from './app-deps.js';
 import { findEmergency } from './find-emergency.js';
@@ -12,13 +12,13 @@ import { EvaluationError } from './lookup-tickets.js';
  * recorded for the head. One request per decision, in parallel. OPA unreachable, too slow or answering another
  * shape is an EvaluationError the queue retries; OPA_URL unset is one it does not (the app must be configured).
  */
-export async function askOpa(input: {
-  grounds: Omit<EvaluateInput, 'opaDecisions' | 'pr'> & { pr: PullRequestFacts & { changedFiles: ChangedFile[] } };
-  deps: AppDeps;
-}): Promise<OpaDecision[]> {
+export async function askOpa(input: { grounds: Omit<EvaluateInput, 'opaDecisions'>; deps: AppDeps }): Promise<OpaDecision[]> {
   const { grounds, deps } = input;
   const { config, pr } = grounds;
   if (config.opa.decisions.length === 0) return [];
+  // gather reads them whenever OPA is asked; without them the input would say "no file changed".
+  const { changedFiles } = pr;
+  if (changedFiles === null) throw new Error('the changed files were not read for the OPA input');
   const source = deps.opa ?? { unavailable: 'OPA_URL is not set' };
   if ('unavailable' in source) {
     throw new EvaluationError(
@@ -29,6 +29,7 @@ export async function askOpa(input: {
   const authorisation = await findEmergency({ deps, owner: pr.owner, repo: pr.repo, number: pr.number, headSha: pr.headSha });
   const opaInput = buildOpaInput({
     ...grounds,
+    pr: { ...pr, changedFiles },
     controls: builtInControls(grounds),
     emergency: { pathConfigured: config.emergency.teams.length > 0, authorisation },
   });

@@ -99,7 +99,7 @@ async function completeFacts(
 
 /**
  * Step 2, gather: what the policy needs besides the read facts (pushers, changed files, clean base merges,
- * tickets, team members), in parallel. Never throws: whatever went wrong becomes error grounds, so an
+ * tickets, team members), in parallel, then the OPA decisions the policy names. Never throws: whatever went wrong becomes error grounds, so an
  * exception can never leave an older success standing.
  */
 export async function gatherFacts(input: {
@@ -141,10 +141,8 @@ export async function gatherFacts(input: {
       floor,
       now,
     };
-    const opaDecisions =
-      facts.changedFiles === null
-        ? []
-        : await askOpa({ grounds: { ...controlGrounds, pr: { ...facts, changedFiles: facts.changedFiles } }, deps });
+    // OPA last: its input holds the complete facts and the built-in controls' outcomes over them.
+    const opaDecisions = await askOpa({ grounds: { ...controlGrounds, pr: facts }, deps });
     const grounds: FactGrounds = { kind: 'facts', ...controlGrounds, pr: facts, opaDecisions };
     return { kind: 'complete', read, config, facts, grounds };
   } catch (error) {

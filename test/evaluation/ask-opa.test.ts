@@ -55,6 +55,14 @@ describe('askOpa', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('refuses to ask without the changed files (the input would say none changed)', async () => {
+    const client: OpaClient = { decide: () => Promise.reject(new Error('must not be called')) };
+
+    const asked = askOpa({ grounds: { ...grounds(), pr: aPullRequest({ changedFiles: null }) }, deps: depsWith({ client }) });
+
+    await expect(asked).rejects.toThrow('the changed files were not read for the OPA input');
+  });
+
   it('asks nothing when the policy names no decision', async () => {
     const client: OpaClient = { decide: () => Promise.reject(new Error('must not be called')) };
 
