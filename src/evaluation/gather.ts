@@ -99,8 +99,8 @@ async function completeFacts(
 
 /**
  * Step 2, gather: what the policy needs besides the read facts (pushers, changed files, clean base merges,
- * tickets, team members), in parallel, then the OPA decisions the policy names. Never throws: whatever went wrong becomes error grounds, so an
- * exception can never leave an older success standing.
+ * tickets, team members), in parallel, then the OPA decisions the policy names. Never throws: whatever went
+ * wrong becomes error grounds, so an exception can never leave an older success standing.
  */
 export async function gatherFacts(input: {
   found: Exclude<ReadResult, { kind: 'skipped' }>;
