@@ -2,6 +2,7 @@ import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../store/open-audit-store.js';
 import { parseSigningKey } from '../audit/signing.js';
+import { timeOpaDecisions } from '../observability/time-opa-decisions.js';
 import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
@@ -78,7 +79,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
           }),
         }
       : { unavailable: serviceNow.reason },
-    opa: opa.ok ? { client: createOpaClient(opa.value) } : { unavailable: opa.reason },
+    opa: opa.ok ? { client: timeOpaDecisions(createOpaClient(opa.value)) } : { unavailable: opa.reason },
     audit,
     ...(auditEnv.signingKey === undefined ? {} : { auditSigner: parseSigningKey(auditEnv.signingKey) }),
     botLogin: botLoginOf(app),
