@@ -4,7 +4,7 @@ import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from '
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
-import { pullRequestEvent, type PullTarget } from './harness/webhooks.js';
+import { issueCommentEvent, pullRequestEvent, type PullTarget } from './harness/webhooks.js';
 
 /** `opa.decision` through the real app, against the OPA simulator (Data API, bearer token), with the queue's retries. */
 
@@ -244,5 +244,49 @@ describe('the organisation floor requires an OPA decision', () => {
     expect(summary).toContain(
       "- opa.decision change_control/allow differs from the organisation floor's acme/floor/allow: both apply (each must allow)",
     );
+  });
+});
+
+describe("the emergency path in OPA's input", () => {
+  interface EmergencyInput {
+    tickets: { key: string; found: boolean; type: string | null }[];
+    emergency: { authorisation: unknown };
+  }
+  /** Stands in for the third Rego example of docs/opa.md: a ticket of type Emergency needs the emergency path. */
+  const EMERGENCY_NEEDS_PATH: SimPolicy = (raw) => {
+    const input = raw as unknown as EmergencyInput;
+    const reasons = input.tickets
+      .filter((t) => t.found && t.type?.toLowerCase() === 'emergency' && input.emergency.authorisation === null)
+      .map((t) => `${t.key} is an Emergency ticket: it needs the emergency path (/change-control emergency)`);
+    return { allow: reasons.length === 0, reasons };
+  };
+
+  it('denies an Emergency ticket until it is authorised on the head; the input then carries the authorisation', async () => {
+    opa.definePolicy(DECISION, EMERGENCY_NEEDS_PATH);
+    e2e.github.addTeam({ org: OWNER, slug: 'finance', members: [] });
+    e2e.github.addTeam({ org: OWNER, slug: 'incident-commanders', members: ['carol'] });
+    const repo = e2e.newRepo({ policy: `${OPA_POLICY}emergency:\n  teams: [acme/incident-commanders]\n` });
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr, { ticketStatus: null });
+    e2e.jira.addIssue({ key: 'CHG-1', status: 'Approved', summary: 'Hotfix the card vault', issueType: 'Emergency' });
+
+    const { status, headSha } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('failure');
+    expect(status.description).toBe(
+      'OPA change_control/allow denies: CHG-1 is an Emergency ticket: it needs the emergency path (/change-control emergency)',
+    );
+
+    const mark = e2e.github.mark();
+    const posted = e2e.github.addComment({ ...pr, author: 'carol', body: '/change-control emergency INC-4711 card payments are failing' });
+    expect((await e2e.send('issue_comment', issueCommentEvent(pr, posted, 'created'))).status).toBe(200);
+    const after = await e2e.verdict(pr, headSha, mark);
+
+    expect(after.status.state).toBe('success');
+    expect((requestsFor(repo).at(-1)?.input as unknown as EmergencyInput).emergency.authorisation).toMatchObject({
+      by: 'carol',
+      reason: 'INC-4711 card payments are failing',
+    });
+    await e2e.quiet();
   });
 });
