@@ -40,8 +40,8 @@ module.exports = {
       name: 'edges-never-import-app-or-evaluation',
       severity: 'error',
       comment:
-        'github/, tickets/, store/, audit/, report/, web/ and cli/ are used by the app and the evaluation, never the other way round.',
-      from: { path: '^src/(github|tickets|store|audit|report|web|cli)/' },
+        'github/, tickets/, opa/, store/, audit/, report/, web/ and cli/ are used by the app and the evaluation, never the other way round.',
+      from: { path: '^src/(github|tickets|opa|store|audit|report|web|cli)/' },
       to: { path: '^src/(app|evaluation)/' },
     },
   ],

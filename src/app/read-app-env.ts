@@ -2,6 +2,7 @@ import type { Probot } from 'probot';
 import { z } from 'zod';
 import { openAuditStore, readAuditEnv } from '../store/open-audit-store.js';
 import { parseSigningKey } from '../audit/signing.js';
+import { timeOpaDecisions } from '../observability/time-opa-decisions.js';
 import { timeTicketLookups } from '../observability/time-ticket-lookups.js';
 import { readQueueEnv } from '../queue/queue-settings.js';
 import { createResilientReader, DEFAULT_CACHE_SECONDS } from '../tickets/create-resilient-reader.js';
@@ -10,6 +11,8 @@ import { readJiraEnv } from '../tickets/jira/jira-env.js';
 import { createServiceNowTicketReader } from '../tickets/servicenow/create-servicenow-ticket-reader.js';
 import { readServiceNowEnv } from '../tickets/servicenow/servicenow-env.js';
 import type { AppDeps } from '../evaluation/app-deps.js';
+import { createOpaClient } from '../opa/create-opa-client.js';
+import { readOpaEnv } from '../opa/opa-env.js';
 
 const CacheSeconds = z.coerce
   .number({ error: 'TICKET_CACHE_SECONDS must be a whole number of seconds' })
@@ -39,7 +42,7 @@ function botLoginOf(app: Probot): () => Promise<string> {
 /**
  * The app's dependencies from the environment. `APP_ID` is also read by Probot; we need it to tell our
  * own check runs from others'. The audit store opens (and migrates) here, so a bad DATABASE_URL stops
- * the start. Jira settings are optional: without them, a policy that needs Jira gets `error`.
+ * the start. Jira and OPA settings are optional: without them, a policy that needs Jira or OPA gets `error`.
  */
 export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Promise<AppDeps> {
   const appId = AppId.safeParse(env.APP_ID);
@@ -51,6 +54,10 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
   const cacheSeconds = CacheSeconds.safeParse(env.TICKET_CACHE_SECONDS?.trim() || undefined);
   if (!cacheSeconds.success) throw new Error(cacheSeconds.error.issues[0]?.message ?? 'TICKET_CACHE_SECONDS is invalid');
   const serviceNow = readServiceNowEnv(env);
+  const opa = readOpaEnv(env);
+  // Unset is normal (no policy names an OPA decision); set but invalid is a mistake worth a warning at start.
+  if (!opa.ok && env.OPA_URL?.trim())
+    app.log.warn({ reason: opa.reason }, 'OPA is misconfigured; PRs whose policy names an OPA decision will get an error status');
   const auditEnv = readAuditEnv(env);
   const audit = await openAuditStore(auditEnv);
   app.log.info({ store: audit.kind }, 'audit store open');
@@ -72,6 +79,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
           }),
         }
       : { unavailable: serviceNow.reason },
+    opa: opa.ok ? { client: timeOpaDecisions(createOpaClient(opa.value)) } : { unavailable: opa.reason },
     audit,
     ...(auditEnv.signingKey === undefined ? {} : { auditSigner: parseSigningKey(auditEnv.signingKey) }),
     botLogin: botLoginOf(app),

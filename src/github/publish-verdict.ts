@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../policy/verdict.js';
+import { withoutDecisionIds } from '../policy/without-decision-ids.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
 import type { RestClient } from './rest-client.js';
 import type { PublishedState } from './read-pull-request-facts.js';
@@ -43,7 +44,8 @@ export async function publishVerdict(input: {
   const { octokit, verdict, published, force } = input;
   const { owner, repo, headSha } = verdict.pullRequest;
   const report = renderReport(verdict);
-  const fingerprint = reportFingerprint(verdict.state, report);
+  // Without OPA's decision ids: a new id for the same decision is no reason to write the check run again.
+  const fingerprint = reportFingerprint(verdict.state, renderReport(withoutDecisionIds(verdict)));
 
   let checkRun: PublishResult['checkRun'] = 'unchanged';
   let checkRunUrl = published.checkRun?.url ?? null;

@@ -6,6 +6,7 @@ const NAME: Record<WaivedControl['control'], string> = {
   approval: 'Segregation of duties',
   checks: 'Required checks',
   security: 'Security findings',
+  opa: 'Policy (OPA)',
   evaluation: 'Evaluation (could not be made)',
 };
 const ICON: Record<WaivedControl['outcome'], string> = { success: '✅', pending: '⏳', failure: '❌', error: '⚠️' };

@@ -1,10 +1,11 @@
 import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
+import { evaluateOpa } from './evaluate-opa.js';
 import { evaluateSecurity } from './evaluate-security.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
-import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
+import type { OpaDecision, PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
 import type { AppliedFloor, ControlResult, ErrorVerdict, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
@@ -30,11 +31,7 @@ function contributorsOf(pr: PullRequestFacts): Map<string, string> {
   return contributors;
 }
 
-/**
- * The verdict from the three controls: success only when all pass; failure when any failed;
- * otherwise pending. The description names what blocks the merge.
- */
-export function evaluate(input: {
+export interface EvaluateInput {
   config: ChangeControlConfig;
   policy: PolicySource;
   pr: PullRequestFacts;
@@ -46,9 +43,17 @@ export function evaluate(input: {
   teamMembers: TeamMembers;
   /** The organisation floor already applied to `config`, carried into the verdict as evidence. */
   floor?: AppliedFloor | null;
+  /** OPA's answer to each decision of `config.opa.decisions` (gathered: src/evaluation/gather.ts). */
+  opaDecisions?: OpaDecision[];
   now: Date;
-}): Verdict {
-  const controls: ControlResult[] = [
+}
+
+/**
+ * The built-in controls (ticket, segregation of duties, required checks, and the security findings when the policy
+ * has `security:`): also what OPA's input reports.
+ */
+export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): ControlResult[] {
+  return [
     evaluateTicket({
       config: input.config.ticket,
       search: input.ticketSearch,
@@ -64,12 +69,39 @@ export function evaluate(input: {
       checks: input.pr.checks,
       contributors: contributorsOf(input.pr),
     }),
+    // The security control joins only when the policy has `security:` (gather read its facts then).
+    ...(input.config.security
+      ? [
+          evaluateSecurity({
+            config: input.config.security,
+            facts: input.pr.security ?? { codeScanning: null, dependencies: null },
+            headSha: input.pr.headSha,
+            contributors: contributorsOf(input.pr),
+          }),
+        ]
+      : []),
   ];
-  // The security control joins only when the policy has `security:` (gather read its facts then).
-  if (input.config.security) {
-    const { security } = input.config;
-    const facts = input.pr.security ?? { codeScanning: null, dependencies: null };
-    controls.push(evaluateSecurity({ config: security, facts, headSha: input.pr.headSha, contributors: contributorsOf(input.pr) }));
+}
+
+/**
+ * The verdict from the controls: success only when all pass; failure when any failed; otherwise pending. The
+ * description names what blocks the merge. With `opa.decisions`, OPA's answers are a control after the built-in
+ * ones; a decision asked for without an answer makes the verdict `error`, never a pass.
+ */
+export function evaluate(input: EvaluateInput): Verdict {
+  const controls = builtInControls(input);
+  if (input.config.opa.decisions.length > 0) {
+    const opa = evaluateOpa({ required: input.config.opa.decisions, decisions: input.opaDecisions ?? [] });
+    if ('missing' in opa) {
+      return errorVerdict({
+        pullRequest: pullRequestRef(input.pr),
+        policy: input.policy,
+        errors: opa.missing.map((ref) => `OPA decision ${ref.path} (${ref.source}) has no answer`),
+        nextStep: 'Re-run the Change control check; if it persists, see the app logs.',
+        now: input.now,
+      });
+    }
+    controls.push(opa);
   }
   const failed = controls.filter((c) => c.outcome === 'failure');
   const pending = controls.filter((c) => c.outcome === 'pending');

@@ -4,6 +4,7 @@ import type {
   ApprovalConfig,
   ChangeControlConfig,
   FloorConfig,
+  OpaDecisionRef,
   RequiredCheck,
   SecurityConfig,
   TicketConfig,
@@ -400,6 +401,54 @@ describe('applyFloor: security', () => {
   ])('$name', ({ own, floor, expected, loosened }) => {
     const result = applyFloor({ ...aConfig(), ...(own ? { security: own } : {}) }, floor);
     expect(result.config.security).toEqual(expected);
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: opa', () => {
+  const own = (path: string) => ({ path, source: 'opa.decision' as const });
+  const floor = (path: string) => ({ path, source: 'floor.opa.decision' as const });
+  it.each<{ name: string; decisions: OpaDecisionRef[]; floor: FloorConfig; expected: OpaDecisionRef[]; loosened: string[] }>([
+    {
+      name: 'no opa floor: the repository’s decision stands',
+      decisions: [own('repo/allow')],
+      floor: {},
+      expected: [own('repo/allow')],
+      loosened: [],
+    },
+    { name: 'an empty opa floor imposes nothing', decisions: [], floor: { opa: {} }, expected: [], loosened: [] },
+    {
+      name: 'a repository without a decision gets the floor’s',
+      decisions: [],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [floor('acme/change_control/allow')],
+      loosened: ["opa.decision is not set: the organisation floor's acme/change_control/allow applies"],
+    },
+    {
+      name: 'a repository with another decision keeps it, and the floor’s is asked too (both must allow)',
+      decisions: [own('payments/allow')],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [floor('acme/change_control/allow'), own('payments/allow')],
+      loosened: [
+        "opa.decision payments/allow differs from the organisation floor's acme/change_control/allow: both apply (each must allow)",
+      ],
+    },
+    {
+      name: 'a repository naming the floor’s decision asks it once',
+      decisions: [own('acme/change_control/allow')],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [own('acme/change_control/allow')],
+      loosened: [],
+    },
+  ])('$name', ({ decisions, floor: floorConfig, expected, loosened }) => {
+    // Arrange
+    const config = { ...aConfig(), opa: { decisions, teams: [] } };
+
+    // Act
+    const result = applyFloor(config, floorConfig);
+
+    // Assert
+    expect(result.config.opa.decisions).toEqual(expected);
     expect(result.loosened).toEqual(loosened);
   });
 });
