@@ -115,6 +115,19 @@ describe('mergeRow and exceptionRow', () => {
     );
     expect(JSON.parse(formatJsonl([secured], EXPORT_COLUMNS)).security).toEqual(secured.security);
     expect(
+      formatHtml({
+        mode: 'merges',
+        since: '2026-01-01T00:00:00.000Z',
+        until: '2026-02-01T00:00:00.000Z',
+        repo: null,
+        generatedAt: '2026-03-01T12:00:00.000Z',
+        chain: { ok: true, count: 5, headHash: 'ab'.repeat(32) },
+        signatures: null,
+        rows: [secured],
+        columns: EXPORT_COLUMNS,
+      }),
+    ).toContain('<td>code_scanning critical=1 high=0 medium=2 low=0<br>dependencies critical=0 high=0 medium=2 low=0</td>');
+    expect(
       formatEntry(
         stored(mergeEntry({ number: 45, at: '2026-01-07T11:00:00.000Z', security: { codeScanning: null, dependencies: counts } }), 5),
       ),
