@@ -15,6 +15,18 @@ const Change = z.object({
   ),
 });
 
+/**
+ * GitHub says, base64-encoded in this header, when the dependency snapshots of either side are missing or do not
+ * match: the diff may then miss additions (or list the whole graph), and GitHub's docs advise trying again later.
+ */
+const SNAPSHOT_WARNINGS = 'x-github-dependency-graph-snapshot-warnings';
+
+function snapshotWarning(header: unknown): string | null {
+  if (typeof header !== 'string' || header.trim() === '') return null;
+  const text = Buffer.from(header.trim(), 'base64').toString('utf8').trim();
+  return text === '' ? header.trim() : text;
+}
+
 /** GitHub Advisory Database severities; `moderate` is `medium` on our one scale. An unknown one is read as critical (fail closed). */
 function severityOf(level: string): Severity {
   const known: Record<string, Severity> = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low' };
@@ -35,10 +47,20 @@ export async function readDependencyReview(input: {
   const { octokit, owner, repo } = input;
   const basehead = `${input.baseRef}...${input.headSha}`;
   let changes: z.infer<typeof Change>[];
+  const warnings = new Set<string>();
   try {
-    changes = z
-      .array(Change)
-      .parse(await octokit.paginate('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', { owner, repo, basehead }));
+    const pages: unknown[] = [];
+    // The iterator gives each page's headers (GitHub pages the comparison by `Link`).
+    for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}', {
+      owner,
+      repo,
+      basehead,
+    })) {
+      const warning = snapshotWarning(page.headers[SNAPSHOT_WARNINGS]);
+      if (warning) warnings.add(warning);
+      pages.push(...(page.data as unknown[]));
+    }
+    changes = z.array(Change).parse(pages);
   } catch (error) {
     const failure = refusalOf(error);
     if (failure === null) throw error;
@@ -67,5 +89,5 @@ export async function readDependencyReview(input: {
         url: v.advisory_url,
       })),
     }));
-  return { basehead, added };
+  return { basehead, added, snapshotWarnings: warnings.size > 0 ? [...warnings].join(' ') : null };
 }

@@ -51,6 +51,7 @@ export function securityEvidence(result: SecurityResult): string[] {
     lines.push(
       `- Dependency review (blocks at ${deps.blockAt}) of \`${md(deps.basehead)}\`: ${deps.added} dependenc${deps.added === 1 ? 'y' : 'ies'} added; vulnerabilities ${counts(deps.counts)}`,
     );
+    if (deps.waiting) lines.push(`- ⏳ GitHub warns the comparison may be incomplete: ${md(deps.waiting)}`);
   }
   return lines;
 }

@@ -120,7 +120,7 @@ function dependencies(
       });
     }
   }
-  return { evidence: { blockAt, basehead: facts.basehead, added: facts.added.length, counts }, blocking };
+  return { evidence: { blockAt, basehead: facts.basehead, added: facts.added.length, counts, waiting: facts.snapshotWarnings }, blocking };
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -129,7 +129,8 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
  * The security control: no code scanning alert the PR introduces, and no vulnerability of a dependency it adds,
  * at or above the policy's thresholds. Alerts the base branch already has never block; a dismissed alert is
  * resolved only when someone other than a party to the change dismissed it (recorded with the reason). Without
- * an analysis of the head the control waits; the facts' absence (not read) is the caller's error, never a pass.
+ * an analysis of the head, or while GitHub warns that the dependency snapshots compared are incomplete, the control
+ * waits; the facts' absence (not read) is the caller's error, never a pass.
  */
 export function evaluateSecurity(input: {
   config: SecurityConfig;
@@ -168,12 +169,31 @@ export function evaluateSecurity(input: {
       evidence,
     };
   }
-  if (scanned && !scanned.evidence.analysed) {
+  const short = headSha.slice(0, 7);
+  const waiting = [
+    ...(scanned && !scanned.evidence.analysed
+      ? [
+          {
+            what: `code scanning of ${short}`,
+            next: `${scanned.evidence.waiting ?? 'No analysis yet'}; check that code scanning runs on pull requests into this branch.`,
+          },
+        ]
+      : []),
+    ...(deps?.evidence.waiting
+      ? [
+          {
+            what: `complete dependency snapshots of ${short}`,
+            next: `GitHub says the dependency comparison may be incomplete (${deps.evidence.waiting}); check that dependency submission runs for the base branch and for this head.`,
+          },
+        ]
+      : []),
+  ];
+  if (waiting.length > 0) {
     return {
       control: 'security',
       outcome: 'pending',
-      summary: `Waiting for code scanning of ${headSha.slice(0, 7)}`,
-      nextStep: `${scanned.evidence.waiting ?? 'No analysis yet'}; check that code scanning runs on pull requests into this branch.`,
+      summary: `Waiting for ${waiting.map((w) => w.what).join(' and ')}`,
+      nextStep: waiting.map((w) => w.next).join(' '),
       evidence,
     };
   }

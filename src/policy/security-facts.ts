@@ -76,6 +76,11 @@ export interface DependencyFacts {
   /** The comparison GitHub made: `base...head` as asked (the head SHA pins it). */
   basehead: string;
   added: AddedDependencyFact[];
+  /**
+   * GitHub's `X-GitHub-Dependency-Graph-Snapshot-Warnings`, decoded: the snapshots submitted for the base or the
+   * head are missing or do not match, so the comparison may be incomplete (the control waits). Null: none.
+   */
+  snapshotWarnings: string | null;
 }
 
 export interface SecurityFacts {

@@ -63,6 +63,8 @@ export interface DependencyEvidence {
   added: number;
   /** Vulnerabilities of the dependencies the PR adds, by severity (moderate counted as medium). */
   counts: SeverityCounts;
+  /** GitHub's snapshot warnings: the comparison may be incomplete, so the control waits. Null: none. */
+  waiting: string | null;
 }
 
 export interface SecurityEvidence {

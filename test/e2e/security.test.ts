@@ -216,6 +216,18 @@ describe('dependency review', () => {
     expect(summary).not.toContain('GHSA-gggg');
   });
 
+  it('waits while GitHub warns that the dependency snapshots compared are incomplete', async () => {
+    const pr = securedPullRequest();
+    e2e.github.analysePullRequest({ ...pr, alerts: [] });
+    e2e.github.setDependencyChanges({ ...pr, changes: [], snapshotWarning: 'No snapshots were found for the head SHA.' });
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('pending');
+    expect(status.description).toMatch(/^Waiting for complete dependency snapshots of [0-9a-f]{7}$/);
+    expect(report(checkRun)).toContain('GitHub warns the comparison may be incomplete: No snapshots were found for the head SHA.');
+  });
+
   it('the dependency graph switched off is an error naming what to enable', async () => {
     const pr = securedPullRequest();
     e2e.github.analysePullRequest({ ...pr, alerts: [] });

@@ -170,7 +170,7 @@ describe('evaluateSecurity', () => {
       config: { ...HIGH, ...DEPS },
       facts: {
         codeScanning: { analysed: false, detail: 'none' },
-        dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('lodash', ['critical'])] },
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('lodash', ['critical'])] },
       },
       outcome: 'failure',
       summary: /^New security findings: 1 dependency vulnerability at critical or above$/,
@@ -179,7 +179,10 @@ describe('evaluateSecurity', () => {
     {
       name: 'a dependency with a critical vulnerability',
       config: DEPS,
-      facts: { codeScanning: null, dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('lodash', ['high', 'critical'])] } },
+      facts: {
+        codeScanning: null,
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('lodash', ['high', 'critical'])] },
+      },
       outcome: 'failure',
       summary: /1 dependency vulnerability/,
       blocking: ['GHSA-lodash-0001'],
@@ -187,7 +190,10 @@ describe('evaluateSecurity', () => {
     {
       name: 'a dependency with a high vulnerability under block_at critical',
       config: DEPS,
-      facts: { codeScanning: null, dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('lodash', ['high'])] } },
+      facts: {
+        codeScanning: null,
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('lodash', ['high'])] },
+      },
       outcome: 'success',
       summary: /^No new security findings \(dependencies at critical or above\)$/,
       blocking: [],
@@ -195,7 +201,10 @@ describe('evaluateSecurity', () => {
     {
       name: 'a moderate vulnerability at block_at moderate',
       config: { dependencies: { block_at: 'moderate' } },
-      facts: { codeScanning: null, dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('qs', ['medium'])] } },
+      facts: {
+        codeScanning: null,
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('qs', ['medium'])] },
+      },
       outcome: 'failure',
       summary: /at moderate or above/,
       blocking: ['GHSA-qs-0000'],
@@ -205,11 +214,33 @@ describe('evaluateSecurity', () => {
       config: { code_scanning: { block_at: 'low' }, dependencies: { block_at: 'low' } },
       facts: {
         codeScanning: scanned([anAlert(1, { severity: 'low' })]),
-        dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('a', ['critical'])] },
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('a', ['critical'])] },
       },
       outcome: 'failure',
       summary: /^New security findings: 1 code scanning alert at low or above, 1 dependency vulnerability at low or above$/,
       blocking: ['GHSA-a-0000', '#1'],
+    },
+    {
+      name: 'GitHub warns the dependency snapshots are incomplete',
+      config: DEPS,
+      facts: {
+        codeScanning: null,
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: 'No snapshots were found for the head SHA.', added: [] },
+      },
+      outcome: 'pending',
+      summary: /^Waiting for complete dependency snapshots of c0ffee1$/,
+      blocking: [],
+    },
+    {
+      name: 'incomplete snapshots, but a critical dependency already',
+      config: DEPS,
+      facts: {
+        codeScanning: null,
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: 'mismatch', added: [aDependency('x', ['critical'])] },
+      },
+      outcome: 'failure',
+      summary: /1 dependency vulnerability/,
+      blocking: ['GHSA-x-0000'],
     },
   ])('$name → $outcome', ({ config, facts, outcome, summary, blocking }) => {
     const result = evaluateSecurity({ config, facts, headSha: HEAD_SHA, contributors: PARTIES });
@@ -246,7 +277,7 @@ describe('evaluateSecurity', () => {
       config: { ...HIGH, ...DEPS },
       facts: {
         codeScanning: scanned(alerts, 2),
-        dependencies: { basehead: `main...${HEAD_SHA}`, added: [aDependency('x', ['medium'])] },
+        dependencies: { basehead: `main...${HEAD_SHA}`, snapshotWarnings: null, added: [aDependency('x', ['medium'])] },
       },
       headSha: HEAD_SHA,
       contributors: PARTIES,

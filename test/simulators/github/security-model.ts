@@ -46,8 +46,17 @@ export interface SimSecurity {
   alerts: SimAlert[];
   /** What the dependency review of `…...head` lists, by head commit. */
   dependencyChanges: Map<string, SimDependencyChange[]>;
+  /** GitHub's snapshot warning for a comparison of that head (sent base64-encoded in a header), by head commit. */
+  snapshotWarnings: Map<string, string>;
 }
 
 export function createSecurity(): SimSecurity {
-  return { codeScanning: 'enabled', dependencyGraph: 'enabled', analyses: [], alerts: [], dependencyChanges: new Map() };
+  return {
+    codeScanning: 'enabled',
+    dependencyGraph: 'enabled',
+    analyses: [],
+    alerts: [],
+    dependencyChanges: new Map(),
+    snapshotWarnings: new Map(),
+  };
 }

@@ -99,7 +99,11 @@ export const SECURITY_ROUTES: RestRoute[] = [
         `/repos/${repo.owner}/${repo.name}/dependency-graph/compare/${ctx.params[2]}...${ctx.params[3]}`,
         changes,
       );
-      return { status: 200, body: page.map(restDependencyChange), headers };
+      const warning = repo.security.snapshotWarnings.get(head);
+      const warned: Record<string, string> = warning
+        ? { 'x-github-dependency-graph-snapshot-warnings': Buffer.from(warning).toString('base64') }
+        : {};
+      return { status: 200, body: page.map(restDependencyChange), headers: { ...headers, ...warned } };
     },
   },
 ];

@@ -111,8 +111,13 @@ export function setSecurityFeatures(
   security.dependencyGraph = input.dependencyGraph ?? security.dependencyGraph;
 }
 
-/** What the dependency review of the PR's current head lists (GitHub computes it from the manifests). */
-export function setDependencyChanges(data: GitHubData, input: PullRef & { changes: SimDependencyChange[] }): void {
+/** What the dependency review of the PR's current head lists (GitHub computes it from the manifests), and GitHub's snapshot warning for it. */
+export function setDependencyChanges(
+  data: GitHubData,
+  input: PullRef & { changes: SimDependencyChange[]; snapshotWarning?: string | null },
+): void {
   const { repo, pr } = findPull(data, input);
   repo.security.dependencyChanges.set(headOid(pr), input.changes);
+  if (input.snapshotWarning) repo.security.snapshotWarnings.set(headOid(pr), input.snapshotWarning);
+  else repo.security.snapshotWarnings.delete(headOid(pr));
 }
