@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Probot } from 'probot';
+import type { ConfigFile } from '../config/config-file.js';
+import { formatConfigError, parseConfig } from '../config/parse-config.js';
+import { clientForRepository, NoInstallationError } from '../github/client-for-repository.js';
+import { dryRunReport, type DryRunOutcome } from '../github/dry-run-report.js';
+import { CONFIG_PATH } from '../github/queries.js';
+import { refuseWrites } from '../github/refuse-writes.js';
+import type { RestClient } from '../github/rest-client.js';
+import { assessPullRequest } from './assess-pull-request.js';
+import { readOnlyDeps, type DryRunDeps } from './read-only-deps.js';
+
+/** A policy to try instead of the repository's own: its YAML, and what to call it in errors (a file name). */
+export interface CandidatePolicy {
+  text: string;
+  name: string;
+}
+
+/** The blob SHA git gives the text: the candidate is named in the report as it would be once committed. */
+function gitBlobSha(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+function candidateFile(owner: string, repo: string, candidate: CandidatePolicy): ConfigFile | DryRunOutcome {
+  const file = { repo: `${owner}/${repo}`, path: CONFIG_PATH, blobSha: gitBlobSha(candidate.text), text: candidate.text };
+  // Checked alone first so that its errors name the candidate and its lines (the floor is applied later, in read).
+  const parsed = parseConfig(candidate.text, file, { floorAllowed: repo.toLowerCase() === '.github' });
+  if (parsed.ok) return file;
+  const errors = parsed.errors.map((e) => `${candidate.name}: ${formatConfigError(e)}`);
+  return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors };
+}
+
+/**
+ * The dry run of one pull request: read -> gather -> decide exactly as the worker does (assess-pull-request.ts),
+ * under the live policy or a candidate in place of the repository's own file (the organisation floor still
+ * applies), and the report publish would post. Writes nothing: GitHub writes are refused by the client
+ * (refuse-writes.ts), the store, queue and ticket write-back by the dependencies (read-only-deps.ts); publish and
+ * record are never called. Throws only when GitHub cannot be read.
+ */
+export async function dryRunPullRequest(input: {
+  octokit: RestClient;
+  deps: DryRunDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  candidate?: CandidatePolicy;
+}): Promise<DryRunOutcome> {
+  const { owner, repo, number } = input;
+  const candidate = input.candidate ? candidateFile(owner, repo, input.candidate) : undefined;
+  if (candidate !== undefined && 'kind' in candidate) return candidate;
+  const octokit = refuseWrites(input.octokit);
+  const deps = readOnlyDeps(input.deps);
+  const assessment = await assessPullRequest({ octokit, deps, owner, repo, number, ...(candidate ? { candidate } : {}) });
+  if (assessment.kind === 'skipped') {
+    if (assessment.missing) return { kind: 'refused', problem: 'not-found', message: assessment.reason, errors: [] };
+    return { kind: 'not-evaluated', answer: { evaluated: false, reason: assessment.reason } };
+  }
+  const { verdict } = assessment;
+  // The candidate parsed, but the organisation floor leaves it unusable: the candidate's problem, not the PR's.
+  if (candidate && verdict.state === 'error' && assessment.config === null && verdict.policy?.blobSha === candidate.blobSha) {
+    return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors: verdict.errors };
+  }
+  return { kind: 'report', report: dryRunReport(verdict, { candidate: candidate !== undefined }) };
+}
+
+/**
+ * The dry run with a Probot's credentials: the app's installation on the repository (`auth: 'app'`), or the
+ * Probot's personal token (`auth: 'token'`). Used by `change-control evaluate` and `POST /api/v1/simulate`.
+ */
+export async function dryRunWithProbot(input: {
+  probot: Probot;
+  auth: 'app' | 'token';
+  deps: DryRunDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  candidate?: CandidatePolicy;
+}): Promise<DryRunOutcome> {
+  const { probot, auth, owner, repo } = input;
+  let octokit: RestClient;
+  try {
+    octokit = await clientForRepository({ probot, owner, repo, auth });
+  } catch (error) {
+    if (!(error instanceof NoInstallationError)) throw error;
+    return { kind: 'refused', problem: 'no-installation', message: error.message, errors: [] };
+  }
+  return dryRunPullRequest({ ...input, octokit });
+}
