@@ -4,6 +4,7 @@ import type { ConfigFile } from '../config/config-file.js';
 import { formatConfigError, parseConfig } from '../config/parse-config.js';
 import { clientForRepository, NoInstallationError } from '../github/client-for-repository.js';
 import { dryRunReport, type DryRunOutcome } from '../github/dry-run-report.js';
+import { notFoundFields } from '../github/graphql-client.js';
 import { CONFIG_PATH } from '../github/queries.js';
 import { refuseWrites } from '../github/refuse-writes.js';
 import type { RestClient } from '../github/rest-client.js';
@@ -22,13 +23,70 @@ function gitBlobSha(text: string): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-function candidateFile(owner: string, repo: string, candidate: CandidatePolicy): ConfigFile | DryRunOutcome {
+/** The candidate as the file it would be on the default branch, or why it cannot be used (each error with its line). */
+function candidateFile(owner: string, repo: string, candidate: CandidatePolicy): ConfigFile | Refused {
   const file = { repo: `${owner}/${repo}`, path: CONFIG_PATH, blobSha: gitBlobSha(candidate.text), text: candidate.text };
   // Checked alone first so that its errors name the candidate and its lines (the floor is applied later, in read).
   const parsed = parseConfig(candidate.text, file, { floorAllowed: repo.toLowerCase() === '.github' });
   if (parsed.ok) return file;
   const errors = parsed.errors.map((e) => `${candidate.name}: ${formatConfigError(e)}`);
   return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors };
+}
+
+type Refused = Extract<DryRunOutcome, { kind: 'refused' }>;
+
+/** GitHub answered that the repository or the pull request does not exist (or cannot be seen): say which. */
+function notFound(error: unknown, input: { owner: string; repo: string; number: number }): Refused | null {
+  const fields = notFoundFields(error);
+  const { owner, repo, number } = input;
+  const message = fields?.includes('repository')
+    ? `repository ${owner}/${repo} not found (or not visible with these credentials)`
+    : fields?.includes('repository.pullRequest')
+      ? `pull request #${number} not found in ${owner}/${repo}`
+      : null;
+  return message === null ? null : { kind: 'refused', problem: 'not-found', message, errors: [] };
+}
+
+async function run(input: {
+  octokit: RestClient;
+  deps: DryRunDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  candidate: { file: ConfigFile; name: string } | null;
+}): Promise<DryRunOutcome> {
+  const { owner, repo, number, candidate } = input;
+  const octokit = refuseWrites(input.octokit);
+  const deps = readOnlyDeps(input.deps);
+  let assessment: Awaited<ReturnType<typeof assessPullRequest>>;
+  try {
+    assessment = await assessPullRequest({ octokit, deps, owner, repo, number, ...(candidate ? { candidate: candidate.file } : {}) });
+  } catch (error) {
+    const missing = notFound(error, input);
+    if (missing) return missing;
+    throw error;
+  }
+  if (assessment.kind === 'skipped') {
+    if (assessment.missing) return { kind: 'refused', problem: 'not-found', message: assessment.reason, errors: [] };
+    return { kind: 'not-evaluated', answer: { evaluated: false, reason: assessment.reason } };
+  }
+  const { verdict } = assessment;
+  // The candidate parsed, but the organisation floor leaves it unusable: the candidate's problem, not the PR's.
+  if (candidate && verdict.state === 'error' && assessment.config === null && verdict.policy?.blobSha === candidate.file.blobSha) {
+    return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors: verdict.errors };
+  }
+  return { kind: 'report', report: dryRunReport(verdict, { candidate: candidate !== null }) };
+}
+
+/** The candidate checked, or null without one. */
+function checkCandidate(input: {
+  owner: string;
+  repo: string;
+  candidate?: CandidatePolicy;
+}): { file: ConfigFile; name: string } | null | Refused {
+  if (!input.candidate) return null;
+  const file = candidateFile(input.owner, input.repo, input.candidate);
+  return 'kind' in file ? file : { file, name: input.candidate.name };
 }
 
 /**
@@ -46,22 +104,9 @@ export async function dryRunPullRequest(input: {
   number: number;
   candidate?: CandidatePolicy;
 }): Promise<DryRunOutcome> {
-  const { owner, repo, number } = input;
-  const candidate = input.candidate ? candidateFile(owner, repo, input.candidate) : undefined;
-  if (candidate !== undefined && 'kind' in candidate) return candidate;
-  const octokit = refuseWrites(input.octokit);
-  const deps = readOnlyDeps(input.deps);
-  const assessment = await assessPullRequest({ octokit, deps, owner, repo, number, ...(candidate ? { candidate } : {}) });
-  if (assessment.kind === 'skipped') {
-    if (assessment.missing) return { kind: 'refused', problem: 'not-found', message: assessment.reason, errors: [] };
-    return { kind: 'not-evaluated', answer: { evaluated: false, reason: assessment.reason } };
-  }
-  const { verdict } = assessment;
-  // The candidate parsed, but the organisation floor leaves it unusable: the candidate's problem, not the PR's.
-  if (candidate && verdict.state === 'error' && assessment.config === null && verdict.policy?.blobSha === candidate.blobSha) {
-    return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors: verdict.errors };
-  }
-  return { kind: 'report', report: dryRunReport(verdict, { candidate: candidate !== undefined }) };
+  const candidate = checkCandidate(input);
+  if (candidate !== null && 'kind' in candidate) return candidate;
+  return run({ ...input, candidate });
 }
 
 /**
@@ -78,6 +123,9 @@ export async function dryRunWithProbot(input: {
   candidate?: CandidatePolicy;
 }): Promise<DryRunOutcome> {
   const { probot, auth, owner, repo } = input;
+  // Before any GitHub call: a candidate that cannot be used costs nothing.
+  const candidate = checkCandidate(input);
+  if (candidate !== null && 'kind' in candidate) return candidate;
   let octokit: RestClient;
   try {
     octokit = await clientForRepository({ probot, owner, repo, auth });
@@ -85,5 +133,5 @@ export async function dryRunWithProbot(input: {
     if (!(error instanceof NoInstallationError)) throw error;
     return { kind: 'refused', problem: 'no-installation', message: error.message, errors: [] };
   }
-  return dryRunPullRequest({ ...input, octokit });
+  return run({ ...input, octokit, candidate });
 }
