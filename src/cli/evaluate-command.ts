@@ -62,12 +62,9 @@ async function readCandidate(path: string): Promise<CandidatePolicy> {
 }
 
 function readEnv(io: CliIo): EvaluationEnv {
-  const warn = (meta: object, message: string): void => {
-    const reason = (meta as { reason?: unknown }).reason;
-    io.stderr.write(`warning: ${message}${typeof reason === 'string' ? ` (${reason})` : ''}\n`);
-  };
   try {
-    return readEvaluationEnv(io.env, { warn });
+    // No warning for a provider that is not configured: a policy that needs it gets an `error` verdict that says so.
+    return readEvaluationEnv(io.env, { warn: () => undefined });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
