@@ -103,7 +103,8 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
       rule: 'the-dry-run-never-publishes',
       files: {
         'src/evaluation/dry-run.ts': "import { helper } from './helper.js';\nexport const dryRun = helper;\n",
-        'src/evaluation/helper.ts': "import { publishVerdict } from '../github/publish-verdict.js';\nexport const helper = publishVerdict;\n",
+        'src/evaluation/helper.ts':
+          "import { publishVerdict } from '../github/publish-verdict.js';\nexport const helper = publishVerdict;\n",
         'src/github/publish-verdict.ts': 'export const publishVerdict = 1;\n',
       },
     },

@@ -191,9 +191,14 @@ describe('POST /api/v1/simulate', () => {
     const mark = e2e.github.mark();
     const entries = await entryCount();
 
+    const jiraBefore = e2e.jira.requests().length;
+
     const response = await simulate({ repository: `${pr.owner}/${pr.repo}`, pull_request: pr.number });
 
     expect(response.status).toBe(200);
+    // The installation looked up with the app's JWT, its token already cached by the app, one GraphQL query; Jira 2.
+    expect(e2e.github.callCounts(mark)).toEqual({ tokenRequests: 0, appRequests: 1, graphqlQueries: 1, restReads: 0, restWrites: 0 });
+    expect(e2e.jira.requests().length - jiraBefore).toBe(2);
     const report = (await response.json()) as DryRunReport;
     expect(report.checkRun.output).toEqual({
       title: posted.checkRun?.output.title,
