@@ -23,16 +23,6 @@ function gitBlobSha(text: string): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
-/** The candidate as the file it would be on the default branch, or why it cannot be used (each error with its line). */
-function candidateFile(owner: string, repo: string, candidate: CandidatePolicy): ConfigFile | Refused {
-  const file = { repo: `${owner}/${repo}`, path: CONFIG_PATH, blobSha: gitBlobSha(candidate.text), text: candidate.text };
-  // Checked alone first so that its errors name the candidate and its lines (the floor is applied later, in read).
-  const parsed = parseConfig(candidate.text, file, { floorAllowed: repo.toLowerCase() === '.github' });
-  if (parsed.ok) return file;
-  const errors = parsed.errors.map((e) => `${candidate.name}: ${formatConfigError(e)}`);
-  return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors };
-}
-
 type Refused = Extract<DryRunOutcome, { kind: 'refused' }>;
 
 /** GitHub answered that the repository or the pull request does not exist (or cannot be seen): say which. */
@@ -47,13 +37,14 @@ function notFound(error: unknown, input: { owner: string; repo: string; number: 
   return message === null ? null : { kind: 'refused', problem: 'not-found', message, errors: [] };
 }
 
+/** Read -> gather -> decide with writes refused, and the report; the not-found and invalid-candidate answers. */
 async function run(input: {
   octokit: RestClient;
   deps: DryRunDeps;
   owner: string;
   repo: string;
   number: number;
-  candidate: { file: ConfigFile; name: string } | null;
+  candidate: Candidate | null;
 }): Promise<DryRunOutcome> {
   const { owner, repo, number, candidate } = input;
   const octokit = refuseWrites(input.octokit);
@@ -78,15 +69,20 @@ async function run(input: {
   return { kind: 'report', report: dryRunReport(verdict, { candidate: candidate !== null }) };
 }
 
-/** The candidate checked, or null without one. */
-function checkCandidate(input: {
-  owner: string;
-  repo: string;
-  candidate?: CandidatePolicy;
-}): { file: ConfigFile; name: string } | null | Refused {
-  if (!input.candidate) return null;
-  const file = candidateFile(input.owner, input.repo, input.candidate);
-  return 'kind' in file ? file : { file, name: input.candidate.name };
+type Candidate = { file: ConfigFile; name: string };
+
+/**
+ * The candidate as the file it would be on the default branch (null without one), or why it cannot be used. Checked
+ * alone first, before any GitHub call, so that its errors name it and their lines; the floor applies later, in read.
+ */
+function checkCandidate(input: { owner: string; repo: string; candidate?: CandidatePolicy }): Candidate | null | Refused {
+  const { owner, repo, candidate } = input;
+  if (!candidate) return null;
+  const file = { repo: `${owner}/${repo}`, path: CONFIG_PATH, blobSha: gitBlobSha(candidate.text), text: candidate.text };
+  const parsed = parseConfig(candidate.text, file, { floorAllowed: repo.toLowerCase() === '.github' });
+  if (parsed.ok) return { file, name: candidate.name };
+  const errors = parsed.errors.map((e) => `${candidate.name}: ${formatConfigError(e)}`);
+  return { kind: 'refused', problem: 'invalid-policy', message: 'the candidate policy is invalid', errors };
 }
 
 /**

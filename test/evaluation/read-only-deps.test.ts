@@ -28,7 +28,7 @@ function deps() {
   const writeBack = async () => ({ steps: [] });
   const reader: TicketReader = {
     provider: 'jira',
-    lookup: async (key) => ({ found: false, requestedKey: key, url: `https://jira/${key}` }) as never,
+    lookup: async (key) => ({ found: false, requestedKey: key, url: `https://jira/${key}` }),
     writeBack,
     forget: () => undefined,
   };
