@@ -23,6 +23,8 @@ export function formatDryRun(report: DryRunReport, format: DryRunFormat): string
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const { pullRequest: pr, status, checkRun } = report;
   const { title, summary, text } = checkRun.output;
+  // The check run's own text, not re-rendered: what the app would post, byte for byte.
+  const posted = [summary, '', text, ''];
   if (format === 'markdown') {
     return [
       `# Dry run of ${pr.repository}#${pr.number}: ${report.state}`,
@@ -34,10 +36,7 @@ export function formatDryRun(report: DryRunReport, format: DryRunFormat): string
       '',
       `## ${title}`,
       '',
-      summary,
-      '',
-      text,
-      '',
+      ...posted,
     ].join('\n');
   }
   return [
@@ -48,9 +47,6 @@ export function formatDryRun(report: DryRunReport, format: DryRunFormat): string
     '',
     title,
     '',
-    summary,
-    '',
-    text,
-    '',
+    ...posted,
   ].join('\n');
 }

@@ -17,6 +17,16 @@ export interface CandidatePolicy {
   name: string;
 }
 
+/** Which pull request, under which policy, with the app's reads. */
+export interface DryRunInput {
+  deps: DryRunDeps;
+  owner: string;
+  repo: string;
+  number: number;
+  /** Absent: the live policy from the default branch. */
+  candidate?: CandidatePolicy;
+}
+
 /** The blob SHA git gives the text: the candidate is named in the report as it would be once committed. */
 function gitBlobSha(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
@@ -90,34 +100,11 @@ function checkCandidate(input: { owner: string; repo: string; candidate?: Candid
  * under the live policy or a candidate in place of the repository's own file (the organisation floor still
  * applies), and the report publish would post. Writes nothing: GitHub writes are refused by the client
  * (refuse-writes.ts), the store, queue and ticket write-back by the dependencies (read-only-deps.ts); publish and
- * record are never called. Throws only when GitHub cannot be read.
+ * record are never reached (the-dry-run-never-publishes in .dependency-cruiser.cjs). GitHub is read with the app's
+ * installation on the repository (`auth: 'app'`) or the Probot's personal token (`auth: 'token'`). Used by
+ * `change-control evaluate` and `POST /api/v1/simulate`; throws only when GitHub cannot be read.
  */
-export async function dryRunPullRequest(input: {
-  octokit: RestClient;
-  deps: DryRunDeps;
-  owner: string;
-  repo: string;
-  number: number;
-  candidate?: CandidatePolicy;
-}): Promise<DryRunOutcome> {
-  const candidate = checkCandidate(input);
-  if (candidate !== null && 'kind' in candidate) return candidate;
-  return run({ ...input, candidate });
-}
-
-/**
- * The dry run with a Probot's credentials: the app's installation on the repository (`auth: 'app'`), or the
- * Probot's personal token (`auth: 'token'`). Used by `change-control evaluate` and `POST /api/v1/simulate`.
- */
-export async function dryRunWithProbot(input: {
-  probot: Probot;
-  auth: 'app' | 'token';
-  deps: DryRunDeps;
-  owner: string;
-  repo: string;
-  number: number;
-  candidate?: CandidatePolicy;
-}): Promise<DryRunOutcome> {
+export async function dryRunWithProbot(input: DryRunInput & { probot: Probot; auth: 'app' | 'token' }): Promise<DryRunOutcome> {
   const { probot, auth, owner, repo } = input;
   // Before any GitHub call: a candidate that cannot be used costs nothing.
   const candidate = checkCandidate(input);
