@@ -9,7 +9,7 @@ import { blobOid } from '../simulators/github/model.js';
 import { runCli } from './harness/run-cli.js';
 import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import type { PullTarget } from './harness/webhooks.js';
+import { pullRequestEvent, type PullTarget } from './harness/webhooks.js';
 
 /**
  * The dry run (docs/cli.md `evaluate`, docs/dashboard.md `POST /api/v1/simulate`): it reads the PR as the app does
@@ -212,6 +212,11 @@ describe('POST /api/v1/simulate', () => {
     expect({ ...report, evaluatedAt: null }).toEqual({ ...cli, evaluatedAt: null });
     expect(writesSince(mark)).toEqual([]);
     expect(await entryCount()).toBe(entries);
+
+    // The dry run's read-only client is its own: the app still writes for this installation afterwards.
+    e2e.github.addCheckRun({ ...pr, sha: posted.headSha, name: 'build', conclusion: 'failure' });
+    const after = await e2e.evaluate(pr, { event: 'pull_request', payload: pullRequestEvent(pr, 'synchronize') });
+    expect(after.status.state).toBe('failure');
   });
 
   it('under the candidate of the body; refuses an invalid one (422), a bad body (400) and a missing token (401)', async () => {
