@@ -131,13 +131,13 @@ describe('POST /api/v1/simulate', () => {
     expect(await response.json()).toEqual(body);
   });
 
-  it('GitHub unreadable: 502 with the reason', async () => {
+  it('GitHub (or the audit store) unreadable: 502 with the reason', async () => {
     outcome = new Error('HttpError: Bad Gateway');
 
     const response = await post(BODY);
 
     expect(response.status).toBe(502);
-    expect(await response.json()).toEqual({ error: 'GitHub could not be read: HttpError: Bad Gateway' });
+    expect(await response.json()).toEqual({ error: 'the dry run failed: HttpError: Bad Gateway' });
   });
 
   it.each<[string, unknown, string[]]>([

@@ -58,8 +58,8 @@ export async function simulateRoute(ctx: RequestContext, simulate: Simulate): Pr
   try {
     outcome = await simulate({ owner, repo, number, ...(policy === undefined ? {} : { policy }) });
   } catch (error) {
-    ctx.deps.log.error({ err: error, repository, pullRequest: number }, 'simulate: GitHub could not be read');
-    return json(502, { error: `GitHub could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    ctx.deps.log.error({ err: error, repository, pullRequest: number }, 'simulate: the dry run failed');
+    return json(502, { error: `the dry run failed: ${error instanceof Error ? error.message : String(error)}` });
   }
   ctx.deps.log.info(
     {
