@@ -48,7 +48,9 @@ function readCredentials(env: NodeJS.ProcessEnv): Credentials {
       "no GitHub credentials: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) to read as the app's installation, or GITHUB_TOKEN (a personal token, read-only use) with APP_ID",
     );
   if (!env.APP_ID?.trim())
-    throw new UsageError("APP_ID must be set (with GITHUB_TOKEN too): the app's own check run and status are told from the others by it");
+    throw new UsageError(
+      "APP_ID must be set, with a private key or with GITHUB_TOKEN: the app's own check run and status are told from the others by it",
+    );
   return privateKey ? { auth: 'app' } : { auth: 'token', token: token ?? '' };
 }
 

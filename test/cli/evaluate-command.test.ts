@@ -191,7 +191,7 @@ describe('change-control evaluate: what it refuses (exit 2, before any GitHub ca
       'a personal token without APP_ID',
       ['acme/payments#42'],
       { GITHUB_TOKEN: TOKEN, DATABASE_URL: database },
-      /^error: APP_ID must be set \(with GITHUB_TOKEN too\)/,
+      /^error: APP_ID must be set, with a private key or with GITHUB_TOKEN: /,
     ],
     [
       'an APP_ID that is not a number',
