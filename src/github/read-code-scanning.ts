@@ -105,10 +105,11 @@ function presence(alert: Alert): 'open' | 'dismissed' | null {
 }
 
 /**
- * Code scanning of a PR: the newest analysis of `refs/pull/N/merge` must be of the head (its test merge commit,
- * whose parents GitHub gives, or the head itself), else the control waits. Then the alerts of the merge ref less
- * those the base branch already has (by alert number, which GitHub keeps across refs). Calls: the analyses (one
- * page), the analysed commit when it is not the head, and the alerts of both refs (100 a page).
+ * Code scanning of a PR: the newest analysis of `refs/pull/N/merge` by each tool and category must be of the
+ * head (its test merge commit, whose parents GitHub gives, or the head itself), else the control waits. Then the
+ * alerts of the merge ref less those the base branch already has (by alert number, which GitHub keeps across
+ * refs). Calls: the analyses (one page), each analysed commit that is not the head (one for most PRs: the test
+ * merge commit), and the alerts of both refs (100 a page).
  */
 export async function readCodeScanning(input: {
   octokit: RestClient;
@@ -136,18 +137,39 @@ export async function readCodeScanning(input: {
     if (isNoAnalysis(error)) return { analysed: false, detail: `no code scanning analysis of ${ref} yet` };
     unavailable(error, repoName);
   }
-  const newest = [...analyses].sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
-  if (!newest) return { analysed: false, detail: `no code scanning analysis of ${ref} yet` };
-  const commitSha = newest.commit_sha;
-  if (commitSha !== headSha) {
-    const commit = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: commitSha });
-    if (!Parents.parse(commit.data).parents.some((p) => p.sha === headSha)) {
+  // The newest analysis of each tool and category (CodeQL analyses each language apart): every one must be of the
+  // head, or the alerts of the merge ref still hold some of an earlier head's results.
+  const newestFirst = [...analyses].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const latest = new Map<string, z.infer<typeof Analysis>>();
+  for (const analysis of newestFirst) {
+    const key = `${analysis.tool.name ?? ''}\u0000${analysis.category ?? ''}`;
+    if (!latest.has(key)) latest.set(key, analysis);
+  }
+  if (latest.size === 0) return { analysed: false, detail: `no code scanning analysis of ${ref} yet` };
+  const ofHeadCache = new Map<string, Promise<boolean>>();
+  const isOfHead = (sha: string): Promise<boolean> => {
+    if (sha === headSha) return Promise.resolve(true);
+    let known = ofHeadCache.get(sha);
+    if (!known) {
+      known = octokit
+        .request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: sha })
+        .then((commit) => Parents.parse(commit.data).parents.some((p) => p.sha === headSha));
+      ofHeadCache.set(sha, known);
+    }
+    return known;
+  };
+  const current: z.infer<typeof Analysis>[] = [];
+  for (const analysis of latest.values()) {
+    if (!(await isOfHead(analysis.commit_sha))) {
+      const what = [analysis.tool.name ?? 'unknown tool', analysis.category].filter(Boolean).join(' ');
       return {
         analysed: false,
-        detail: `the newest analysis (${newest.id}) is of ${commitSha.slice(0, 7)}, not of the head ${headSha.slice(0, 7)}`,
+        detail: `the newest analysis by ${what} (${analysis.id}) is of ${analysis.commit_sha.slice(0, 7)}, not of the head ${headSha.slice(0, 7)}`,
       };
     }
+    current.push(analysis);
   }
+  const commitSha = current[0]?.commit_sha ?? headSha;
   const list = async (alertsRef: string): Promise<Alert[]> =>
     z
       .array(Alert)
@@ -166,8 +188,11 @@ export async function readCodeScanning(input: {
     if (baseNumbers.has(alert.number)) preExisting += 1;
     else introduced.push(toFact(alert, state === 'dismissed'));
   }
-  const ofHead: AnalysisFact[] = analyses
-    .filter((a) => a.commit_sha === commitSha)
-    .map((a) => ({ id: a.id, tool: a.tool.name ?? 'unknown tool', category: a.category ?? null, createdAt: a.created_at }));
+  const ofHead: AnalysisFact[] = current.map((a) => ({
+    id: a.id,
+    tool: a.tool.name ?? 'unknown tool',
+    category: a.category ?? null,
+    createdAt: a.created_at,
+  }));
   return { analysed: true, commitSha, analyses: ofHead, introduced, preExisting };
 }

@@ -122,7 +122,24 @@ describe('code scanning', () => {
     const { status, checkRun } = await e2e.evaluate(pr);
 
     expect(status.state).toBe('pending');
-    expect(report(checkRun)).toMatch(/the newest analysis \(\d+\) is of [0-9a-f]{7}, not of the head [0-9a-f]{7}/);
+    expect(report(checkRun)).toMatch(
+      /the newest analysis by CodeQL \/language:javascript-typescript \(\d+\) is of [0-9a-f]{7}, not of the head [0-9a-f]{7}/,
+    );
+  });
+
+  it('waits until every tool and category has analysed the head (CodeQL analyses each language apart)', async () => {
+    const pr = securedPullRequest();
+    e2e.github.analysePullRequest({ ...pr, category: '/language:python', alerts: [] });
+    e2e.github.pushCommit({ ...pr, files: { 'src/db.ts': 'query(input)' }, author: 'alice' });
+    e2e.makeReady(pr, { ticketStatus: null });
+    e2e.github.analysePullRequest({ ...pr, category: '/language:javascript-typescript', alerts: [] });
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('pending');
+    expect(report(checkRun)).toMatch(
+      /the newest analysis by CodeQL \/language:python \(\d+\) is of [0-9a-f]{7}, not of the head [0-9a-f]{7}/,
+    );
   });
 
   it('code scanning switched off (GitHub 403) is an error naming what to enable', async () => {
