@@ -2,12 +2,11 @@ import type { Context } from 'probot';
 import { readComment } from '../../github/read-comment.js';
 import { parseCommand } from '../../policy/parse-command.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
-import { approveRetro } from './approve-retro.js';
-import { authoriseEmergency } from './authorise-emergency.js';
 import { refuseCommand, type CommandContext } from './command-context.js';
 import { problemCommand, problemReply } from './command-replies.js';
 import { explain } from './explain-command.js';
 import { IssueCommentPayload, parsePayload } from '../payloads.js';
+import { queueCommand } from './queue-command.js';
 import { recheck } from './recheck-command.js';
 
 /**
@@ -54,10 +53,11 @@ export function onIssueComment(deps: AppDeps) {
     };
     if (!parsed.ok) return refuseCommand(ctx, { command: problemCommand(parsed), reason: parsed.problem, reply: problemReply(parsed) });
     switch (parsed.command) {
+      // Both change what a verdict rests on: the worker runs them, one at a time per PR or issue across replicas.
       case 'emergency':
-        return authoriseEmergency(ctx, parsed.reason);
+        return queueCommand(ctx, { command: 'emergency', reason: parsed.reason });
       case 'approve-retro':
-        return approveRetro(ctx, parsed.note);
+        return queueCommand(ctx, { command: 'approve-retro', note: parsed.note });
       case 'recheck':
         return recheck(ctx);
       case 'explain':
