@@ -135,11 +135,15 @@ function strongerForce(a: Force, b: Force): Force {
   return FORCE_ORDER.indexOf(a) >= FORCE_ORDER.indexOf(b) ? a : b;
 }
 
-/** Both lists as one, each item once (by `id`, the earlier copy kept); `order` sorts the result when given. */
-function union<T>(earlier: T[], later: T[], id: (item: T) => string | number, order?: (item: T) => number): T[] {
+/** Both lists as one, each item once (by `id`; the earlier copy kept). */
+function union<T>(earlier: T[], later: T[], id: (item: T) => string | number): T[] {
   const seen = new Set(earlier.map(id));
-  const all = [...earlier, ...later.filter((item) => !seen.has(id(item)))];
-  return order ? all.sort((a, b) => order(a) - order(b)) : all;
+  return [...earlier, ...later.filter((item) => !seen.has(id(item)))];
+}
+
+/** Both lists as one, each item once, oldest first: `id` is GitHub's, which grows with time. */
+function unionOldestFirst<T>(earlier: T[], later: T[], id: (item: T) => number): T[] {
+  return union(earlier, later, id).sort((a, b) => id(a) - id(b));
 }
 
 /**
@@ -158,19 +162,9 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
   }
   if (merged.kind === 'commit' && earlier.kind === 'commit') merged.evaluate = merged.evaluate || earlier.evaluate;
   if (merged.kind === 'command' && earlier.kind === 'command')
-    merged.asks = union(
-      earlier.asks,
-      merged.asks,
-      (a) => a.comment.id,
-      (a) => a.comment.id,
-    );
+    merged.asks = unionOldestFirst(earlier.asks, merged.asks, (a) => a.comment.id);
   if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
-    merged.statuses = union(
-      earlier.statuses,
-      merged.statuses,
-      (s) => s.statusId,
-      (s) => s.statusId,
-    );
+    merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
   return merged;
 }
 
