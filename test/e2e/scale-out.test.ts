@@ -176,6 +176,9 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
     const { headSha, status } = await e2e.evaluate(pr);
     expect(status.state).toBe('pending');
     const authorisers = ['carol', 'dina'];
+    // Opening the follow-up issue takes 1.5 s (the authorisation is recorded after it): two authorisations run at
+    // once would both find none recorded yet, and open two.
+    e2e.github.injectFailure({ method: 'POST', path: /\/issues$/, delayMs: 1500, passThrough: true });
 
     const answers = await Promise.all(
       authorisers.map((login, i) => {
@@ -196,6 +199,7 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
       { timeoutMs: 60_000 },
     );
     await e2e.quiet();
+    e2e.github.clearFailures();
 
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     const followUps = e2e.github
