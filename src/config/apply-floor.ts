@@ -4,6 +4,7 @@ import type {
   ChangeControlConfig,
   ChecksConfig,
   FloorConfig,
+  OpaConfig,
   RequiredCheck,
   TicketConfig,
 } from '../policy/config-schema.js';
@@ -168,9 +169,26 @@ function floorChecks(checks: ChecksConfig, floor: FloorConfig['checks'], notes: 
 }
 
 /**
+ * The floor's OPA decision always applies. A repository that names another decision keeps it: both are asked and
+ * both must allow (the repository may add policy, never replace the organisation's).
+ */
+function floorOpa(opa: OpaConfig, floor: FloorConfig['opa'], notes: string[]): OpaConfig {
+  const path = floor?.decision;
+  if (path === undefined || opa.decisions.some((d) => d.path === path)) return opa;
+  const own = opa.decisions.map((d) => d.path);
+  notes.push(
+    own.length === 0
+      ? `opa.decision is not set: the organisation floor's ${path} applies`
+      : `opa.decision ${shown(own)} differs from the organisation floor's ${path}: both apply (each must allow)`,
+  );
+  return { ...opa, decisions: [{ path, source: 'floor.opa.decision' }, ...opa.decisions] };
+}
+
+/**
  * The repository's policy under the organisation's floor. It can only tighten: a count below the floor is
  * raised, a switched-off ticket control is switched back on, lists the floor restricts may only be narrowed,
- * the floor's required checks are added, and the floor's approval teams become a requirement of their own.
+ * the floor's required checks are added, the floor's approval teams become a requirement of their own, and the
+ * floor's OPA decision is asked besides the repository's own.
  * Pure; the floor settings a repository's policy did not meet are returned as notes for the report.
  */
 export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): FlooredConfig {
@@ -178,5 +196,6 @@ export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): Flo
   const ticket = floorTicket(config.ticket, floor.ticket, loosened);
   const approval = floorApproval(config.approval, floor.approval, loosened);
   const checks = floorChecks(config.checks, floor.checks, loosened);
-  return { config: { ...config, ticket, approval, checks }, loosened };
+  const opa = floorOpa(config.opa, floor.opa, loosened);
+  return { config: { ...config, ticket, approval, checks, opa }, loosened };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChangeControlConfig } from '../policy/config-schema.js';
+import { OpaInput } from '../policy/opa-input.js';
 
 /**
  * The JSON Schema of `.github/change-control.yml`, for editors (yaml-language-server, VS Code). Built from the input
@@ -16,4 +17,13 @@ export function buildConfigJsonSchema(): z.core.JSONSchema.JSONSchema {
       'Which base branches are under change control, and what a pull request into them needs: a change ticket, independent approvals and required checks.',
     ...rest,
   };
+}
+
+/**
+ * The JSON Schema of the input document OPA is asked with (docs/opa.md), for Rego authors and their tests. Built
+ * from the zod schema the input is typed with; `npm run schema` writes it to `schema/opa-input.schema.json`.
+ */
+export function buildOpaInputJsonSchema(): z.core.JSONSchema.JSONSchema {
+  const { $schema, ...rest } = z.toJSONSchema(OpaInput, { io: 'output', target: 'draft-07' });
+  return { $schema, title: 'Change Control OPA input (input.version 1)', ...rest };
 }

@@ -1,5 +1,6 @@
 import type { AuditStore } from '../audit/audit-entry.js';
 import type { AuditSigner } from '../audit/signing.js';
+import type { OpaClient } from '../opa/create-opa-client.js';
 import type { QueueSettings } from '../queue/queue-settings.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   tickets: TicketSource;
   /** The ServiceNow reader (`ticket.provider: servicenow`), or why there is none; absent: not configured. */
   serviceNow?: TicketSource;
+  /** The organisation's OPA (OPA_URL), or why there is none: a policy with `opa.decision` then gets `error`. Absent: not configured. */
+  opa?: { client: OpaClient } | { unavailable: string };
   /** The system of record for every decision. */
   audit: AuditStore;
   /** The key the store signs with (AUDIT_SIGNING_KEY): stored evidence is checked with it before it is acted on. */

@@ -11,6 +11,7 @@ import type { ErrorGrounds, FactGrounds } from '../policy/decide.js';
 import { pullRequestRef } from '../policy/evaluate.js';
 import type { CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
 import type { AppDeps } from './app-deps.js';
+import { askOpa } from './ask-opa.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import type { ReadResult } from './read.js';
 import { readPushers } from './read-pushers.js';
@@ -31,14 +32,20 @@ export type Gathered =
     };
 
 async function readTeams(config: ChangeControlConfig, pr: PullRequestReadFacts, octokit: RestClient): Promise<TeamMembers> {
-  const teams = [...new Set([...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)])];
-  // Team membership matters only when someone approved; skip the calls otherwise.
-  if (teams.length === 0 || !pr.reviews.some((r) => r.state === 'APPROVED')) return {};
+  // For approvals, team membership matters only when someone approved; OPA's input lists its teams' members always.
+  const approvalTeams = pr.reviews.some((r) => r.state === 'APPROVED')
+    ? [...config.approval.teams, ...config.approval.rules.flatMap((r) => r.teams)]
+    : [];
+  const teams = [...new Set([...approvalTeams, ...config.opa.teams])];
+  if (teams.length === 0) return {};
   try {
     return await readTeamMembers({ graphql: octokit.graphql, teams });
   } catch (error) {
     if (error instanceof TeamNotFoundError) {
-      throw new EvaluationError(error.message, 'Fix approval.teams in the policy, or grant the app the Members: read permission.');
+      throw new EvaluationError(
+        error.message,
+        'Fix approval.teams or opa.teams in the policy, or grant the app the Members: read permission.',
+      );
     }
     throw error;
   }
@@ -79,7 +86,8 @@ async function completeFacts(
   const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
     withStatusHistory({ facts, config, octokit }),
-    config.approval.rules.some((rule) => !coversEveryPath(rule))
+    // OPA's input always lists the changed files: its policies decide by path.
+    config.approval.rules.some((rule) => !coversEveryPath(rule)) || config.opa.decisions.length > 0
       ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
       : null,
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
@@ -91,8 +99,8 @@ async function completeFacts(
 
 /**
  * Step 2, gather: what the policy needs besides the read facts (pushers, changed files, clean base merges,
- * tickets, team members), in parallel. Never throws: whatever went wrong becomes error grounds, so an
- * exception can never leave an older success standing.
+ * tickets, team members), in parallel, then the OPA decisions the policy names. Never throws: whatever went
+ * wrong becomes error grounds, so an exception can never leave an older success standing.
  */
 export async function gatherFacts(input: {
   found: Exclude<ReadResult, { kind: 'skipped' }>;
@@ -122,18 +130,20 @@ export async function gatherFacts(input: {
       lookupTickets({ config, read, pr: read.facts, deps, reread: input.reread ?? false }),
       readTeams(config, read.facts, octokit),
     ]);
-    const grounds: FactGrounds = {
-      kind: 'facts',
+    const now = deps.now();
+    const controlGrounds = {
       config,
       policy,
-      pr: facts,
       ticketSearch: ticket.search,
       ticketLookups: ticket.lookups,
       people: ticket.people,
       teamMembers,
       floor,
-      now: deps.now(),
+      now,
     };
+    // OPA last: its input holds the complete facts and the built-in controls' outcomes over them.
+    const opaDecisions = await askOpa({ grounds: { ...controlGrounds, pr: facts }, deps });
+    const grounds: FactGrounds = { kind: 'facts', ...controlGrounds, pr: facts, opaDecisions };
     return { kind: 'complete', read, config, facts, grounds };
   } catch (error) {
     const known = error instanceof EvaluationError;

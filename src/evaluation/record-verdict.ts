@@ -8,6 +8,7 @@ import type { RestClient } from '../github/rest-client.js';
 import { upsertTrailComment } from '../github/upsert-trail-comment.js';
 import type { PullRequestFacts, PullRequestReadFacts } from '../policy/facts.js';
 import type { Verdict } from '../policy/verdict.js';
+import { withoutDecisionIds } from '../policy/without-decision-ids.js';
 import type { AppDeps } from './app-deps.js';
 import { recordEvidence } from './record-evidence.js';
 
@@ -16,10 +17,11 @@ const TRAIL_KINDS = ['verdict', 'config-error', 'status-overwritten', 'exception
 /**
  * The audit fingerprint of a verdict: a hash of what it decided and the evidence it used, everything but the time
  * it was made. A re-evaluation over the same facts records nothing, and rewording the report (render-report.ts)
- * records nothing either: the entries follow the facts, not the text (issue 15).
+ * records nothing either: the entries follow the facts, not the text (issue 15). OPA's decision ids are left out too
+ * (each call gets a new one).
  */
 export function verdictFingerprint(verdict: Verdict): string {
-  const { evaluatedAt: _evaluatedAt, ...decided } = verdict;
+  const { evaluatedAt: _evaluatedAt, ...decided } = withoutDecisionIds(verdict);
   const hash = createHash('sha256')
     .update(canonicalize(decided) ?? '')
     .digest('hex');

@@ -5,6 +5,7 @@ const NAME: Record<WaivedControl['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  opa: 'Policy (OPA)',
   evaluation: 'Evaluation (could not be made)',
 };
 const ICON: Record<WaivedControl['outcome'], string> = { success: '✅', pending: '⏳', failure: '❌', error: '⚠️' };

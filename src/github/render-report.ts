@@ -7,6 +7,7 @@ import type {
   ChecksResult,
   ControlOutcome,
   ControlResult,
+  OpaResult,
   TicketKeyResult,
   TicketResult,
   Verdict,
@@ -25,6 +26,7 @@ const HEADING: Record<ControlResult['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  opa: 'Policy (OPA)',
 };
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
 
@@ -156,6 +158,19 @@ function checksEvidence(result: ChecksResult): string[] {
   ];
 }
 
+/** Each OPA decision: the path asked and by which key, the answer, OPA's reasons, its decision id and bundle revisions. */
+function opaEvidence(result: OpaResult): string[] {
+  return result.evidence.decisions.flatMap((d) => {
+    // The path and source are the policy's, validated (letters, digits, _ and /): safe in a code span. OPA's text is escaped.
+    const id = d.decisionId === null ? '' : ` · decision id ${md(d.decisionId)}`;
+    const bundles = Object.entries(d.bundleRevisions).map(([name, revision]) => `bundle ${md(name)} revision ${md(revision)}`);
+    const provenance = bundles.length > 0 ? ` · ${bundles.join(', ')}` : '';
+    const answer = d.allow ? 'allow' : 'deny';
+    const head = `- ${d.allow ? '✅' : '❌'} \`${d.path}\` (${d.source}, input v${d.inputVersion}): **${answer}**${id}${provenance}`;
+    return [head, ...d.reasons.map((reason) => `  - ${md(reason)}`)];
+  });
+}
+
 /** A control's summary as the report shows it (a public repository's ticket: keys and statuses only). */
 function summaryOf(result: ControlResult, hidden: boolean): string {
   return hidden && result.control === 'ticket' ? publicTicketSummary(result) : result.summary;
@@ -167,7 +182,9 @@ function section(result: ControlResult, hidden: boolean): string {
       ? ticketEvidence(result, hidden)
       : result.control === 'approval'
         ? approvalEvidence(result)
-        : checksEvidence(result);
+        : result.control === 'checks'
+          ? checksEvidence(result)
+          : opaEvidence(result);
   const next = result.nextStep && !(hidden && result.control === 'ticket') ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(summaryOf(result, hidden))}`, '', ...evidence, ...next].join('\n');
 }

@@ -70,6 +70,14 @@ export const ticketLookupDuration = new Histogram({
   registers: [registry],
 });
 
+export const opaDecisionDuration = new Histogram({
+  name: 'change_control_opa_decision_duration_seconds',
+  help: "Time of one decision asked of the organisation's OPA, by outcome (allow, deny, error)",
+  labelNames: ['outcome'] as const,
+  buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
 export const policyCacheLookups = new Counter({
   name: 'change_control_policy_cache_lookups_total',
   help: 'Policy resolutions by result: hit (parsed policy reused for the same blobs) or miss (parsed)',

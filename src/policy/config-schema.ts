@@ -226,6 +226,44 @@ export const EmergencyConfig = z
   .strict();
 export type EmergencyConfig = z.infer<typeof EmergencyConfig>;
 
+/**
+ * A path of OPA's Data API (`POST /v1/data/{path}`): the Rego package path and rule, slash-separated, such as
+ * `change_control/allow` for `package change_control` and its rule `allow`.
+ */
+const OpaDecisionPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/, {
+  error: 'must be an OPA Data API path such as change_control/allow (package path and rule, separated by /)',
+});
+
+/** Where an OPA decision the evaluation asks for comes from: the policy's own `opa.decision` or the organisation floor's. */
+export interface OpaDecisionRef {
+  path: string;
+  source: 'opa.decision' | 'floor.opa.decision';
+}
+
+/** Policy as code on the organisation's OPA server (docs/opa.md): a fourth control. */
+export const OpaConfig = z
+  .object({
+    /**
+     * The OPA decision to ask for each evaluation (Data API path). Its result must be `{ allow: boolean, reasons:
+     * string[] }`; `allow: false` fails the PR with the reasons. Needs OPA_URL on the app.
+     */
+    decision: OpaDecisionPath.optional().describe(
+      'OPA Data API path of the decision, e.g. change_control/allow; its result must be { allow: boolean, reasons: [string] } (docs/opa.md).',
+    ),
+    /** `org/team-slug` teams whose members the OPA input lists (`input.teams`), for policies that name teams. */
+    teams: z
+      .array(TeamSlug)
+      .default([])
+      .describe('org/team-slug teams whose members the OPA input lists (input.teams), for Rego policies that name teams.'),
+  })
+  .strict()
+  .transform(({ decision, teams }) => {
+    /** The decisions to ask for, each must allow: the policy's own, and the floor's (src/config/apply-floor.ts). */
+    const decisions: OpaDecisionRef[] = decision === undefined ? [] : [{ path: decision, source: 'opa.decision' }];
+    return { decisions, teams };
+  });
+export type OpaConfig = z.infer<typeof OpaConfig>;
+
 /** A full 40-character commit SHA. */
 const CommitSha = z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be a full 40-character commit SHA in lower case' });
 
@@ -330,6 +368,16 @@ export const FloorConfig = z
       .strict()
       .optional()
       .describe('Checks every repository requires.'),
+    opa: z
+      .object({
+        /** An OPA decision every repository's PRs must pass; a repository's own `opa.decision` is asked as well (both must allow). */
+        decision: OpaDecisionPath.optional().describe(
+          "OPA Data API path every repository's PRs must pass; a repository's own opa.decision is asked as well (both must allow).",
+        ),
+      })
+      .strict()
+      .optional()
+      .describe('An OPA decision repositories cannot remove.'),
   })
   .strict();
 export type FloorConfig = z.infer<typeof FloorConfig>;
@@ -349,6 +397,7 @@ export const ChangeControlConfig = z
     report: ReportConfig.prefault({}).describe('What the check run report shows.'),
     emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
     deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
+    opa: OpaConfig.prefault({}).describe("Policy as code: a decision of the organisation's OPA server every PR must pass (docs/opa.md)."),
     floor: FloorConfig.optional().describe(
       'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',
     ),

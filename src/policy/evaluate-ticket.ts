@@ -8,7 +8,7 @@ import type { TicketKeyResult, TicketResult } from './verdict.js';
 const NO_PEOPLE: PeopleMap = { source: null, entries: [] };
 
 /** The keys to judge: `search.keys`, or the single `search.key` of a search made without them. */
-function keysOf(search: TicketKeySearch): FoundTicketKey[] {
+export function keysOf(search: TicketKeySearch): FoundTicketKey[] {
   if (search.keys !== undefined) return search.keys;
   return search.key !== null && search.source !== null ? [{ key: search.key, source: search.source }] : [];
 }

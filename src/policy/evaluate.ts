@@ -1,9 +1,10 @@
 import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
+import { evaluateOpa } from './evaluate-opa.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
-import type { PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
+import type { OpaDecision, PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
 import type { AppliedFloor, ControlResult, ErrorVerdict, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
@@ -29,11 +30,7 @@ function contributorsOf(pr: PullRequestFacts): Map<string, string> {
   return contributors;
 }
 
-/**
- * The verdict from the three controls: success only when all pass; failure when any failed;
- * otherwise pending. The description names what blocks the merge.
- */
-export function evaluate(input: {
+export interface EvaluateInput {
   config: ChangeControlConfig;
   policy: PolicySource;
   pr: PullRequestFacts;
@@ -45,9 +42,14 @@ export function evaluate(input: {
   teamMembers: TeamMembers;
   /** The organisation floor already applied to `config`, carried into the verdict as evidence. */
   floor?: AppliedFloor | null;
+  /** OPA's answer to each decision of `config.opa.decisions` (gathered: src/evaluation/gather.ts). */
+  opaDecisions?: OpaDecision[];
   now: Date;
-}): Verdict {
-  const controls: ControlResult[] = [
+}
+
+/** The three built-in controls (ticket, segregation of duties, required checks): also what OPA's input reports. */
+export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): ControlResult[] {
+  return [
     evaluateTicket({
       config: input.config.ticket,
       search: input.ticketSearch,
@@ -64,6 +66,28 @@ export function evaluate(input: {
       contributors: contributorsOf(input.pr),
     }),
   ];
+}
+
+/**
+ * The verdict from the controls: success only when all pass; failure when any failed; otherwise pending. The
+ * description names what blocks the merge. With `opa.decisions`, OPA's answers are a fourth control; a decision
+ * asked for without an answer makes the verdict `error`, never a pass.
+ */
+export function evaluate(input: EvaluateInput): Verdict {
+  const controls = builtInControls(input);
+  if (input.config.opa.decisions.length > 0) {
+    const opa = evaluateOpa({ required: input.config.opa.decisions, decisions: input.opaDecisions ?? [] });
+    if ('missing' in opa) {
+      return errorVerdict({
+        pullRequest: pullRequestRef(input.pr),
+        policy: input.policy,
+        errors: opa.missing.map((ref) => `OPA decision ${ref.path} (${ref.source}) has no answer`),
+        nextStep: 'Re-run the Change control check; if it persists, see the app logs.',
+        now: input.now,
+      });
+    }
+    controls.push(opa);
+  }
   const failed = controls.filter((c) => c.outcome === 'failure');
   const pending = controls.filter((c) => c.outcome === 'pending');
   const state = failed.length > 0 ? 'failure' : pending.length > 0 ? 'pending' : 'success';

@@ -158,3 +158,20 @@ export interface PeopleMap {
 
 /** Team memberships used by `approval.teams`: team slug (org/slug) to member logins (lower-case). */
 export type TeamMembers = Record<string, string[]>;
+
+/** What the organisation's OPA answered for one decision (src/opa/ask-opa.ts): the OPA control decides on it. */
+export interface OpaDecision {
+  /** The Data API path asked, such as `change_control/allow`. */
+  path: string;
+  /** The policy key that asked for it: the repository's own, or the organisation floor's. */
+  source: 'opa.decision' | 'floor.opa.decision';
+  allow: boolean;
+  /** OPA's reasons, as the policy wrote them (shown in the report when it denies). */
+  reasons: string[];
+  /** OPA's decision id (decision logging on), to find the decision in OPA's decision log; null when OPA gives none. */
+  decisionId: string | null;
+  /** The revision of each policy bundle the decision was made with (`provenance.bundles`): bundle name to revision. */
+  bundleRevisions: Record<string, string>;
+  /** The version of the input document it was asked with (`input.version`). */
+  inputVersion: number;
+}

@@ -1,6 +1,6 @@
 import type { EmergencyOverride, VoidedEmergency } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
-import type { CheckFact, CheckState, TicketLookup } from './facts.js';
+import type { CheckFact, CheckState, OpaDecision, TicketLookup } from './facts.js';
 import type { ApproverCheck } from './map-ticket-approvers.js';
 import type { ControlOutcome } from './control.js';
 import type { UnattributedIdentity } from './find-contributors.js';
@@ -134,7 +134,13 @@ export interface ChecksResult extends ControlResultBase {
   evidence: { headSha: string; required: RequiredCheckEvidence[] };
 }
 
-export type ControlResult = TicketResult | ApprovalResult | ChecksResult;
+export interface OpaResult extends ControlResultBase {
+  control: 'opa';
+  /** Each decision asked (the floor's first), with OPA's decision id and bundle revisions. */
+  evidence: { decisions: OpaDecision[] };
+}
+
+export type ControlResult = TicketResult | ApprovalResult | ChecksResult | OpaResult;
 
 export interface PullRequestRef {
   owner: string;

@@ -1,6 +1,13 @@
 import { describe, it, expect } from '@jest/globals';
 import { applyFloor } from '../../src/config/apply-floor.js';
-import type { ApprovalConfig, ChangeControlConfig, FloorConfig, RequiredCheck, TicketConfig } from '../../src/policy/config-schema.js';
+import type {
+  ApprovalConfig,
+  ChangeControlConfig,
+  FloorConfig,
+  OpaDecisionRef,
+  RequiredCheck,
+  TicketConfig,
+} from '../../src/policy/config-schema.js';
 import { aConfig, aRule } from '../policy/builders.js';
 
 const RELEASE = 'acme/release-managers';
@@ -352,6 +359,54 @@ describe('applyFloor: checks', () => {
 
     // Assert
     expect(result.config.checks.required).toEqual(expected);
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: opa', () => {
+  const own = (path: string) => ({ path, source: 'opa.decision' as const });
+  const floor = (path: string) => ({ path, source: 'floor.opa.decision' as const });
+  it.each<{ name: string; decisions: OpaDecisionRef[]; floor: FloorConfig; expected: OpaDecisionRef[]; loosened: string[] }>([
+    {
+      name: 'no opa floor: the repository’s decision stands',
+      decisions: [own('repo/allow')],
+      floor: {},
+      expected: [own('repo/allow')],
+      loosened: [],
+    },
+    { name: 'an empty opa floor imposes nothing', decisions: [], floor: { opa: {} }, expected: [], loosened: [] },
+    {
+      name: 'a repository without a decision gets the floor’s',
+      decisions: [],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [floor('acme/change_control/allow')],
+      loosened: ["opa.decision is not set: the organisation floor's acme/change_control/allow applies"],
+    },
+    {
+      name: 'a repository with another decision keeps it, and the floor’s is asked too (both must allow)',
+      decisions: [own('payments/allow')],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [floor('acme/change_control/allow'), own('payments/allow')],
+      loosened: [
+        "opa.decision payments/allow differs from the organisation floor's acme/change_control/allow: both apply (each must allow)",
+      ],
+    },
+    {
+      name: 'a repository naming the floor’s decision asks it once',
+      decisions: [own('acme/change_control/allow')],
+      floor: { opa: { decision: 'acme/change_control/allow' } },
+      expected: [own('acme/change_control/allow')],
+      loosened: [],
+    },
+  ])('$name', ({ decisions, floor: floorConfig, expected, loosened }) => {
+    // Arrange
+    const config = { ...aConfig(), opa: { decisions, teams: [] } };
+
+    // Act
+    const result = applyFloor(config, floorConfig);
+
+    // Assert
+    expect(result.config.opa.decisions).toEqual(expected);
     expect(result.loosened).toEqual(loosened);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { buildConfigJsonSchema } from '../../src/config/json-schema.js';
+import { buildConfigJsonSchema, buildOpaInputJsonSchema } from '../../src/config/json-schema.js';
 
 const COMMITTED = new URL('../../schema/change-control.schema.json', import.meta.url);
 
@@ -41,5 +41,36 @@ describe('schema/change-control.schema.json', () => {
     });
     // Input side: every key has a default or is optional, so none is required.
     expect(schema.required).toBeUndefined();
+  });
+});
+
+describe('schema/opa-input.schema.json', () => {
+  it('is current with src/policy/opa-input.ts', () => {
+    const current: unknown = JSON.parse(JSON.stringify(buildOpaInputJsonSchema()));
+
+    const committed: unknown = JSON.parse(readFileSync(new URL('../../schema/opa-input.schema.json', import.meta.url), 'utf8'));
+
+    if (!isDeepStrictEqual(committed, current)) {
+      throw new Error('schema/opa-input.schema.json is out of date with src/policy/opa-input.ts: run npm run schema and commit the file');
+    }
+  });
+
+  it('documents the versioned input, every top-level field required', () => {
+    const schema = buildOpaInputJsonSchema();
+
+    expect(schema).toMatchObject({ $schema: 'http://json-schema.org/draft-07/schema#', properties: { version: { const: 1 } } });
+    expect(schema.required).toEqual(
+      expect.arrayContaining([
+        'version',
+        'pull_request',
+        'commits',
+        'reviews',
+        'checks',
+        'changed_files',
+        'tickets',
+        'emergency',
+        'controls',
+      ]),
+    );
   });
 });

@@ -35,6 +35,7 @@ const DEFAULTS = {
   report: {},
   emergency: { teams: [], reviewers: [], review_within_hours: 72 },
   deployments: { environments: ['production'] },
+  opa: { decisions: [], teams: [] },
 };
 
 const NO_PROJECTS = 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)';
@@ -78,6 +79,7 @@ describe('parseConfig: valid files', () => {
         report: {},
         emergency: { teams: [], reviewers: [], review_within_hours: 72 },
         deployments: { environments: ['production'] },
+        opa: { decisions: [], teams: [] },
       },
     },
     {
@@ -101,6 +103,14 @@ describe('parseConfig: valid files', () => {
       expected: {
         ...DEFAULTS,
         checks: { required: ['lint', { name: 'ci/test', app: 'github-actions' }, { name: 'jenkins', creator: 'ci-bot' }] },
+      },
+    },
+    {
+      name: 'an OPA decision with the teams its input lists',
+      text: `${MINIMAL}opa:\n  decision: change_control/allow\n  teams: [acme/finance]\n`,
+      expected: {
+        ...DEFAULTS,
+        opa: { decisions: [{ path: 'change_control/allow', source: 'opa.decision' }], teams: ['acme/finance'] },
       },
     },
     {
@@ -130,7 +140,7 @@ describe('parseConfig: invalid files', () => {
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: {
         path: 'approvals',
-        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor',
+        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor',
         line: 2,
       },
     },
@@ -224,8 +234,18 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got ["main","release/*"]',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor, got ["main","release/*"]',
         line: 1,
+      },
+    },
+    {
+      name: 'an OPA decision that is not a Data API path',
+      text: `${MINIMAL}opa:\n  decision: /v1/data/change_control/allow\n`,
+      error: {
+        path: 'opa.decision',
+        message:
+          'must be an OPA Data API path such as change_control/allow (package path and rule, separated by /), got "/v1/data/change_control/allow"',
+        line: 4,
       },
     },
     {
@@ -234,7 +254,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, floor, got "main"',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor, got "main"',
         line: 2,
       },
     },
@@ -272,7 +292,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor (line 6)',
     ]);
   });
 });

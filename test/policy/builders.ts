@@ -170,6 +170,7 @@ export function aConfig(
     report: {},
     emergency: { teams: [], reviewers: [], review_within_hours: 72 },
     deployments: { environments: ['production'] },
+    opa: { decisions: [], teams: [] },
   };
 }
 

@@ -53,3 +53,11 @@ export {
   DEFAULT_SERVICENOW_USER,
   type ServiceNowSimulator,
 } from './servicenow/create-servicenow-simulator.js';
+export {
+  startOpaSimulator,
+  OPA_BUNDLE,
+  type OpaMode,
+  type OpaRequest,
+  type OpaSimulator,
+  type SimPolicy,
+} from './opa/create-opa-simulator.js';
