@@ -10,7 +10,8 @@ import { queueCommand } from './queue-command.js';
 import { recheck } from './recheck-command.js';
 
 /**
- * A new comment on a pull request or issue: runs its `/change-control` command, if it has one. Only
+ * A new comment on a pull request or issue: runs its `/change-control` command, if it has one (`emergency` and
+ * `approve-retro` are queued for the worker, like the evaluation `recheck` asks for). Only
  * `created` is handled: editing or deleting a comment never runs (or undoes) a command, so what was
  * authorised is what was first written. Comments by bots, ours included, are ignored.
  */
