@@ -17,6 +17,17 @@ export const TicketEvidenceRecord = z.object({
   approver: z.string().nullable(),
 });
 
+const SeverityCounts = z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() });
+
+/** The security control's counts at merge (docs/controls.md#security-findings): unresolved findings by severity. */
+export const SecurityCountsRecord = z.object({
+  /** New code scanning alerts not resolved (null: code scanning not configured, or no analysis of the head). */
+  codeScanning: SeverityCounts.nullable(),
+  /** Vulnerabilities of the dependencies the PR adds (null: dependency review not configured). */
+  dependencies: SeverityCounts.nullable(),
+});
+export type SecurityCountsRecord = z.infer<typeof SecurityCountsRecord>;
+
 export const MergeRecord = z.object({
   pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }),
   baseRef: z.string(),
@@ -31,6 +42,8 @@ export const MergeRecord = z.object({
   ticket: TicketEvidenceRecord.nullable(),
   approvers: z.array(ApproverEvidence),
   checks: z.array(CheckEvidence),
+  /** The security control's counts at merge; null when the policy has no `security:`. Absent in older records. */
+  security: SecurityCountsRecord.nullable().optional(),
   /** Exception reasons, empty for a clean merge (e.g. "merged while change-control was pending"). */
   exceptions: z.array(z.string()),
   /** The policy applied (repo:path@blob). */

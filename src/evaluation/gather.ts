@@ -3,6 +3,7 @@ import { readStatusHistory } from '../github/read-status-history.js';
 import { expectedSource } from '../policy/expected-source.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
+import { readSecurityFacts } from './read-security-facts.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
@@ -72,8 +73,8 @@ async function withStatusHistory(input: {
 
 /**
  * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
- * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
- * which merge commits only bring in the base branch (`ignore_base_merges`).
+ * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams),
+ * which merge commits only bring in the base branch (`ignore_base_merges`), and the security findings (`security:`).
  */
 async function completeFacts(
   read: FoundPullRequest,
@@ -83,7 +84,7 @@ async function completeFacts(
 ): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
-  const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
+  const [pushers, checks, changedFiles, cleanBaseMerges, security] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
     withStatusHistory({ facts, config, octokit }),
     // OPA's input always lists the changed files: its policies decide by path.
@@ -93,8 +94,9 @@ async function completeFacts(
     config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
       ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
       : [],
+    config.security ? readSecurityFacts({ security: config.security, facts, octokit }) : null,
   ]);
-  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges };
+  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges, ...(security ? { security } : {}) };
 }
 
 /**

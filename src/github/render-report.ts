@@ -14,6 +14,7 @@ import type {
 } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
+import { securityEvidence } from './render-security.js';
 
 export interface CheckRunReport {
   title: string;
@@ -26,6 +27,7 @@ const HEADING: Record<ControlResult['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  security: 'Security findings',
   opa: 'Policy (OPA)',
 };
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
@@ -184,7 +186,9 @@ function section(result: ControlResult, hidden: boolean): string {
         ? approvalEvidence(result)
         : result.control === 'checks'
           ? checksEvidence(result)
-          : opaEvidence(result);
+          : result.control === 'security'
+            ? securityEvidence(result)
+            : opaEvidence(result);
   const next = result.nextStep && !(hidden && result.control === 'ticket') ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(summaryOf(result, hidden))}`, '', ...evidence, ...next].join('\n');
 }

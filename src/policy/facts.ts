@@ -4,6 +4,8 @@
  * who, what, when and which SHA so a verdict can be replayed by an auditor.
  */
 
+import type { SecurityFacts } from './security-facts.js';
+
 /** A person or bot as GitHub identifies it. `login` is null when git metadata could not be tied to a user. */
 export interface Actor {
   login: string;
@@ -89,6 +91,8 @@ export interface PullRequestFacts extends PullRequestReadFacts {
   changedFiles: ChangedFile[] | null;
   /** Merge commits verified to only bring the base branch in (`approval.ignore_base_merges`). */
   cleanBaseMerges: string[];
+  /** Code scanning alerts and dependency review; absent when the policy has no `security:` (not read). */
+  security?: SecurityFacts;
 }
 
 export interface PushFact {

@@ -6,10 +6,12 @@ import type { ControlOutcome } from './control.js';
 import type { UnattributedIdentity } from './find-contributors.js';
 import type { IgnoredCheck } from './select-check-result.js';
 import type { ExpectedSource } from './expected-source.js';
+import type { SecurityResult } from './security-result.js';
 
 // Re-exported so callers keep one import for the verdict's types; defined lower down so the policy files form no cycle.
 export type { ControlName, ControlOutcome } from './control.js';
 export type { UnattributedIdentity } from './find-contributors.js';
+export type { SecurityResult } from './security-result.js';
 
 /** The commit status state GitHub shows for `change-control`. */
 export type VerdictState = 'success' | 'pending' | 'failure' | 'error';
@@ -140,7 +142,7 @@ export interface OpaResult extends ControlResultBase {
   evidence: { decisions: OpaDecision[] };
 }
 
-export type ControlResult = TicketResult | ApprovalResult | ChecksResult | OpaResult;
+export type ControlResult = TicketResult | ApprovalResult | ChecksResult | SecurityResult | OpaResult;
 
 export interface PullRequestRef {
   owner: string;

@@ -1,3 +1,4 @@
+import { createSecurity } from './security-model.js';
 import { diffTrees, mergeBase } from './git-graph.js';
 import {
   commitOid,
@@ -110,6 +111,7 @@ export function addRepository(
     rulesets: [],
     protection: new Map(),
     teamAccess: new Map(),
+    security: createSecurity(),
   };
   data.repos.set(repoKey(input.owner, input.repo), repo);
   const initial = makeCommit(data, {
@@ -339,7 +341,7 @@ function applyFiles(tree: Map<string, string>, files: Record<string, string | nu
   return next;
 }
 
-function makeCommit(
+export function makeCommit(
   data: GitHubData,
   input: { parents: string[]; tree: Map<string, string>; input: CommitInput & { message: string } },
 ): SimCommit {
