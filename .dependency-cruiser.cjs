@@ -40,9 +40,33 @@ module.exports = {
       name: 'edges-never-import-app-or-evaluation',
       severity: 'error',
       comment:
-        'github/, tickets/, opa/, store/, audit/, report/, web/ and cli/ are used by the app and the evaluation, never the other way round.',
+        'github/, tickets/, opa/, store/, audit/, report/, web/ and cli/ are used by the app and the evaluation, never the other way round (cli/: but for the dry run, below).',
       from: { path: '^src/(github|tickets|opa|store|audit|report|web|cli)/' },
-      to: { path: '^src/(app|evaluation)/' },
+      to: { path: '^src/(app|evaluation)/', pathNot: '^src/evaluation/(dry-run|read-evaluation-env)\\.ts$' },
+    },
+    {
+      name: 'only-evaluate-runs-the-dry-run',
+      severity: 'error',
+      comment:
+        'In cli/, only `change-control evaluate` (cli/evaluate-command.ts) reaches the evaluation, and only through its dry run (evaluation/dry-run.ts) and the settings the app reads (evaluation/read-evaluation-env.ts).',
+      from: { path: '^src/cli/', pathNot: '^src/cli/evaluate-command\\.ts$' },
+      to: { path: '^src/evaluation/' },
+    },
+    {
+      name: 'the-dry-run-never-publishes',
+      severity: 'error',
+      comment:
+        'The dry run (evaluation/dry-run.ts) reads, gathers and decides: no chain of imports from it reaches publish, record, the queue, the app or a GitHub module that writes.',
+      from: { path: '^src/evaluation/dry-run\\.ts$' },
+      to: {
+        reachable: true,
+        path: [
+          '^src/evaluation/(publish|record|record-verdict|record-evidence|evaluate-pull-request|write-back-tickets|index-ticket-keys)\\.ts$',
+          '^src/github/(publish-verdict|post-comment|upsert-trail-comment|open-[a-z-]+-issue|close-issue|review-deployment)\\.ts$',
+          '^src/app/',
+          '^src/queue/worker\\.ts$',
+        ],
+      },
     },
   ],
   options: {

@@ -22,6 +22,8 @@ import { withWakeUp } from './queue/with-wake-up.js';
 import { createWorker, type Worker } from './queue/worker.js';
 import { dashboardDepsFromEnv } from './web/dashboard/dashboard-deps-from-env.js';
 import { dashboardHandler } from './web/dashboard/dashboard-handler.js';
+import type { Simulate } from './web/dashboard/dashboard-context.js';
+import { dryRunWithProbot } from './evaluation/dry-run.js';
 import { healthzHandler } from './web/healthz.js';
 import { jiraWebhookHandler } from './app/webhooks/jira-webhook.js';
 import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
@@ -91,7 +93,18 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
       startWitnessPublisher({ store: appDeps.audit, settings: witness, now: appDeps.now, log: app.log.child({ name: 'witness' }) });
     options.addHandler(healthzHandler);
     // The compliance dashboard and its JSON API (docs/dashboard.md); off, with a page that says so, until configured.
-    options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now })));
+    // POST /api/v1/simulate: the dry run with the installation's token, writing nothing (src/evaluation/dry-run.ts).
+    const simulate: Simulate = ({ owner, repo, number, policy }) =>
+      dryRunWithProbot({
+        probot: app,
+        auth: 'app',
+        deps: appDeps,
+        owner,
+        repo,
+        number,
+        ...(policy === undefined ? {} : { candidate: { text: policy, name: 'policy' } }),
+      });
+    options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now, simulate })));
     // Jira's issue webhooks re-evaluate the PRs that reference the issue (docs/tickets.md).
     options.addHandler(jiraWebhookHandler({ app, deps: appDeps, secret: process.env.JIRA_WEBHOOK_SECRET }));
     // Operations (docs/operations.md): readiness, Prometheus metrics, webhook and GitHub request counts.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { getPrivateKey } from '@probot/get-private-key';
 import { run } from 'probot';
-import { readGitHubClientEnv } from './app/read-github-client-env.js';
+import { readGitHubClientEnv } from './github/read-github-client-env.js';
 import { createChangeControlOctokit } from './github/change-control-octokit.js';
 import { createWriteBudget } from './github/write-budget.js';
 import { createApp, type StartedApp } from './index.js';

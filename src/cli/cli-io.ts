@@ -9,8 +9,9 @@ export interface CliIo {
 
 /**
  * Exit codes: 0 done (verify: the chain is intact); 1 the store's content is not what it should be
- * (verify: a broken chain; export: an entry that is not a record; show: no entries); 2 the command could
- * not run as asked (bad flags or dates, no store, an unreadable key, a database that cannot be reached).
+ * (verify: a broken chain; export: an entry that is not a record; show: no entries; evaluate: the app would not
+ * evaluate the pull request); 2 the command could not run as asked (bad flags or dates, no store, an unreadable
+ * key, a database that cannot be reached; evaluate: no credentials, an invalid candidate, GitHub unreadable).
  */
 export type ExitCode = 0 | 1 | 2;
 

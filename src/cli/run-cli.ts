@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo, ExitCode } from './cli-io.js';
 import { atCommand } from './controls-command.js';
+import { evaluateCommand } from './evaluate-command.js';
 import { exportCommand } from './export-command.js';
 import { showCommand } from './show-command.js';
 import { traceCommand } from './trace-command.js';
@@ -15,6 +16,14 @@ A merged PR is in the period when its merge entry's time is; an exception, when 
 (an emergency change, when it was authorised). An emergency change without a retrospective approval past its
 due time is listed as emergency-overdue.`;
 
+const EVALUATE_HELP = `
+Credentials: APP_ID with the app's private key (PRIVATE_KEY or PRIVATE_KEY_PATH) reads as the app's installation
+on the repository; else GITHUB_TOKEN, a personal token, for read-only use (APP_ID is still needed: it tells the
+app's own check run from the others). GHE_HOST and GHE_PROTOCOL, the Jira and ServiceNow variables,
+TICKET_CACHE_SECONDS and AUDIT_SIGNING_KEY are read as the app reads them.
+Exit status: 0 the report was produced (whatever the verdict); 1 the app would not evaluate the pull request;
+2 the dry run could not be made (arguments, credentials, candidate policy, audit store, GitHub).`;
+
 /**
  * The `change-control` command line, run in-process: parses `argv` (without node and the script), runs
  * the command and returns its exit code. Commander's own errors (unknown option, missing argument) exit 2.
@@ -22,7 +31,9 @@ due time is listed as emergency-overdue.`;
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let code: ExitCode = 0;
   const program = new Command('change-control')
-    .description('Change Control audit store: export evidence, verify the hash chain, show a pull request, trace a deployed commit')
+    .description(
+      'Change Control: read the audit store (export evidence, verify the hash chain, show a pull request, trace a deployed commit); dry-run a policy on a pull request',
+    )
     // Set before adding commands: subcommands inherit these settings when they are created.
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
@@ -95,6 +106,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         code = await atCommand(name)(options, io);
       });
   }
+
+  program
+    .command('evaluate')
+    .description('dry run: the report the app would post for a pull request now, under its live policy or a candidate; writes nothing')
+    .argument('<pr>', 'OWNER/NAME#N, e.g. acme/payments#42')
+    .option('--policy <file>', 'a candidate .github/change-control.yml to evaluate under instead (the organisation floor still applies)')
+    .option('--format <format>', 'text, markdown or json (the answer of POST /api/v1/simulate)', 'text')
+    .option('--database <url>', `${DATABASE_HELP}: pushers and emergency authorisations are read from it`)
+    .addHelpText('after', EVALUATE_HELP)
+    .action(async (pr: string, options: Record<string, unknown>) => {
+      code = await evaluateCommand({ ...options, pr }, io);
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,3 +1,4 @@
+import type { ConfigFile } from '../config/config-file.js';
 import type { RestClient } from '../github/rest-client.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
@@ -9,7 +10,8 @@ import { gatherFacts } from './gather.js';
 import { readPullRequest } from './read.js';
 
 export type Assessment =
-  | { kind: 'skipped'; reason: string }
+  /** `missing`: the repository or the pull request was not found. */
+  | { kind: 'skipped'; reason: string; missing?: true }
   | {
       kind: 'assessed';
       read: FoundPullRequest;
@@ -23,7 +25,7 @@ export type Assessment =
 
 /**
  * Read -> gather -> decide without publishing: what `/change-control explain`, the emergency authorisation
- * and the merge evidence need (src/evaluation/evaluate-pull-request.ts publishes and records as well).
+ * the merge evidence and the dry run need (src/evaluation/evaluate-pull-request.ts publishes and records as well).
  * Throws only when GitHub itself cannot be read.
  */
 export async function assessPullRequest(input: {
@@ -35,6 +37,8 @@ export async function assessPullRequest(input: {
   includeClosed?: boolean;
   /** The verdict as the controls decide it, without a recorded emergency authorisation (to authorise one). */
   ignoreEmergency?: boolean;
+  /** A dry run's candidate policy in place of the repository's own file (src/evaluation/dry-run.ts). */
+  candidate?: ConfigFile;
 }): Promise<Assessment> {
   const { octokit, deps } = input;
   const found = await readPullRequest(input);

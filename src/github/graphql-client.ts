@@ -45,3 +45,13 @@ export async function graphqlAllowingMissing(input: {
     return parsed.data.data;
   }
 }
+
+/**
+ * The fields GitHub answered NOT_FOUND for (dotted paths: `repository`, `repository.pullRequest`) when `error` is
+ * a GraphQL error answer; null for any other error.
+ */
+export function notFoundFields(error: unknown): string[] | null {
+  const parsed = PartialGraphqlError.safeParse(error);
+  if (!parsed.success) return null;
+  return parsed.data.errors.filter((e) => e.type === 'NOT_FOUND' && e.path !== undefined).map((e) => (e.path ?? []).join('.'));
+}

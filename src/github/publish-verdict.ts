@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../policy/verdict.js';
 import { withoutDecisionIds } from '../policy/without-decision-ids.js';
+import { checkRunOutcome } from './check-run-outcome.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
 import type { RestClient } from './rest-client.js';
 import type { PublishedState } from './read-pull-request-facts.js';
@@ -23,10 +24,9 @@ export function reportFingerprint(state: Verdict['state'], report: CheckRunRepor
 
 function checkRunFields(verdict: Verdict, report: CheckRunReport): Record<string, unknown> {
   const output = { title: report.title, summary: report.summary, text: report.text };
-  if (verdict.state === 'pending') return { status: 'in_progress', output };
-  // An evaluation error is shown as a failure: a check run has no `error` conclusion and must never look passable.
-  const conclusion = verdict.state === 'success' ? 'success' : 'failure';
-  return { status: 'completed', conclusion, completed_at: verdict.evaluatedAt, output };
+  const { status, conclusion } = checkRunOutcome(verdict);
+  if (conclusion === null) return { status, output };
+  return { status, conclusion, completed_at: verdict.evaluatedAt, output };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { describeBody } from './create-logger.js';
 import { isSignedBy } from './is-signed-by.js';
+import { readBounded } from './read-bounded.js';
 
 /** GitHub caps webhook payloads at 25 MB (https://docs.github.com/en/webhooks/webhook-events-and-payloads#payload-cap). */
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
@@ -44,37 +45,6 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, error: string): t
   req.once('error', finish);
   req.resume();
   return true;
-}
-
-/** The body, or null once it passes `limit` (collecting stops there: at most `limit` bytes are ever held). */
-function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      stop();
-      chunks.length = 0;
-      resolve(null);
-    };
-    const onEnd = (): void => {
-      stop();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error): void => {
-      stop();
-      reject(error);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
 }
 
 /**

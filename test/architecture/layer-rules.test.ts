@@ -85,6 +85,29 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
         'src/app/handler.ts': 'export const handler = 1;\n',
       },
     },
+    {
+      rule: 'edges-never-import-app-or-evaluation',
+      files: {
+        'src/cli/evaluate-command.ts': "import { publish } from '../evaluation/publish.js';\nexport const evaluate = publish;\n",
+        'src/evaluation/publish.ts': 'export const publish = 1;\n',
+      },
+    },
+    {
+      rule: 'only-evaluate-runs-the-dry-run',
+      files: {
+        'src/cli/show-command.ts': "import { dryRun } from '../evaluation/dry-run.js';\nexport const show = dryRun;\n",
+        'src/evaluation/dry-run.ts': 'export const dryRun = 1;\n',
+      },
+    },
+    {
+      rule: 'the-dry-run-never-publishes',
+      files: {
+        'src/evaluation/dry-run.ts': "import { helper } from './helper.js';\nexport const dryRun = helper;\n",
+        'src/evaluation/helper.ts':
+          "import { publishVerdict } from '../github/publish-verdict.js';\nexport const helper = publishVerdict;\n",
+        'src/github/publish-verdict.ts': 'export const publishVerdict = 1;\n',
+      },
+    },
   ])(
     '$rule fails when the import it forbids is added',
     async ({ rule, files }) => {

@@ -10,6 +10,7 @@ import { authenticate } from './dashboard-session.js';
 import { readChangeEvidencePage } from './page-routes.js';
 import { changePath } from './render-changes-page.js';
 import { json, type Reply } from './respond.js';
+import { SIMULATE_PATH, simulateRoute } from './simulate-route.js';
 import { readPostureGaps } from '../../report/read-posture-gaps.js';
 
 const CHANGE_PATH = /^\/api\/v1\/changes\/([^/]+)\/([^/]+)\/([1-9]\d*)$/;
@@ -89,9 +90,26 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
   return json(200, { filter, ...paging, exceptions });
 }
 
-/** `/api/v1/…`: read-only JSON for GRC tools, with the dashboard's filters (docs/dashboard.md). */
+/**
+ * `POST /api/v1/simulate`, the dry run: a bearer token from DASHBOARD_API_TOKENS only. The dashboard's session
+ * cookie is not enough: a POST a browser sends by itself (another site's form) must not start GitHub reads.
+ */
+async function simulateApi(ctx: RequestContext): Promise<Reply> {
+  if (ctx.req.method !== 'POST')
+    return json(405, { error: 'POST a JSON body { "repository": "owner/name", "pull_request": N, "policy"?: "…" }' }, { allow: 'POST' });
+  const { simulate, settings } = ctx.deps;
+  if (!simulate || !settings || settings.apiTokenHashes.length === 0)
+    return json(404, { error: 'the simulate API is not enabled: set DASHBOARD_API_TOKENS (docs/dashboard.md)' });
+  const token = bearerToken(ctx.req.headers.authorization);
+  if (token === null) return unauthorised('authentication required: Authorization: Bearer <token> (one of DASHBOARD_API_TOKENS)');
+  if (!matchesApiToken(token, settings.apiTokenHashes)) return unauthorised('the bearer token is not one of DASHBOARD_API_TOKENS');
+  return simulateRoute(ctx, simulate);
+}
+
+/** `/api/v1/…`: read-only JSON for GRC tools, with the dashboard's filters, and the dry run (docs/dashboard.md). */
 export async function apiV1(ctx: RequestContext): Promise<Reply> {
   const path = ctx.url.pathname.replace(/\/+$/, '');
+  if (path === SIMULATE_PATH) return simulateApi(ctx);
   if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD')
     return json(405, { error: 'the API is read-only: GET only' }, { allow: 'GET, HEAD' });
   const settings = ctx.deps.settings;

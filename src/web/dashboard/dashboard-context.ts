@@ -6,6 +6,10 @@ import type { CheckChain } from './chain-checker.js';
 import type { DashboardSettings } from './dashboard-env.js';
 import type { Fetch } from './github-oauth.js';
 import type { FindMemberTeam } from './team-membership.js';
+import type { DryRunOutcome } from '../../github/dry-run-report.js';
+
+/** The dry run of one pull request in the app process, with the installation's token (wired in src/index.ts). */
+export type Simulate = (request: { owner: string; repo: string; number: number; policy?: string }) => Promise<DryRunOutcome>;
 
 /** What the dashboard routes need; injected, so tests choose their own GitHub, clock and store. */
 export interface DashboardDeps {
@@ -20,6 +24,8 @@ export interface DashboardDeps {
   signer?: AuditSigner;
   /** Whether the chain verifies up to an entry (chain-checker.ts; with the signer when there is one). */
   checkChain: CheckChain;
+  /** The dry run behind `POST /api/v1/simulate`; absent: the route answers 404. */
+  simulate?: Simulate;
 }
 
 /** One request as the routes see it. */

@@ -44,6 +44,8 @@ export interface E2E {
   app: RunningApp;
   /** The app's private key (PEM), to check that it never reaches a log. */
   appPrivateKey: string;
+  /** The app's working directory (its default SQLite store is `data/change-control.db` under it). */
+  cwd: string;
   /** A repository with the policy on its default branch (null: none), under a new installation (so a fresh token). */
   newRepo(input?: { policy?: string | null; files?: Record<string, string> }): RepoTarget;
   /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
@@ -115,6 +117,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
     jira,
     app,
     appPrivateKey: key.privateKey,
+    cwd,
     newRepo(input = {}) {
       repos += 1;
       const target = { owner: OWNER, repo: `service-${repos}`, installationId: 100 + repos };

@@ -12,6 +12,7 @@ import {
   type SimRepository,
 } from './model.js';
 import type { OAuthState } from './oauth-routes.js';
+import { restInstallation } from './oauth-shapes.js';
 import { ancestors, diffTrees, mergeBase, resolveRef } from './git-graph.js';
 import {
   installationToken,
@@ -182,6 +183,18 @@ export const REST_ROUTES: RestRoute[] = [
       if (!known) return notFound(`installation ${installationId}`);
       const { token, expiresAt } = ctx.issueToken(installationId);
       return { status: 201, body: installationToken(token, expiresAt) };
+    },
+  },
+  {
+    // The app's installation on a repository (the dry run finds its token this way, `change-control evaluate`).
+    method: 'GET',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/installation$/,
+    auth: 'jwt',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      // GitHub's documented answer for a repository the app is not installed on: expected, not a simulator gap.
+      if (!repo) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/apps/apps' } };
+      return { status: 200, body: restInstallation(ctx.data, ctx.urls, ctx.app, { id: repo.installationId, org: repo.owner }) };
     },
   },
   {

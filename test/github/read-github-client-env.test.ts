@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readGitHubClientEnv } from '../../src/app/read-github-client-env.js';
+import { readGitHubClientEnv } from '../../src/github/read-github-client-env.js';
 
 describe('readGitHubClientEnv: the write budget keeps a margin inside GitHub’s limits', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WriteBudgetLimits } from '../github/write-budget.js';
+import type { WriteBudgetLimits } from './write-budget.js';
 
 const limit = (name: string, fallback: number) =>
   z.preprocess(
