@@ -102,7 +102,7 @@ async function completeFacts(
       : null,
     merges,
     // After the clean merges: an approval they already carry to the head needs no comparison.
-    merges.then((clean) => rebasedPatches({ config, facts: { ...facts, cleanBaseMerges: clean }, compare })),
+    merges.then((clean) => rebasedPatches({ config, facts: { ...facts, cleanBaseMerges: clean }, base: comparedBase(read), compare })),
   ]);
   return { ...facts, pushers, checks, changedFiles, cleanBaseMerges, patches };
 }
@@ -113,13 +113,22 @@ async function completeFacts(
  */
 async function rebasedPatches(input: {
   config: ChangeControlConfig;
-  facts: Pick<PullRequestFacts, 'commits' | 'reviews' | 'headSha' | 'cleanBaseMerges' | 'baseRef'>;
+  facts: Pick<PullRequestFacts, 'commits' | 'reviews' | 'headSha' | 'cleanBaseMerges'>;
+  base: string;
   compare: CompareCommits;
 }): Promise<PatchFact[]> {
-  const { config, facts, compare } = input;
+  const { config, facts, base, compare } = input;
   const heads = approvedHeadsToCompare({ config: config.approval, pr: facts });
   if (heads.length === 0) return [];
-  return Promise.all([facts.headSha, ...heads].map((head) => readPatchFact({ compare, base: facts.baseRef, head })));
+  return Promise.all([facts.headSha, ...heads].map((head) => readPatchFact({ compare, base, head })));
+}
+
+/**
+ * What the heads' merge bases are taken with: the base branch; once the PR is merged (the merge evidence), the base
+ * branch as it was before the merge, since the base branch now holds the head (its patch would be empty: stale).
+ */
+function comparedBase(read: FoundPullRequest): string {
+  return read.merge?.merged === true && read.merge.baseSha !== null ? read.merge.baseSha : read.facts.baseRef;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CommitInput } from '../simulators/github/state.js';
 import { type E2E } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
-import { pullRequestEvent } from './harness/webhooks.js';
+import { pullRequestEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 
 /** `approval.keep_on_rebase`: bob approves, main moves, alice rebases onto it and force-pushes. */
 
@@ -97,5 +97,44 @@ describe('approvals across a rebase', () => {
     const expected = says ?? (state === 'success' ? kept : stale);
     expect(text).toContain(expected(approved.headSha.slice(0, 7), head.slice(0, 7)));
     expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
+  });
+});
+
+async function latestEntry(pr: PullTarget, kind: 'verdict' | 'merge'): Promise<unknown> {
+  const rows = await e2e.app.query<{ data: string }>(
+    `SELECT data FROM audit_entries WHERE kind = '${kind}' AND repo = '${pr.owner}/${pr.repo}' AND pr_number = ${pr.number} ORDER BY seq DESC LIMIT 1`,
+  );
+  return JSON.parse(rows[0]?.data ?? '{}');
+}
+
+describe('the evidence of an approval kept across a rebase', () => {
+  it('the verdict records the compared heads with their merge bases and patch ids; the merge evidence keeps them', async () => {
+    const repo = e2e.newRepo({ policy: policy(true), files: { [FILE]: lines(1, 3) } });
+    const pr = e2e.openPullRequest(repo, { commits: [{ files: { [FILE]: lines(1, 4) } }] });
+    e2e.makeReady(pr);
+    const approved = await e2e.evaluate(pr);
+    e2e.github.setFile({ ...repo, path: FILE, text: lines(10, 3) });
+    const head = e2e.github.rebasePullRequest({ ...pr, committer: 'alice', commits: [{ files: { [FILE]: lines(10, 4) } }] });
+    e2e.github.addCheckRun({ ...pr, sha: head, name: 'build', conclusion: 'success' });
+    expect((await e2e.evaluate(pr, { event: 'pull_request', payload: pullRequestEvent(pr, 'synchronize', 'alice') })).status.state).toBe(
+      'success',
+    );
+
+    const verdict = (await latestEntry(pr, 'verdict')) as {
+      verdict: { controls: { control: string; evidence: Record<string, unknown> }[] };
+    };
+    const evidence = verdict.verdict.controls.find((c) => c.control === 'approval')?.evidence;
+    const patches = evidence?.patches as { head: string; mergeBase: string; patchId: string }[];
+    expect(patches.map((p) => p.head)).toEqual([head, approved.headSha]);
+    expect(patches[0]?.patchId).toMatch(/^[0-9a-f]{64}$/);
+    expect(patches[1]?.patchId).toBe(patches[0]?.patchId);
+    expect(patches[0]?.mergeBase).not.toBe(patches[1]?.mergeBase);
+    const rebased = { approvedHead: approved.headSha, head, patchId: patches[0]?.patchId };
+    expect(evidence?.counted).toEqual([expect.objectContaining({ login: 'bob', commitSha: approved.headSha, rebased })]);
+
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'alice' });
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await e2e.quiet();
+    expect(await latestEntry(pr, 'merge')).toMatchObject({ approvers: [expect.objectContaining({ login: 'bob', rebased })] });
   });
 });
