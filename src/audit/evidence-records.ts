@@ -5,7 +5,13 @@ import { z } from 'zod';
  * merged PR) needs no other entry and an auditor can read each record on its own.
  */
 
-export const ApproverEvidence = z.object({ login: z.string(), commitSha: z.string(), submittedAt: z.string() });
+export const ApproverEvidence = z.object({
+  login: z.string(),
+  commitSha: z.string(),
+  submittedAt: z.string(),
+  /** An approval of an earlier head kept across a rebase (`approval.keep_on_rebase`): the heads compared and the patch id. */
+  rebased: z.object({ approvedHead: z.string(), head: z.string(), patchId: z.string() }).optional(),
+});
 
 export const CheckEvidence = z.object({ name: z.string(), state: z.string(), raw: z.string().nullable() });
 

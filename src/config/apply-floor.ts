@@ -96,7 +96,8 @@ function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: 
   };
 }
 
-type StrictSetting = 'allow_author' | 'allow_contributors' | 'unattributed_commits' | 'invalidate_on_push' | 'ignore_base_merges';
+type StrictSetting =
+  'allow_author' | 'allow_contributors' | 'unattributed_commits' | 'invalidate_on_push' | 'ignore_base_merges' | 'keep_on_rebase';
 
 /** The stricter value of each setting; a floor holding the looser value imposes nothing. */
 const STRICT: Pick<ApprovalConfig, StrictSetting> = {
@@ -105,6 +106,7 @@ const STRICT: Pick<ApprovalConfig, StrictSetting> = {
   unattributed_commits: 'block',
   invalidate_on_push: true,
   ignore_base_merges: false,
+  keep_on_rebase: false,
 };
 
 /** Sets `key` to its stricter value when the floor holds it and the repository's policy does not. */

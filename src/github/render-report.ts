@@ -120,7 +120,12 @@ function approvalEvidence(result: ApprovalResult): string[] {
       `- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`,
     );
   }
-  for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);
+  for (const a of e.counted) {
+    const on = a.rebased
+      ? `approved on ${short(a.commitSha)}, rebased without changes to the PR's diff (patch id ${a.rebased.patchId.slice(0, 12)})`
+      : `approved ${short(a.commitSha)}`;
+    lines.push(`- ✅ @${a.login} ${on} at ${a.submittedAt}`);
+  }
   for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${md(i.detail)}`);
   for (const login of e.changesRequestedBy) {
     const blocking = e.blockingChangesRequestedBy.includes(login);

@@ -128,6 +128,16 @@ export const ApprovalConfig = z
       .describe(
         'A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).',
       ),
+    /**
+     * An approval of an earlier head still counts when the PR's own change is the same: the patch of the approved
+     * head against its merge base has the same patch id as the current head's (a rebase without changes). Default false.
+     */
+    keep_on_rebase: z
+      .boolean()
+      .default(false)
+      .describe(
+        "An approval of an earlier head still counts when the head's patch against its merge base is the same (a rebase that changed nothing in the PR's diff; default false).",
+      ),
     /** Stricter requirements for PRs that touch some paths; every matching rule must be met. */
     rules: z.array(ApprovalRule).default([]).describe('Stricter requirements by changed paths; every matching rule must be met.'),
   })
@@ -393,6 +403,8 @@ export const FloorConfig = z
           .describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
         /** `false`: a repository cannot ignore base merges. */
         ignore_base_merges: z.boolean().optional().describe('false: a repository cannot ignore base merges (true imposes nothing).'),
+        /** `false`: a repository cannot keep approvals across a rebase, even one that leaves the PR's diff unchanged. */
+        keep_on_rebase: z.boolean().optional().describe('false: a repository cannot keep approvals across rebases (true imposes nothing).'),
       })
       .strict()
       .optional()

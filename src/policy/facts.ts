@@ -3,6 +3,7 @@
  * provider by the edges (src/github, src/tickets); the policy core only reads it. Each fact keeps
  * who, what, when and which SHA so a verdict can be replayed by an auditor.
  */
+import type { PatchFact } from './patch-id.js';
 
 import type { SecurityFacts } from './security-facts.js';
 
@@ -93,6 +94,11 @@ export interface PullRequestFacts extends PullRequestReadFacts {
   cleanBaseMerges: string[];
   /** Code scanning alerts and dependency review; absent when the policy has no `security:` (not read). */
   security?: SecurityFacts;
+  /**
+   * The patches of the head and of earlier approved heads against their merge bases (`approval.keep_on_rebase`);
+   * empty when the option is off or every approval is of the head.
+   */
+  patches: PatchFact[];
 }
 
 export interface PushFact {

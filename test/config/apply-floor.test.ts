@@ -223,6 +223,7 @@ describe('applyFloor: approval', () => {
         ['unattributed_commits', 'allow', 'block'],
         ['invalidate_on_push', false, true],
         ['ignore_base_merges', true, false],
+        ['keep_on_rebase', true, false],
       ] as const
     ).flatMap(([key, loose, strict]): Row<ApprovalConfig>[] => [
       {
@@ -254,6 +255,15 @@ describe('applyFloor: approval', () => {
         loosened: [],
       },
     ]),
+    {
+      // A rebase is a push, but keep_on_rebase keeps only an approval whose patch is proven the head's: like
+      // ignore_base_merges, only its own floor key forbids it.
+      name: 'keep_on_rebase true under a floor of invalidate_on_push true (stands)',
+      own: { keep_on_rebase: true },
+      floor: { approval: { invalidate_on_push: true } },
+      expected: { keep_on_rebase: true },
+      loosened: [],
+    },
     {
       name: 'anyone may approve under a floor of teams: the floor’s requirement is added',
       own: { count: 1, teams: [] },

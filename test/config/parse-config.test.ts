@@ -15,6 +15,7 @@ const APPROVAL_DEFAULTS = {
   unattributed_commits: 'block',
   invalidate_on_push: true,
   ignore_base_merges: false,
+  keep_on_rebase: false,
   rules: [],
 };
 

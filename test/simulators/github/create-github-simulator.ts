@@ -317,6 +317,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     pushCommit: (input: Parameters<typeof state.pushCommit>[1]) => state.pushCommit(data, input),
     /** Merges the base branch into the PR ("Update branch"); returns the new head SHA. */
     mergeBaseIntoPullRequest: (input: Parameters<typeof state.mergeBaseIntoPullRequest>[1]) => state.mergeBaseIntoPullRequest(data, input),
+    /** Rebases the PR onto the base branch head and force-pushes it; returns the new head SHA. */
+    rebasePullRequest: (input: Parameters<typeof state.rebasePullRequest>[1]) => state.rebasePullRequest(data, input),
     /** Merges the PR (merge commit on the base branch); returns the merge commit SHA. */
     mergePullRequest: (input: Parameters<typeof state.mergePullRequest>[1]) => state.mergePullRequest(data, input),
     addReview: (input: Parameters<typeof state.addReview>[1]) => state.addReview(data, input),
