@@ -12,7 +12,10 @@ import { waitFor } from './harness/wait.js';
  */
 
 let e2e: E2E;
-useE2E((started) => (e2e = started));
+// Short retries, for the push read while GitHub is down.
+useE2E((started) => (e2e = started), {
+  env: { CHANGE_CONTROL_RETRY_BASE_MS: '500', CHANGE_CONTROL_RETRY_MAX_MS: '2000', CHANGE_CONTROL_QUEUE_POLL_MS: '200' },
+});
 
 const target = (repo: RepoTarget) => ({ github: e2e.github, ...repo });
 
@@ -146,4 +149,24 @@ describe('a push to a controlled branch', () => {
     expect(e2e.github.callCounts(mark)).toMatchObject({ graphqlQueries: 1, restReads: 0, restWrites: 0 });
     expect(await exceptionRows(repo)).toEqual([]);
   });
+
+  it('is retried while GitHub cannot list its commits, and recorded once GitHub answers again (no new webhook)', async () => {
+    const repo = e2e.newRepo();
+    const push = e2e.github.pushToBranch({ ...repo, branch: 'main', commits: [{ author: 'admin', message: 'Pushed during an outage' }] });
+    const outage = e2e.github.injectFailure({ path: /\/compare\//, status: 503 });
+
+    expect((await e2e.send('push', pushEvent(target(repo), push, 'admin'))).status).toBe(200);
+    // Octokit's own retries, then the queue's: several failed reads, and nothing recorded or opened meanwhile.
+    await waitFor('the queue to retry the push', () => e2e.github.requests().filter((r) => r.injected).length >= 6, { timeoutMs: 60_000 });
+    expect(e2e.github.issues(repo)).toEqual([]);
+    expect(await exceptionRows(repo)).toEqual([]);
+
+    outage.clear();
+    const issue = await waitFor('the direct-push issue', () => e2e.github.issues(repo).find((i) => i.title.includes('direct push')), {
+      timeoutMs: 30_000,
+    });
+    await e2e.quiet();
+    expect(issue.body).toContain('Pushed during an outage');
+    expect(await exceptionRows(repo)).toEqual([expect.objectContaining({ type: 'direct-push', head_sha: push.after })]);
+  }, 120_000);
 });
