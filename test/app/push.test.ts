@@ -167,4 +167,29 @@ describe('push events', () => {
 
     expect(await directPushes()).toHaveLength(1);
   });
+
+  it('checks every branch when the policy cannot be parsed (fail closed), as the gate does for PRs', async () => {
+    mockToken();
+    mockPolicy('approval: [unclosed\n');
+    mockCompare(BEFORE, AFTER, [restCommit(AFTER, 'octoadmin', 'Change')]);
+    mockAssociated([[]]);
+    mockIssue();
+
+    await receive(newProbot(), 'push', pushPayload({ ref: 'refs/heads/feature' }));
+
+    expect(await directPushes()).toEqual([
+      expect.objectContaining({ branch: 'feature', policy: expect.stringContaining('.github/change-control.yml@') }),
+    ]);
+  });
+
+  it('compares a new controlled branch with the default branch: branched off it, nothing to record', async () => {
+    mockToken();
+    mockPolicy(`${POLICY}branches: [master, 'release/*']\n`);
+    // No commits beyond the default branch: no GraphQL question about them.
+    mockCompare('master', AFTER, []);
+
+    await receive(newProbot(), 'push', pushPayload({ ref: 'refs/heads/release/1.0', before: '0'.repeat(40), created: true }));
+
+    expect(await directPushes()).toEqual([]);
+  });
 });
