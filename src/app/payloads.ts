@@ -101,3 +101,16 @@ export const IssueCommentPayload = z.object({
   }),
 });
 export type IssueCommentPayload = z.infer<typeof IssueCommentPayload>;
+
+/** A `push`: which ref moved from which commit to which, and who pushed. Which commits it brought is read from GitHub. */
+export const PushPayload = z.object({
+  repository: Repository,
+  ref: z.string(),
+  before: z.string().regex(/^[0-9a-f]{40}$/),
+  after: z.string().regex(/^[0-9a-f]{40}$/),
+  created: z.boolean(),
+  deleted: z.boolean(),
+  forced: z.boolean(),
+  pusher: z.object({ name: z.string(), email: z.string().nullish() }),
+  sender: z.object({ login: z.string() }).nullish(),
+});

@@ -7,7 +7,9 @@ import { z } from 'zod';
  * - `status-overwritten`: someone else wrote our `change-control` status; we re-posted ours;
  * - `push`: who pushed a head SHA to an open PR (the `sender` of `pull_request.synchronize`/`opened`);
  * - `merge`: the final evidence record of a merged PR;
- * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection);
+ * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection), a success on a
+ *   gated environment the gate did not approve (`deployment-bypass`), or a push to a controlled branch that no merged
+ *   PR brought (`direct-push`, audit/push-records.ts);
  * - `emergency`: an emergency change authorised by a member of `emergency.teams` (with its follow-up issue);
  * - `retro-approval`: the retrospective approval of an emergency change;
  * - `command`: a `/change-control` command and what became of it (accepted or refused, and why);

@@ -8,6 +8,7 @@ import {
   MergeRecord,
   RetroApprovalRecord,
 } from '../audit/evidence-records.js';
+import { DirectPushRecord } from '../audit/push-records.js';
 import { PushData, StatusOverwrittenData, VerdictData } from './entry-data.js';
 import { formatSecurityCounts, securityCounts } from './security-counts.js';
 
@@ -87,6 +88,32 @@ function describeMerge(entry: AuditEntry): Described | null {
 }
 
 function describeException(entry: AuditEntry): Described | null {
+  const direct = DirectPushRecord.safeParse(entry.data);
+  if (direct.success) {
+    const d = direct.data;
+    const how = d.deleted ? 'deleted' : d.forced ? 'force-pushed to' : 'pushed directly to';
+    return {
+      summary: `direct-push: ${d.sender ?? 'an unknown account'} ${how} ${d.branch}${d.complete ? '' : ' (evidence incomplete)'}`,
+      facts: [
+        ['pushed by', `${d.sender ?? 'unknown'} (git pusher ${d.pusher.name})`],
+        ['before', d.before],
+        ['after', d.after],
+        ['forced', String(d.forced)],
+        [
+          'commits',
+          d.commits
+            .map(
+              (c) =>
+                `${c.sha.slice(0, 7)} ${c.author.login ?? c.author.name ?? '?'}${c.pullRequest === null ? '' : ` (#${c.pullRequest})`}`,
+            )
+            .join(', ') || 'none',
+        ],
+        ['issue', d.issueUrl ?? 'not opened'],
+        ['why', ''],
+      ],
+      list: d.reasons.map((reason) => reason.trim()),
+    };
+  }
   const bypass = DeploymentBypassRecord.safeParse(entry.data);
   if (bypass.success) {
     const b = bypass.data;

@@ -51,6 +51,28 @@ export const ReportedDeploymentStatus = DeploymentStatusRecord.pick({
 }).extend({ deliveryId: z.string(), statusId: z.number().int() });
 export type ReportedDeploymentStatus = z.infer<typeof ReportedDeploymentStatus>;
 
+/**
+ * A push to a branch as its `push` webhook reported it, to check in order (src/app/pushes/check-push.ts). Only the
+ * refs, the flags and who pushed come from the delivery; which commits it brought is read back from GitHub.
+ */
+export const ReportedPush = z.object({
+  deliveryId: z.string(),
+  /** The branch, without `refs/heads/`. */
+  branch: z.string().min(1),
+  before: z.string().regex(/^[0-9a-f]{40}$/),
+  after: z.string().regex(/^[0-9a-f]{40}$/),
+  created: z.boolean(),
+  deleted: z.boolean(),
+  forced: z.boolean(),
+  /** The authenticated user or app that pushed (the delivery's `sender`). */
+  sender: z.string().nullable(),
+  /** The git identity GitHub names as the pusher. */
+  pusher: z.object({ name: z.string(), email: z.string().nullable() }),
+  /** When the app accepted the delivery (the push has no time of its own in the payload). */
+  receivedAt: z.string(),
+});
+export type ReportedPush = z.infer<typeof ReportedPush>;
+
 const Common = {
   installationId: z.number().int().positive(),
   owner: z.string().min(1),
@@ -66,7 +88,7 @@ const Common = {
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
  * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
- * `command` and `deployment-status` hold a list, run one item per claim in order (oldest comment or status first), so
+ * `push`: the pushes to one branch, checked for direct changes. `command`, `deployment-status` and `push` hold a list, run one item per claim in order (oldest comment or status first), so
  * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
@@ -113,6 +135,13 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     environment: z.string().min(1),
     statuses: z.array(ReportedDeploymentStatus),
   }),
+  /** Pushes to one branch, each checked for commits that no merged PR brought (src/app/pushes/check-push.ts). */
+  z.object({
+    kind: z.literal('push'),
+    ...Common,
+    branch: z.string().min(1),
+    pushes: z.array(ReportedPush),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -128,6 +157,7 @@ export function workKey(request: WorkRequest): string {
   if (request.kind === 'command') return `command:${repo}#${request.number}`;
   // GitHub's environment names ignore case, like its repository names.
   if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
+  if (request.kind === 'push') return `push:${repo}:${request.branch}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 
@@ -165,6 +195,8 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
     merged.asks = unionOldestFirst(earlier.asks, merged.asks, (a) => a.comment.id);
   if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
     merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
+  // Pushes have no id that grows with time: kept in the order they were accepted, each delivery once.
+  if (merged.kind === 'push' && earlier.kind === 'push') merged.pushes = union(earlier.pushes, merged.pushes, (p) => p.deliveryId);
   return merged;
 }
 

@@ -160,3 +160,43 @@ describe('workKey: one row per PR or issue for commands, per environment for dep
     expect(() => parseStoredRequest(JSON.stringify(bad))).toThrow();
   });
 });
+
+describe('push work', () => {
+  const reported = (deliveryId: string) => ({
+    deliveryId,
+    branch: 'main',
+    before: 'a'.repeat(40),
+    after: 'b'.repeat(40),
+    created: false,
+    deleted: false,
+    forced: false,
+    sender: 'admin',
+    pusher: { name: 'admin', email: null },
+    receivedAt: '2026-11-01T12:00:00.000Z',
+  });
+  const push = (ids: string[], branch = 'main'): WorkRequest => ({
+    kind: 'push',
+    installationId: 1,
+    owner: 'Acme',
+    repo: 'Payments',
+    branch,
+    deliveryIds: ids,
+    force: 'none',
+    statusWrites: [],
+    pushes: ids.map(reported),
+  });
+
+  it('is one queue item per branch (repository names ignore case, branch names do not)', () => {
+    expect(workKey(push(['d1']))).toBe('push:acme/payments:main');
+    expect(workKey(push(['d1'], 'Main'))).not.toBe(workKey(push(['d1'])));
+  });
+
+  it('keeps every push, each delivery once, in the order accepted', () => {
+    const merged = mergeRequests(push(['d1', 'd2']), push(['d2', 'd3']));
+    expect(merged.kind === 'push' && merged.pushes.map((p) => p.deliveryId)).toEqual(['d1', 'd2', 'd3']);
+  });
+
+  it('round-trips through the store', () => {
+    expect(parseStoredRequest(JSON.stringify(push(['d1'])))).toEqual(push(['d1']));
+  });
+});

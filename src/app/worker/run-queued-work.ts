@@ -15,6 +15,7 @@ import { runQueuedCommand } from '../commands/run-queued-command.js';
 import { recordDeploymentStatus } from '../deployments/record-deployment-status.js';
 import { checkEnforcement } from '../enforcement/check-enforcement.js';
 import { sweepInstallation } from '../enforcement/sweep-installation.js';
+import { checkPush } from '../pushes/check-push.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
@@ -153,6 +154,15 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
         items: request.statuses,
         rest: (statuses) => ({ ...request, statuses, deliveryIds: statuses.map((status) => status.deliveryId) }),
         runItem: (status) => recordDeploymentStatus({ deps: input.deps, octokit, log, owner, repo, environment, status }),
+      });
+    }
+    if (request.kind === 'push') {
+      const { owner, repo } = request;
+      return firstThenRest({
+        run,
+        items: request.pushes,
+        rest: (pushes) => ({ ...request, pushes, deliveryIds: pushes.map((push) => push.deliveryId) }),
+        runItem: (push) => checkPush({ deps: input.deps, octokit, log, owner, repo, push }),
       });
     }
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);

@@ -321,6 +321,10 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     rebasePullRequest: (input: Parameters<typeof state.rebasePullRequest>[1]) => state.rebasePullRequest(data, input),
     /** Merges the PR (merge commit on the base branch); returns the merge commit SHA. */
     mergePullRequest: (input: Parameters<typeof state.mergePullRequest>[1]) => state.mergePullRequest(data, input),
+    /** Commits straight onto a branch, no PR (a direct push); returns the push. */
+    pushToBranch: (input: Parameters<typeof state.pushToBranch>[1]) => state.pushToBranch(data, input),
+    /** Resets a branch and pushes commits on top (a force-push rewriting history); returns the push. */
+    forcePushBranch: (input: Parameters<typeof state.forcePushBranch>[1]) => state.forcePushBranch(data, input),
     addReview: (input: Parameters<typeof state.addReview>[1]) => state.addReview(data, input),
     dismissReviews: (input: Parameters<typeof state.dismissReviews>[1]) => state.dismissReviews(data, input),
     setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),

@@ -442,3 +442,50 @@ export function addComment(data: GitHubData, input: PullRef & { author: string; 
   repo.comments.push(comment);
   return comment;
 }
+
+/** A ref update as GitHub's `push` webhook reports it: which branch moved from which commit to which. */
+export interface SimPush {
+  branch: string;
+  before: string;
+  after: string;
+  forced: boolean;
+}
+
+/**
+ * Commits straight onto a branch, no pull request (an admin or a bypass actor pushing to `main`): each commit on top
+ * of the last, oldest first. Returns the push (the branch's head before and after).
+ */
+export function pushToBranch(
+  data: GitHubData,
+  input: RepoRef & { branch: string; commits: Array<CommitInput & { message: string }> },
+): SimPush {
+  const repo = findRepo(data, input);
+  const before = repo.branches.get(input.branch);
+  if (before === undefined) throw new Error(`simulator: no branch ${input.branch} in ${input.owner}/${input.repo}`);
+  let head = findCommit(repo, before);
+  for (const commitInput of input.commits) {
+    const commit = makeCommit(data, { parents: [head.oid], tree: applyFiles(head.tree, commitInput.files ?? {}), input: commitInput });
+    repo.commits.set(commit.oid, commit);
+    head = commit;
+  }
+  repo.branches.set(input.branch, head.oid);
+  return { branch: input.branch, before, after: head.oid, forced: false };
+}
+
+/**
+ * A force-push: the branch reset to `onto` (an ancestor of its head, default its head's first parent) with `commits`
+ * on top, dropping what was above it. Returns the push.
+ */
+export function forcePushBranch(
+  data: GitHubData,
+  input: RepoRef & { branch: string; onto?: string; commits: Array<CommitInput & { message: string }> },
+): SimPush {
+  const repo = findRepo(data, input);
+  const before = repo.branches.get(input.branch);
+  if (before === undefined) throw new Error(`simulator: no branch ${input.branch} in ${input.owner}/${input.repo}`);
+  const onto = input.onto ?? findCommit(repo, before).parents[0];
+  if (onto === undefined) throw new Error(`simulator: ${before} has no parent to force-push onto`);
+  repo.branches.set(input.branch, onto);
+  const pushed = pushToBranch(data, { ...input, commits: input.commits });
+  return { ...pushed, before, forced: true };
+}
