@@ -9,8 +9,14 @@ export interface WriteBudget {
   acquire(key: string): Promise<void>;
 }
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+/**
+ * The windows the budget keeps a send in: GitHub's minute and hour, plus 1 s for the request to reach GitHub.
+ * The budget stamps a send when it lets it go, GitHub when it arrives; without the second, a send let go just
+ * after the first of a full window left it (by our stamp) can arrive while that one is still in GitHub's window.
+ */
+export const BUDGET_WINDOWS = { minuteMs: 61_000, hourMs: 3_601_000 } as const;
+const MINUTE = BUDGET_WINDOWS.minuteMs;
+const HOUR = BUDGET_WINDOWS.hourMs;
 
 /**
  * Where sends are counted: this process's memory, or a log every replica sees (the PostgreSQL store implements
@@ -18,7 +24,7 @@ const HOUR = 3_600_000;
  * nothing and returns the milliseconds until the send that fills a window leaves it; it throws when it cannot tell.
  */
 export interface SendLog {
-  take(input: { key: string; now: number; limits: WriteBudgetLimits }): Promise<number>;
+  take(input: { key: string; now: number; limits: WriteBudgetLimits; windows: typeof BUDGET_WINDOWS }): Promise<number>;
 }
 
 export interface BudgetTime {
@@ -94,7 +100,7 @@ function budgetOver(limits: WriteBudgetLimits, log: SendLog, time: BudgetTime): 
   return oneAtATimePerKey(async (key) => {
     for (;;) {
       const now = clock();
-      const wait = await log.take({ key, now, limits });
+      const wait = await log.take({ key, now, limits, windows: BUDGET_WINDOWS });
       if (wait <= 0) return;
       // Until the send leaves the window, counted from when we asked (the ask itself took time).
       await sleep(Math.max(0, now + wait - clock()));

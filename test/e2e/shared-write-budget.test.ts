@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TEST_DATABASE_URL } from '../store/backends.js';
 import { openUrlDatabase, type UrlDatabase } from '../store/url-database.js';
 import { startE2E, type E2E } from './harness/start-e2e.js';
 import type { RunningApp } from './harness/start-app.js';
@@ -7,17 +6,17 @@ import { waitFor } from './harness/wait.js';
 import { deliver, pullRequestEvent } from './harness/webhooks.js';
 
 /**
- * One write budget for all replicas (issue 18 part 3): two app processes on one PostgreSQL server
- * (TEST_DATABASE_URL; without it the test is skipped: PGlite behind a socket multiplexes every connection onto one
- * session and interleaves the protocol messages of statements sent at once, which two replicas writing together
- * do; test/store/write-sends.test.ts covers the budget on PGlite), each configured with the whole per-minute budget
- * (scaled down to 6 for the test's speed). A burst of PRs in one installation, delivered to both: both replicas
- * evaluate, and together they never send more than 6 content-creating requests in any 60 s (counted by the
- * GitHub simulator); the rest go out when the first leave the window.
+ * One write budget for all replicas (issue 18 part 3): two app processes on one PostgreSQL database (the server at
+ * TEST_DATABASE_URL when set, else PGlite on a socket), each configured with GitHub's whole per-minute limit
+ * (scaled down to 6 for the test's speed; the default 10 % margin makes the budget 5). A burst of PRs in one
+ * installation, delivered to both: both replicas evaluate, together they send 5 content-creating requests in the
+ * first minute, never more than GitHub's 6 in any 60 s (counted by the GitHub simulator, which sees a request when
+ * it arrives), and the rest when the first leave the window.
  */
 
-const PER_MINUTE = 6;
-const PRS = 5; // 10 writes (status and check run each): 6 at once, 4 a minute later
+const GITHUB_PER_MINUTE = 6;
+const BUDGET = 5; // 6 less the default margin of 10 %, rounded down
+const PRS = 5; // 10 writes (status and check run each): 5 at once, 5 a minute later
 
 /** The most times in any window of `windowMs` (inclusive at both ends). */
 function most(times: number[], windowMs: number): number {
@@ -27,18 +26,16 @@ function most(times: number[], windowMs: number): number {
 let database: UrlDatabase;
 let e2e: E2E;
 let second: RunningApp;
-const onServer = TEST_DATABASE_URL ? describe : describe.skip;
 
-onServer('two replicas on PostgreSQL share one write budget per installation', () => {
+describe('two replicas on PostgreSQL share one write budget per installation', () => {
   beforeAll(async () => {
     // Per app: the store's pool (10) and the budget's (2); and the test's own connection.
     database = await openUrlDatabase({ maxConnections: 30 });
     e2e = await startE2E({
       env: {
         DATABASE_URL: database.url,
-        CHANGE_CONTROL_WRITES_PER_MINUTE: String(PER_MINUTE),
-        // No margin: the test counts the budget itself (the margin is measured by bench/write-burst.ts).
-        CHANGE_CONTROL_WRITE_MARGIN_PERCENT: '0',
+        // With the default margin: the app stamps a send when it sends, the simulator when it arrives.
+        CHANGE_CONTROL_WRITES_PER_MINUTE: String(GITHUB_PER_MINUTE),
         CHANGE_CONTROL_QUEUE_POLL_MS: '100',
         // Two PRs at a time per replica: five PRs need both.
         CHANGE_CONTROL_WORKER_CONCURRENCY: '2',
@@ -74,7 +71,7 @@ onServer('two replicas on PostgreSQL share one write budget per installation', (
     );
     expect(answers.map((a) => a.status)).toEqual(prs.map(() => 200));
 
-    await waitFor(`${PER_MINUTE} writes`, () => writes().length >= PER_MINUTE, { timeoutMs: 30_000 }).catch((error: unknown) => {
+    await waitFor(`${BUDGET} writes`, () => writes().length >= BUDGET, { timeoutMs: 30_000 }).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${e2e.app.output().slice(-3000)}\n${second.output().slice(-3000)}`);
     });
     await waitFor('a fact query per PR', () => factQueries().length >= PRS, { timeoutMs: 30_000 });
@@ -83,7 +80,7 @@ onServer('two replicas on PostgreSQL share one write budget per installation', (
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const first = writes()[0]?.at ?? 0;
     // Within the first minute: the budget of one replica, for both together.
-    expect(writes()).toHaveLength(PER_MINUTE);
+    expect(writes()).toHaveLength(BUDGET);
     expect(Date.now() - first).toBeLessThan(60_000);
 
     await waitFor('every PR published', () => writes().length >= 2 * PRS, { timeoutMs: 90_000, intervalMs: 250 }).catch(
@@ -94,10 +91,10 @@ onServer('two replicas on PostgreSQL share one write budget per installation', (
     await e2e.quiet();
     const times = writes().map((r) => r.at);
     expect(times).toHaveLength(2 * PRS);
-    expect(most(times, 60_000)).toBe(PER_MINUTE);
+    expect(most(times, 60_000)).toBeLessThanOrEqual(GITHUB_PER_MINUTE);
     // The rest went out once the first left the window, not much later (the budget's pace, not a poll's).
     expect(times.at(-1)! - first).toBeGreaterThan(60_000);
-    expect(times.at(-1)! - first).toBeLessThan(66_000);
+    expect(times.at(-1)! - first).toBeLessThan(67_000);
     for (const pr of prs) {
       const { headSha } = e2e.github.pullRequest(pr);
       expect(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).at(-1)?.state).toBe('success');
