@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeploymentStatusRecord } from '../audit/deployment-records.js';
 
 /** How much to rewrite even when nothing changed: `status` after someone overwrote ours, `all` after "Re-run". */
 export const Force = z.enum(['none', 'status', 'all']);
@@ -21,6 +22,35 @@ export const RecheckAsk = z.object({
 });
 export type RecheckAsk = z.infer<typeof RecheckAsk>;
 
+/**
+ * A `/change-control emergency` or `approve-retro` comment to run, as read back from GitHub when it was accepted
+ * (what was first written is what runs). The worker reads the comment back by id again before it runs it: gone
+ * (deleted) or by someone else, it runs nothing.
+ */
+export const CommandAsk = z.object({
+  deliveryId: z.string(),
+  by: z.string(),
+  comment: z.object({ id: z.number().int(), url: z.string() }),
+  command: z.discriminatedUnion('command', [
+    z.object({ command: z.literal('emergency'), reason: z.string().min(1) }),
+    z.object({ command: z.literal('approve-retro'), note: z.string().nullable() }),
+  ]),
+});
+export type CommandAsk = z.infer<typeof CommandAsk>;
+
+/** A final deployment status (success, failure, error) as its webhook reported it, to record in order. */
+export const ReportedDeploymentStatus = DeploymentStatusRecord.pick({
+  deploymentId: true,
+  sha: true,
+  ref: true,
+  state: true,
+  at: true,
+  statusCreator: true,
+  deploymentCreator: true,
+  description: true,
+}).extend({ deliveryId: z.string(), statusId: z.number().int() });
+export type ReportedDeploymentStatus = z.infer<typeof ReportedDeploymentStatus>;
+
 const Common = {
   installationId: z.number().int().positive(),
   owner: z.string().min(1),
@@ -36,6 +66,8 @@ const Common = {
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
  * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
+ * `command` and `deployment-status` hold a list, run one item per claim in order (oldest comment or status first), so
+ * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
   z.object({
@@ -66,6 +98,21 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     statusWrites: Common.statusWrites,
     trigger: z.string(),
   }),
+  /** Commands that change what a PR's verdict rests on, one PR or issue at a time (src/app/commands/run-queued-command.ts). */
+  z.object({
+    kind: z.literal('command'),
+    ...Common,
+    number: z.number().int().positive(),
+    isPullRequest: z.boolean(),
+    asks: z.array(CommandAsk),
+  }),
+  /** Final deployment statuses of one environment, each compared with the one before (src/app/deployments/record-deployment-status.ts). */
+  z.object({
+    kind: z.literal('deployment-status'),
+    ...Common,
+    environment: z.string().min(1),
+    statuses: z.array(ReportedDeploymentStatus),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -78,6 +125,9 @@ export function workKey(request: WorkRequest): string {
   if (request.kind === 'installation-sweep') return `installation:${request.installationId}`;
   const repo = `${request.owner}/${request.repo}`.toLowerCase();
   if (request.kind === 'enforcement') return `enforcement:${repo}`;
+  if (request.kind === 'command') return `command:${repo}#${request.number}`;
+  // GitHub's environment names ignore case, like its repository names.
+  if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 
@@ -85,22 +135,36 @@ function strongerForce(a: Force, b: Force): Force {
   return FORCE_ORDER.indexOf(a) >= FORCE_ORDER.indexOf(b) ? a : b;
 }
 
+/** Both lists as one, each item once (by `id`; the earlier copy kept). */
+function union<T>(earlier: T[], later: T[], id: (item: T) => string | number): T[] {
+  const seen = new Set(earlier.map(id));
+  return [...earlier, ...later.filter((item) => !seen.has(id(item)))];
+}
+
+/** Both lists as one, each item once, oldest first: `id` is GitHub's, which grows with time. */
+function unionOldestFirst<T>(earlier: T[], later: T[], id: (item: T) => number): T[] {
+  return union(earlier, later, id).sort((a, b) => id(a) - id(b));
+}
+
 /**
  * Two requests for the same key as one: the later one's head, every delivery, the stronger force, every
- * status write. `later` arrived after `earlier`.
+ * status write. `later` arrived after `earlier`. Commands and deployment statuses are kept, every one, oldest first
+ * (GitHub's comment and status ids grow with time), whatever order their webhooks arrived in.
  */
 export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkRequest {
   const deliveryIds = [...new Set([...earlier.deliveryIds, ...later.deliveryIds])].slice(-MAX_DELIVERY_IDS);
-  const seen = new Set(earlier.statusWrites.map((w) => w.deliveryId));
-  const statusWrites = [...earlier.statusWrites, ...later.statusWrites.filter((w) => !seen.has(w.deliveryId))];
+  const statusWrites = union(earlier.statusWrites, later.statusWrites, (w) => w.deliveryId);
   const merged = { ...later, deliveryIds, force: strongerForce(earlier.force, later.force), statusWrites };
   if (merged.kind === 'pull' && earlier.kind === 'pull') {
     merged.headSha = merged.headSha ?? earlier.headSha;
-    const asked = new Set((earlier.rechecks ?? []).map((r) => r.deliveryId));
-    const rechecks = [...(earlier.rechecks ?? []), ...(merged.rechecks ?? []).filter((r) => !asked.has(r.deliveryId))];
+    const rechecks = union(earlier.rechecks ?? [], merged.rechecks ?? [], (r) => r.deliveryId);
     if (rechecks.length > 0) merged.rechecks = rechecks;
   }
   if (merged.kind === 'commit' && earlier.kind === 'commit') merged.evaluate = merged.evaluate || earlier.evaluate;
+  if (merged.kind === 'command' && earlier.kind === 'command')
+    merged.asks = unionOldestFirst(earlier.asks, merged.asks, (a) => a.comment.id);
+  if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
+    merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
   return merged;
 }
 

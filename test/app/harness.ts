@@ -149,15 +149,19 @@ export async function receive(probot: Probot, name: string, payload: Record<stri
 /**
  * The app reads a command comment back from GitHub by id before it runs it (docs/security.md): answers that read
  * with the comment as the payload has it, when the app will make it (a new comment by a user holding a command).
+ * `emergency` and `approve-retro` are read back twice: on acceptance, and by the worker that runs them.
  */
 function mockCommentReadBack(payload: Record<string, unknown>): void {
   const { action, comment } = payload as {
     action?: string;
     comment?: { id: number; html_url: string; body: string | null; user: { login: string; type: string } };
   };
-  if (action !== 'created' || !comment || comment.user.type === 'Bot' || parseCommand(comment.body ?? '') === null) return;
+  const parsed = parseCommand(comment?.body ?? '');
+  if (action !== 'created' || !comment || comment.user.type === 'Bot' || parsed === null) return;
+  const queued = parsed.ok && (parsed.command === 'emergency' || parsed.command === 'approve-retro');
   nock(GITHUB)
     .get(`${REPO_PATH}/issues/comments/${comment.id}`)
+    .times(queued ? 2 : 1)
     // Written at the harness clock's time: after any push the test recorded.
     .reply(200, {
       id: comment.id,

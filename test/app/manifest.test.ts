@@ -19,3 +19,12 @@ describe('app.yml and the enforcement checks', () => {
     expect(manifest.default_permissions.administration).toBe('read');
   });
 });
+
+describe('app.yml and the security control', () => {
+  it('receives code scanning alerts and may read them, never write them', () => {
+    expect(manifest.default_events).toContain('code_scanning_alert');
+    expect(manifest.default_permissions.security_events).toBe('read');
+    // Dependency review (GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}) needs Contents: read.
+    expect(manifest.default_permissions.contents).toBe('read');
+  });
+});

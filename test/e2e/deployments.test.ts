@@ -114,6 +114,8 @@ describe('the deployment gate', () => {
     // The job deploys; GitHub reports its success: the change is marked deployed to production.
     e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
     expect((await e2e.send('deployment_status', deploymentStatusEvent(target(repo), deployment))).status).toBe(200);
+    // The worker records it, after the webhook's answer.
+    await e2e.idle();
 
     const trace = await cli('audit', 'trace', mergeSha, '--database', database);
     expect(trace).toMatchObject({ code: 0, stderr: '' });
@@ -228,6 +230,7 @@ describe('the deployment gate', () => {
     const forged = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'mallory' });
     e2e.github.addDeploymentStatus({ ...repo, deploymentId: forged.id, state: 'success', creator: 'mallory' });
     expect((await e2e.send('deployment_status', deploymentStatusEvent(target(repo), forged))).status).toBe(200);
+    await e2e.idle();
 
     // Recorded as a deployment-bypass exception, with an issue, in the exceptions export.
     const issue = await waitFor('the deployment-bypass issue', () =>

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { GitHubRequest } from '../simulators/github/create-github-simulator.js';
 import { openUrlDatabase, type UrlDatabase } from '../store/url-database.js';
-import { startE2E, type E2E } from './harness/start-e2e.js';
+import { deploymentProtectionRuleEvent, deploymentStatusEvent } from './harness/deployment-webhooks.js';
+import { CONFIG_PATH, STANDARD_POLICY, startE2E, type E2E } from './harness/start-e2e.js';
 import type { RunningApp } from './harness/start-app.js';
 import { waitFor } from './harness/wait.js';
 import { deliver, checkRunEvent, issueCommentEvent, pullRequestEvent, type PullTarget } from './harness/webhooks.js';
@@ -13,7 +14,11 @@ import { deliver, checkRunEvent, issueCommentEvent, pullRequestEvent, type PullT
  * processes open, and on PostgreSQL (the server at TEST_DATABASE_URL when set, else PGlite on a socket).
  */
 
-const ENV = { CHANGE_CONTROL_QUEUE_POLL_MS: '100', CHANGE_CONTROL_QUEUE_LEASE_MS: '10000' };
+/**
+ * Failed work is retried after 200 ms, not the harness's 10 minutes: PGlite's socket server can fail a statement
+ * when two connections talk at once (test/store/url-database.ts), and the queue retries it like any transient failure.
+ */
+const ENV = { CHANGE_CONTROL_QUEUE_POLL_MS: '100', CHANGE_CONTROL_QUEUE_LEASE_MS: '10000', CHANGE_CONTROL_RETRY_BASE_MS: '200' };
 
 type Backend = { name: string; env: () => Promise<Record<string, string>>; close: () => Promise<void> };
 
@@ -30,6 +35,12 @@ const BACKENDS: Backend[] = [
     close: async () => database?.close(),
   },
 ];
+
+const EMERGENCY_POLICY = `${STANDARD_POLICY}emergency:\n  teams: [acme/incident-commanders]\n  reviewers: [acme/change-reviewers]\n`;
+
+/** A JSON column as the database hands it back (text in SQLite, parsed in PostgreSQL). */
+const json = (value: unknown): Record<string, unknown> =>
+  (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
 
 /** The fact queries for a PR, in arrival order. */
 function factQueries(e2e: E2E, pr: PullTarget): GitHubRequest[] {
@@ -156,4 +167,111 @@ describe.each(BACKENDS)('two replicas on $name', (backend) => {
     expect(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.state)).toEqual(['success']);
     expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
   }, 90_000);
+  it('two /change-control emergency comments given at once on both replicas: one follow-up issue, one authorisation', async () => {
+    e2e.github.addTeam({ org: 'acme', slug: 'incident-commanders', members: ['carol', 'dina'] });
+    e2e.github.addTeam({ org: 'acme', slug: 'change-reviewers', members: ['erin'] });
+    const repo = e2e.newRepo({ policy: EMERGENCY_POLICY });
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr, { reviewer: null });
+    const { headSha, status } = await e2e.evaluate(pr);
+    expect(status.state).toBe('pending');
+    const authorisers = ['carol', 'dina'];
+    // Opening the follow-up issue takes 1.5 s (the authorisation is recorded after it): two authorisations run at
+    // once would both find none recorded yet, and open two.
+    e2e.github.injectFailure({ method: 'POST', path: /\/issues$/, delayMs: 1500, passThrough: true });
+
+    const answers = await Promise.all(
+      authorisers.map((login, i) => {
+        const posted = e2e.github.addComment({
+          ...pr,
+          author: login,
+          body: `/change-control emergency INC-${i} card payments are failing`,
+        });
+        return sendTo(i === 0 ? e2e.app : second, 'issue_comment', issueCommentEvent(pr, posted));
+      }),
+    );
+    const replies = await waitFor(
+      'a reply to both authorisers',
+      () => {
+        const found = e2e.github.comments(pr).filter((c) => c.author.type === 'Bot' && /^@(carol|dina) /.test(c.body));
+        return found.length >= authorisers.length ? found : null;
+      },
+      { timeoutMs: 60_000 },
+    );
+    await e2e.quiet();
+    e2e.github.clearFailures();
+
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    const followUps = e2e.github
+      .issues(repo)
+      .filter((issue) => issue.title.startsWith(`Emergency change ${pr.owner}/${pr.repo}#${pr.number}:`));
+    expect(followUps).toHaveLength(1);
+    const authorised = replies.filter((r) => r.body.includes('authorised this pull request as an emergency change'));
+    const refused = replies.filter((r) => r.body.includes('was already authorised as an emergency change by @'));
+    expect([authorised.length, refused.length]).toEqual([1, 1]);
+    const entries = await e2e.app.query<{ kind: string; data: unknown }>(
+      `SELECT kind, data FROM audit_entries WHERE repo = '${pr.owner}/${pr.repo}' AND kind IN ('emergency', 'command') ORDER BY seq`,
+    );
+    expect(entries.map((e) => e.kind)).toEqual(['emergency', 'command']);
+    expect(json(entries[1]?.data)).toMatchObject({ command: 'emergency', outcome: 'refused', reason: 'already authorised' });
+    expect(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).at(-1)?.state).toBe('success');
+    expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
+  }, 120_000);
+
+  it('two deployment statuses for one environment on both replicas: recorded one at a time, each compared with the one before', async () => {
+    // The policy is the organisation's, so that naming production's commit as the baseline adds no commit.
+    const repo = e2e.newRepo({ policy: null });
+    const baseline = e2e.github.defaultBranchHead(repo);
+    e2e.github.addRepository({
+      owner: repo.owner,
+      repo: '.github',
+      installationId: repo.installationId,
+      files: { [CONFIG_PATH]: `${STANDARD_POLICY}deployments:\n  baseline: '${baseline}'\n` },
+    });
+    const target = { github: e2e.github, ...repo };
+    // Production's commit deployed again, twice (re-runs of a deploy job): nothing new, so the gate approves both.
+    const deployments = [1, 2].map(() =>
+      e2e.github.createDeployment({ ...repo, environment: 'production', sha: baseline, creator: 'release-bot' }),
+    );
+    for (const deployment of deployments) {
+      const gate = e2e.github.requestDeploymentGate({
+        ...repo,
+        environment: 'production',
+        sha: deployment.sha,
+        deploymentId: deployment.id,
+      });
+      await sendTo(e2e.app, 'deployment_protection_rule', deploymentProtectionRuleEvent(target, gate));
+      expect((await waitFor(`the gate's answer on run ${gate.runId}`, () => gate.reviews[0])).state).toBe('approved');
+    }
+    // Each event as GitHub sends it when its success is posted (the next success makes the earlier one inactive).
+    const events = deployments.map((deployment) => {
+      e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
+      return deploymentStatusEvent(target, deployment);
+    });
+    // Looking for production on GitHub (when the trail has no deployment yet) takes 500 ms: two statuses recorded at
+    // once would both look there, neither seeing the other in the trail.
+    e2e.github.injectFailure({ method: 'GET', path: /\/deployments$/, delayMs: 500, passThrough: true });
+
+    const answers = await Promise.all(events.map((event, i) => sendTo(i === 0 ? e2e.app : second, 'deployment_status', event)));
+    const rows = await waitFor(
+      'both deployment statuses recorded',
+      async () => {
+        const found = await e2e.app.query<{ data: unknown }>(
+          `SELECT data FROM audit_entries WHERE repo = '${repo.owner}/${repo.repo}' AND kind = 'deployment-status' ORDER BY seq`,
+        );
+        return found.length >= deployments.length ? found : null;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await e2e.quiet();
+    e2e.github.clearFailures();
+
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    const recorded = rows.map((row) => json(row.data));
+    expect(recorded.map((r) => r.deploymentId).sort()).toEqual(deployments.map((d) => d.id).sort());
+    // The first was compared with what was in production before either; the second with the first.
+    expect(recorded[0]?.previous).not.toMatchObject({ source: 'audit' });
+    expect(recorded[1]?.previous).toEqual({ sha: baseline, source: 'audit' });
+    expect(e2e.sims.unexpectedRequests()).toEqual({ github: [], jira: [] });
+  }, 120_000);
 });

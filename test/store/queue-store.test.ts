@@ -19,6 +19,62 @@ function pull(overrides: Partial<Extract<WorkRequest, { kind: 'pull' }>> = {}): 
   };
 }
 
+function command(commentId: number): WorkRequest {
+  const deliveryId = `c-${commentId}`;
+  return {
+    kind: 'command',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number: 7,
+    isPullRequest: true,
+    deliveryIds: [deliveryId],
+    force: 'none',
+    statusWrites: [],
+    asks: [
+      {
+        deliveryId,
+        by: 'carol',
+        comment: { id: commentId, url: `https://github.com/acme/payments/pull/7#issuecomment-${commentId}` },
+        command: { command: 'emergency', reason: 'INC-1' },
+      },
+    ],
+  };
+}
+
+function deploymentStatus(statusId: number, environment = 'production'): WorkRequest {
+  const deliveryId = `s-${statusId}`;
+  return {
+    kind: 'deployment-status',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    environment,
+    deliveryIds: [deliveryId],
+    force: 'none',
+    statusWrites: [],
+    statuses: [
+      {
+        deliveryId,
+        statusId,
+        deploymentId: statusId + 1000,
+        sha: 'd'.repeat(40),
+        ref: 'main',
+        state: 'success',
+        at: '2026-11-01T12:00:00Z',
+        statusCreator: 'release-bot',
+        deploymentCreator: 'release-bot',
+        description: null,
+      },
+    ],
+  };
+}
+
+const commentIds = (work: { request: WorkRequest } | null) =>
+  work?.request.kind === 'command' ? work.request.asks.map((a) => a.comment.id) : null;
+const statusIds = (work: { request: WorkRequest } | null) =>
+  work?.request.kind === 'deployment-status' ? work.request.statuses.map((s) => s.statusId) : null;
+
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue on %s', (_name, make) => {
   const backend: Backend = make();
   beforeAll(() => backend.setup());
@@ -210,5 +266,64 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('work queue 
     expect(accepted).toEqual({ duplicate: false, coalesced: 0 });
     expect(claimed).toMatchObject({ request: { deliveryIds: ['d-2'] } });
     expect(await store.queue.stats()).toMatchObject({ deadLetters: 1 });
+  });
+  it('two commands given together on one PR share one row: both kept, oldest comment first, claimed by one worker', async () => {
+    const { store, openAnother } = await backend.fresh();
+    const other = await openAnother();
+    // Two replicas accept one comment each; the newer comment's webhook arrives first.
+    const accepted = await Promise.all([
+      other.queue.accept({ deliveryId: 'c-12', event: 'issue_comment', requests: [command(12)], now: 1000 }),
+      store.queue.accept({ deliveryId: 'c-11', event: 'issue_comment', requests: [command(11)], now: 1001 }),
+    ]);
+    const redelivered = await store.queue.accept({ deliveryId: 'c-11', event: 'issue_comment', requests: [command(11)], now: 1002 });
+
+    const claimed = await store.queue.claim({ owner: 'w1', now: 2000, leaseMs: LEASE });
+
+    expect(accepted.map((a) => a.coalesced).sort()).toEqual([0, 1]);
+    expect(redelivered.duplicate).toBe(true);
+    expect(claimed?.key).toBe('command:acme/payments#7');
+    expect(commentIds(claimed)).toEqual([11, 12]);
+    expect(await other.queue.claim({ owner: 'w2', now: 2000, leaseMs: LEASE })).toBeNull();
+  });
+
+  it('the rest of a list, queued by the worker after its first item, runs next with what arrived meanwhile, in order', async () => {
+    const { store, openAnother } = await backend.fresh();
+    const other = await openAnother();
+    await store.queue.accept({ deliveryId: 's-1', event: 'deployment_status', requests: [deploymentStatus(1)], now: 1000 });
+    await store.queue.accept({ deliveryId: 's-2', event: 'deployment_status', requests: [deploymentStatus(2)], now: 1001 });
+    const first = await store.queue.claim({ owner: 'w1', now: 1100, leaseMs: LEASE });
+    // While status 1 is recorded: status 3 arrives at the other replica, which cannot take the environment.
+    await other.queue.accept({ deliveryId: 's-3', event: 'deployment_status', requests: [deploymentStatus(3)], now: 1150 });
+    expect(await other.queue.claim({ owner: 'w2', now: 1160, leaseMs: LEASE })).toBeNull();
+
+    // Status 1 done: the worker queues the rest (2), then completes.
+    await store.queue.enqueue([deploymentStatus(2)], 1200);
+    await store.queue.complete({ key: first!.key, owner: 'w1', now: 1200 });
+    const next = await other.queue.claim({ owner: 'w2', now: 1200, leaseMs: LEASE });
+
+    expect(statusIds(first)).toEqual([1, 2]);
+    expect(statusIds(next)).toEqual([2, 3]);
+    expect(next).toMatchObject({ key: first!.key, attempts: 1 });
+  });
+
+  it('a failed item puts its whole list back, the failed one first; another environment is its own row', async () => {
+    const { store } = await backend.fresh();
+    await store.queue.accept({
+      deliveryId: 's-1',
+      event: 'deployment_status',
+      requests: [deploymentStatus(1), deploymentStatus(2), deploymentStatus(9, 'Staging')],
+      now: 1000,
+    });
+    const first = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+    const staging = await store.queue.claim({ owner: 'w1', now: 1000, leaseMs: LEASE });
+
+    await store.queue.fail({ key: first!.key, owner: 'w1', retryAt: 5000, error: 'GitHub answered 502' });
+    const retry = await store.queue.claim({ owner: 'w2', now: 5000, leaseMs: LEASE });
+
+    expect(statusIds(first)).toEqual([1, 2]);
+    expect(staging).toMatchObject({ key: 'deployment-status:acme/payments:staging' });
+    expect(statusIds(staging)).toEqual([9]);
+    expect(retry).toMatchObject({ key: first!.key, attempts: 2 });
+    expect(statusIds(retry)).toEqual([1, 2]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mergeRequests, parseStoredRequest, type RecheckAsk, type WorkRequest } from '../../src/store/work-request.js';
+import { mergeRequests, parseStoredRequest, workKey, type RecheckAsk, type WorkRequest } from '../../src/store/work-request.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 
@@ -56,5 +56,107 @@ describe('mergeRequests: rechecks waiting for an evaluation', () => {
       statusWrites: [],
     });
     expect(parseStoredRequest(stored)).toEqual(pull());
+  });
+});
+
+type CommandWork = Extract<WorkRequest, { kind: 'command' }>;
+type DeploymentStatusWork = Extract<WorkRequest, { kind: 'deployment-status' }>;
+
+function command(commentIds: number[], overrides: Partial<CommandWork> = {}): CommandWork {
+  return {
+    kind: 'command',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    number: 7,
+    isPullRequest: true,
+    deliveryIds: commentIds.map((id) => `d${id}`),
+    force: 'none',
+    statusWrites: [],
+    asks: commentIds.map((id) => ({
+      deliveryId: `d${id}`,
+      by: `user${id}`,
+      comment: { id, url: `https://github.com/acme/payments/pull/7#issuecomment-${id}` },
+      command: { command: 'emergency', reason: `INC-${id}` },
+    })),
+    ...overrides,
+  };
+}
+
+function deploymentStatuses(statusIds: number[], overrides: Partial<DeploymentStatusWork> = {}): DeploymentStatusWork {
+  return {
+    kind: 'deployment-status',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    environment: 'production',
+    deliveryIds: statusIds.map((id) => `d${id}`),
+    force: 'none',
+    statusWrites: [],
+    statuses: statusIds.map((id) => ({
+      deliveryId: `d${id}`,
+      statusId: id,
+      deploymentId: 500 + id,
+      sha: String(id).repeat(40).slice(0, 40),
+      ref: 'main',
+      state: 'success',
+      at: `2026-11-01T12:00:${String(id).padStart(2, '0')}Z`,
+      statusCreator: 'release-bot',
+      deploymentCreator: 'release-bot',
+      description: null,
+    })),
+    ...overrides,
+  };
+}
+
+describe('mergeRequests: commands and deployment statuses are all kept, oldest first', () => {
+  it.each([
+    { case: 'in the order they were written', earlier: [1], later: [2], merged: [1, 2] },
+    { case: 'a later webhook for an older comment', earlier: [3], later: [2], merged: [2, 3] },
+    { case: 'the same comment twice (a retry puts the list back)', earlier: [1, 2], later: [2], merged: [1, 2] },
+    { case: 'lists interleaved', earlier: [1, 4], later: [2, 3], merged: [1, 2, 3, 4] },
+  ])('commands: $case', ({ earlier, later, merged }) => {
+    const result = mergeRequests(command(earlier), command(later));
+    expect(result.kind === 'command' ? result.asks.map((a) => a.comment.id) : 'not a command').toEqual(merged);
+    expect(result.deliveryIds).toEqual([...new Set([...earlier, ...later].map((id) => `d${id}`))]);
+  });
+
+  it.each([
+    { case: 'in the order they were created', earlier: [10], later: [11], merged: [10, 11] },
+    { case: 'a later webhook for an older status', earlier: [12], later: [11], merged: [11, 12] },
+    { case: 'the same status twice', earlier: [10, 11], later: [11], merged: [10, 11] },
+  ])('deployment statuses: $case', ({ earlier, later, merged }) => {
+    const result = mergeRequests(deploymentStatuses(earlier), deploymentStatuses(later));
+    expect(result.kind === 'deployment-status' ? result.statuses.map((s) => s.statusId) : 'not statuses').toEqual(merged);
+  });
+});
+
+describe('workKey: one row per PR or issue for commands, per environment for deployment statuses', () => {
+  it.each([
+    { case: 'a command', request: command([1]), key: 'command:acme/payments#7' },
+    { case: 'a command on another issue', request: command([1], { number: 8, isPullRequest: false }), key: 'command:acme/payments#8' },
+    { case: 'a deployment status', request: deploymentStatuses([1]), key: 'deployment-status:acme/payments:production' },
+    {
+      case: 'environment and repository names ignore case',
+      request: deploymentStatuses([1], { owner: 'Acme', repo: 'Payments', environment: 'Production' }),
+      key: 'deployment-status:acme/payments:production',
+    },
+    {
+      case: 'another environment',
+      request: deploymentStatuses([1], { environment: 'staging' }),
+      key: 'deployment-status:acme/payments:staging',
+    },
+  ])('$case', ({ request, key }) => {
+    expect(workKey(request)).toBe(key);
+  });
+
+  it('a command and an evaluation of the same PR are separate rows', () => {
+    expect(workKey(command([1]))).not.toBe(workKey(pull()));
+  });
+
+  it('a stored command of an unknown name does not parse (the row goes to the dead letters, never runs)', () => {
+    const stored = command([1]);
+    const bad = { ...stored, asks: [{ ...stored.asks[0], command: { command: 'recheck' } }] };
+    expect(() => parseStoredRequest(JSON.stringify(bad))).toThrow();
   });
 });

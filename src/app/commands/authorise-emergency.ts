@@ -6,10 +6,9 @@ import { waivedControls } from '../../policy/apply-emergency.js';
 import { findContributors } from '../../policy/find-contributors.js';
 import { assessPullRequest } from '../../evaluation/assess-pull-request.js';
 import { refuseCommand, replyTo, type CommandContext } from './command-context.js';
-import { queueEvaluation } from './queue-evaluation.js';
+import { evaluationOf } from './queue-evaluation.js';
 import { findEmergency } from '../../evaluation/find-emergency.js';
 import { headPushedAfter } from './head-pushed-after.js';
-import { oneAtATime } from '../one-at-a-time.js';
 import { readPushers } from '../../evaluation/read-pushers.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
 
@@ -20,30 +19,31 @@ export function emergencyIssueKey(repo: string, number: number): string {
   return `emergency-issue:${repo}#${number}`.toLowerCase();
 }
 
-/**
- * `/change-control emergency <reason>` on a pull request. A member of an `emergency.teams` team who is
- * neither the PR's author nor a contributor may authorise it: the follow-up issue is opened, the
- * authorisation recorded (an `emergency` entry, with what it waives), and the PR evaluated again, which
- * passes it on this head commit. Anyone else is refused with a reply saying who may. One at a time per PR,
- * so two authorisations given together do not open two follow-up issues.
- */
-export async function authoriseEmergency(ctx: CommandContext, reason: string): Promise<void> {
-  const key = `emergency:${ctx.owner}/${ctx.repo}#${ctx.number}`.toLowerCase();
-  await oneAtATime(ctx.deps, key, () => authorise(ctx, reason));
-}
-
 /** A redelivered comment: its authorisation is recorded (and its follow-up issue open) already. */
 async function alreadyHandled(ctx: CommandContext): Promise<boolean> {
   const entries = await ctx.deps.audit.list({ repo: `${ctx.owner}/${ctx.repo}`, prNumber: ctx.number, kinds: ['emergency'] });
   return entries.some((e) => (e.data.comment as { id?: unknown } | undefined)?.id === ctx.comment.id);
 }
 
-async function authorise(ctx: CommandContext, reason: string): Promise<void> {
+/** Through the queue like every trigger: the worker evaluates the PR (the authorisation now passes this head) and publishes. */
+async function queueItsEvaluation(ctx: CommandContext, headSha: string | null): Promise<void> {
+  await ctx.deps.queue.enqueue([evaluationOf(ctx, { headSha })], Date.now());
+}
+
+/**
+ * `/change-control emergency <reason>` on a pull request, run by the worker (run-queued-command.ts). A member of an
+ * `emergency.teams` team who is neither the PR's author nor a contributor may authorise it: the follow-up issue is
+ * opened, the authorisation recorded (an `emergency` entry, with what it waives), and the PR evaluated again,
+ * which passes it on this head commit. Anyone else is refused with a reply saying who may. The queue runs one
+ * command per PR at a time across replicas, so two authorisations given together do not open two follow-up issues.
+ */
+export async function authoriseEmergency(ctx: CommandContext, reason: string): Promise<void> {
   const { deps, octokit, owner, repo, number } = ctx;
   const refuse = (why: string, reply: string) => refuseCommand(ctx, { command: 'emergency', reason: why, reply });
   if (!ctx.isPullRequest)
     return refuse('not a pull request', '`/change-control emergency` is given on the pull request to authorise, not on an issue.');
-  if (await alreadyHandled(ctx)) return;
+  // A retry after the entry was recorded: it is not recorded twice, and its evaluation is queued (again: merged if waiting).
+  if (await alreadyHandled(ctx)) return queueItsEvaluation(ctx, null);
 
   const assessment = await assessPullRequest({ octokit, deps, owner, repo, number, ignoreEmergency: true });
   if (assessment.kind === 'skipped')
@@ -185,6 +185,7 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
   if (entry === null) return;
   await deps.audit.setMeta(emergencyIssueKey(followUpIssue.repo, followUpIssue.number), String(entry.seq));
   ctx.log.warn({ pr: `${pr.repo}#${number}`, headSha: facts.headSha, by: ctx.by, seq: entry.seq }, 'emergency change authorised');
+  await queueItsEvaluation(ctx, facts.headSha);
 
   await replyTo(
     ctx,
@@ -196,6 +197,4 @@ async function authorise(ctx: CommandContext, reason: string): Promise<void> {
       `Follow-up issue: ${followUpIssue.url}; the retrospective approval is due by ${dueAt}. A new push needs a new authorisation.`,
     ].join('\n'),
   );
-  // Through the queue like every trigger: the worker evaluates (the authorisation now passes this head) and publishes.
-  await queueEvaluation(ctx, { headSha: facts.headSha });
 }

@@ -2,16 +2,16 @@ import type { Context } from 'probot';
 import { readComment } from '../../github/read-comment.js';
 import { parseCommand } from '../../policy/parse-command.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
-import { approveRetro } from './approve-retro.js';
-import { authoriseEmergency } from './authorise-emergency.js';
 import { refuseCommand, type CommandContext } from './command-context.js';
 import { problemCommand, problemReply } from './command-replies.js';
 import { explain } from './explain-command.js';
 import { IssueCommentPayload, parsePayload } from '../payloads.js';
+import { queueCommand } from './queue-command.js';
 import { recheck } from './recheck-command.js';
 
 /**
- * A new comment on a pull request or issue: runs its `/change-control` command, if it has one. Only
+ * A new comment on a pull request or issue: runs its `/change-control` command, if it has one (`emergency` and
+ * `approve-retro` are queued for the worker, like the evaluation `recheck` asks for). Only
  * `created` is handled: editing or deleting a comment never runs (or undoes) a command, so what was
  * authorised is what was first written. Comments by bots, ours included, are ignored.
  */
@@ -54,10 +54,11 @@ export function onIssueComment(deps: AppDeps) {
     };
     if (!parsed.ok) return refuseCommand(ctx, { command: problemCommand(parsed), reason: parsed.problem, reply: problemReply(parsed) });
     switch (parsed.command) {
+      // Both change what a verdict rests on: the worker runs them, one at a time per PR or issue across replicas.
       case 'emergency':
-        return authoriseEmergency(ctx, parsed.reason);
+        return queueCommand(ctx, { command: 'emergency', reason: parsed.reason });
       case 'approve-retro':
-        return approveRetro(ctx, parsed.note);
+        return queueCommand(ctx, { command: 'approve-retro', note: parsed.note });
       case 'recheck':
         return recheck(ctx);
       case 'explain':

@@ -33,6 +33,8 @@ export const DeploymentStatusPayload = z.object({
   repository: Repository,
   deployment: Deployment,
   deployment_status: z.object({
+    /** Grows with time: statuses of one environment are recorded in this order. */
+    id: z.number().int(),
     state: z.string(),
     creator: Login,
     created_at: z.string(),

@@ -1,6 +1,7 @@
-import type { Context } from 'probot';
+import type { Logger } from 'probot';
 import type { DeploymentBypassRecord } from '../../audit/deployment-records.js';
 import { openDeploymentBypassIssue } from '../../github/open-deployment-bypass-issue.js';
+import type { RestClient } from '../../github/rest-client.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 
 /**
@@ -9,26 +10,29 @@ import type { AppDeps } from '../../evaluation/app-deps.js';
  */
 export async function recordDeploymentBypass(input: {
   deps: AppDeps;
-  context: Pick<Context, 'octokit' | 'log' | 'id'>;
+  octokit: RestClient;
+  log: Logger;
+  /** The delivery of the deployment status. */
+  deliveryId: string;
   repo: string;
   bypass: Omit<DeploymentBypassRecord, 'type' | 'issueUrl'>;
 }): Promise<void> {
-  const { deps, context, repo, bypass } = input;
-  context.log.warn(
+  const { deps, octokit, log, repo, bypass } = input;
+  log.warn(
     { repo, environment: bypass.environment, sha: bypass.sha, deploymentId: bypass.deploymentId, reason: bypass.reason },
     'deployment-bypass: a success the gate did not approve',
   );
   let issueUrl: string | null = null;
   try {
-    issueUrl = await openDeploymentBypassIssue({ octokit: context.octokit, target: repo, repo, ...bypass, auditSeq: bypass.statusSeq });
+    issueUrl = await openDeploymentBypassIssue({ octokit, target: repo, repo, ...bypass, auditSeq: bypass.statusSeq });
   } catch (error) {
-    context.log.error({ err: error, repo }, 'deployment-bypass issue could not be opened; the audit store records the exception');
+    log.error({ err: error, repo }, 'deployment-bypass issue could not be opened; the audit store records the exception');
   }
   const record: DeploymentBypassRecord = { type: 'deployment-bypass', ...bypass, issueUrl };
   await deps.audit.append({
     kind: 'exception',
     at: deps.now().toISOString(),
-    deliveryId: context.id,
+    deliveryId: input.deliveryId,
     repo,
     prNumber: null,
     headSha: bypass.sha,

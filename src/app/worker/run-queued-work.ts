@@ -11,6 +11,8 @@ import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
+import { runQueuedCommand } from '../commands/run-queued-command.js';
+import { recordDeploymentStatus } from '../deployments/record-deployment-status.js';
 import { checkEnforcement } from '../enforcement/check-enforcement.js';
 import { sweepInstallation } from '../enforcement/sweep-installation.js';
 
@@ -107,6 +109,24 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
 }
 
+/**
+ * Runs the first (oldest) item of a list that must be handled one at a time and in order; once it is done, queues
+ * the rest on the same key, where it waits as the row's follow-up (with anything that arrived meanwhile). A failure
+ * puts the whole list back for a retry, this item first: an item is never skipped, and none done is run again.
+ */
+async function firstThenRest<T>(input: {
+  run: Run;
+  items: T[];
+  rest: (items: T[]) => WorkRequest;
+  runItem: (item: T) => Promise<WorkResult>;
+}): Promise<WorkResult> {
+  const [first, ...rest] = input.items;
+  if (first === undefined) return { kind: 'done', outcome: 'skipped' };
+  const result = await input.runItem(first);
+  if (result.kind === 'done' && rest.length > 0) await input.run.deps.queue.enqueue([input.rest(rest)], Date.now());
+  return result;
+}
+
 /** What the worker runs for one claimed item, as the installation that sent its events. */
 export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
   return async (work: ClaimedWork): Promise<WorkResult> => {
@@ -118,6 +138,22 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
     if (request.kind === 'enforcement') {
       const { owner, repo, installationId, trigger } = request;
       return checkEnforcement({ deps: input.deps, octokit, log, owner, repo, installationId, trigger });
+    }
+    if (request.kind === 'command')
+      return firstThenRest({
+        run,
+        items: request.asks,
+        rest: (asks) => ({ ...request, asks, deliveryIds: asks.map((ask) => ask.deliveryId) }),
+        runItem: (ask) => runQueuedCommand({ deps: input.deps, octokit, log, request, ask }),
+      });
+    if (request.kind === 'deployment-status') {
+      const { owner, repo, environment } = request;
+      return firstThenRest({
+        run,
+        items: request.statuses,
+        rest: (statuses) => ({ ...request, statuses, deliveryIds: statuses.map((status) => status.deliveryId) }),
+        runItem: (status) => recordDeploymentStatus({ deps: input.deps, octokit, log, owner, repo, environment, status }),
+      });
     }
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
   };
