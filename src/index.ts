@@ -8,6 +8,7 @@ import { onDeploymentProtectionRule } from './app/deployments/on-deployment-prot
 import { onDeploymentStatus } from './app/deployments/on-deployment-status.js';
 import { onIssueComment } from './app/commands/on-issue-comment.js';
 import { onPullRequestClosed } from './app/webhooks/on-pull-request-closed.js';
+import { MERGE_GROUP_EVENTS, onMergeGroup } from './app/webhooks/on-merge-group.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/webhooks/on-pull-request.js';
 import { readWitnessEnv } from './audit/witness-env.js';
 import { startWitnessPublisher } from './audit/witness-publisher.js';
@@ -74,6 +75,7 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     app.on('pull_request.closed', gated(gate, onPullRequestClosed(appDeps)));
     app.on([...CHECK_COMPLETED_EVENTS], gated(gate, onCheckCompleted(appDeps)));
     app.on('check_run.rerequested', gated(gate, onCheckRunRerequested(appDeps)));
+    app.on([...MERGE_GROUP_EVENTS], gated(gate, onMergeGroup(appDeps)));
     // Deployment gating and evidence (docs/deployments.md).
     app.on('deployment_protection_rule.requested', gated(gate, onDeploymentProtectionRule(appDeps)));
     app.on('deployment.created', gated(gate, onDeploymentCreated(appDeps)));

@@ -65,7 +65,7 @@ const Common = {
 /**
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
- * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
+ * and queues a `pull` for each. `merge-group`: one merge group's head commit. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
  * `command` and `deployment-status` hold a list, run one item per claim in order (oldest comment or status first), so
  * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
@@ -113,6 +113,19 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     environment: z.string().min(1),
     statuses: z.array(ReportedDeploymentStatus),
   }),
+  /**
+   * A merge queue asked for checks on a merge group's head commit (`merge_group.checks_requested`): find the PRs
+   * the group holds, assess each as it stands now and publish one verdict on the group's head (src/evaluation/evaluate-merge-group.ts).
+   * The payload's refs and SHAs say where to look; which PRs the group holds is read back from GitHub.
+   */
+  z.object({
+    kind: z.literal('merge-group'),
+    ...Common,
+    headSha: z.string().regex(/^[0-9a-f]{40}$/),
+    headRef: z.string().min(1),
+    baseSha: z.string().regex(/^[0-9a-f]{40}$/),
+    baseRef: z.string().min(1),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -128,6 +141,8 @@ export function workKey(request: WorkRequest): string {
   if (request.kind === 'command') return `command:${repo}#${request.number}`;
   // GitHub's environment names ignore case, like its repository names.
   if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
+  // One verdict per group head: a redelivered or repeated request for the same group coalesces into one row.
+  if (request.kind === 'merge-group') return `merge-group:${repo}@${request.headSha}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 

@@ -7,6 +7,7 @@ import type { WorkResult } from '../../queue/worker.js';
 import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
+import { evaluateMergeGroup } from '../../evaluation/evaluate-merge-group.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
@@ -18,6 +19,7 @@ import { sweepInstallation } from '../enforcement/sweep-installation.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
+type MergeGroupWork = Extract<WorkRequest, { kind: 'merge-group' }>;
 
 interface Run {
   deps: AppDeps;
@@ -109,6 +111,23 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
 }
 
+/** A merge queue's group: one verdict on its head, from every PR it holds as each stands now. */
+async function evaluateGroup(run: Run, request: MergeGroupWork): Promise<WorkResult> {
+  const { owner, repo, headSha, headRef, baseSha, baseRef } = request;
+  const outcome = await evaluateMergeGroup({
+    octokit: run.octokit,
+    log: run.log,
+    deps: run.deps,
+    group: { owner, repo, headSha, headRef, baseSha, baseRef },
+    // As for a PR: a retry may decide differently, so it is recorded without the delivery id.
+    deliveryId: run.work.attempts === 1 ? (request.deliveryIds.at(-1) ?? null) : null,
+    force: request.force,
+  });
+  if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
+  verdicts.inc({ state: outcome.verdict.state });
+  return outcome.retryable === null ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
+}
+
 /**
  * Runs the first (oldest) item of a list that must be handled one at a time and in order; once it is done, queues
  * the rest on the same key, where it waits as the row's follow-up (with anything that arrived meanwhile). A failure
@@ -155,6 +174,7 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
         runItem: (status) => recordDeploymentStatus({ deps: input.deps, octokit, log, owner, repo, environment, status }),
       });
     }
+    if (request.kind === 'merge-group') return evaluateGroup(run, request);
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
   };
 }
