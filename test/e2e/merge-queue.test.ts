@@ -101,18 +101,45 @@ describe('merge_group', () => {
     const passed = await e2e.evaluate(pr);
     expect(passed.status.state).toBe('success');
     const group = e2e.github.createMergeGroup({ ...repo, numbers: [pr.number] });
+    expect((await judgeGroup(repo, group)).status.state).toBe('success');
 
+    // Withdrawn while the group waits for the queue: the PR's new verdict fails the group that held it, with no new
+    // merge_group event.
     e2e.jira.setStatus('CHG-72', 'Withdrawn');
     const mark = e2e.github.mark();
     expect(await ticketChanged('CHG-72', 'Approved', 'Withdrawn')).toBe(202);
-    expect((await e2e.verdict(pr, passed.headSha, mark)).status.state).toBe('failure');
-    await e2e.quiet();
-    const judged = await judgeGroup(repo, group);
+    const rejudged = await e2e.verdict({ github: e2e.github, ...repo, number: 0 }, group.headSha, mark);
 
-    expect(judged.status.state).toBe('failure');
-    expect(judged.status.description).toMatch(new RegExp(`^Not passing: #${pr.number} ticket: .*CHG-72.*Withdrawn`));
-    expect(judged.checkRun).toMatchObject({ conclusion: 'failure' });
-    expect(judged.checkRun?.output.text).toContain(`| #${pr.number} | ❌ failure | ticket:`);
+    expect(e2e.github.statuses({ ...pr, sha: passed.headSha, context: 'change-control' }).at(-1)?.state).toBe('failure');
+    expect(rejudged.status.state).toBe('failure');
+    expect(rejudged.status.description).toMatch(new RegExp(`^Not passing: #${pr.number} ticket: .*CHG-72.*Withdrawn`));
+    expect(rejudged.checkRun).toMatchObject({ conclusion: 'failure' });
+    expect(rejudged.checkRun?.output.text).toContain(`| #${pr.number} | ❌ failure | ticket:`);
+
+    // GitHub asks again for the same group (or builds it anew): still failure, nothing written twice.
+    const again = e2e.github.mark();
+    await e2e.send('merge_group', mergeGroupEvent({ github: e2e.github, ...repo }, group));
+    await e2e.quiet();
+    expect(e2e.github.callCounts(again).restWrites).toBe(0);
+    expect((await auditOf(repo, 'merge-group')).map((e) => e.data.state)).toEqual(['success', 'failure']);
+  });
+
+  it('does not judge a destroyed group again when its PR stops passing', async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo, { ticket: 'CHG-76' });
+    e2e.makeReady(pr, { ticket: 'CHG-76' });
+    const passed = await e2e.evaluate(pr);
+    const group = e2e.github.createMergeGroup({ ...repo, numbers: [pr.number] });
+    expect((await judgeGroup(repo, group)).status.state).toBe('success');
+    await e2e.send('merge_group', mergeGroupEvent({ github: e2e.github, ...repo }, group, 'destroyed', 'dequeued'));
+
+    e2e.jira.setStatus('CHG-76', 'Withdrawn');
+    const mark = e2e.github.mark();
+    expect(await ticketChanged('CHG-76', 'Approved', 'Withdrawn')).toBe(202);
+    await e2e.verdict(pr, passed.headSha, mark);
+    await e2e.quiet();
+
+    expect(e2e.github.statuses({ ...pr, sha: group.headSha, context: 'change-control' }).map((s) => s.state)).toEqual(['success']);
   });
 
   it('fails a group of two PRs when the second lacks an approval, naming it', async () => {

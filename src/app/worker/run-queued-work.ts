@@ -8,6 +8,7 @@ import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
 import { evaluateMergeGroup } from '../../evaluation/evaluate-merge-group.js';
+import { liveGroupsHolding } from '../../evaluation/live-merge-groups.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
@@ -82,6 +83,25 @@ async function answerRechecks(run: Run, request: PullWork, outcome: EvaluationOu
   }
 }
 
+/**
+ * The PR's verdict changed to something other than `success`: the merge groups that passed holding it are judged
+ * again (queued, keyed by their head), so a ticket withdrawn or an approval dismissed while queued fails the group.
+ */
+async function rejudgeGroups(run: Run, request: PullWork, outcome: EvaluationOutcome): Promise<void> {
+  if (outcome.kind !== 'published' || outcome.verdict.state === 'success' || !outcome.publish.wroteStatus) return;
+  const { owner, repo, number, installationId } = request;
+  const groups = await liveGroupsHolding(run.deps, { repo: `${owner}/${repo}`, number });
+  if (groups.length === 0) return;
+  // No delivery id: the audit store keeps one `merge-group` entry per delivery and repository, and one PR's change
+  // may fail several groups.
+  const common = { installationId, owner, repo, deliveryIds: [], force: 'none' as const, statusWrites: [] };
+  await run.deps.queue.enqueue(
+    groups.map((group) => ({ kind: 'merge-group', ...common, ...group })),
+    Date.now(),
+  );
+  run.log.info({ pr: `${owner}/${repo}#${number}`, groups: groups.map((g) => g.headRef) }, 'merge groups holding the PR are judged again');
+}
+
 async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   const { deps, octokit, log } = run;
   const { owner, repo, number } = request;
@@ -106,6 +126,7 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   // The trail comment shows the tampering now, not only at the next verdict change.
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
   await answerRechecks(run, request, outcome);
+  await rejudgeGroups(run, request, outcome);
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
   return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
