@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { SimMergeGroup } from '../simulators/github/state.js';
 import { type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { mergeGroupEvent, pullRequestMergedEvent } from './harness/webhooks.js';
+import { mergeGroupEvent, pullRequestMergedEvent, statusEvent } from './harness/webhooks.js';
 
 /** GitHub's merge queue: the app judges each group on its head commit from the PRs it holds, as they stand now. */
 
@@ -140,6 +140,24 @@ describe('merge_group', () => {
     await e2e.quiet();
 
     expect(e2e.github.statuses({ ...pr, sha: group.headSha, context: 'change-control' }).map((s) => s.state)).toEqual(['success']);
+  });
+
+  it("re-posts its verdict when someone else writes change-control on a group's head, and records it", async () => {
+    const repo = e2e.newRepo();
+    const first = e2e.openPullRequest(repo, { ticket: 'CHG-77' });
+    e2e.makeReady(first, { ticket: 'CHG-77', reviewer: null });
+    const group = e2e.github.createMergeGroup({ ...repo, numbers: [first.number] });
+    expect((await judgeGroup(repo, group)).status.state).toBe('failure');
+
+    const forged = e2e.github.addStatus({ ...repo, sha: group.headSha, context: 'change-control', state: 'success', creator: 'mallory' });
+    const mark = e2e.github.mark();
+    await e2e.send('status', statusEvent({ github: e2e.github, ...repo, number: 0 }, forged));
+    const reposted = await e2e.verdict({ github: e2e.github, ...repo, number: 0 }, group.headSha, mark);
+
+    expect(reposted.status.state).toBe('failure');
+    expect(reposted.status.creator.login).not.toBe('mallory');
+    const overwritten = await auditOf(repo, 'status-overwritten');
+    expect(overwritten).toEqual([{ headSha: group.headSha, data: { overwrittenBy: 'mallory', state: 'success', description: null } }]);
   });
 
   it('fails a group of two PRs when the second lacks an approval, naming it', async () => {
