@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { SimMergeGroup } from '../simulators/github/state.js';
-import { type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { APP_ID, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
-import { mergeGroupEvent, pullRequestMergedEvent, statusEvent } from './harness/webhooks.js';
+import { checkRunEvent, mergeGroupEvent, pullRequestMergedEvent, statusEvent } from './harness/webhooks.js';
 
 /** GitHub's merge queue: the app judges each group on its head commit from the PRs it holds, as they stand now. */
 
@@ -158,6 +158,40 @@ describe('merge_group', () => {
     expect(reposted.status.creator.login).not.toBe('mallory');
     const overwritten = await auditOf(repo, 'status-overwritten');
     expect(overwritten).toEqual([{ headSha: group.headSha, data: { overwrittenBy: 'mallory', state: 'success', description: null } }]);
+  });
+
+  it("answers the group's CI finishing with no call, and a Re-run of its check run with a fresh verdict", async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo, { ticket: 'CHG-78' });
+    e2e.makeReady(pr, { ticket: 'CHG-78' });
+    const group = e2e.github.createMergeGroup({ ...repo, numbers: [pr.number] });
+    const judged = await judgeGroup(repo, group);
+    expect(judged.status.state).toBe('success');
+    /** A check run event on the group's head: GitHub lists no PR for it. */
+    const onGroup = (action: 'completed' | 'rerequested', run: Parameters<typeof checkRunEvent>[2]) => {
+      const payload = checkRunEvent(pr, action, run);
+      Object.assign(payload.check_run, { head_sha: group.headSha, pull_requests: [] });
+      return payload;
+    };
+
+    const ci = e2e.github.addCheckRun({ ...repo, sha: group.headSha, name: 'build', conclusion: 'success' });
+    const quiet = e2e.github.mark();
+    await e2e.send(
+      'check_run',
+      onGroup('completed', { id: ci.id, name: 'build', appId: ci.appId, status: 'completed', conclusion: 'success' }),
+    );
+    await e2e.quiet();
+    expect(e2e.github.callCounts(quiet)).toMatchObject({ restReads: 0, graphqlQueries: 0, restWrites: 0 });
+
+    const ours = judged.checkRun!;
+    const mark = e2e.github.mark();
+    await e2e.send(
+      'check_run',
+      onGroup('rerequested', { id: ours.id, name: ours.name, appId: APP_ID, status: 'completed', conclusion: 'success' }),
+    );
+    const rerun = await e2e.verdict({ github: e2e.github, ...repo, number: 0 }, group.headSha, mark);
+    expect(rerun.status.state).toBe('success');
+    expect(rerun.checkRun?.id).not.toBe(ours.id);
   });
 
   it('fails a group of two PRs when the second lacks an approval, naming it', async () => {

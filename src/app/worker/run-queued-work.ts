@@ -8,7 +8,7 @@ import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
 import { evaluateMergeGroup } from '../../evaluation/evaluate-merge-group.js';
-import { liveGroupAt, liveGroupsHolding } from '../../evaluation/live-merge-groups.js';
+import { liveGroupAt, liveGroupsHolding, type LiveMergeGroup } from '../../evaluation/live-merge-groups.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
@@ -37,13 +37,13 @@ async function othersWrites(deps: AppDeps, writes: StatusWrite[]): Promise<Statu
 }
 
 /**
- * Someone else wrote our status on a merge group's head (no PR has it as head): recorded, and the group judged again
- * with its status and check run rewritten. False when `sha` is not the head of a group the app judged.
+ * An event on a merge group's head the app judged (no PR has it as head; the group is found in the audit store, no
+ * GitHub call). Someone else's write of our status is recorded and the group judged again with its status and
+ * check run rewritten, as is a "Re-run" of our check run there (`force: all`); anything else (the group's CI
+ * finishing) needs nothing, since `checks.required` is judged on the PRs' heads (docs/merge-queue.md).
  */
-async function reclaimGroupStatus(run: Run, request: CommitWork, writes: StatusWrite[]): Promise<boolean> {
+async function dispatchGroupHead(run: Run, request: CommitWork, writes: StatusWrite[], group: LiveMergeGroup): Promise<WorkResult> {
   const { owner, repo, sha, installationId } = request;
-  const group = await liveGroupAt(run.deps, { repo: `${owner}/${repo}`, sha });
-  if (group === null) return false;
   for (const write of writes) {
     run.log.warn({ group: group.headRef, overwrittenBy: write.login }, 'our status on a merge group was overwritten');
     const data = { overwrittenBy: write.login, state: write.state, description: write.description };
@@ -56,18 +56,19 @@ async function reclaimGroupStatus(run: Run, request: CommitWork, writes: StatusW
       data,
     });
   }
+  if (writes.length === 0 && request.force !== 'all') return { kind: 'done', outcome: 'skipped' };
   const common = { installationId, owner, repo, deliveryIds: request.deliveryIds, statusWrites: [] };
   await run.deps.queue.enqueue([{ kind: 'merge-group', ...common, force: 'all', ...group }], Date.now());
-  return true;
+  return { kind: 'done', outcome: 'dispatched' };
 }
 
 /** A commit's event named no PR: find the open PRs whose head it is and queue each (one REST call). */
 async function dispatchCommit(run: Run, request: CommitWork): Promise<WorkResult> {
   const statusWrites = await othersWrites(run.deps, request.statusWrites);
   if (!request.evaluate && statusWrites.length === 0) return { kind: 'done', outcome: 'skipped' };
-  // A merge group's head is no PR's head: a write over our status there is answered from the audit store alone.
-  if (statusWrites.length > 0 && (await reclaimGroupStatus(run, request, statusWrites))) return { kind: 'done', outcome: 'dispatched' };
   const { owner, repo, sha } = request;
+  const group = await liveGroupAt(run.deps, { repo: `${owner}/${repo}`, sha });
+  if (group !== null) return dispatchGroupHead(run, request, statusWrites, group);
   const numbers = await findOpenPullRequests({ octokit: run.octokit, owner, repo, sha });
   const pulls: WorkRequest[] = numbers.map((number) => ({ ...request, kind: 'pull', number, headSha: sha, statusWrites }));
   await run.deps.queue.enqueue(pulls, Date.now());
