@@ -3,6 +3,7 @@ import type { AppDeps } from './evaluation/app-deps.js';
 import { startOverdueSweep } from './app/commands/flag-overdue-emergencies.js';
 import { CHECK_COMPLETED_EVENTS, onCheckCompleted } from './app/webhooks/on-check-completed.js';
 import { onCheckRunRerequested } from './app/webhooks/on-check-run-rerequested.js';
+import { onCodeScanningAlert } from './app/webhooks/on-code-scanning-alert.js';
 import { onDeploymentCreated } from './app/deployments/on-deployment-created.js';
 import { onDeploymentProtectionRule } from './app/deployments/on-deployment-protection-rule.js';
 import { onDeploymentStatus } from './app/deployments/on-deployment-status.js';
@@ -76,6 +77,8 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     app.on([...CHECK_COMPLETED_EVENTS], gated(gate, onCheckCompleted(appDeps)));
     app.on('check_run.rerequested', gated(gate, onCheckRunRerequested(appDeps)));
     app.on([...MERGE_GROUP_EVENTS], gated(gate, onMergeGroup(appDeps)));
+    // Code scanning found, fixed or had an alert dismissed: the security control may change (docs/controls.md).
+    app.on('code_scanning_alert', gated(gate, onCodeScanningAlert(appDeps)));
     // Deployment gating and evidence (docs/deployments.md).
     app.on('deployment_protection_rule.requested', gated(gate, onDeploymentProtectionRule(appDeps)));
     app.on('deployment.created', gated(gate, onDeploymentCreated(appDeps)));

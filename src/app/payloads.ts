@@ -33,6 +33,15 @@ export const CheckSuitePayload = z.object({
   check_suite: z.object({ head_sha: z.string(), app: z.object({ id: z.number() }).nullable(), pull_requests: PullRequestRefs }),
 });
 
+export const CodeScanningAlertPayload = z.object({
+  repository: Repository,
+  /** The ref the alert changed on (`refs/pull/N/merge`, `refs/heads/…`); empty when a person dismissed or reopened it. */
+  ref: z.string().nullish(),
+  /** The commit analysed; empty when a person dismissed or reopened it. */
+  commit_oid: z.string().nullish(),
+  alert: z.object({ most_recent_instance: z.object({ ref: z.string().nullish(), commit_sha: z.string().nullish() }).nullish() }),
+});
+
 export const StatusPayload = z.object({
   repository: Repository,
   sha: z.string(),

@@ -5,7 +5,13 @@ import { z } from 'zod';
  * merged PR) needs no other entry and an auditor can read each record on its own.
  */
 
-export const ApproverEvidence = z.object({ login: z.string(), commitSha: z.string(), submittedAt: z.string() });
+export const ApproverEvidence = z.object({
+  login: z.string(),
+  commitSha: z.string(),
+  submittedAt: z.string(),
+  /** An approval of an earlier head kept across a rebase (`approval.keep_on_rebase`): the heads compared and the patch id. */
+  rebased: z.object({ approvedHead: z.string(), head: z.string(), patchId: z.string() }).optional(),
+});
 
 export const CheckEvidence = z.object({ name: z.string(), state: z.string(), raw: z.string().nullable() });
 
@@ -16,6 +22,17 @@ export const TicketEvidenceRecord = z.object({
   /** Who approved the ticket, when the provider tells (Jira changelog / JSM approvals; null until known). */
   approver: z.string().nullable(),
 });
+
+const SeverityCounts = z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() });
+
+/** The security control's counts at merge (docs/controls.md#security-findings): unresolved findings by severity. */
+export const SecurityCountsRecord = z.object({
+  /** New code scanning alerts not resolved (null: code scanning not configured, or no analysis of the head). */
+  codeScanning: SeverityCounts.nullable(),
+  /** Vulnerabilities of the dependencies the PR adds (null: dependency review not configured). */
+  dependencies: SeverityCounts.nullable(),
+});
+export type SecurityCountsRecord = z.infer<typeof SecurityCountsRecord>;
 
 export const MergeRecord = z.object({
   pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }),
@@ -31,6 +48,8 @@ export const MergeRecord = z.object({
   ticket: TicketEvidenceRecord.nullable(),
   approvers: z.array(ApproverEvidence),
   checks: z.array(CheckEvidence),
+  /** The security control's counts at merge; null when the policy has no `security:`. Absent in older records. */
+  security: SecurityCountsRecord.nullable().optional(),
   /** Exception reasons, empty for a clean merge (e.g. "merged while change-control was pending"). */
   exceptions: z.array(z.string()),
   /** The policy applied (repo:path@blob). */

@@ -6,8 +6,10 @@ import type {
   FloorConfig,
   OpaConfig,
   RequiredCheck,
+  SecurityConfig,
   TicketConfig,
 } from '../policy/config-schema.js';
+import { CODE_SCANNING_SEVERITIES, DEPENDENCY_SEVERITIES } from '../policy/config-schema.js';
 
 export interface FlooredConfig {
   /** The policy that applies: the repository's, tightened wherever it was below the floor. */
@@ -94,7 +96,8 @@ function floorTicket(ticket: TicketConfig, floor: FloorConfig['ticket'], notes: 
   };
 }
 
-type StrictSetting = 'allow_author' | 'allow_contributors' | 'unattributed_commits' | 'invalidate_on_push' | 'ignore_base_merges';
+type StrictSetting =
+  'allow_author' | 'allow_contributors' | 'unattributed_commits' | 'invalidate_on_push' | 'ignore_base_merges' | 'keep_on_rebase';
 
 /** The stricter value of each setting; a floor holding the looser value imposes nothing. */
 const STRICT: Pick<ApprovalConfig, StrictSetting> = {
@@ -103,6 +106,7 @@ const STRICT: Pick<ApprovalConfig, StrictSetting> = {
   unattributed_commits: 'block',
   invalidate_on_push: true,
   ignore_base_merges: false,
+  keep_on_rebase: false,
 };
 
 /** Sets `key` to its stricter value when the floor holds it and the repository's policy does not. */
@@ -169,6 +173,52 @@ function floorChecks(checks: ChecksConfig, floor: FloorConfig['checks'], notes: 
 }
 
 /**
+ * One security threshold under the floor's: the repository may block at a lower severity (stricter), never at a
+ * higher one, and cannot drop a source the floor sets.
+ */
+function floorThreshold<T extends string>(input: {
+  key: string;
+  scale: readonly T[];
+  own: T | undefined;
+  floor: T | undefined;
+  notes: string[];
+}): T | undefined {
+  const { key, scale, own, floor, notes } = input;
+  if (floor === undefined) return own;
+  if (own === undefined) {
+    notes.push(`${key} is not set: the organisation floor's ${floor} applies`);
+    return floor;
+  }
+  // The scales run from most to least severe: a later entry is a lower threshold, which blocks more.
+  if (scale.indexOf(own) >= scale.indexOf(floor)) return own;
+  notes.push(`${key} ${own} blocks less than the organisation floor's ${floor}: ${floor} applies`);
+  return floor;
+}
+
+function floorSecurity(security: SecurityConfig | undefined, floor: FloorConfig['security'], notes: string[]): SecurityConfig | undefined {
+  if (floor === undefined) return security;
+  const codeScanning = floorThreshold({
+    key: 'security.code_scanning.block_at',
+    scale: CODE_SCANNING_SEVERITIES,
+    own: security?.code_scanning?.block_at,
+    floor: floor.code_scanning?.block_at,
+    notes,
+  });
+  const dependencies = floorThreshold({
+    key: 'security.dependencies.block_at',
+    scale: DEPENDENCY_SEVERITIES,
+    own: security?.dependencies?.block_at,
+    floor: floor.dependencies?.block_at,
+    notes,
+  });
+  if (codeScanning === undefined && dependencies === undefined) return security;
+  return {
+    ...(codeScanning === undefined ? {} : { code_scanning: { block_at: codeScanning } }),
+    ...(dependencies === undefined ? {} : { dependencies: { block_at: dependencies } }),
+  };
+}
+
+/**
  * The floor's OPA decision always applies. A repository that names another decision keeps it: both are asked and
  * both must allow (the repository may add policy, never replace the organisation's).
  */
@@ -187,8 +237,9 @@ function floorOpa(opa: OpaConfig, floor: FloorConfig['opa'], notes: string[]): O
 /**
  * The repository's policy under the organisation's floor. It can only tighten: a count below the floor is
  * raised, a switched-off ticket control is switched back on, lists the floor restricts may only be narrowed,
- * the floor's required checks are added, the floor's approval teams become a requirement of their own, and the
- * floor's OPA decision is asked besides the repository's own.
+ * the floor's required checks are added, the floor's approval teams become a requirement of their own, the
+ * floor's security thresholds apply where the repository blocks less or not at all, and the floor's OPA decision
+ * is asked besides the repository's own.
  * Pure; the floor settings a repository's policy did not meet are returned as notes for the report.
  */
 export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): FlooredConfig {
@@ -196,6 +247,7 @@ export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): Flo
   const ticket = floorTicket(config.ticket, floor.ticket, loosened);
   const approval = floorApproval(config.approval, floor.approval, loosened);
   const checks = floorChecks(config.checks, floor.checks, loosened);
+  const security = floorSecurity(config.security, floor.security, loosened);
   const opa = floorOpa(config.opa, floor.opa, loosened);
-  return { config: { ...config, ticket, approval, checks, opa }, loosened };
+  return { config: { ...config, ticket, approval, checks, ...(security ? { security } : {}), opa }, loosened };
 }

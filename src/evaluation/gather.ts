@@ -1,15 +1,20 @@
 import type { RestClient } from '../github/rest-client.js';
 import { readStatusHistory } from '../github/read-status-history.js';
 import { expectedSource } from '../policy/expected-source.js';
+import { cachedComparisons, type CompareCommits } from '../github/compare-commits.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
+import { readPatchFact } from '../github/read-patch-fact.js';
 import { readChangedFiles } from '../github/read-changed-files.js';
+import { readSecurityFacts } from './read-security-facts.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
 import { coversEveryPath } from '../policy/approval-requirements.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { ErrorGrounds, FactGrounds } from '../policy/decide.js';
 import { pullRequestRef } from '../policy/evaluate.js';
+import { approvedHeadsToCompare } from '../policy/evaluate-approvals.js';
 import type { CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
+import type { PatchFact } from '../policy/patch-id.js';
 import type { AppDeps } from './app-deps.js';
 import { askOpa } from './ask-opa.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
@@ -72,8 +77,10 @@ async function withStatusHistory(input: {
 
 /**
  * The facts only some policies need, each read only when needed: who pushed (audit store), the changed
- * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams), and
- * which merge commits only bring in the base branch (`ignore_base_merges`).
+ * files (path rules other than `**`, which applies to every PR, such as the organisation floor's teams),
+ * which merge commits only bring in the base branch (`ignore_base_merges`), the patches of approved earlier
+ * heads and the head (`keep_on_rebase`; comparisons are read once per (base, head) within the evaluation), and
+ * the security findings (`security:`).
  */
 async function completeFacts(
   read: FoundPullRequest,
@@ -83,18 +90,48 @@ async function completeFacts(
 ): Promise<PullRequestFacts> {
   const { facts } = read;
   const { owner, repo, number } = facts;
-  const [pushers, checks, changedFiles, cleanBaseMerges] = await Promise.all([
+  const compare = cachedComparisons({ octokit, owner, repo });
+  const merges =
+    config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
+      ? findCleanBaseMerges({ compare, baseRef: facts.baseRef, commits: facts.commits })
+      : Promise.resolve([]);
+  const [pushers, checks, changedFiles, cleanBaseMerges, patches, security] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
     withStatusHistory({ facts, config, octokit }),
     // OPA's input always lists the changed files: its policies decide by path.
     config.approval.rules.some((rule) => !coversEveryPath(rule)) || config.opa.decisions.length > 0
       ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
       : null,
-    config.approval.ignore_base_merges && facts.commits.some((c) => c.parents.length === 2)
-      ? findCleanBaseMerges({ octokit, owner, repo, baseRef: facts.baseRef, commits: facts.commits })
-      : [],
+    merges,
+    // After the clean merges: an approval they already carry to the head needs no comparison.
+    merges.then((clean) => rebasedPatches({ config, facts: { ...facts, cleanBaseMerges: clean }, base: comparedBase(read), compare })),
+    config.security ? readSecurityFacts({ security: config.security, facts, octokit }) : null,
   ]);
-  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges };
+  return { ...facts, pushers, checks, changedFiles, cleanBaseMerges, patches, ...(security ? { security } : {}) };
+}
+
+/**
+ * `approval.keep_on_rebase`: the patches of the head and of each earlier approved head against their merge bases
+ * with the base branch, one REST comparison each. None when the option is off or every approval covers the head.
+ */
+async function rebasedPatches(input: {
+  config: ChangeControlConfig;
+  facts: Pick<PullRequestFacts, 'commits' | 'reviews' | 'headSha' | 'cleanBaseMerges'>;
+  base: string;
+  compare: CompareCommits;
+}): Promise<PatchFact[]> {
+  const { config, facts, base, compare } = input;
+  const heads = approvedHeadsToCompare({ config: config.approval, pr: facts });
+  if (heads.length === 0) return [];
+  return Promise.all([facts.headSha, ...heads].map((head) => readPatchFact({ compare, base, head })));
+}
+
+/**
+ * What the heads' merge bases are taken with: the base branch; once the PR is merged (the merge evidence), the base
+ * branch as it was before the merge, since the base branch now holds the head (its patch would be empty: stale).
+ */
+function comparedBase(read: FoundPullRequest): string {
+  return read.merge?.merged === true && read.merge.baseSha !== null ? read.merge.baseSha : read.facts.baseRef;
 }
 
 /**

@@ -1,22 +1,8 @@
 import type { CommitFact } from '../policy/facts.js';
-import type { RestClient } from './rest-client.js';
+import { canonicalPatch, type CanonicalPatch } from '../policy/patch-id.js';
+import type { CompareCommits } from './compare-commits.js';
 
-type ComparedFile = { filename: string; patch?: string | undefined; status: string };
-
-/**
- * The added and removed lines of each file of a comparison: what a diff changes, whatever its line
- * numbers. Null when a file has no patch (binary or too large): then the merge cannot be proven clean.
- */
-function changedLines(files: ComparedFile[]): string | null {
-  if (files.some((f) => f.patch === undefined && f.status !== 'removed' && f.status !== 'renamed')) return null;
-  return files
-    .map((f) => {
-      const lines = (f.patch ?? `<${f.status}>`).split('\n').filter((l) => /^[+-]/.test(l));
-      return `${f.filename}\n${lines.join('\n')}`;
-    })
-    .sort()
-    .join('\n');
-}
+const sameChanges = (a: CanonicalPatch, b: CanonicalPatch): boolean => a.kind === 'complete' && b.kind === 'complete' && a.text === b.text;
 
 /**
  * Merge commits of the PR that only bring in the base branch (`approval.ignore_base_merges`). A commit
@@ -24,17 +10,8 @@ function changedLines(files: ComparedFile[]): string | null {
  * the merge changes exactly what the base branch changed since the fork point (no edit slipped into the
  * merge or its conflict resolution). Three REST reads per merge commit; a failed read fails the evaluation.
  */
-export async function findCleanBaseMerges(input: {
-  octokit: RestClient;
-  owner: string;
-  repo: string;
-  baseRef: string;
-  commits: CommitFact[];
-}): Promise<string[]> {
-  const { octokit, owner, repo } = input;
-  const compare = async (base: string, head: string) =>
-    (await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', { owner, repo, basehead: `${base}...${head}`, per_page: 100 }))
-      .data;
+export async function findCleanBaseMerges(input: { compare: CompareCommits; baseRef: string; commits: CommitFact[] }): Promise<string[]> {
+  const { compare } = input;
   const clean: string[] = [];
   for (const commit of input.commits) {
     const [first, second] = commit.parents;
@@ -42,10 +19,9 @@ export async function findCleanBaseMerges(input: {
     const onBase = await compare(input.baseRef, second);
     if (onBase.status !== 'behind' && onBase.status !== 'identical') continue;
     const [mergeChanges, baseChanges] = await Promise.all([compare(first, commit.sha), compare(first, second)]);
-    // A comparison truncated at 300 files cannot prove the merge clean.
-    if ((mergeChanges.files?.length ?? 0) >= 300 || (baseChanges.files?.length ?? 0) >= 300) continue;
-    const merged = changedLines(mergeChanges.files ?? []);
-    if (merged !== null && merged === changedLines(baseChanges.files ?? [])) clean.push(commit.sha);
+    // Both start at the first parent; a file without a patch or a list cut at 300 files cannot prove the merge clean.
+    const merged = canonicalPatch({ files: mergeChanges.files, sameBase: true });
+    if (sameChanges(merged, canonicalPatch({ files: baseChanges.files, sameBase: true }))) clean.push(commit.sha);
   }
   return clean;
 }

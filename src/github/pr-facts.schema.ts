@@ -99,7 +99,10 @@ export const PullRequestFactsResponse = z.object({
           merged: z.boolean().optional(),
           mergedAt: z.string().nullable().optional(),
           mergedBy: z.object({ login: z.string() }).nullable().optional(),
-          mergeCommit: z.object({ oid: z.string() }).nullable().optional(),
+          mergeCommit: z
+            .object({ oid: z.string(), parents: z.object({ nodes: z.array(z.object({ oid: z.string() })) }).optional() })
+            .nullable()
+            .optional(),
           author: ActorRef,
           baseRefName: z.string(),
           headRefName: z.string(),

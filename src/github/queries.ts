@@ -47,7 +47,7 @@ query ChangeControlFacts($owner: String!, $repo: String!, $number: Int!, $config
     }
     pullRequest(number: $number) {
       number title body url state
-      merged mergedAt mergedBy { login } mergeCommit { oid }
+      merged mergedAt mergedBy { login } mergeCommit { oid parents(first: 1) { nodes { oid } } }
       author { __typename login }
       baseRefName headRefName headRefOid changedFiles
       commits(first: 100) {

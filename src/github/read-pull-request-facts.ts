@@ -36,6 +36,8 @@ export interface PublishedState {
 export interface MergeFacts {
   merged: boolean;
   mergeSha: string | null;
+  /** The merge commit's first parent: the base branch as it was before the merge (null when unknown). */
+  baseSha: string | null;
   mergedBy: string | null;
   mergedAt: string | null;
 }
@@ -218,7 +220,13 @@ export async function readPullRequestFacts(input: {
     merge:
       pr.merged === undefined
         ? null
-        : { merged: pr.merged, mergeSha: pr.mergeCommit?.oid ?? null, mergedBy: pr.mergedBy?.login ?? null, mergedAt: pr.mergedAt ?? null },
+        : {
+            merged: pr.merged,
+            mergeSha: pr.mergeCommit?.oid ?? null,
+            baseSha: pr.mergeCommit?.parents?.nodes[0]?.oid ?? null,
+            mergedBy: pr.mergedBy?.login ?? null,
+            mergedAt: pr.mergedAt ?? null,
+          },
     defaultBranch: repository.defaultBranchRef?.name ?? '',
     repoConfig: toConfigFile(repository.nameWithOwner, repository.defaultBranchRef?.target?.file),
     orgConfig: data.orgConfig ? toConfigFile(data.orgConfig.nameWithOwner, data.orgConfig.defaultBranchRef?.target?.file) : null,

@@ -5,6 +5,7 @@ const NAME: Record<WaivedControl['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  security: 'Security findings',
   opa: 'Policy (OPA)',
   evaluation: 'Evaluation (could not be made)',
 };

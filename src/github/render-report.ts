@@ -14,6 +14,7 @@ import type {
 } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
+import { securityEvidence } from './render-security.js';
 
 export interface CheckRunReport {
   title: string;
@@ -26,6 +27,7 @@ const HEADING: Record<ControlResult['control'], string> = {
   ticket: 'Change ticket',
   approval: 'Segregation of duties',
   checks: 'Required checks',
+  security: 'Security findings',
   opa: 'Policy (OPA)',
 };
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'unknown');
@@ -118,7 +120,12 @@ function approvalEvidence(result: ApprovalResult): string[] {
       `- ${r.satisfied ? '✅' : '⏳'} \`${r.source}\`: ${r.approvers.length}/${r.count} independent approval${r.count === 1 ? '' : 's'}${pool}${scope} on ${short(e.headSha)}`,
     );
   }
-  for (const a of e.counted) lines.push(`- ✅ @${a.login} approved ${short(a.commitSha)} at ${a.submittedAt}`);
+  for (const a of e.counted) {
+    const on = a.rebased
+      ? `approved on ${short(a.commitSha)}, rebased without changes to the PR's diff (patch id ${a.rebased.patchId.slice(0, 12)})`
+      : `approved ${short(a.commitSha)}`;
+    lines.push(`- ✅ @${a.login} ${on} at ${a.submittedAt}`);
+  }
   for (const i of e.ignored) lines.push(`- ➖ @${i.login} not counted: ${md(i.detail)}`);
   for (const login of e.changesRequestedBy) {
     const blocking = e.blockingChangesRequestedBy.includes(login);
@@ -184,7 +191,9 @@ function section(result: ControlResult, hidden: boolean): string {
         ? approvalEvidence(result)
         : result.control === 'checks'
           ? checksEvidence(result)
-          : opaEvidence(result);
+          : result.control === 'security'
+            ? securityEvidence(result)
+            : opaEvidence(result);
   const next = result.nextStep && !(hidden && result.control === 'ticket') ? ['', `**Next:** ${md(result.nextStep)}`] : [];
   return [`### ${ICON[result.outcome]} ${HEADING[result.control]}: ${md(summaryOf(result, hidden))}`, '', ...evidence, ...next].join('\n');
 }

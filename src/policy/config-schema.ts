@@ -128,6 +128,16 @@ export const ApprovalConfig = z
       .describe(
         'A merge commit that only brings in the base branch neither invalidates approvals nor makes its author a contributor (default false).',
       ),
+    /**
+     * An approval of an earlier head still counts when the PR's own change is the same: the patch of the approved
+     * head against its merge base has the same patch id as the current head's (a rebase without changes). Default false.
+     */
+    keep_on_rebase: z
+      .boolean()
+      .default(false)
+      .describe(
+        "An approval of an earlier head still counts when the head's patch against its merge base is the same (a rebase that changed nothing in the PR's diff; default false).",
+      ),
     /** Stricter requirements for PRs that touch some paths; every matching rule must be met. */
     rules: z.array(ApprovalRule).default([]).describe('Stricter requirements by changed paths; every matching rule must be met.'),
   })
@@ -289,6 +299,46 @@ export const DeploymentsConfig = z
   .strict();
 export type DeploymentsConfig = z.infer<typeof DeploymentsConfig>;
 
+/** Code scanning severities, most severe first: `rule.security_severity_level`, or `rule.severity` mapped (docs/controls.md). */
+export const CODE_SCANNING_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/** Dependency review (GitHub Advisory Database) severities, most severe first. */
+export const DEPENDENCY_SEVERITIES = ['critical', 'high', 'moderate', 'low'] as const;
+
+export const CodeScanningConfig = z
+  .object({
+    /** Open code scanning alerts the PR introduces at this severity or above block it (critical, high, medium, low). */
+    block_at: z
+      .enum(CODE_SCANNING_SEVERITIES)
+      .describe('Alerts the PR introduces at this severity or above block it: critical, high, medium or low.'),
+  })
+  .strict();
+export type CodeScanningConfig = z.infer<typeof CodeScanningConfig>;
+
+export const DependenciesConfig = z
+  .object({
+    /** Dependencies the PR adds with a known vulnerability at this severity or above block it (critical, high, moderate, low). */
+    block_at: z
+      .enum(DEPENDENCY_SEVERITIES)
+      .describe('Dependencies the PR adds with a vulnerability at this severity or above block it: critical, high, moderate or low.'),
+  })
+  .strict();
+export type DependenciesConfig = z.infer<typeof DependenciesConfig>;
+
+/** Security findings as a control (docs/controls.md#security-findings): each key switches one source on. */
+export const SecurityConfig = z
+  .object({
+    /** SAST: GitHub code scanning alerts on the PR's merge ref, compared with the base branch's. */
+    code_scanning: CodeScanningConfig.optional().describe(
+      "SAST: code scanning alerts the PR introduces (refs/pull/N/merge compared with the base branch's).",
+    ),
+    /** SCA: GitHub dependency review of base...head: vulnerable dependencies the PR adds. */
+    dependencies: DependenciesConfig.optional().describe(
+      'SCA: vulnerable dependencies the PR adds (GitHub dependency review, base...head).',
+    ),
+  })
+  .strict();
+export type SecurityConfig = z.infer<typeof SecurityConfig>;
+
 /**
  * The organisation's floor (only in the org `.github` repository's policy): a repository's own policy can
  * tighten it, never loosen it (src/config/apply-floor.ts). Every key is optional; an absent key imposes nothing.
@@ -353,6 +403,8 @@ export const FloorConfig = z
           .describe('true: a repository cannot keep approvals across pushes (false imposes nothing).'),
         /** `false`: a repository cannot ignore base merges. */
         ignore_base_merges: z.boolean().optional().describe('false: a repository cannot ignore base merges (true imposes nothing).'),
+        /** `false`: a repository cannot keep approvals across a rebase, even one that leaves the PR's diff unchanged. */
+        keep_on_rebase: z.boolean().optional().describe('false: a repository cannot keep approvals across rebases (true imposes nothing).'),
       })
       .strict()
       .optional()
@@ -368,6 +420,9 @@ export const FloorConfig = z
       .strict()
       .optional()
       .describe('Checks every repository requires.'),
+    security: SecurityConfig.optional().describe(
+      'Security thresholds every repository must meet: a repository may block at a lower severity, never at a higher one or not at all.',
+    ),
     opa: z
       .object({
         /** An OPA decision every repository's PRs must pass; a repository's own `opa.decision` is asked as well (both must allow). */
@@ -397,6 +452,9 @@ export const ChangeControlConfig = z
     report: ReportConfig.prefault({}).describe('What the check run report shows.'),
     emergency: EmergencyConfig.prefault({}).describe('The controlled fast path for incidents (docs/emergency-changes.md).'),
     deployments: DeploymentsConfig.prefault({}).describe('Environments that only receive approved changes (docs/deployments.md).'),
+    security: SecurityConfig.optional().describe(
+      'Security findings as a control: code scanning alerts and vulnerable dependencies the PR adds.',
+    ),
     opa: OpaConfig.prefault({}).describe("Policy as code: a decision of the organisation's OPA server every PR must pass (docs/opa.md)."),
     floor: FloorConfig.optional().describe(
       'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',

@@ -2,9 +2,13 @@ import type { ApprovalConfig } from './config-schema.js';
 import { approvalRequirements, type Requirement } from './approval-requirements.js';
 import type { PullRequestFacts, ReviewFact, TeamMembers } from './facts.js';
 import { findContributors } from './find-contributors.js';
+import { matchRebasedPatch, type RebaseMatch } from './patch-id.js';
 import type { ApprovalRequirement, ApprovalResult, CountedApproval, IgnoredApproval } from './verdict.js';
 
-type Facts = Pick<PullRequestFacts, 'author' | 'commits' | 'reviews' | 'headSha' | 'pushers' | 'changedFiles' | 'cleanBaseMerges'>;
+type Facts = Pick<
+  PullRequestFacts,
+  'author' | 'commits' | 'reviews' | 'headSha' | 'pushers' | 'changedFiles' | 'cleanBaseMerges' | 'patches'
+>;
 
 const short = (sha: string | null): string => (sha === null ? 'an unknown commit' : sha.slice(0, 7));
 
@@ -30,7 +34,7 @@ function reviewsByReviewer(reviews: ReviewFact[]): { latest: ReviewFact; history
  * Whether an approval of `sha` covers the head: it is the head, or (`ignore_base_merges`) every later
  * commit is a verified clean merge of the base branch, or approvals survive pushes (`invalidate_on_push: false`).
  */
-function coversHead(sha: string | null, pr: Facts, config: ApprovalConfig): boolean {
+function coversHead(sha: string | null, pr: Pick<Facts, 'headSha' | 'commits' | 'cleanBaseMerges'>, config: ApprovalConfig): boolean {
   if (sha === null) return false;
   if (sha === pr.headSha) return true;
   const index = pr.commits.findIndex((c) => c.sha === sha);
@@ -40,8 +44,41 @@ function coversHead(sha: string | null, pr: Facts, config: ApprovalConfig): bool
   return pr.commits.slice(index + 1).every((c) => clean.has(c.sha));
 }
 
+/**
+ * The earlier heads whose patches `approval.keep_on_rebase` must compare with the head's: those of the approvals
+ * that could count but do not cover the head otherwise. Empty when the option is off (nothing is read).
+ */
+export function approvedHeadsToCompare(input: {
+  config: ApprovalConfig;
+  pr: Pick<PullRequestFacts, 'commits' | 'reviews' | 'headSha' | 'cleanBaseMerges'>;
+}): string[] {
+  const { config, pr } = input;
+  if (!config.keep_on_rebase) return [];
+  const heads = reviewsByReviewer(pr.reviews)
+    .map(({ latest }) => latest)
+    .filter((r) => r.state === 'APPROVED' && !r.reviewer.isBot && r.reviewerCanPush)
+    .flatMap((r) => (r.commitSha === null || coversHead(r.commitSha, pr, config) ? [] : [r.commitSha]));
+  return [...new Set(heads)];
+}
+
+/** With `keep_on_rebase`: whether the approved head's patch is the head's; null when the option is off. */
+function rebaseMatch(sha: string | null, pr: Facts, config: ApprovalConfig): RebaseMatch | null {
+  if (!config.keep_on_rebase) return null;
+  if (sha === null) return { same: false, why: 'GitHub no longer knows the approved commit' };
+  const patchOf = (head: string) => pr.patches.find((p) => p.head === head);
+  return matchRebasedPatch(patchOf(sha), patchOf(pr.headSha));
+}
+
 function inTeams(login: string, teams: string[], members: TeamMembers): boolean {
   return teams.length === 0 || teams.some((team) => (members[team] ?? []).includes(login.toLowerCase()));
+}
+
+/** The approvals kept across a rebase, as the summary names them. */
+function rebasedNote(counted: CountedApproval[]): string {
+  const rebased = counted.filter((a) => a.rebased !== undefined);
+  if (rebased.length === 0) return '';
+  const which = rebased.map((a) => `${a.login} approved on ${short(a.commitSha)}`).join(', ');
+  return ` (${which}, rebased without changes to the PR's diff)`;
 }
 
 function describeRequirement(r: Requirement): string {
@@ -94,9 +131,18 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
     // Allowing contributors never allows the author: that needs allow_author.
     else if (contribution && key !== pr.author.login.toLowerCase() && !config.allow_contributors)
       ignore('contributor', contribution.detail);
-    else if (!coversHead(latest.commitSha, pr, config))
-      ignore('stale', `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`);
-    else eligible.push({ login, commitSha: latest.commitSha ?? pr.headSha, submittedAt: latest.submittedAt });
+    else if (coversHead(latest.commitSha, pr, config))
+      eligible.push({ login, commitSha: latest.commitSha ?? pr.headSha, submittedAt: latest.submittedAt });
+    else {
+      const stale = `approved ${short(latest.commitSha)}, before the last push to ${short(pr.headSha)}`;
+      const match = rebaseMatch(latest.commitSha, pr, config);
+      if (match === null) ignore('stale', stale);
+      else if (!match.same) ignore('stale', `${stale} (keep_on_rebase: ${match.why})`);
+      else {
+        const rebased = { approvedHead: match.approved, head: match.current, patchId: match.patchId };
+        eligible.push({ login, commitSha: match.approved, submittedAt: latest.submittedAt, rebased });
+      }
+    }
   }
 
   const met: ApprovalRequirement[] = requirements.map((r) => {
@@ -128,6 +174,7 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
     blockingChangesRequestedBy,
     teams: config.teams,
     requirements: met,
+    ...(config.keep_on_rebase ? { patches: pr.patches } : {}),
   };
   const unsatisfied = met.filter((r) => !r.satisfied);
   // With nothing required there is nothing to prove independent, so unknown identities are only reported.
@@ -159,7 +206,10 @@ export function evaluateApprovals(input: { config: ApprovalConfig; pr: Facts; te
     return {
       control: 'approval',
       outcome: 'success',
-      summary: counted.length === 0 ? 'No approval required (approval.count: 0)' : `Approved on ${short(pr.headSha)} by ${who}`,
+      summary:
+        counted.length === 0
+          ? 'No approval required (approval.count: 0)'
+          : `Approved on ${short(pr.headSha)} by ${who}${rebasedNote(counted)}`,
       nextStep: null,
       evidence,
     };

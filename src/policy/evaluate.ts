@@ -2,6 +2,7 @@ import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { evaluateOpa } from './evaluate-opa.js';
+import { evaluateSecurity } from './evaluate-security.js';
 import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
 import type { OpaDecision, PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
@@ -47,7 +48,10 @@ export interface EvaluateInput {
   now: Date;
 }
 
-/** The three built-in controls (ticket, segregation of duties, required checks): also what OPA's input reports. */
+/**
+ * The built-in controls (ticket, segregation of duties, required checks, and the security findings when the policy
+ * has `security:`): also what OPA's input reports.
+ */
 export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): ControlResult[] {
   return [
     evaluateTicket({
@@ -65,13 +69,24 @@ export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): Con
       checks: input.pr.checks,
       contributors: contributorsOf(input.pr),
     }),
+    // The security control joins only when the policy has `security:` (gather read its facts then).
+    ...(input.config.security
+      ? [
+          evaluateSecurity({
+            config: input.config.security,
+            facts: input.pr.security ?? { codeScanning: null, dependencies: null },
+            headSha: input.pr.headSha,
+            contributors: contributorsOf(input.pr),
+          }),
+        ]
+      : []),
   ];
 }
 
 /**
  * The verdict from the controls: success only when all pass; failure when any failed; otherwise pending. The
- * description names what blocks the merge. With `opa.decisions`, OPA's answers are a fourth control; a decision
- * asked for without an answer makes the verdict `error`, never a pass.
+ * description names what blocks the merge. With `opa.decisions`, OPA's answers are a control after the built-in
+ * ones; a decision asked for without an answer makes the verdict `error`, never a pass.
  */
 export function evaluate(input: EvaluateInput): Verdict {
   const controls = builtInControls(input);

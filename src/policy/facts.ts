@@ -3,6 +3,9 @@
  * provider by the edges (src/github, src/tickets); the policy core only reads it. Each fact keeps
  * who, what, when and which SHA so a verdict can be replayed by an auditor.
  */
+import type { PatchFact } from './patch-id.js';
+
+import type { SecurityFacts } from './security-facts.js';
 
 /** A person or bot as GitHub identifies it. `login` is null when git metadata could not be tied to a user. */
 export interface Actor {
@@ -89,6 +92,13 @@ export interface PullRequestFacts extends PullRequestReadFacts {
   changedFiles: ChangedFile[] | null;
   /** Merge commits verified to only bring the base branch in (`approval.ignore_base_merges`). */
   cleanBaseMerges: string[];
+  /** Code scanning alerts and dependency review; absent when the policy has no `security:` (not read). */
+  security?: SecurityFacts;
+  /**
+   * The patches of the head and of earlier approved heads against their merge bases (`approval.keep_on_rebase`);
+   * empty when the option is off or every approval is of the head.
+   */
+  patches: PatchFact[];
 }
 
 export interface PushFact {

@@ -46,7 +46,7 @@ const Ticket = z.object({
 });
 
 const Control = z.object({
-  control: z.enum(['ticket', 'approval', 'checks']),
+  control: z.enum(['ticket', 'approval', 'checks', 'security']),
   outcome: z.enum(['success', 'pending', 'failure']),
   summary: z.string(),
 });
@@ -119,7 +119,9 @@ export const OpaInput = z
         .nullable()
         .describe('The emergency authorisation recorded for this head commit, verified in the audit store; null when none.'),
     }),
-    controls: z.array(Control).describe("The built-in controls' outcomes (ticket, approval, checks)."),
+    controls: z
+      .array(Control)
+      .describe("The built-in controls' outcomes (ticket, approval, checks; security when the policy has security:)."),
   })
   .describe('The input Change Control sends to OPA for each decision (docs/opa.md).');
 export type OpaInput = z.infer<typeof OpaInput>;

@@ -6,10 +6,13 @@ import type { ControlOutcome } from './control.js';
 import type { UnattributedIdentity } from './find-contributors.js';
 import type { IgnoredCheck } from './select-check-result.js';
 import type { ExpectedSource } from './expected-source.js';
+import type { SecurityResult } from './security-result.js';
+import type { PatchFact } from './patch-id.js';
 
 // Re-exported so callers keep one import for the verdict's types; defined lower down so the policy files form no cycle.
 export type { ControlName, ControlOutcome } from './control.js';
 export type { UnattributedIdentity } from './find-contributors.js';
+export type { SecurityResult } from './security-result.js';
 
 /** The commit status state GitHub shows for `change-control`. */
 export type VerdictState = 'success' | 'pending' | 'failure' | 'error';
@@ -68,6 +71,8 @@ export interface CountedApproval {
   login: string;
   commitSha: string;
   submittedAt: string;
+  /** Given on an earlier head whose patch is the head's (`approval.keep_on_rebase`): the heads compared and the patch id. */
+  rebased?: { approvedHead: string; head: string; patchId: string };
 }
 
 export type IgnoredApprovalReason = 'author' | 'contributor' | 'bot' | 'no-write-access' | 'stale' | 'superseded' | 'not-in-team';
@@ -111,6 +116,8 @@ export interface ApprovalEvidence {
   blockingChangesRequestedBy: string[];
   teams: string[];
   requirements: ApprovalRequirement[];
+  /** With `approval.keep_on_rebase`: the heads whose patches were compared, with their merge bases and patch ids. */
+  patches?: PatchFact[];
 }
 
 export interface ApprovalResult extends ControlResultBase {
@@ -140,7 +147,7 @@ export interface OpaResult extends ControlResultBase {
   evidence: { decisions: OpaDecision[] };
 }
 
-export type ControlResult = TicketResult | ApprovalResult | ChecksResult | OpaResult;
+export type ControlResult = TicketResult | ApprovalResult | ChecksResult | SecurityResult | OpaResult;
 
 export interface PullRequestRef {
   owner: string;

@@ -15,6 +15,8 @@ export interface ChangeSummary {
   baseRef: string;
   ticket: string | null;
   approvers: string[];
+  /** The security control's counts at merge, one line per source (`code_scanning critical=0 high=1 …`); empty without `security:`. */
+  security: string[];
   /** The last verdict the gate published before the merge (`none`: no verdict recorded). */
   gateState: string;
   atMergeState: string;

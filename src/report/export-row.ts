@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
 import { DeploymentBypassRecord } from '../audit/deployment-records.js';
 import { EmergencyRecord, ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
+import { formatSecurityCounts, securityCounts, type SecurityCountsItem } from './security-counts.js';
 
 /** The columns of `audit export`, in order. `--exceptions` adds `issue_url` and the columns of emergency changes. */
 export const EXPORT_COLUMNS = [
@@ -21,6 +22,7 @@ export const EXPORT_COLUMNS = [
   'ticket_approver',
   'approvers',
   'checks',
+  'security',
   'gate_state',
   'verdict_at_merge',
   'exceptions',
@@ -66,6 +68,8 @@ export interface ExportRow {
   ticket_approver: string | null;
   approvers: Array<{ login: string; commitSha: string; submittedAt: string }>;
   checks: Array<{ name: string; state: string }>;
+  /** The security control's counts at merge, one item per source configured (docs/controls.md#security-findings). */
+  security: SecurityCountsItem[];
   gate_state: string | null;
   verdict_at_merge: string | null;
   /** Merge rows: the record's exception types (`bypass`). Exception rows: what was missing, one line each. */
@@ -118,6 +122,7 @@ function fromMergeRecord(record: MergeRecord | null): Omit<ExportRow, 'repo' | '
     ticket_approver: record?.ticket?.approver ?? null,
     approvers: record?.approvers ?? [],
     checks: (record?.checks ?? []).map((check) => ({ name: check.name, state: check.state })),
+    security: securityCounts(record?.security),
     gate_state: record?.gate?.state ?? null,
     verdict_at_merge: record?.atMerge.state ?? null,
     exceptions: record?.exceptions ?? [],
@@ -223,6 +228,8 @@ export function listItems(row: ExportRow, column: ExportColumn): string[] | null
       return row.approvers.map((approver) => `${approver.login}@${approver.commitSha.slice(0, 7)}`);
     case 'checks':
       return row.checks.map((check) => `${check.name}=${check.state}`);
+    case 'security':
+      return row.security.map(formatSecurityCounts);
     case 'exceptions':
       return row.exceptions;
     default:
@@ -235,7 +242,7 @@ export function rowCells(row: ExportRow, columns: readonly ExportColumn[]): stri
   return columns.map((column) => {
     const items = listItems(row, column);
     if (items !== null) return items.join(';');
-    const value = row[column as Exclude<ExportColumn, 'approvers' | 'checks' | 'exceptions'>];
+    const value = row[column as Exclude<ExportColumn, 'approvers' | 'checks' | 'security' | 'exceptions'>];
     return value === null || value === undefined ? '' : String(value);
   });
 }

@@ -11,6 +11,7 @@ import {
   RetroApprovalRecord,
 } from '../audit/evidence-records.js';
 import { PushData, StatusOverwrittenData, VerdictData } from './entry-data.js';
+import { formatSecurityCounts, securityCounts } from './security-counts.js';
 
 /**
  * Control characters and bidirectional overrides shown as escapes: a PR title or status description can
@@ -66,6 +67,14 @@ function describeMerge(entry: AuditEntry): Described | null {
       ['ticket', ticket],
       ['approvers', record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'],
       ['checks', record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'],
+      ...(record.security
+        ? [
+            ['security', securityCounts(record.security).map(formatSecurityCounts).join(', ') || 'no analysis of the head'] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
       [
         'gate',
         record.gate

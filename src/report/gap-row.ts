@@ -23,6 +23,7 @@ export function gapRow(gap: EnforcementGap): ExportRow {
     ticket_approver: null,
     approvers: [],
     checks: [],
+    security: [],
     gate_state: null,
     verdict_at_merge: null,
     exceptions: gap.reasons,

@@ -3,6 +3,7 @@ import { findRetroApproval, retroStatus } from '../audit/emergency-status.js';
 import { EmergencyRecord, MergeRecord } from '../audit/evidence-records.js';
 import { RecordShapeError } from './export-row.js';
 import type { ChangeException, ChangeSummary } from './change-summary.js';
+import { formatSecurityCounts, securityCounts } from './security-counts.js';
 
 export interface ChangeEntries {
   merges: readonly AuditEntry[];
@@ -85,6 +86,7 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
       baseRef: record.baseRef,
       ticket: record.ticket?.key ?? null,
       approvers: record.approvers.map((approver) => approver.login),
+      security: securityCounts(record.security).map(formatSecurityCounts),
       gateState,
       atMergeState: record.atMerge.state,
       passed: gateState === 'success' && exceptions.length === 0,

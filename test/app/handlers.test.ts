@@ -254,6 +254,48 @@ describe('check and status events', () => {
     expect(written.status).toHaveLength(1);
   });
 
+  it('evaluates the PR whose merge ref a code scanning alert names', async () => {
+    const payload = webhookExample('code_scanning_alert', 'fixed');
+    Object.assign(payload, { repository: webhookExample('check_run', 'completed').repository, installation: { id: 1 } });
+    mockToken();
+    mockFacts(PASSING);
+    mockJira('CHG-1', 'Approved');
+    const written = mockWrites();
+
+    await receive(newProbot(), 'code_scanning_alert', payload);
+
+    expect(written.status[0]).toMatchObject({ state: 'success' });
+  });
+
+  it('maps a code scanning alert of a branch to the open PRs whose head its commit is', async () => {
+    const payload = webhookExample('code_scanning_alert', 'created');
+    Object.assign(payload, {
+      ref: 'refs/heads/changes',
+      commit_oid: HEAD,
+      repository: webhookExample('check_run', 'completed').repository,
+      installation: { id: 1 },
+    });
+    mockToken();
+    nock(GITHUB)
+      .get(`${REPO_PATH}/commits/${HEAD}/pulls`)
+      .query(true)
+      .reply(200, [{ number: 2, state: 'open', head: { sha: HEAD } }]);
+    mockFacts(PASSING);
+    mockJira('CHG-1', 'Approved');
+    const written = mockWrites();
+
+    await receive(newProbot(), 'code_scanning_alert', payload);
+
+    expect(written.status).toHaveLength(1);
+  });
+
+  it('queues nothing for a dismissal that names neither a ref nor an instance', async () => {
+    const payload = webhookExample('code_scanning_alert', 'closed_by_user');
+    delete (payload.alert as { most_recent_instance?: unknown }).most_recent_instance;
+
+    await receive(newProbot(), 'code_scanning_alert', payload);
+  });
+
   it('writes a fresh check run and status when our check run is re-requested, even if unchanged', async () => {
     const payload = webhookExample('check_run', 'rerequested');
     payload.repository = webhookExample('check_run', 'completed').repository;

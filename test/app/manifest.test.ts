@@ -21,6 +21,15 @@ describe('app.yml and the enforcement checks', () => {
   });
 });
 
+describe('app.yml and the security control', () => {
+  it('receives code scanning alerts and may read them, never write them', () => {
+    expect(manifest.default_events).toContain('code_scanning_alert');
+    expect(manifest.default_permissions.security_events).toBe('read');
+    // Dependency review (GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}) needs Contents: read.
+    expect(manifest.default_permissions.contents).toBe('read');
+  });
+});
+
 describe('app.yml and merge queues', () => {
   it('subscribes to merge_group with the permission GitHub requires for it, read only', () => {
     expect(new Set(MERGE_GROUP_EVENTS.map((name) => name.split('.')[0]))).toEqual(new Set(['merge_group']));

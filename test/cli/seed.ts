@@ -88,6 +88,8 @@ export interface MergeInput {
   mergedBy?: string;
   head?: string;
   bypass?: boolean;
+  /** The security control's counts at merge (absent: a record written before the control existed). */
+  security?: MergeRecord['security'];
 }
 
 /** A merge entry as onPullRequestClosed writes it: the MergeRecord plus the verdict and facts at merge. */
@@ -120,6 +122,7 @@ export function mergeEntry(input: MergeInput): NewAuditEntry {
     ],
     exceptions: input.bypass ? ['bypass'] : [],
     policy: `${repo}:.github/change-control.yml@${sha('c')}`,
+    ...(input.security === undefined ? {} : { security: input.security }),
   });
   return NewAuditEntry.parse({
     kind: 'merge',

@@ -6,6 +6,7 @@ import type {
   FloorConfig,
   OpaDecisionRef,
   RequiredCheck,
+  SecurityConfig,
   TicketConfig,
 } from '../../src/policy/config-schema.js';
 import { aConfig, aRule } from '../policy/builders.js';
@@ -222,6 +223,7 @@ describe('applyFloor: approval', () => {
         ['unattributed_commits', 'allow', 'block'],
         ['invalidate_on_push', false, true],
         ['ignore_base_merges', true, false],
+        ['keep_on_rebase', true, false],
       ] as const
     ).flatMap(([key, loose, strict]): Row<ApprovalConfig>[] => [
       {
@@ -253,6 +255,15 @@ describe('applyFloor: approval', () => {
         loosened: [],
       },
     ]),
+    {
+      // A rebase is a push, but keep_on_rebase keeps only an approval whose patch is proven the head's: like
+      // ignore_base_merges, only its own floor key forbids it.
+      name: 'keep_on_rebase true under a floor of invalidate_on_push true (stands)',
+      own: { keep_on_rebase: true },
+      floor: { approval: { invalidate_on_push: true } },
+      expected: { keep_on_rebase: true },
+      loosened: [],
+    },
     {
       name: 'anyone may approve under a floor of teams: the floor’s requirement is added',
       own: { count: 1, teams: [] },
@@ -359,6 +370,47 @@ describe('applyFloor: checks', () => {
 
     // Assert
     expect(result.config.checks.required).toEqual(expected);
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: security', () => {
+  it.each<{ name: string; own: SecurityConfig | undefined; floor: FloorConfig; expected: SecurityConfig | undefined; loosened: string[] }>([
+    { name: 'no security floor', own: undefined, floor: {}, expected: undefined, loosened: [] },
+    {
+      name: 'the repository has no security control: the floor’s applies',
+      own: undefined,
+      floor: { security: { code_scanning: { block_at: 'high' } } },
+      expected: { code_scanning: { block_at: 'high' } },
+      loosened: ["security.code_scanning.block_at is not set: the organisation floor's high applies"],
+    },
+    {
+      name: 'a higher threshold (blocks less) is raised to the floor’s',
+      own: { code_scanning: { block_at: 'critical' }, dependencies: { block_at: 'critical' } },
+      floor: { security: { code_scanning: { block_at: 'high' }, dependencies: { block_at: 'moderate' } } },
+      expected: { code_scanning: { block_at: 'high' }, dependencies: { block_at: 'moderate' } },
+      loosened: [
+        "security.code_scanning.block_at critical blocks less than the organisation floor's high: high applies",
+        "security.dependencies.block_at critical blocks less than the organisation floor's moderate: moderate applies",
+      ],
+    },
+    {
+      name: 'a lower threshold (stricter) stays',
+      own: { code_scanning: { block_at: 'medium' }, dependencies: { block_at: 'low' } },
+      floor: { security: { code_scanning: { block_at: 'high' }, dependencies: { block_at: 'critical' } } },
+      expected: { code_scanning: { block_at: 'medium' }, dependencies: { block_at: 'low' } },
+      loosened: [],
+    },
+    {
+      name: 'the repository keeps a source the floor does not set',
+      own: { dependencies: { block_at: 'high' } },
+      floor: { security: { code_scanning: { block_at: 'critical' } } },
+      expected: { code_scanning: { block_at: 'critical' }, dependencies: { block_at: 'high' } },
+      loosened: ["security.code_scanning.block_at is not set: the organisation floor's critical applies"],
+    },
+  ])('$name', ({ own, floor, expected, loosened }) => {
+    const result = applyFloor({ ...aConfig(), ...(own ? { security: own } : {}) }, floor);
+    expect(result.config.security).toEqual(expected);
     expect(result.loosened).toEqual(loosened);
   });
 });

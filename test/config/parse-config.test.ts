@@ -15,6 +15,7 @@ const APPROVAL_DEFAULTS = {
   unattributed_commits: 'block',
   invalidate_on_push: true,
   ignore_base_merges: false,
+  keep_on_rebase: false,
   rules: [],
 };
 
@@ -140,7 +141,8 @@ describe('parseConfig: invalid files', () => {
       text: `branches: [main]\napprovals: 2\n${MINIMAL}`,
       error: {
         path: 'approvals',
-        message: 'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor',
+        message:
+          'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor',
         line: 2,
       },
     },
@@ -229,12 +231,22 @@ describe('parseConfig: invalid files', () => {
       },
     },
     {
+      name: 'a security threshold outside the scale',
+      text: `${MINIMAL}security:\n  code_scanning: { block_at: severe }\n`,
+      error: { path: 'security.code_scanning.block_at', message: 'must be one of critical, high, medium, low, got "severe"', line: 4 },
+    },
+    {
+      name: 'a misspelt security key',
+      text: `${MINIMAL}security:\n  dependency: { block_at: critical }\n`,
+      error: { path: 'security.dependency', message: 'is not a known key; allowed keys: code_scanning, dependencies', line: 4 },
+    },
+    {
       name: 'a list at the top level',
       text: '- main\n- release/*\n',
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor, got ["main","release/*"]',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, got ["main","release/*"]',
         line: 1,
       },
     },
@@ -254,7 +266,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor, got "main"',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, got "main"',
         line: 2,
       },
     },
@@ -292,7 +304,7 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, opa, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor (line 6)',
     ]);
   });
 });

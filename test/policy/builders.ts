@@ -122,6 +122,7 @@ export function aPullRequest(overrides: Partial<PullRequestFacts> = {}): PullReq
     pushers: [],
     changedFiles: null,
     cleanBaseMerges: [],
+    patches: [],
     ...overrides,
   };
 }
@@ -148,6 +149,7 @@ export function anApprovalConfig(overrides: Partial<ApprovalConfig> = {}): Appro
     allow_contributors: false,
     unattributed_commits: 'block',
     invalidate_on_push: true,
+    keep_on_rebase: false,
     ignore_base_merges: false,
     rules: [],
     ...overrides,

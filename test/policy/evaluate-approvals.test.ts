@@ -34,6 +34,7 @@ function evaluate(row: Pick<Row, 'config' | 'commits' | 'reviews'>): ReturnType<
       pushers: [],
       changedFiles: null,
       cleanBaseMerges: [],
+      patches: [],
     },
     teamMembers: TEAMS,
   });

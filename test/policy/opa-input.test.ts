@@ -86,4 +86,34 @@ describe('buildOpaInput', () => {
       authorisation: { by: 'erin', reason: 'payments outage', at: '2024-05-02T10:00:00Z', audit_seq: 41 },
     });
   });
+
+  it('reports the security control’s outcome with the built-in ones when the policy has security:', () => {
+    const pr = {
+      ...aPullRequest({
+        security: { codeScanning: { analysed: false, detail: 'no code scanning analysis of refs/pull/1/merge yet' }, dependencies: null },
+      }),
+      changedFiles: [],
+    };
+    const grounds = {
+      config: { ...aConfig(), security: { code_scanning: { block_at: 'high' as const } } },
+      policy: POLICY,
+      pr,
+      ticketSearch: aKeySearch(),
+      ticketLookups: [],
+      teamMembers: {},
+      now: NOW,
+    };
+
+    const input = buildOpaInput({
+      ...grounds,
+      controls: builtInControls(grounds),
+      emergency: { pathConfigured: false, authorisation: null },
+    });
+
+    expect(OpaInput.parse(input).controls.at(-1)).toEqual({
+      control: 'security',
+      outcome: 'pending',
+      summary: 'Waiting for code scanning of c0ffee1',
+    });
+  });
 });

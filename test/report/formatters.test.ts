@@ -61,6 +61,7 @@ describe('mergeRow and exceptionRow', () => {
         { name: 'ci/build', state: 'success' },
         { name: 'ci/test', state: 'success' },
       ],
+      security: [],
       gate_state: 'success',
       verdict_at_merge: 'success',
       exceptions: [],
@@ -92,6 +93,47 @@ describe('mergeRow and exceptionRow', () => {
     });
   });
 
+  it('carries the security control’s counts at merge, one item per source, into every format', () => {
+    const counts = { critical: 1, high: 0, medium: 2, low: 0 };
+    const secured = mergeRow(
+      stored(
+        mergeEntry({
+          number: 45,
+          at: '2026-01-07T11:00:00.000Z',
+          security: { codeScanning: counts, dependencies: { ...counts, critical: 0 } },
+        }),
+        5,
+      ),
+    );
+
+    expect(secured.security).toEqual([
+      { source: 'code_scanning', critical: 1, high: 0, medium: 2, low: 0 },
+      { source: 'dependencies', critical: 0, high: 0, medium: 2, low: 0 },
+    ]);
+    expect(formatCsv([secured], EXPORT_COLUMNS)).toContain(
+      ',code_scanning critical=1 high=0 medium=2 low=0;dependencies critical=0 high=0 medium=2 low=0,',
+    );
+    expect(JSON.parse(formatJsonl([secured], EXPORT_COLUMNS)).security).toEqual(secured.security);
+    expect(
+      formatHtml({
+        mode: 'merges',
+        since: '2026-01-01T00:00:00.000Z',
+        until: '2026-02-01T00:00:00.000Z',
+        repo: null,
+        generatedAt: '2026-03-01T12:00:00.000Z',
+        chain: { ok: true, count: 5, headHash: 'ab'.repeat(32) },
+        signatures: null,
+        rows: [secured],
+        columns: EXPORT_COLUMNS,
+      }),
+    ).toContain('<td>code_scanning critical=1 high=0 medium=2 low=0<br>dependencies critical=0 high=0 medium=2 low=0</td>');
+    expect(
+      formatEntry(
+        stored(mergeEntry({ number: 45, at: '2026-01-07T11:00:00.000Z', security: { codeScanning: null, dependencies: counts } }), 5),
+      ),
+    ).toContain('dependencies critical=1 high=0 medium=2 low=0');
+  });
+
   it('refuses a merge entry whose data is not a merge record, naming the entry', () => {
     const broken = { ...cleanMerge, data: { pr: 'not an object' } };
 
@@ -106,7 +148,7 @@ describe('formatCsv', () => {
     const [header, line, rest] = csv.split('\r\n');
 
     expect(header).toBe(EXPORT_COLUMNS.join(','));
-    expect(line).toContain(',dave@aaaaaaa,ci/build=success;ci/test=success,success,success,,');
+    expect(line).toContain(',dave@aaaaaaa,ci/build=success;ci/test=success,,success,success,,');
     expect(rest).toBe('');
   });
 

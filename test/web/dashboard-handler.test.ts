@@ -355,6 +355,7 @@ describe('the dashboard handler on a seeded store', () => {
         baseRef: 'main',
         ticket: 'PAY-12',
         approvers: [],
+        security: [],
         gateState: 'pending',
         atMergeState: 'pending',
         passed: false,

@@ -2,7 +2,7 @@ import type { Context } from 'probot';
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { MergeGroupRecord, type ExceptionRecord, type MergeRecord } from '../../audit/evidence-records.js';
 import { openExceptionIssue } from '../../github/open-exception-issue.js';
-import type { ApprovalResult, ChecksResult, TicketResult, Verdict } from '../../policy/verdict.js';
+import type { ApprovalResult, ChecksResult, SecurityResult, TicketResult, Verdict } from '../../policy/verdict.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { assessPullRequest, type Assessment } from '../../evaluation/assess-pull-request.js';
 import { ClosedPullRequestPayload, parsePayload } from '../payloads.js';
@@ -12,11 +12,12 @@ import { writeBackTickets } from '../../evaluation/write-back-tickets.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
-function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks'> {
-  if (verdict.state === 'error') return { ticket: null, approvers: [], checks: [] };
+function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks' | 'security'> {
+  if (verdict.state === 'error') return { ticket: null, approvers: [], checks: [], security: null };
   const ticket = verdict.controls.find((c): c is TicketResult => c.control === 'ticket');
   const approval = verdict.controls.find((c): c is ApprovalResult => c.control === 'approval');
   const checks = verdict.controls.find((c): c is ChecksResult => c.control === 'checks');
+  const security = verdict.controls.find((c): c is SecurityResult => c.control === 'security');
   const lookup = ticket?.evidence.lookup;
   const approvers = lookup?.found ? (lookup.approval?.approvers ?? []) : [];
   const approver =
@@ -35,6 +36,12 @@ function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approver
       : null,
     approvers: approval?.evidence.counted ?? [],
     checks: (checks?.evidence.required ?? []).map((r) => ({ name: r.name, state: r.state, raw: r.result?.raw ?? null })),
+    security: security
+      ? {
+          codeScanning: security.evidence.codeScanning?.analysed ? security.evidence.codeScanning.counts : null,
+          dependencies: security.evidence.dependencies?.counts ?? null,
+        }
+      : null,
   };
 }
 

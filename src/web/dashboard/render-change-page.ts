@@ -58,6 +58,9 @@ function summaryPanel(change: ChangeSummary | null): string {
     ['Merged', `${escapeHtml(change.mergedAt)} by ${escapeHtml(change.mergedBy ?? 'unknown')}`],
     ['Ticket', escapeHtml(change.ticket ?? 'none')],
     ['Approvers', escapeHtml(change.approvers.join(', ') || 'none')],
+    ...(change.security.length > 0
+      ? [['Security findings at merge', change.security.map(escapeHtml).join('<br>')] as [string, string]]
+      : []),
     ['Last verdict before merge', `<span class="badge ${escapeHtml(change.gateState)}">${escapeHtml(change.gateState)}</span>`],
     [
       'Passed every control',

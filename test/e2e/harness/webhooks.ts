@@ -245,6 +245,37 @@ export interface Delivery {
 }
 
 /** Signs a payload as GitHub does: HMAC-SHA256 of the exact body with the webhook secret. */
+/**
+ * A `code_scanning_alert` event for an alert of the simulator. `created`/`fixed`: code scanning analysed the PR's
+ * merge ref; `closed_by_user`: a person dismissed it (GitHub then sends no ref or commit: the alert's most recent
+ * instance names the PR's merge ref).
+ */
+export function codeScanningAlertEvent(
+  target: PullTarget,
+  input: { action: 'created' | 'fixed' | 'closed_by_user'; alertNumber: number; sender?: string },
+): Example<'code_scanning_alert'> {
+  const payload = example('code_scanning_alert', input.action);
+  const repo = target.github.data.repos.get(`${target.owner}/${target.repo}`.toLowerCase());
+  const alert = repo?.security.alerts.find((a) => a.number === input.alertNumber);
+  if (!repo || !alert) throw new Error(`no code scanning alert ${input.alertNumber} in the simulator`);
+  const ref = `refs/pull/${target.number}/merge`;
+  const commitSha = alert.instances.get(ref)?.commitSha ?? '';
+  const byPerson = input.action === 'closed_by_user';
+  Object.assign(payload, {
+    installation: installation(target.installationId),
+    ref: byPerson ? '' : ref,
+    commit_oid: byPerson ? '' : commitSha,
+  });
+  setRepository(payload as unknown as { repository: RepositoryPayload }, target);
+  Object.assign(payload.alert, { number: alert.number });
+  // GitHub's schema gives a person's dismissal the alert's most recent instance (optional; the example lacks it).
+  Object.assign(payload.alert, {
+    most_recent_instance: { ...payload.alert.most_recent_instance, ref, commit_sha: commitSha, state: byPerson ? 'dismissed' : 'open' },
+  });
+  if (payload.sender) Object.assign(payload.sender, { login: input.sender ?? 'github', type: byPerson ? 'User' : 'Bot' });
+  return payload;
+}
+
 export function sign(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
@@ -261,17 +292,29 @@ export async function deliver(input: {
   deliveryId?: string;
 }): Promise<Delivery> {
   const body = input.rawBody ?? JSON.stringify(input.payload);
-  const response = await fetch(`${input.appUrl}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/e2e',
-      'x-github-event': input.event,
-      'x-github-delivery': input.deliveryId ?? randomUUID(),
-      'x-hub-signature-256': input.signature ?? sign(input.secret, body),
-    },
-    body,
-    signal: AbortSignal.timeout(20_000),
-  });
+  const deliveryId = input.deliveryId ?? randomUUID();
+  const post = () =>
+    fetch(`${input.appUrl}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'GitHub-Hookshot/e2e',
+        'x-github-event': input.event,
+        'x-github-delivery': deliveryId,
+        'x-hub-signature-256': input.signature ?? sign(input.secret, body),
+      },
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
+  let response: Response;
+  try {
+    response = await post();
+  } catch (error) {
+    // fetch reuses an idle keep-alive connection; when the server closes it at its keep-alive timeout just as the
+    // request goes out, the request never reached the app (ECONNRESET before any answer). Sent again once, with the
+    // same delivery id, as GitHub would redeliver; a server that is down fails the second time too.
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    response = await post();
+  }
   return { status: response.status, body: await response.text() };
 }

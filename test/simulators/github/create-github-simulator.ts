@@ -24,6 +24,8 @@ import { ISSUE_ROUTES } from './issue-routes.js';
 import { DEFAULT_OAUTH_CLIENT, OAUTH_ROUTES, OAuthState, type OAuthClient } from './oauth-routes.js';
 import { READ_ROUTES } from './read-routes.js';
 import { REST_ROUTES, type RestRoute } from './rest-routes.js';
+import { SECURITY_ROUTES } from './security-routes.js';
+import * as security from './security-state.js';
 import * as state from './state.js';
 import { verifyAppJwt } from './verify-app-jwt.js';
 
@@ -179,6 +181,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         ...OAUTH_ROUTES,
         ...READ_ROUTES,
         ...ENFORCEMENT_ROUTES,
+        ...SECURITY_ROUTES,
       ].find((r) => r.method === method && r.pattern.test(path));
       const isGraphql = method === 'POST' && path === GRAPHQL_PATH;
       if (!route && !isGraphql) return answer(500, { message: `simulator: no route for ${method} ${path}` }, 'no route in the simulator');
@@ -314,6 +317,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     pushCommit: (input: Parameters<typeof state.pushCommit>[1]) => state.pushCommit(data, input),
     /** Merges the base branch into the PR ("Update branch"); returns the new head SHA. */
     mergeBaseIntoPullRequest: (input: Parameters<typeof state.mergeBaseIntoPullRequest>[1]) => state.mergeBaseIntoPullRequest(data, input),
+    /** Rebases the PR onto the base branch head and force-pushes it; returns the new head SHA. */
+    rebasePullRequest: (input: Parameters<typeof state.rebasePullRequest>[1]) => state.rebasePullRequest(data, input),
     /** Merges the PR (merge commit on the base branch); returns the merge commit SHA. */
     mergePullRequest: (input: Parameters<typeof state.mergePullRequest>[1]) => state.mergePullRequest(data, input),
     /** Builds a merge queue's group of open PRs (merge commits on the base head, on a gh-readonly-queue branch); returns it. */
@@ -348,6 +353,16 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     setTeamAccess: (input: Parameters<typeof enforcement.setTeamAccess>[1]) => enforcement.setTeamAccess(data, input),
     /** The app's Administration permission: null makes protection reads 403 and hides ruleset bypass actors. */
     setAdministration: (level: 'read' | 'write' | null): void => void (data.administration = level),
+    /** Code scanning analyses the PR's test merge commit of its head (refs/pull/N/merge) and finds these alerts. */
+    analysePullRequest: (input: Parameters<typeof security.analysePullRequest>[1]) => security.analysePullRequest(data, input),
+    /** Code scanning analyses a branch head (default: the default branch). */
+    analyseBranch: (input: Parameters<typeof security.analyseBranch>[1]) => security.analyseBranch(data, input),
+    /** Someone dismisses a code scanning alert; deliver `code_scanning_alert.closed_by_user` after. */
+    dismissAlert: (input: Parameters<typeof security.dismissAlert>[1]) => security.dismissAlert(data, input),
+    /** Code scanning or the dependency graph off (GitHub's 403 with its message), or the app's permission withdrawn. */
+    setSecurityFeatures: (input: Parameters<typeof security.setSecurityFeatures>[1]) => security.setSecurityFeatures(data, input),
+    /** What the dependency review of the PR's current head lists. */
+    setDependencyChanges: (input: Parameters<typeof security.setDependencyChanges>[1]) => security.setDependencyChanges(data, input),
     /** The runs waiting (or having waited) on the app's rule, with the app's answers. */
     deploymentGates: (ref: state.RepoRef) => [...repoOf(ref).deploymentGates],
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SimSecurity } from './security-model.js';
 
 /** The simulated GitHub's data. Plain records: the GraphQL resolvers and REST routes read them, `state.ts` changes them. */
 
@@ -202,6 +203,8 @@ export interface SimRepository {
   protection: Map<string, SimProtection>;
   /** Lower-cased team slug (of the owner organisation) to the team's role on the repository. */
   teamAccess: Map<string, CollaboratorRole>;
+  /** Code scanning analyses and alerts, the dependency graph (security-state.ts). */
+  security: SimSecurity;
 }
 
 export interface SimApp {

@@ -132,7 +132,12 @@ export function paginate<T>(
   const page = Math.max(1, Number(ctx.query.page ?? 1));
   const listed = items.slice(0, limit);
   const last = Math.max(1, Math.ceil(listed.length / perPage));
-  const link = (n: number, rel: string) => `<${ctx.urls.api}${path}?per_page=${perPage}&page=${n}>; rel="${rel}"`;
+  // GitHub's links keep the request's other parameters (a `ref`, an `environment` filter): the next page lists the same thing.
+  const kept = Object.entries(ctx.query)
+    .filter(([key]) => key !== 'per_page' && key !== 'page')
+    .map(([key, value]) => `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('');
+  const link = (n: number, rel: string) => `<${ctx.urls.api}${path}?per_page=${perPage}&page=${n}${kept}>; rel="${rel}"`;
   const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
   return { page: listed.slice((page - 1) * perPage, page * perPage), headers: links.length > 0 ? { link: links.join(', ') } : {} };
 }

@@ -1,3 +1,4 @@
+import { createSecurity } from './security-model.js';
 import { diffTrees, mergeBase } from './git-graph.js';
 import {
   commitOid,
@@ -110,6 +111,7 @@ export function addRepository(
     rulesets: [],
     protection: new Map(),
     teamAccess: new Map(),
+    security: createSecurity(),
   };
   data.repos.set(repoKey(input.owner, input.repo), repo);
   const initial = makeCommit(data, {
@@ -256,6 +258,63 @@ export function mergeBaseIntoPullRequest(
   return commit.oid;
 }
 
+/**
+ * Rebases the PR onto the base branch head and force-pushes it, as `git rebase` and `git push --force` do: new
+ * commits (committed by `committer`, authors kept) replace the PR's, whose old commits GitHub still knows (the
+ * reviews stay on them). Without `commits`, each commit's changes (merge commits dropped) are replayed whole-file; a file the base
+ * branch also changed is a conflict the test resolves by giving the rebased `commits` (their files) itself.
+ * Returns the new head SHA.
+ */
+export function rebasePullRequest(data: GitHubData, input: PullRef & { committer: IdentityInput; commits?: CommitInput[] }): string {
+  const { repo, pr } = findPull(data, input);
+  const baseHead = findCommit(repo, repo.branches.get(pr.baseRef) ?? '');
+  const fork = findCommit(repo, mergeBase(repo, headOid(pr), baseHead.oid) ?? baseHead.oid);
+  const baseChanged = new Set(diffTrees(fork.tree, baseHead.tree).flatMap((d) => [d.filename, d.previousFilename ?? d.filename]));
+  const replayed =
+    input.commits ??
+    pr.commits
+      .map((oid) => findCommit(repo, oid))
+      // As git rebase does, merge commits are dropped: what they brought in is on the new base already.
+      .filter((commit) => commit.parents.length === 1)
+      .map((commit) => replayedChanges(repo, commit, baseChanged));
+  let parent = baseHead;
+  const commits: string[] = [];
+  for (const commit of replayed) {
+    const next = makeCommit(data, {
+      parents: [parent.oid],
+      tree: applyFiles(parent.tree, commit.files ?? {}),
+      input: {
+        author: pr.author.login,
+        ...commit,
+        committer: input.committer,
+        message: commit.message ?? `Change ${commits.length + 1} of #${pr.number}`,
+      },
+    });
+    repo.commits.set(next.oid, next);
+    commits.push(next.oid);
+    parent = next;
+  }
+  pr.commits = commits;
+  repo.branches.set(pr.headRef, parent.oid);
+  pr.updatedAt = parent.committedDate;
+  return parent.oid;
+}
+
+/** What one commit changed, to apply on another parent; its author kept. Throws on a file the base also changed. */
+function replayedChanges(repo: SimRepository, commit: SimCommit, baseChanged: Set<string>): CommitInput {
+  const parent = findCommit(repo, commit.parents[0] ?? '');
+  const files: Record<string, string | null> = {};
+  for (const diff of diffTrees(parent.tree, commit.tree)) {
+    for (const path of [diff.filename, diff.previousFilename ?? diff.filename]) {
+      if (baseChanged.has(path)) throw new Error(`simulator: rebasing ${commit.oid} conflicts in ${path}: give the rebased commits`);
+    }
+    files[diff.filename] = commit.tree.get(diff.filename) ?? null;
+    if (diff.previousFilename !== null) files[diff.previousFilename] = null;
+  }
+  const [author, ...coAuthors] = commit.authors.map((a) => ({ name: a.name, email: a.email, login: a.login }));
+  return { files, message: commit.message.split('\n\n')[0], ...(author ? { author } : {}), coAuthors };
+}
+
 /** Merges the PR as the merge button does: a merge commit on the base branch whose second parent is the PR head. */
 export function mergePullRequest(data: GitHubData, input: PullRef & { mergedBy: string }): string {
   const { repo, pr } = findPull(data, input);
@@ -400,7 +459,7 @@ function applyFiles(tree: Map<string, string>, files: Record<string, string | nu
   return next;
 }
 
-function makeCommit(
+export function makeCommit(
   data: GitHubData,
   input: { parents: string[]; tree: Map<string, string>; input: CommitInput & { message: string } },
 ): SimCommit {
