@@ -18,7 +18,9 @@ import { z } from 'zod';
  * - `deployment-status`: a gated deployment reached a final state; a success lists the changes it deployed;
  * - `deployment-gate`: the app's answer as the environment's deployment protection rule, with the evidence it used;
  * - `enforcement`: what GitHub enforces on a controlled branch changed (or was first read): is `change-control` required, who can bypass it;
- * - `access-snapshot`: who could approve, merge, push to or bypass a controlled repository changed (or was first read).
+ * - `access-snapshot`: who could approve, merge, push to or bypass a controlled repository changed (or was first read);
+ * - `merge-group`: the verdict published on a merge queue's group head, with the PRs the group holds and each one's verdict;
+ * - `merge-group-destroyed`: GitHub removed a merge group (merged, invalidated or dequeued).
  */
 export const AuditKind = z.enum([
   'verdict',
@@ -37,6 +39,8 @@ export const AuditKind = z.enum([
   'ticket-write-back',
   'enforcement',
   'access-snapshot',
+  'merge-group',
+  'merge-group-destroyed',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

@@ -5,6 +5,8 @@ import {
   EmergencyOverdueRecord,
   EmergencyRecord,
   ExceptionRecord,
+  MergeGroupDestroyedRecord,
+  MergeGroupRecord,
   MergeRecord,
   RetroApprovalRecord,
 } from '../audit/evidence-records.js';
@@ -83,6 +85,14 @@ function describeMerge(entry: AuditEntry): Described | null {
       ['at merge', `${record.atMerge.state} — ${record.atMerge.description}`],
       ['exceptions', record.exceptions.join(', ') || 'none'],
       ['policy', record.policy ?? 'none'],
+      ...(record.mergeGroup
+        ? [
+            ['merge group', `${record.mergeGroup.state} on ${short(record.mergeGroup.headSha)} (#${record.mergeGroup.seq})`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
     ],
   };
 }
@@ -222,6 +232,24 @@ export function describeEntry(entry: AuditEntry): Described | null {
       return describeMerge(entry);
     case 'exception':
       return describeException(entry);
+    case 'merge-group': {
+      const parsed = MergeGroupRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      const g = parsed.data;
+      return {
+        summary: `merge group ${g.state}: ${g.description}`,
+        facts: [
+          ['group', g.headRef],
+          ['pull requests', g.pulls.map((p) => `#${p.number} ${p.state}`).join(', ')],
+        ],
+        list: [...g.pulls.flatMap((p) => p.failing.map((f) => `#${p.number} ${f}`)), ...g.problems],
+      };
+    }
+    case 'merge-group-destroyed': {
+      const parsed = MergeGroupDestroyedRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      return { summary: `merge group removed (${parsed.data.reason ?? 'no reason given'})`, facts: [['group', parsed.data.headRef]] };
+    }
     case 'status-overwritten': {
       const parsed = StatusOverwrittenData.safeParse(entry.data);
       if (!parsed.success) return null;

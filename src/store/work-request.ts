@@ -87,7 +87,7 @@ const Common = {
 /**
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
- * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
+ * and queues a `pull` for each. `merge-group`: one merge group's head commit. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
  * `push`: the pushes to one branch, checked for direct changes. `command`, `deployment-status` and `push` hold a list, run one item per claim in order (oldest comment or status first), so
  * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
@@ -142,6 +142,19 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     branch: z.string().min(1),
     pushes: z.array(ReportedPush),
   }),
+  /**
+   * A merge queue asked for checks on a merge group's head commit (`merge_group.checks_requested`): find the PRs
+   * the group holds, assess each as it stands now and publish one verdict on the group's head (src/evaluation/evaluate-merge-group.ts).
+   * The payload's refs and SHAs say where to look; which PRs the group holds is read back from GitHub.
+   */
+  z.object({
+    kind: z.literal('merge-group'),
+    ...Common,
+    headSha: z.string().regex(/^[0-9a-f]{40}$/),
+    headRef: z.string().min(1),
+    baseSha: z.string().regex(/^[0-9a-f]{40}$/),
+    baseRef: z.string().min(1),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -158,6 +171,8 @@ export function workKey(request: WorkRequest): string {
   // GitHub's environment names ignore case, like its repository names.
   if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
   if (request.kind === 'push') return `push:${repo}:${request.branch}`;
+  // One verdict per group head: a redelivered or repeated request for the same group coalesces into one row.
+  if (request.kind === 'merge-group') return `merge-group:${repo}@${request.headSha}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 

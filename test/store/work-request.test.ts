@@ -150,6 +150,28 @@ describe('workKey: one row per PR or issue for commands, per environment for dep
     expect(workKey(request)).toBe(key);
   });
 
+  it('a merge group is one row per group head (a redelivery or a repeat coalesces), apart from its PRs', () => {
+    const group = (headSha: string, deliveryIds: string[]): WorkRequest => ({
+      kind: 'merge-group',
+      installationId: 1,
+      owner: 'Acme',
+      repo: 'Payments',
+      deliveryIds,
+      force: 'none',
+      statusWrites: [],
+      headSha,
+      headRef: `refs/heads/gh-readonly-queue/main/pr-7-${'b'.repeat(40)}`,
+      baseSha: 'b'.repeat(40),
+      baseRef: 'refs/heads/main',
+    });
+    expect(workKey(group('a'.repeat(40), ['d1']))).toBe(`merge-group:acme/payments@${'a'.repeat(40)}`);
+    expect(workKey(group('c'.repeat(40), ['d1']))).not.toBe(workKey(group('a'.repeat(40), ['d1'])));
+    expect(workKey(group('a'.repeat(40), ['d1']))).not.toBe(workKey(pull()));
+    expect(mergeRequests(group('a'.repeat(40), ['d1']), group('a'.repeat(40), ['d2'])).deliveryIds).toEqual(['d1', 'd2']);
+    expect(parseStoredRequest(JSON.stringify(group('a'.repeat(40), ['d1'])))).toEqual(group('a'.repeat(40), ['d1']));
+    expect(() => parseStoredRequest(JSON.stringify(group('not-a-sha', ['d1'])))).toThrow();
+  });
+
   it('a command and an evaluation of the same PR are separate rows', () => {
     expect(workKey(command([1]))).not.toBe(workKey(pull()));
   });

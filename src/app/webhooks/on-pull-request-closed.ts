@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
 import type { AuditEntry } from '../../audit/audit-entry.js';
-import type { ExceptionRecord, MergeRecord } from '../../audit/evidence-records.js';
+import { MergeGroupRecord, type ExceptionRecord, type MergeRecord } from '../../audit/evidence-records.js';
 import { openExceptionIssue } from '../../github/open-exception-issue.js';
 import type { ApprovalResult, ChecksResult, SecurityResult, TicketResult, Verdict } from '../../policy/verdict.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
@@ -58,6 +58,27 @@ function missingAtMerge(gate: AuditEntry | undefined, atMerge: Verdict): string[
 }
 
 /**
+ * The merge queue group whose commits hold the PR's merge commit, with the verdict the app published on it; null
+ * when the merge did not come from a merge queue (or the app judged no group holding it).
+ */
+async function mergeGroupOf(input: {
+  deps: AppDeps;
+  repo: string;
+  number: number;
+  mergeSha: string;
+}): Promise<MergeRecord['mergeGroup'] | null> {
+  const groups = await input.deps.audit.list({ repo: input.repo, kinds: ['merge-group'], newestFirst: true, limit: 200 });
+  for (const entry of groups) {
+    const group = MergeGroupRecord.safeParse(entry.data);
+    if (!group.success || entry.headSha === null) continue;
+    const holds = group.data.pulls.some((p) => p.number === input.number);
+    if (holds && (entry.headSha === input.mergeSha || group.data.commits.includes(input.mergeSha)))
+      return { headSha: entry.headSha, headRef: group.data.headRef, state: group.data.state, seq: entry.seq };
+  }
+  return null;
+}
+
+/**
  * A PR was merged: record the final evidence; if its last verdict on the merged head was not `success`
  * (an admin bypassed branch protection), record an exception and open an issue about it.
  */
@@ -104,6 +125,7 @@ export function onPullRequestClosed(deps: AppDeps) {
     const gate = recent.find((e) => e.headSha === headSha);
     const gateVerdict = gate?.data.verdict as Verdict | undefined;
     const bypass = gateVerdict?.state !== 'success';
+    const mergeGroup = await mergeGroupOf({ deps, repo: repoName, number: pr.number, mergeSha: merge.mergeSha });
     const atMerge = assessment.verdict;
     const missing = bypass ? missingAtMerge(gate, atMerge) : [];
     const record: MergeRecord = {
@@ -119,6 +141,7 @@ export function onPullRequestClosed(deps: AppDeps) {
       // An emergency passed the gate: not a bypass, but still an exception to the controls (docs/emergency-changes.md).
       exceptions: [...(bypass ? ['bypass'] : []), ...(gateVerdict?.state === 'success' && gateVerdict.emergency ? ['emergency'] : [])],
       policy: atMerge.policy ? `${atMerge.policy.repo}:${atMerge.policy.path}@${atMerge.policy.blobSha}` : null,
+      ...(mergeGroup ? { mergeGroup } : {}),
     };
     const merged = await recordEvidence(deps, {
       kind: 'merge',

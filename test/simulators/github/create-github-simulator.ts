@@ -332,6 +332,10 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     pushToBranch: (input: Parameters<typeof state.pushToBranch>[1]) => state.pushToBranch(data, input),
     /** Resets a branch and pushes commits on top (a force-push rewriting history); returns the push. */
     forcePushBranch: (input: Parameters<typeof state.forcePushBranch>[1]) => state.forcePushBranch(data, input),
+    /** Builds a merge queue's group of open PRs (merge commits on the base head, on a gh-readonly-queue branch); returns it. */
+    createMergeGroup: (input: Parameters<typeof state.createMergeGroup>[1]) => state.createMergeGroup(data, input),
+    /** The merge queue merges a group: the base branch moves to its head, each PR is merged by its merge commit. */
+    mergeMergeGroup: (input: Parameters<typeof state.mergeMergeGroup>[1]) => state.mergeMergeGroup(data, input),
     addReview: (input: Parameters<typeof state.addReview>[1]) => state.addReview(data, input),
     dismissReviews: (input: Parameters<typeof state.dismissReviews>[1]) => state.dismissReviews(data, input),
     setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),
