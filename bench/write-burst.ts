@@ -11,6 +11,7 @@ import { measureBurst } from './measure.js';
  * one PostgreSQL database (TEST_DATABASE_URL when set, else PGlite on a socket), each configured with the whole
  * limit, the deliveries alternating between them: one budget shared through the database. Prints the 403s, the
  * most writes GitHub received in any 60 s and the drain time against the least the budget allows.
+ * `--replicas=1|2` and `--margin=N` run only the matching scenarios (e.g. `--full --replicas=2 --margin=10`).
  */
 const LIMIT = process.argv.includes('--full') ? 80 : 200;
 const PRS = 200;
@@ -56,5 +57,8 @@ async function run(margin: number, replicas: 1 | 2): Promise<void> {
 }
 
 console.log(`burst of ${PRS} PRs in one installation, GitHub simulator enforcing ${LIMIT} content-creating requests a minute`);
-for (const margin of [0, 10]) await run(margin, 1);
-for (const margin of [0, 10]) await run(margin, 2);
+const only = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const replicaChoices = ([1, 2] as const).filter((n) => only('replicas') === undefined || String(n) === only('replicas'));
+const marginChoices = [0, 10].filter((m) => only('margin') === undefined || String(m) === only('margin'));
+if (replicaChoices.length === 0 || marginChoices.length === 0) throw new Error('--replicas takes 1 or 2, --margin 0 or 10');
+for (const replicas of replicaChoices) for (const margin of marginChoices) await run(margin, replicas);

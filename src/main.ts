@@ -26,9 +26,15 @@ let started: StartedApp | null = null;
 const github = readGitHubClientEnv(process.env);
 // On PostgreSQL the write budget is one for all replicas (docs/operations.md, replicas); on SQLite it is this process's.
 const sendLog = openWriteSendLog(readAuditEnv(process.env));
-const budget = sendLog ? createSharedWriteBudget(github.budget, sendLog.log) : createWriteBudget(github.budget);
+// While its database cannot be read, each write is counted in this process's own windows instead (a warning each time).
+let warnSharedLog = (reason: string): void => console.error(`shared write budget unreadable, this process's budget used: ${reason}`);
+const budget = sendLog
+  ? createSharedWriteBudget(github.budget, sendLog.log, { onSharedLogError: (reason) => warnSharedLog(reason) })
+  : createWriteBudget(github.budget);
 const octokit = createChangeControlOctokit({ budget, timeoutMs: github.timeoutMs });
 const log = await createLogger(process.env);
+warnSharedLog = (reason) =>
+  log.warn({ reason }, "the shared write budget could not be read from the database; this write is counted in this process's budget");
 const app = createApp(undefined, { onStart: (startedApp) => (started = startedApp) });
 const before = new Set(process.listeners('SIGINT'));
 const server =

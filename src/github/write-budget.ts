@@ -77,17 +77,22 @@ function inProcessSendLog(): SendLog {
   };
 }
 
-/** A shared log that cannot be read refuses the send: never an unbudgeted write. */
-function failClosed(log: SendLog): SendLog {
+/**
+ * A shared log that cannot be read (the database is down) does not stop the app's writes: the send is counted in
+ * this process's own windows instead, with the same limits, and a warning says so. Still never an unbudgeted write;
+ * while the database is down, N replicas may together exceed the limit (GitHub then answers 403 with Retry-After,
+ * which the throttling retries). Writes that must go out when the store cannot be read, such as the deployment
+ * gate's rejection "the evidence could not be read", are not held back by the store being down.
+ */
+function orThisProcess(log: SendLog, warn: (reason: string) => void): SendLog {
+  const local = inProcessSendLog();
   return {
     take: async (input) => {
       try {
         return await log.take(input);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`the shared write budget could not be read from the database, so the write was not sent: ${reason}`, {
-          cause: error,
-        });
+        warn(error instanceof Error ? error.message : String(error));
+        return local.take(input);
       }
     },
   };
@@ -122,9 +127,12 @@ export function createWriteBudget(limits: WriteBudgetLimits, time: BudgetTime = 
  * The same windows shared by every replica through `log` (PostgreSQL): N processes together send at most the
  * budget, and one alone may use all of it. When it is exhausted the waiter sleeps until the send that fills the
  * window leaves it, then asks again (another replica may have taken the room meanwhile): no polling in between.
- * A log that cannot be read fails the request: the write is not sent (the evaluation errors and the queue
- * retries it).
+ * A log that cannot be read falls back to this process's own windows (`onSharedLogError` is told why).
  */
-export function createSharedWriteBudget(limits: WriteBudgetLimits, log: SendLog, time: BudgetTime = {}): WriteBudget {
-  return budgetOver(limits, failClosed(log), time);
+export function createSharedWriteBudget(
+  limits: WriteBudgetLimits,
+  log: SendLog,
+  time: BudgetTime & { onSharedLogError?: (reason: string) => void } = {},
+): WriteBudget {
+  return budgetOver(limits, orThisProcess(log, time.onSharedLogError ?? (() => undefined)), time);
 }

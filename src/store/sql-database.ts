@@ -21,6 +21,13 @@ export function poolDatabase(pool: pg.Pool): SqlDatabase {
     transaction: async <T>(fn: (tx: SqlQueryable) => Promise<T>) => {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client has no pool listener: a connection that drops mid-transaction (the database stops)
+      // emits 'error' on the client, which would end the process. Its queries fail with the error too; note it so
+      // the client is discarded, not reused.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -37,6 +44,7 @@ export function poolDatabase(pool: pg.Pool): SqlDatabase {
         }
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
