@@ -34,6 +34,15 @@ export const SecurityCountsRecord = z.object({
 });
 export type SecurityCountsRecord = z.infer<typeof SecurityCountsRecord>;
 
+/**
+ * How far a `merge` entry's evidence goes (docs/audit.md#merge-evidence): `unverified`, the claim written from the
+ * `pull_request.closed` delivery alone before anything was read back from GitHub (no verdict, no facts); `verified`,
+ * the full evidence read back from GitHub; `incomplete`, facts GitHub can never give (an `evidence-incomplete`
+ * exception says why). Absent in records written before the claim existed: those are verified.
+ */
+export const MergeEvidence = z.enum(['unverified', 'verified', 'incomplete']);
+export type MergeEvidence = z.infer<typeof MergeEvidence>;
+
 export const MergeRecord = z.object({
   pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }),
   baseRef: z.string(),
@@ -54,14 +63,21 @@ export const MergeRecord = z.object({
   exceptions: z.array(z.string()),
   /** The policy applied (repo:path@blob). */
   policy: z.string().nullable(),
+  /** How far the evidence goes; absent (older records): verified. */
+  evidence: MergeEvidence.optional(),
+  /** The `unverified` claim this record completes (its audit entry number); null when none was written. */
+  claimSeq: z.number().int().nullable().optional(),
+  /** What recorded the merge: its `closed` delivery, or a later reconciliation sweep (recorded late). Absent: the delivery. */
+  recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
 
 export const ExceptionRecord = z.object({
-  type: z.literal('bypass'),
+  /** `bypass`: merged past a non-passing verdict; `evidence-incomplete`: the merge's facts can never be read back. */
+  type: z.enum(['bypass', 'evidence-incomplete']),
   mergeSha: z.string().nullable(),
   mergedBy: z.string().nullable(),
-  /** What was missing when the PR merged, one line each. */
+  /** What was missing when the PR merged (for `evidence-incomplete`: why the facts cannot be read), one line each. */
   missing: z.array(z.string()),
   gateState: z.string().nullable(),
   /** The issue opened for the exception, when it could be opened. */
