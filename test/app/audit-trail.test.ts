@@ -128,9 +128,13 @@ describe('merge evidence', () => {
 
     await receive(newProbot(), 'pull_request', mergedPayload());
 
-    const [merge, ...rest] = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
+    // The claim from the delivery at once, then the evidence read back from GitHub, linked to it.
+    const [claim, merge, ...rest] = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
     expect(rest).toEqual([]);
+    expect(claim?.data).toMatchObject({ evidence: 'unverified', mergeSha: 'f'.repeat(40), gate: null, atMerge: { state: 'unverified' } });
     expect(merge?.data).toMatchObject({
+      evidence: 'verified',
+      claimSeq: claim?.seq,
       mergeSha: 'f'.repeat(40),
       mergedBy: 'octo-admin',
       gate: { state: 'success' },
@@ -155,10 +159,7 @@ describe('merge evidence', () => {
     nock(GITHUB).post(`${REPO_PATH}/issues/2/comments`).reply(201, { id: 556 });
 
     await receive(newProbot(), 'pull_request', mergedPayload(), 'merge-delivery');
-    // GitHub redelivers the same delivery: nothing is added and no second issue is opened.
-    mockToken();
-    mockFacts({ ...WAITING, state: 'MERGED', repoConfig: policy });
-    mockJira('CHG-1', 'Approved');
+    // GitHub redelivers the same delivery: nothing is queued (no GitHub call), nothing added, no second issue.
     await receive(newProbot(), 'pull_request', mergedPayload(), 'merge-delivery');
 
     expect(issues).toHaveLength(1);
