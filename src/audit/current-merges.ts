@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit-entry.js';
-import { MergeEvidence } from './evidence-records.js';
+import { isFinalEvidence, MergeEvidence } from './evidence-records.js';
 
 /** How far a `merge` entry's evidence goes; records written before claims existed are verified. */
 export function mergeEvidenceOf(entry: AuditEntry): MergeEvidence {
@@ -10,7 +10,8 @@ export function mergeEvidenceOf(entry: AuditEntry): MergeEvidence {
 /**
  * One `merge` entry per merged PR, in audit order: the evidence that completes a claim (`verified` or
  * `incomplete`) in place of its `unverified` claim, the claim alone while nothing completes it yet. A merge whose
- * evidence is still being read is thus in the population, visible as unverified, and never counted twice.
+ * evidence is still being read is thus in the population, visible as unverified, and never counted twice. A claim
+ * GitHub `refuted` (the PR was not merged) leaves the population, unless a later claim (the real merge) follows.
  */
 export function currentMerges(entries: AuditEntry[]): AuditEntry[] {
   const byPr = new Map<string, AuditEntry>();
@@ -23,8 +24,8 @@ export function currentMerges(entries: AuditEntry[]): AuditEntry[] {
     }
     const key = `${entry.repo.toLowerCase()}#${entry.prNumber}`;
     const held = byPr.get(key);
-    // A later entry replaces a claim; a claim never replaces evidence.
-    if (!held || mergeEvidenceOf(held) === 'unverified' || mergeEvidenceOf(entry) !== 'unverified') byPr.set(key, entry);
+    // A later entry replaces a claim or a refutation; neither replaces final evidence.
+    if (!held || !isFinalEvidence(mergeEvidenceOf(held)) || isFinalEvidence(mergeEvidenceOf(entry))) byPr.set(key, entry);
   }
-  return [...byPr.values(), ...loose].sort((a, b) => a.seq - b.seq);
+  return [...byPr.values(), ...loose].filter((entry) => mergeEvidenceOf(entry) !== 'refuted').sort((a, b) => a.seq - b.seq);
 }

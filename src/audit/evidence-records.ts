@@ -38,10 +38,16 @@ export type SecurityCountsRecord = z.infer<typeof SecurityCountsRecord>;
  * How far a `merge` entry's evidence goes (docs/audit.md#merge-evidence): `unverified`, the claim written from the
  * `pull_request.closed` delivery alone before anything was read back from GitHub (no verdict, no facts); `verified`,
  * the full evidence read back from GitHub; `incomplete`, facts GitHub can never give (an `evidence-incomplete`
- * exception says why). Absent in records written before the claim existed: those are verified.
+ * exception says why); `refuted`, GitHub says the PR was not merged: the claim is void, and the PR is not in the
+ * population of merges. Absent in records written before the claim existed: those are verified.
  */
-export const MergeEvidence = z.enum(['unverified', 'verified', 'incomplete']);
+export const MergeEvidence = z.enum(['unverified', 'verified', 'incomplete', 'refuted']);
 export type MergeEvidence = z.infer<typeof MergeEvidence>;
+
+/** Evidence that ends a merge's story: what a claim, a retry or a sweep never writes again. */
+export function isFinalEvidence(evidence: MergeEvidence): boolean {
+  return evidence === 'verified' || evidence === 'incomplete';
+}
 
 export const MergeRecord = z.object({
   pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }),

@@ -9,7 +9,7 @@ import { mergeEntry } from '../cli/seed.js';
 function merge(
   seq: number,
   number: number,
-  evidence: 'unverified' | 'verified' | 'incomplete' | 'legacy',
+  evidence: 'unverified' | 'verified' | 'incomplete' | 'refuted' | 'legacy',
   repo = 'acme/payments',
 ): AuditEntry {
   const entry: NewAuditEntry = mergeEntry({ number, repo, at: '2026-01-06T11:00:00.000Z' });
@@ -37,6 +37,21 @@ describe('currentMerges: one merge entry per merged PR', () => {
       case: 'a late claim never hides the evidence',
       entries: [merge(2, 7, 'verified'), merge(5, 7, 'unverified')],
       expected: ['7:verified@2'],
+    },
+    {
+      case: 'a claim GitHub refuted (not merged) leaves the population',
+      entries: [merge(1, 7, 'unverified'), merge(2, 7, 'refuted')],
+      expected: [],
+    },
+    {
+      case: 'a refuted claim, then the real merge: its claim, then its evidence',
+      entries: [merge(1, 7, 'unverified'), merge(2, 7, 'refuted'), merge(5, 7, 'unverified')],
+      expected: ['7:unverified@5'],
+    },
+    {
+      case: 'a refuted claim never hides the evidence',
+      entries: [merge(1, 7, 'verified'), merge(2, 7, 'refuted')],
+      expected: ['7:verified@1'],
     },
     {
       case: 'several PRs, in audit order of what is kept',

@@ -115,4 +115,19 @@ describe('merge evidence through the queue', () => {
     const trace = await runCli(e2e, ['audit', 'trace', mergeSha]);
     expect(trace.stdout).toContain('evidence: incomplete');
   }, 120_000);
+
+  it('a verified merge costs one GraphQL query and no GitHub write when the gate passed; the claim costs no call', async () => {
+    const repo = e2e.newRepo();
+    const pr = e2e.openPullRequest(repo);
+    e2e.makeReady(pr);
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    const mark = e2e.github.mark();
+
+    await e2e.send('pull_request', pullRequestMergedEvent(pr));
+    await e2e.quiet();
+
+    expect(e2e.github.callCounts(mark)).toEqual({ tokenRequests: 0, appRequests: 0, graphqlQueries: 1, restReads: 0, restWrites: 0 });
+    expect((await mergeEntries(pr)).map((e) => e.data.evidence)).toEqual(['unverified', 'verified']);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
 import { mergeEvidenceOf } from '../../audit/current-merges.js';
-import type { MergeRecord } from '../../audit/evidence-records.js';
+import { isFinalEvidence, type MergeRecord } from '../../audit/evidence-records.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { unindexPullRequest } from '../../evaluation/index-ticket-keys.js';
 import { recordEvidence } from '../../evaluation/record-evidence.js';
@@ -44,7 +44,7 @@ async function recordClaim(deps: AppDeps, input: { deliveryId: string; repo: str
   const merges = await deps.audit.list({ repo, prNumber: claim.number, kinds: ['merge'] });
   const earlier = merges.find((entry) => entry.deliveryId === deliveryId);
   if (earlier) return earlier.seq;
-  if (merges.some((entry) => mergeEvidenceOf(entry) !== 'unverified')) return null;
+  if (merges.some((entry) => isFinalEvidence(mergeEvidenceOf(entry)))) return null;
   const gated = await deps.audit.list({ repo, prNumber: claim.number, kinds: ['verdict', 'config-error'], limit: 1 });
   if (gated.length === 0) return null;
   const entry = await recordEvidence(deps, {

@@ -1,7 +1,7 @@
 import type { Logger } from 'probot';
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { mergeEvidenceOf } from '../../audit/current-merges.js';
-import type { ExceptionRecord, MergeRecord } from '../../audit/evidence-records.js';
+import { isFinalEvidence, type ExceptionRecord, type MergeEvidence, type MergeRecord } from '../../audit/evidence-records.js';
 import { openExceptionIssue } from '../../github/open-exception-issue.js';
 import type { RestClient } from '../../github/rest-client.js';
 import { UnreadableFactError } from '../../github/unreadable-fact-error.js';
@@ -50,13 +50,20 @@ function provenance(request: MergeWork): Pick<MergeRecord, 'claimSeq' | 'recorde
 /**
  * The merge's facts can never be read (UnreadableFactError), or GitHub no longer shows the claimed merge: the
  * merge is recorded from the claim as `incomplete`, with an `evidence-incomplete` exception saying why. Never silence.
+ * GitHub says the PR was not merged: recorded from the claim as `refuted`, with why, and nothing else.
  */
-async function recordIncomplete(run: MergeRun, why: string[]): Promise<WorkResult> {
+async function recordFromClaim(
+  run: MergeRun,
+  input: { evidence: Extract<MergeEvidence, 'incomplete' | 'refuted'>; why: string[] },
+): Promise<WorkResult> {
+  const { why } = input;
+  const incomplete = input.evidence === 'incomplete';
   const { deps, request, log } = run;
   const { merge } = request;
   const gate = await gateOf(run, merge.headSha);
   const gateVerdict = gate?.data.verdict as Verdict | undefined;
-  log.error({ pr: `${request.owner}/${request.repo}#${merge.number}`, why }, 'merge evidence is incomplete: recorded as an exception');
+  if (incomplete)
+    log.error({ pr: `${request.owner}/${request.repo}#${merge.number}`, why }, 'merge evidence is incomplete: recorded as an exception');
   const record: MergeRecord = {
     pr: { number: merge.number, title: merge.title, url: merge.url, author: merge.author },
     baseRef: merge.baseRef,
@@ -65,13 +72,15 @@ async function recordIncomplete(run: MergeRun, why: string[]): Promise<WorkResul
     mergedBy: merge.mergedBy,
     mergedAt: merge.mergedAt,
     gate: gateVerdict ? { state: gateVerdict.state, description: gateVerdict.description, seq: gate?.seq ?? null } : null,
-    atMerge: { state: 'error', description: `the merge's facts cannot be read from GitHub: ${why.join('; ')}` },
+    atMerge: incomplete
+      ? { state: 'error', description: `the merge's facts cannot be read from GitHub: ${why.join('; ')}` }
+      : { state: 'refuted', description: why.join('; ') },
     ticket: null,
     approvers: [],
     checks: [],
-    exceptions: ['evidence-incomplete'],
+    exceptions: incomplete ? ['evidence-incomplete'] : [],
     policy: null,
-    evidence: 'incomplete',
+    evidence: input.evidence,
     ...provenance(request),
   };
   const entry = await recordEvidence(deps, {
@@ -200,7 +209,7 @@ export async function recordMergeEvidence(run: MergeRun): Promise<WorkResult> {
   const { owner, repo, merge } = request;
   const repoName = `${owner}/${repo}`;
   const recorded = await deps.audit.list({ repo: repoName, prNumber: merge.number, kinds: ['merge'] });
-  const done = recorded.filter((entry) => mergeEvidenceOf(entry) !== 'unverified').at(-1);
+  const done = recorded.filter((entry) => isFinalEvidence(mergeEvidenceOf(entry))).at(-1);
   if (done) {
     // A redelivery, a sweep or a retry after a crash: the evidence is there; only a missing exception is added.
     await followUp(run, {
@@ -217,14 +226,14 @@ export async function recordMergeEvidence(run: MergeRun): Promise<WorkResult> {
   try {
     assessment = await assessPullRequest({ octokit, deps, owner, repo, number: merge.number, includeClosed: true });
   } catch (error) {
-    if (error instanceof UnreadableFactError) return recordIncomplete(run, [error.message]);
+    if (error instanceof UnreadableFactError) return recordFromClaim(run, { evidence: 'incomplete', why: [error.message] });
     // GitHub failing (5xx, rate limit, network): the claim stands, the queue retries with backoff until it answers.
     return { kind: 'retryable', reason: `merge evidence of ${repoName}#${merge.number} could not be read: ${message(error)}` };
   }
   if (assessment.kind === 'skipped') {
     // Not under a policy: nothing to record, unless a claim was written, which is never left without an answer.
     if (request.claimSeq === null) return { kind: 'done', outcome: 'skipped' };
-    return recordIncomplete(run, [`the claimed merge cannot be verified: ${assessment.reason}`]);
+    return recordFromClaim(run, { evidence: 'incomplete', why: [`the claimed merge cannot be verified: ${assessment.reason}`] });
   }
   // The merge facts are GitHub's answer, never the payload's alone (docs/security.md).
   const answer = assessment.read.merge;
@@ -235,7 +244,8 @@ export async function recordMergeEvidence(run: MergeRun): Promise<WorkResult> {
       'a delivery says the PR was merged, GitHub says it was not',
     );
     if (request.claimSeq === null) return { kind: 'done', outcome: 'skipped' };
-    return recordIncomplete(run, ['a delivery said the pull request was merged; GitHub says it was not']);
+    // The claim is void: recorded as refuted (out of the population of merges), no exception, no issue.
+    return recordFromClaim(run, { evidence: 'refuted', why: ['a delivery said the pull request was merged; GitHub says it was not'] });
   }
   return recordVerified(run, assessment, answer.mergeSha);
 }

@@ -67,7 +67,9 @@ function summaryPanel(change: ChangeSummary | null): string {
         ? 'unverified: only the claim from the merge webhook so far; the evidence is being read from GitHub'
         : change.evidence === 'incomplete'
           ? 'incomplete: GitHub cannot give the facts it needs (see the evidence-incomplete exception)'
-          : 'verified: read back from GitHub',
+          : change.evidence === 'refuted'
+            ? 'refuted: GitHub says the pull request was not merged'
+            : 'verified: read back from GitHub',
     ],
     ['Last verdict before merge', `<span class="badge ${escapeHtml(change.gateState)}">${escapeHtml(change.gateState)}</span>`],
     [
