@@ -223,7 +223,7 @@ describe('change-control evaluate: what it refuses (exit 2, before any GitHub ca
       [
         'error: the candidate policy is invalid',
         `  ${candidate}: approval.count must be a whole number ≥ 0, got "two" (line 4)`,
-        `  ${candidate}: approval.reviewers is not a known key; allowed keys: count, teams, allow_author, allow_contributors, unattributed_commits, invalidate_on_push, ignore_base_merges, rules (line 5)`,
+        `  ${candidate}: approval.reviewers is not a known key; allowed keys: count, teams, allow_author, allow_contributors, unattributed_commits, invalidate_on_push, ignore_base_merges, keep_on_rebase, rules (line 5)`,
         '',
       ].join('\n'),
     );

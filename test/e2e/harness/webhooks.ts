@@ -268,17 +268,29 @@ export async function deliver(input: {
   deliveryId?: string;
 }): Promise<Delivery> {
   const body = input.rawBody ?? JSON.stringify(input.payload);
-  const response = await fetch(`${input.appUrl}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/e2e',
-      'x-github-event': input.event,
-      'x-github-delivery': input.deliveryId ?? randomUUID(),
-      'x-hub-signature-256': input.signature ?? sign(input.secret, body),
-    },
-    body,
-    signal: AbortSignal.timeout(20_000),
-  });
+  const deliveryId = input.deliveryId ?? randomUUID();
+  const post = () =>
+    fetch(`${input.appUrl}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'GitHub-Hookshot/e2e',
+        'x-github-event': input.event,
+        'x-github-delivery': deliveryId,
+        'x-hub-signature-256': input.signature ?? sign(input.secret, body),
+      },
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
+  let response: Response;
+  try {
+    response = await post();
+  } catch (error) {
+    // fetch reuses an idle keep-alive connection; when the server closes it at its keep-alive timeout just as the
+    // request goes out, the request never reached the app (ECONNRESET before any answer). Sent again once, with the
+    // same delivery id, as GitHub would redeliver; a server that is down fails the second time too.
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    response = await post();
+  }
   return { status: response.status, body: await response.text() };
 }
