@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../test/e2e/harness/build-app.js';
 import { STANDARD_POLICY } from '../test/e2e/harness/start-e2e.js';
-import { freePort, generateAppKey, startApp } from '../test/e2e/harness/start-app.js';
+import { freePort, generateAppKey, startApp, type RunningApp } from '../test/e2e/harness/start-app.js';
 import { waitFor } from '../test/e2e/harness/wait.js';
 import type { PullTarget } from '../test/e2e/harness/webhooks.js';
 import { CONFIG_PATH } from '../src/github/queries.js';
@@ -20,6 +20,8 @@ export interface World {
   github: GitHubSimulator;
   jira: JiraSimulator;
   url: string;
+  /** Every replica's URL (the first is `url`): one unless `replicas` asked for more. */
+  urls: string[];
   secret: string;
   /** A repository with the standard policy, under a new installation (GitHub's write budget is per installation). */
   newRepo(): { owner: string; repo: string; installationId: number };
@@ -82,6 +84,8 @@ export async function startWorld(
   strategy: Strategy,
   env: Record<string, string> = {},
   simulator: { secondaryLimit?: { perMinute: number } } = {},
+  /** More processes of ours on the same store (give them a DATABASE_URL they can share). */
+  replicas = 1,
 ): Promise<World> {
   if (strategy === 'ours') await buildApp();
   const key = generateAppKey();
@@ -98,15 +102,22 @@ export async function startWorld(
     jira: { baseUrl: jira.url, email: credentials.email, apiToken: credentials.apiToken },
   };
   let url: string;
+  let urls: string[];
   let peak: () => Promise<number>;
   let stopApp: () => Promise<void>;
   let busyWork: () => Promise<number> = async () => 0;
   if (strategy === 'ours') {
-    const app = await startApp({ ...common, env: { LOG_LEVEL: 'error', CHANGE_CONTROL_RETRY_BASE_MS: '5000', ...env } });
+    const apps: RunningApp[] = [];
+    for (let i = 0; i < replicas; i++)
+      apps.push(await startApp({ ...common, env: { LOG_LEVEL: 'error', CHANGE_CONTROL_RETRY_BASE_MS: '5000', ...env } }));
+    const app = apps[0]!;
     url = app.url;
+    urls = apps.map((a) => a.url);
     peak = () => peakFromMetrics(app.url);
     busyWork = () => app.busyWork();
-    stopApp = () => app.stop();
+    stopApp = async () => {
+      for (const a of apps) await a.stop();
+    };
   } else {
     const naive = await startNaive({
       PATH: process.env.PATH ?? '',
@@ -124,6 +135,7 @@ export async function startWorld(
       ...env,
     });
     url = naive.url;
+    urls = [url];
     peak = () => vmHwm(naive.pid);
     stopApp = naive.stop;
   }
@@ -133,6 +145,7 @@ export async function startWorld(
     github,
     jira,
     url,
+    urls,
     secret,
     newRepo() {
       repos += 1;

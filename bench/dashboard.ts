@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const { filter } = parsed;
     const changes = await time('posture, 13 weeks, all repositories', async () => {
       const read = await readChanges({ store, filter, now: NOW });
-      computePosture({ changes: read, since: filter.since, until: filter.until, gaps: [] });
+      computePosture({ changes: read, since: filter.since, until: filter.until, gaps: [], directPushes: [] });
       return read;
     });
     console.log(`  (${changes.length} merged changes)`);

@@ -88,9 +88,26 @@ export interface BurstFigures {
   minimumSeconds: number;
   perMinute: number;
   wrongVerdicts: number;
+  /** The most content-creating requests the simulator received in any 60 s (inclusive), as GitHub counts them. */
+  maxWritesIn60s: number;
 }
 
-/** `prs` PRs opened within `withinMs`, in one installation; waits up to `capSeconds` for every verdict. */
+/** The most of `times` (epoch ms) in any window of `windowMs`, both ends included. */
+export function mostInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! > windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+/**
+ * `prs` PRs opened within `withinMs`, in one installation, delivered to the world's replicas in turn; waits up to
+ * `capSeconds` for every verdict.
+ */
 export async function measureBurst(
   world: World,
   input: { prs: number; withinMs: number; perMinute: number; capSeconds: number },
@@ -104,8 +121,8 @@ export async function measureBurst(
   const since = world.github.mark();
   const started = Date.now();
   const gap = input.withinMs / input.prs;
-  for (const delivery of deliveries) {
-    void post(world.url, delivery, 600_000);
+  for (const [i, delivery] of deliveries.entries()) {
+    void post(world.urls[i % world.urls.length]!, delivery, 600_000);
     await sleep(gap);
   }
   let verdicts = 0;
@@ -118,7 +135,8 @@ export async function measureBurst(
     if (verdicts === prs.length) break;
     await sleep(250);
   }
-  const writes = world.github.requests().filter((r) => r.seq > since && isWrite(r)).length;
+  const writeLog = world.github.requests().filter((r) => r.seq > since && isWrite(r));
+  const writes = writeLog.length;
   const needed = 2 * input.prs;
   const wrongVerdicts = prs.filter((pr) => {
     const status = world.github.statuses({ ...pr, sha: world.github.pullRequest(pr).headSha, context: 'change-control' }).at(-1);
@@ -133,6 +151,10 @@ export async function measureBurst(
     minimumSeconds: Math.floor((needed - 1) / input.perMinute) * 60,
     perMinute: input.perMinute,
     wrongVerdicts,
+    maxWritesIn60s: mostInWindow(
+      writeLog.map((r) => r.at),
+      60_000,
+    ),
   };
 }
 

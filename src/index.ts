@@ -8,7 +8,9 @@ import { onDeploymentCreated } from './app/deployments/on-deployment-created.js'
 import { onDeploymentProtectionRule } from './app/deployments/on-deployment-protection-rule.js';
 import { onDeploymentStatus } from './app/deployments/on-deployment-status.js';
 import { onIssueComment } from './app/commands/on-issue-comment.js';
+import { onPush } from './app/pushes/on-push.js';
 import { onPullRequestClosed } from './app/webhooks/on-pull-request-closed.js';
+import { MERGE_GROUP_EVENTS, onMergeGroup } from './app/webhooks/on-merge-group.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './app/webhooks/on-pull-request.js';
 import { readWitnessEnv } from './audit/witness-env.js';
 import { startWitnessPublisher } from './audit/witness-publisher.js';
@@ -73,8 +75,10 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     // Evaluation triggers are queued (docs/operations.md, the evaluation queue); merges, commands and deployments are handled inline.
     app.on([...PULL_REQUEST_EVENTS], gated(gate, onPullRequest(appDeps)));
     app.on('pull_request.closed', gated(gate, onPullRequestClosed(appDeps)));
+    app.on('push', gated(gate, onPush(appDeps)));
     app.on([...CHECK_COMPLETED_EVENTS], gated(gate, onCheckCompleted(appDeps)));
     app.on('check_run.rerequested', gated(gate, onCheckRunRerequested(appDeps)));
+    app.on([...MERGE_GROUP_EVENTS], gated(gate, onMergeGroup(appDeps)));
     // Code scanning found, fixed or had an alert dismissed: the security control may change (docs/controls.md).
     app.on('code_scanning_alert', gated(gate, onCodeScanningAlert(appDeps)));
     // Deployment gating and evidence (docs/deployments.md).

@@ -3,11 +3,13 @@ import { getPrivateKey } from '@probot/get-private-key';
 import { run } from 'probot';
 import { readGitHubClientEnv } from './github/read-github-client-env.js';
 import { createChangeControlOctokit } from './github/change-control-octokit.js';
-import { createWriteBudget } from './github/write-budget.js';
+import { createSharedWriteBudget, createWriteBudget } from './github/write-budget.js';
 import { createApp, type StartedApp } from './index.js';
 import { checkProductionSecrets } from './server/check-production-secrets.js';
 import { createLogger } from './server/create-logger.js';
 import { startServer } from './server/start-server.js';
+import { readAuditEnv } from './store/open-audit-store.js';
+import { openWriteSendLog } from './store/open-write-send-log.js';
 
 /**
  * The server entry (`npm start`): refuses to run in production with a missing or weak webhook secret, then our
@@ -22,7 +24,10 @@ if (refusals.length > 0) {
 }
 let started: StartedApp | null = null;
 const github = readGitHubClientEnv(process.env);
-const octokit = createChangeControlOctokit({ budget: createWriteBudget(github.budget), timeoutMs: github.timeoutMs });
+// On PostgreSQL the write budget is one for all replicas (docs/operations.md, replicas); on SQLite it is this process's.
+const sendLog = openWriteSendLog(readAuditEnv(process.env));
+const budget = sendLog ? createSharedWriteBudget(github.budget, sendLog.log) : createWriteBudget(github.budget);
+const octokit = createChangeControlOctokit({ budget, timeoutMs: github.timeoutMs });
 const log = await createLogger(process.env);
 const app = createApp(undefined, { onStart: (startedApp) => (started = startedApp) });
 const before = new Set(process.listeners('SIGINT'));
@@ -59,6 +64,7 @@ async function shutdown(signal: string): Promise<void> {
     await app.worker.stop();
     await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await app.deps.audit.close();
+    await sendLog?.close();
     log.info('stopped');
     process.exit(0);
   } catch (error) {

@@ -51,6 +51,16 @@ export const StatusPayload = z.object({
   sender: z.object({ login: z.string() }),
 });
 
+const Sha = z.string().regex(/^[0-9a-f]{40}$/);
+
+/** `merge_group` (`checks_requested`, `destroyed`): where the group is; which PRs it holds is read back from GitHub. */
+export const MergeGroupPayload = z.object({
+  repository: Repository,
+  merge_group: z.object({ head_sha: Sha, head_ref: z.string().min(1), base_sha: Sha, base_ref: z.string().min(1) }),
+  /** `destroyed` only: merged, invalidated (an earlier entry left the queue) or dequeued. */
+  reason: z.string().optional(),
+});
+
 /** Thrown for a webhook whose payload lacks what we need; `status` makes Probot answer 400 instead of 500. */
 export class MalformedPayloadError extends Error {
   readonly status = 400;
@@ -101,3 +111,16 @@ export const IssueCommentPayload = z.object({
   }),
 });
 export type IssueCommentPayload = z.infer<typeof IssueCommentPayload>;
+
+/** A `push`: which ref moved from which commit to which, and who pushed. Which commits it brought is read from GitHub. */
+export const PushPayload = z.object({
+  repository: Repository,
+  ref: z.string(),
+  before: z.string().regex(/^[0-9a-f]{40}$/),
+  after: z.string().regex(/^[0-9a-f]{40}$/),
+  created: z.boolean(),
+  deleted: z.boolean(),
+  forced: z.boolean(),
+  pusher: z.object({ name: z.string(), email: z.string().nullish() }),
+  sender: z.object({ login: z.string() }).nullish(),
+});

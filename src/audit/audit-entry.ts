@@ -7,7 +7,9 @@ import { z } from 'zod';
  * - `status-overwritten`: someone else wrote our `change-control` status; we re-posted ours;
  * - `push`: who pushed a head SHA to an open PR (the `sender` of `pull_request.synchronize`/`opened`);
  * - `merge`: the final evidence record of a merged PR;
- * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection);
+ * - `exception`: a PR merged while its last verdict was not `success` (a bypass of branch protection), a success on a
+ *   gated environment the gate did not approve (`deployment-bypass`), or a push to a controlled branch that no merged
+ *   PR brought (`direct-push`, audit/push-records.ts);
  * - `emergency`: an emergency change authorised by a member of `emergency.teams` (with its follow-up issue);
  * - `retro-approval`: the retrospective approval of an emergency change;
  * - `command`: a `/change-control` command and what became of it (accepted or refused, and why);
@@ -16,7 +18,9 @@ import { z } from 'zod';
  * - `deployment-status`: a gated deployment reached a final state; a success lists the changes it deployed;
  * - `deployment-gate`: the app's answer as the environment's deployment protection rule, with the evidence it used;
  * - `enforcement`: what GitHub enforces on a controlled branch changed (or was first read): is `change-control` required, who can bypass it;
- * - `access-snapshot`: who could approve, merge, push to or bypass a controlled repository changed (or was first read).
+ * - `access-snapshot`: who could approve, merge, push to or bypass a controlled repository changed (or was first read);
+ * - `merge-group`: the verdict published on a merge queue's group head, with the PRs the group holds and each one's verdict;
+ * - `merge-group-destroyed`: GitHub removed a merge group (merged, invalidated or dequeued).
  */
 export const AuditKind = z.enum([
   'verdict',
@@ -35,6 +39,8 @@ export const AuditKind = z.enum([
   'ticket-write-back',
   'enforcement',
   'access-snapshot',
+  'merge-group',
+  'merge-group-destroyed',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

@@ -75,8 +75,42 @@ export const MergeRecord = z.object({
   claimSeq: z.number().int().nullable().optional(),
   /** What recorded the merge: its `closed` delivery, or a later reconciliation sweep (recorded late). Absent: the delivery. */
   recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
+  /** The merge queue group the merge commit came from, with the verdict the app published on it (absent: not through a merge queue). */
+  mergeGroup: z.object({ headSha: z.string(), headRef: z.string(), state: z.string(), seq: z.number() }).optional(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
+
+/** One PR of a merge group as it was judged for the group: its head then, its verdict, the controls that did not pass. */
+export const MergeGroupPullRecord = z.object({
+  number: z.number().int().positive(),
+  /** The PR's head when it was assessed; null when the PR could not be read. */
+  headSha: z.string().nullable(),
+  state: z.enum(['success', 'pending', 'failure', 'error']),
+  description: z.string(),
+  /** `control: summary` of each control that did not pass (or the reason it could not be read). */
+  failing: z.array(z.string()),
+});
+export type MergeGroupPullRecord = z.infer<typeof MergeGroupPullRecord>;
+
+/** The `data` of a `merge-group` entry: the verdict on a merge queue's group head (the entry's `headSha`). */
+export const MergeGroupRecord = z.object({
+  headRef: z.string(),
+  baseRef: z.string(),
+  baseSha: z.string(),
+  /** The group's commits between its base and head, oldest first (read back from GitHub's comparison). */
+  commits: z.array(z.string()),
+  pulls: z.array(MergeGroupPullRecord),
+  state: z.enum(['success', 'failure', 'error']),
+  description: z.string(),
+  /** Why the group could not be judged PR by PR (its PRs could not be found or read). */
+  problems: z.array(z.string()),
+  published: z.object({ wroteStatus: z.boolean(), checkRunUrl: z.string().nullable() }),
+});
+export type MergeGroupRecord = z.infer<typeof MergeGroupRecord>;
+
+/** The `data` of a `merge-group-destroyed` entry. */
+export const MergeGroupDestroyedRecord = z.object({ headRef: z.string(), baseRef: z.string(), reason: z.string().nullable() });
+export type MergeGroupDestroyedRecord = z.infer<typeof MergeGroupDestroyedRecord>;
 
 export const ExceptionRecord = z.object({
   /** `bypass`: merged past a non-passing verdict; `evidence-incomplete`: the merge's facts can never be read back. */

@@ -4,6 +4,7 @@ import { controlsAt, type ControlAt } from '../report/enforcement-at.js';
 import { DeploymentGateRecord, DeploymentRecord, DeploymentStatusRecord, type DeployedChange } from '../audit/deployment-records.js';
 import { MergeRecord } from '../audit/evidence-records.js';
 import { currentMerges } from '../audit/current-merges.js';
+import { DirectPushRecord } from '../audit/push-records.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import type { ChangeEvidence } from '../policy/decide-deployment.js';
 import { UsageError } from './cli-io.js';
@@ -45,15 +46,25 @@ export interface TracedChange {
   gateInForce: Pick<ControlAt, 'status' | 'since' | 'seq' | 'reasons'> | null;
 }
 
+/** A push to a controlled branch that no merged PR brought (a `direct-push` exception) behind the traced commit. */
+export interface TracedDirectPush {
+  seq: number;
+  at: string;
+  record: DirectPushRecord;
+  /** Why it is listed: the commit is its head or one it brought, or a deployment of the commit brought one of its commits. */
+  via: 'commit' | 'deployment';
+}
+
 export interface Trace {
   repo: string;
   sha: string;
   deployments: TracedDeployment[];
   gates: TracedGate[];
   changes: TracedChange[];
+  directPushes: TracedDirectPush[];
 }
 
-const TRACE_KINDS = ['merge', 'deployment', 'deployment-status', 'deployment-gate'] as const;
+const TRACE_KINDS = ['merge', 'deployment', 'deployment-status', 'deployment-gate', 'exception'] as const;
 const MergeCommits = z.object({
   facts: z
     .object({ commits: z.array(z.object({ sha: z.string() })) })
@@ -77,11 +88,25 @@ function mergeShas(entry: AuditEntry): string[] {
   ].filter((sha): sha is string => sha !== null);
 }
 
+/** The commits a direct-push exception names: the branch head after it and each commit it brought. */
+function directPushShas(entry: AuditEntry): string[] {
+  const record = DirectPushRecord.safeParse(entry.data);
+  if (!record.success) return [];
+  return [...(record.data.deleted ? [] : [record.data.after]), ...record.data.commits.map((c) => c.sha)];
+}
+
 /** The one commit (and repository) a SHA or SHA prefix names in the audit trail; null when none. */
 function resolve(entries: AuditEntry[], prefix: string): { repo: string; sha: string } | null {
   const found = new Map<string, { repo: string; sha: string }>();
   for (const entry of entries) {
-    const shas = entry.kind === 'merge' ? mergeShas(entry) : entry.headSha ? [entry.headSha] : [];
+    const shas =
+      entry.kind === 'merge'
+        ? mergeShas(entry)
+        : entry.kind === 'exception' && entry.data.type === 'direct-push'
+          ? directPushShas(entry)
+          : entry.headSha
+            ? [entry.headSha]
+            : [];
     for (const sha of shas) if (sha.startsWith(prefix)) found.set(`${entry.repo} ${sha}`, { repo: entry.repo, sha });
   }
   if (found.size > 1) {
@@ -157,5 +182,14 @@ export async function buildTrace(input: { store: AuditStore; sha: string; repo?:
       gateInForce,
     });
   }
-  return { repo, sha, deployments, gates, changes };
+  // Commits a successful deployment of this commit brought that no approved change covers: a direct push's, perhaps.
+  const uncovered = new Set(deployments.filter((d) => d.state === 'success').flatMap((d) => (d.uncovered ?? []).map((u) => u.sha)));
+  const directPushes: TracedDirectPush[] = [];
+  for (const entry of entries.filter((e) => e.kind === 'exception' && e.data.type === 'direct-push')) {
+    const record = parse(DirectPushRecord, entry);
+    const shas = directPushShas(entry);
+    const via = shas.includes(sha) ? 'commit' : shas.some((s) => uncovered.has(s)) ? 'deployment' : null;
+    if (via !== null) directPushes.push({ seq: entry.seq, at: entry.at, record, via });
+  }
+  return { repo, sha, deployments, gates, changes, directPushes };
 }

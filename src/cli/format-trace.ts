@@ -1,5 +1,5 @@
 import type { DeployedChange } from '../audit/deployment-records.js';
-import type { Trace, TracedChange, TracedDeployment } from './build-trace.js';
+import type { Trace, TracedChange, TracedDeployment, TracedDirectPush } from './build-trace.js';
 import { terminalSafe } from '../report/format-entry.js';
 
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 7) : '-');
@@ -55,6 +55,22 @@ function changeLines(change: TracedChange): string[] {
   return lines;
 }
 
+function directPushLines(push: TracedDirectPush): string[] {
+  const { record } = push;
+  const how = record.deleted ? 'deleted' : record.forced ? 'force-pushed' : 'pushed directly';
+  const lines = [
+    `  #${push.seq} ${push.at} ${record.branch}: ${how} by ${record.sender ?? 'unknown'} (git pusher ${record.pusher.name}), ${short(record.before)}..${short(record.after)}${record.complete ? '' : ' (evidence incomplete)'}`,
+  ];
+  for (const c of record.commits)
+    lines.push(
+      `      ${short(c.sha)} ${c.author.login ?? c.author.name ?? 'unknown'}: ${c.headline}${c.pullRequest === null ? ' (no merged PR)' : ` (#${c.pullRequest})`}`,
+    );
+  for (const c of record.removed)
+    lines.push(`      removed ${short(c.sha)} ${c.author.login ?? c.author.name ?? 'unknown'}: ${c.headline}`);
+  lines.push(`      issue: ${record.issueUrl ?? 'not opened'}`);
+  return lines;
+}
+
 /** The trace for reading: the commit's deployments and gate answers, then each change behind it. User text is made terminal-safe. */
 export function formatTrace(trace: Trace): string {
   const lines = [`Trace of ${trace.sha} in ${trace.repo}`, '', 'Deployments of this commit:'];
@@ -67,5 +83,9 @@ export function formatTrace(trace: Trace): string {
   lines.push('', 'Changes:');
   if (trace.changes.length === 0) lines.push('  none recorded');
   for (const change of trace.changes) lines.push(...changeLines(change));
+  if (trace.directPushes.length > 0) {
+    lines.push('', 'Direct pushes (exceptions: no merged pull request brought these commits):');
+    for (const push of trace.directPushes) lines.push(...directPushLines(push));
+  }
   return `${lines.map(terminalSafe).join('\n')}\n`;
 }

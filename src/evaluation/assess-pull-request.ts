@@ -10,8 +10,8 @@ import { gatherFacts } from './gather.js';
 import { readPullRequest } from './read.js';
 
 export type Assessment =
-  /** `missing`: the repository or the pull request was not found. */
-  | { kind: 'skipped'; reason: string; missing?: true }
+  /** `missing`: the repository or the pull request was not found. `uncontrolled`: no policy puts its base branch under control. */
+  | { kind: 'skipped'; reason: string; missing?: true; uncontrolled?: true }
   | {
       kind: 'assessed';
       read: FoundPullRequest;
@@ -25,7 +25,7 @@ export type Assessment =
 
 /**
  * Read -> gather -> decide without publishing: what `/change-control explain`, the emergency authorisation
- * the merge evidence and the dry run need (src/evaluation/evaluate-pull-request.ts publishes and records as well).
+ * the merge evidence, the merge group's verdict and the dry run need (src/evaluation/evaluate-pull-request.ts publishes and records as well).
  * Throws only when GitHub itself cannot be read.
  */
 export async function assessPullRequest(input: {
@@ -39,11 +39,13 @@ export async function assessPullRequest(input: {
   ignoreEmergency?: boolean;
   /** A dry run's candidate policy in place of the repository's own file (src/evaluation/dry-run.ts). */
   candidate?: ConfigFile;
+  /** Ask the ticket provider again instead of reusing a cached answer (a merge group judges each PR as it stands now). */
+  rereadTickets?: boolean;
 }): Promise<Assessment> {
   const { octokit, deps } = input;
   const found = await readPullRequest(input);
   if (found.kind === 'skipped') return found;
-  const gathered = await gatherFacts({ found, octokit, deps });
+  const gathered = await gatherFacts({ found, octokit, deps, reread: input.rereadTickets });
   const verdict = await decideVerdict({ gathered, deps, ignoreEmergency: input.ignoreEmergency });
   const { read, facts, config } = gathered;
   return { kind: 'assessed', read, facts, config, verdict, retryable: gathered.kind === 'error' ? gathered.retryable : null };

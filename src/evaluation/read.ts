@@ -10,8 +10,8 @@ import type { AppDeps } from './app-deps.js';
 
 /** What reading a pull request found: nothing to evaluate, a policy that cannot be parsed, or a PR under a policy. */
 export type ReadResult =
-  /** `missing`: the repository or the pull request was not found (or the app cannot see it). */
-  | { kind: 'skipped'; reason: string; missing?: true }
+  /** `missing`: the repository or the pull request was not found (or the app cannot see it). `uncontrolled`: no policy puts its base branch under control. */
+  | { kind: 'skipped'; reason: string; missing?: true; uncontrolled?: true }
   | { kind: 'invalid-policy'; read: FoundPullRequest; source: PolicySource; errors: string[] }
   | { kind: 'read'; read: FoundPullRequest; config: ChangeControlConfig; policy: PolicySource; floor: AppliedFloor | null };
 
@@ -45,7 +45,8 @@ export async function readPullRequest(input: {
 
   const { candidate } = input;
   const policy = candidate ? resolvePolicy(withCandidate(read, candidate)) : input.reread ? resolvePolicy(read) : resolvePolicyCached(read);
-  if (policy.kind === 'none') return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation' };
+  if (policy.kind === 'none')
+    return { kind: 'skipped', reason: 'no .github/change-control.yml in the repository or the organisation', uncontrolled: true };
   // The branches under control are unknown when the policy cannot be parsed: every PR is under it (fail closed).
   if (policy.kind === 'invalid') return { kind: 'invalid-policy', read, source: policy.source, errors: policy.errors };
   const controlled = isControlledBranch({
@@ -53,6 +54,6 @@ export async function readPullRequest(input: {
     branches: policy.config.branches,
     defaultBranch: read.defaultBranch,
   });
-  if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control` };
+  if (!controlled) return { kind: 'skipped', reason: `base branch ${read.facts.baseRef} is not under control`, uncontrolled: true };
   return { kind: 'read', read, config: policy.config, policy: policy.source, floor: policy.floor };
 }

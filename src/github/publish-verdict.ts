@@ -91,13 +91,35 @@ export async function publishStatusOnly(input: { octokit: RestClient; verdict: V
 async function postStatus(input: { octokit: RestClient; verdict: Verdict; checkRunUrl: string | null }): Promise<void> {
   const { octokit, verdict, checkRunUrl } = input;
   const { owner, repo, headSha } = verdict.pullRequest;
-  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+  await postCommitStatus({
+    octokit,
     owner,
     repo,
     sha: headSha,
     state: verdict.state,
-    context: STATUS_CONTEXT,
     description: verdict.description,
-    ...(checkRunUrl ? { target_url: checkRunUrl } : {}),
+    targetUrl: checkRunUrl,
+  });
+}
+
+/** Writes the `change-control` commit status on one commit (a PR head, or a merge group's head). */
+export async function postCommitStatus(input: {
+  octokit: RestClient;
+  owner: string;
+  repo: string;
+  sha: string;
+  state: Verdict['state'];
+  description: string;
+  targetUrl: string | null;
+}): Promise<void> {
+  const { octokit, owner, repo, sha, state, description, targetUrl } = input;
+  await octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner,
+    repo,
+    sha,
+    state,
+    context: STATUS_CONTEXT,
+    description,
+    ...(targetUrl ? { target_url: targetUrl } : {}),
   });
 }

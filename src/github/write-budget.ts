@@ -9,8 +9,28 @@ export interface WriteBudget {
   acquire(key: string): Promise<void>;
 }
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+/**
+ * The windows the budget keeps a send in: GitHub's minute and hour, plus 1 s for the request to reach GitHub.
+ * The budget stamps a send when it lets it go, GitHub when it arrives; without the second, a send let go just
+ * after the first of a full window left it (by our stamp) can arrive while that one is still in GitHub's window.
+ */
+export const BUDGET_WINDOWS = { minuteMs: 61_000, hourMs: 3_601_000 } as const;
+const MINUTE = BUDGET_WINDOWS.minuteMs;
+const HOUR = BUDGET_WINDOWS.hourMs;
+
+/**
+ * Where sends are counted: this process's memory, or a log every replica sees (the PostgreSQL store implements
+ * it: store/postgres-write-sends.ts). `take` records a send and returns 0 when both windows have room, else records
+ * nothing and returns the milliseconds until the send that fills a window leaves it; it throws when it cannot tell.
+ */
+export interface SendLog {
+  take(input: { key: string; now: number; limits: WriteBudgetLimits; windows: typeof BUDGET_WINDOWS }): Promise<number>;
+}
+
+export interface BudgetTime {
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -25,36 +45,13 @@ function waitFor(times: number[], now: number, limits: WriteBudgetLimits): numbe
 }
 
 /**
- * A sliding-window budget per installation: at most `perMinute` content-creating requests in any minute and
- * `perHour` in any hour. A burst goes out at once up to the limit, then at the pace the limit allows, which
- * is the fastest GitHub's budget permits (Probot's default spaces every POST, GraphQL reads included, 1 s apart).
+ * One waiter at a time per installation, in arrival order: the others queue behind it in the process (and so do
+ * not ask a shared log each in turn while the budget is exhausted).
  */
-export function createWriteBudget(
-  limits: WriteBudgetLimits,
-  time: { clock?: () => number; sleep?: (ms: number) => Promise<void> } = {},
-): WriteBudget {
-  const clock = time.clock ?? Date.now;
-  const sleep = time.sleep ?? realSleep;
-  const sent = new Map<string, number[]>();
+function oneAtATimePerKey(take: (key: string) => Promise<void>): WriteBudget {
   const queues = new Map<string, Promise<void>>();
-
-  async function take(key: string): Promise<void> {
-    for (;;) {
-      const now = clock();
-      const times = (sent.get(key) ?? []).filter((t) => t > now - HOUR);
-      sent.set(key, times);
-      const wait = waitFor(times, now, limits);
-      if (wait === 0) {
-        times.push(now);
-        return;
-      }
-      await sleep(wait);
-    }
-  }
-
   return {
     acquire(key) {
-      // One waiter at a time per installation, in arrival order.
       const turn = (queues.get(key) ?? Promise.resolve()).then(() => take(key));
       const tail = turn.catch(() => undefined);
       queues.set(key, tail);
@@ -64,4 +61,70 @@ export function createWriteBudget(
       return turn;
     },
   };
+}
+
+/** The windows of this process: a list of send times per installation, kept for an hour. */
+function inProcessSendLog(): SendLog {
+  const sent = new Map<string, number[]>();
+  return {
+    take: async ({ key, now, limits }) => {
+      const times = (sent.get(key) ?? []).filter((t) => t > now - HOUR);
+      sent.set(key, times);
+      const wait = waitFor(times, now, limits);
+      if (wait === 0) times.push(now);
+      return wait;
+    },
+  };
+}
+
+/** A shared log that cannot be read refuses the send: never an unbudgeted write. */
+function failClosed(log: SendLog): SendLog {
+  return {
+    take: async (input) => {
+      try {
+        return await log.take(input);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`the shared write budget could not be read from the database, so the write was not sent: ${reason}`, {
+          cause: error,
+        });
+      }
+    },
+  };
+}
+
+/** Takes room in `log` for each send, sleeping until the send that fills a window leaves it. */
+function budgetOver(limits: WriteBudgetLimits, log: SendLog, time: BudgetTime): WriteBudget {
+  const clock = time.clock ?? Date.now;
+  const sleep = time.sleep ?? realSleep;
+  return oneAtATimePerKey(async (key) => {
+    for (;;) {
+      const now = clock();
+      const wait = await log.take({ key, now, limits, windows: BUDGET_WINDOWS });
+      if (wait <= 0) return;
+      // Until the send leaves the window, counted from when we asked (the ask itself took time).
+      await sleep(Math.max(0, now + wait - clock()));
+    }
+  });
+}
+
+/**
+ * A sliding-window budget per installation: at most `perMinute` content-creating requests in any minute and
+ * `perHour` in any hour. A burst goes out at once up to the limit, then at the pace the limit allows, which
+ * is the fastest GitHub's budget permits (Probot's default spaces every POST, GraphQL reads included, 1 s apart).
+ * In this process only: with SQLite, or one process alone.
+ */
+export function createWriteBudget(limits: WriteBudgetLimits, time: BudgetTime = {}): WriteBudget {
+  return budgetOver(limits, inProcessSendLog(), time);
+}
+
+/**
+ * The same windows shared by every replica through `log` (PostgreSQL): N processes together send at most the
+ * budget, and one alone may use all of it. When it is exhausted the waiter sleeps until the send that fills the
+ * window leaves it, then asks again (another replica may have taken the room meanwhile): no polling in between.
+ * A log that cannot be read fails the request: the write is not sent (the evaluation errors and the queue
+ * retries it).
+ */
+export function createSharedWriteBudget(limits: WriteBudgetLimits, log: SendLog, time: BudgetTime = {}): WriteBudget {
+  return budgetOver(limits, failClosed(log), time);
 }

@@ -6,6 +6,7 @@ import { readEnforcementGaps } from './enforcement-gaps.js';
 import { verifyChain } from '../audit/verify-chain.js';
 import {
   deploymentBypassRow,
+  directPushRow,
   emergencyRow,
   EXCEPTION_COLUMNS,
   EXPORT_COLUMNS,
@@ -31,7 +32,8 @@ export type ExportFormat = 'csv' | 'jsonl' | 'html';
 
 /**
  * The exceptions of the period in audit order: merges that bypassed the gate (`bypass`), successes on a gated
- * environment the gate did not approve (`deployment-bypass`), and emergency changes, each with its retrospective
+ * environment the gate did not approve (`deployment-bypass`), pushes to a controlled branch that no merged PR brought
+ * (`direct-push`), and emergency changes, each with its retrospective
  * approval as known at `now` (`emergency-overdue` when none by its due time); then the enforcement gaps
  * (`enforcement-gap`) that overlap the period.
  */
@@ -44,6 +46,10 @@ async function exceptionRows(store: AuditStore, filter: AuditFilter, now: Date):
     }
     if (entry.data.type === 'deployment-bypass') {
       rows.push(deploymentBypassRow(entry));
+      continue;
+    }
+    if (entry.data.type === 'direct-push') {
+      rows.push(directPushRow(entry));
       continue;
     }
     let merge: AuditEntry | null = null;

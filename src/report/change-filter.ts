@@ -28,9 +28,9 @@ export const ChangeFilterFields = z
       }),
     ),
     exception: optional(
-      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass'], {
+      z.enum(['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass', 'direct-push'], {
         error: (issue) =>
-          `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got ${JSON.stringify(issue.input)}`,
+          `exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, direct-push, got ${JSON.stringify(issue.input)}`,
       }),
     ),
     ticket: optional(

@@ -1,5 +1,6 @@
 import type { EnforcementGap } from './enforcement-gaps.js';
 import type { ChangeSummary } from './change-summary.js';
+import type { DirectPushSummary } from './read-direct-pushes.js';
 
 export interface PostureCounts {
   /** Merged changes in the period. */
@@ -36,6 +37,8 @@ export interface Posture {
   weeks: WeekRate[];
   /** Times in the period when a controlled branch's gate was not in force (not enforced or unknown), oldest first. */
   enforcementGaps: EnforcementGap[];
+  /** Pushes to controlled branches in the period that no merged PR brought (`direct-push` exceptions), in audit order. */
+  directPushes: DirectPushSummary[];
 }
 
 const DAY_MS = 86_400_000;
@@ -77,13 +80,14 @@ function weeks(changes: readonly ChangeSummary[], since: string, until: string):
 /**
  * The compliance posture of the changes merged in [since, until): per repository (by name), in total, and the
  * compliance rate per week (weeks start on Monday, UTC; the first and last may be partly outside the period); and
- * the enforcement gaps that overlap the period.
+ * the enforcement gaps that overlap the period, and the direct pushes of the period.
  */
 export function computePosture(input: {
   changes: readonly ChangeSummary[];
   since: string;
   until: string;
   gaps: readonly EnforcementGap[];
+  directPushes: readonly DirectPushSummary[];
 }): Posture {
   const byRepo = new Map<string, ChangeSummary[]>();
   for (const change of input.changes) byRepo.set(change.repo, [...(byRepo.get(change.repo) ?? []), change]);
@@ -95,6 +99,7 @@ export function computePosture(input: {
     total: count(input.changes),
     weeks: weeks(input.changes, input.since, input.until),
     enforcementGaps: [...input.gaps].sort((a, b) => a.from.localeCompare(b.from) || a.seq - b.seq),
+    directPushes: [...input.directPushes],
   };
 }
 

@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
 import { DeploymentBypassRecord } from '../audit/deployment-records.js';
 import { EmergencyRecord, ExceptionRecord, MergeRecord, type MergeEvidence } from '../audit/evidence-records.js';
+import { DirectPushRecord } from '../audit/push-records.js';
 import { formatSecurityCounts, securityCounts, type SecurityCountsItem } from './security-counts.js';
 
 /** The columns of `audit export`, in order. `--exceptions` adds `issue_url` and the columns of emergency changes. */
@@ -46,10 +47,11 @@ export const EXCEPTION_COLUMNS = [
 
 /**
  * What an exception row is: a merge past a non-passing verdict, a success on a gated environment the gate did not
- * approve, an emergency change (overdue: no retrospective approval by its due time), or a time when a controlled
- * branch's gate was not in force (src/report/gap-row.ts).
+ * approve, an emergency change (overdue: no retrospective approval by its due time), a time when a controlled
+ * branch's gate was not in force (src/report/gap-row.ts), or a push to a controlled branch that no merged PR brought.
  */
-export type ExceptionType = 'bypass' | 'evidence-incomplete' | 'emergency' | 'emergency-overdue' | 'deployment-bypass' | 'enforcement-gap';
+export type ExceptionType =
+  'bypass' | 'evidence-incomplete' | 'emergency' | 'emergency-overdue' | 'deployment-bypass' | 'enforcement-gap' | 'direct-push';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */
@@ -185,6 +187,37 @@ export function deploymentBypassRow(entry: AuditEntry): ExportRow {
     type: 'deployment-bypass',
     authorised_by: null,
     reason: `deployment ${record.deploymentId} to ${record.environment} reported successful by ${record.statusCreator ?? 'an unknown user'}`,
+    due_at: null,
+    retro_approved_by: null,
+    retro_approved_at: null,
+  };
+}
+
+/**
+ * A `direct-push` exception as a row: the branch in `base`, the new head in `head_sha`, who pushed in `merged_by`
+ * (the authenticated sender), the commit authors in `author`, why in `exceptions`, how in `reason`.
+ */
+export function directPushRow(entry: AuditEntry): ExportRow {
+  const record = parseRecord(DirectPushRecord, entry);
+  const authors = [...new Set(record.commits.map((c) => c.author.login ?? c.author.email ?? c.author.name ?? 'unknown'))];
+  const how = record.deleted ? 'deleted' : record.forced ? 'force-pushed' : 'pushed';
+  const counted = record.totalCommits === null ? '' : `, ${record.totalCommits} commit${record.totalCommits === 1 ? '' : 's'}`;
+  return {
+    ...fromMergeRecord(null),
+    repo: entry.repo,
+    author: authors.join(', ') || null,
+    merged_at: entry.at,
+    merged_by: record.sender,
+    head_sha: record.deleted ? null : record.after,
+    base: record.branch,
+    exceptions: record.reasons.map((reason) => reason.trim()),
+    policy: record.policy,
+    audit_seq: entry.seq,
+    entry_hash: entry.hash,
+    issue_url: record.issueUrl,
+    type: 'direct-push',
+    authorised_by: null,
+    reason: `${how} to ${record.branch} by ${record.sender ?? 'an unknown account'} (git pusher ${record.pusher.name}), ${record.before.slice(0, 7)}..${record.after.slice(0, 7)}${counted}${record.complete ? '' : ', evidence incomplete'}`,
     due_at: null,
     retro_approved_by: null,
     retro_approved_at: null,

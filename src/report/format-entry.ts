@@ -5,9 +5,12 @@ import {
   EmergencyOverdueRecord,
   EmergencyRecord,
   ExceptionRecord,
+  MergeGroupDestroyedRecord,
+  MergeGroupRecord,
   MergeRecord,
   RetroApprovalRecord,
 } from '../audit/evidence-records.js';
+import { DirectPushRecord } from '../audit/push-records.js';
 import { PushData, StatusOverwrittenData, VerdictData } from './entry-data.js';
 import { formatSecurityCounts, securityCounts } from './security-counts.js';
 
@@ -85,11 +88,45 @@ function describeMerge(entry: AuditEntry): Described | null {
       ['at merge', `${record.atMerge.state} — ${record.atMerge.description}`],
       ['exceptions', record.exceptions.join(', ') || 'none'],
       ['policy', record.policy ?? 'none'],
+      ...(record.mergeGroup
+        ? [
+            ['merge group', `${record.mergeGroup.state} on ${short(record.mergeGroup.headSha)} (#${record.mergeGroup.seq})`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
     ],
   };
 }
 
 function describeException(entry: AuditEntry): Described | null {
+  const direct = DirectPushRecord.safeParse(entry.data);
+  if (direct.success) {
+    const d = direct.data;
+    const how = d.deleted ? 'deleted' : d.forced ? 'force-pushed to' : 'pushed directly to';
+    return {
+      summary: `direct-push: ${d.sender ?? 'an unknown account'} ${how} ${d.branch}${d.complete ? '' : ' (evidence incomplete)'}`,
+      facts: [
+        ['pushed by', `${d.sender ?? 'unknown'} (git pusher ${d.pusher.name})`],
+        ['before', d.before],
+        ['after', d.after],
+        ['forced', String(d.forced)],
+        [
+          'commits',
+          d.commits
+            .map(
+              (c) =>
+                `${c.sha.slice(0, 7)} ${c.author.login ?? c.author.name ?? '?'}${c.pullRequest === null ? '' : ` (#${c.pullRequest})`}`,
+            )
+            .join(', ') || 'none',
+        ],
+        ['issue', d.issueUrl ?? 'not opened'],
+        ['why', ''],
+      ],
+      list: d.reasons.map((reason) => reason.trim()),
+    };
+  }
   const bypass = DeploymentBypassRecord.safeParse(entry.data);
   if (bypass.success) {
     const b = bypass.data;
@@ -201,6 +238,24 @@ export function describeEntry(entry: AuditEntry): Described | null {
       return describeMerge(entry);
     case 'exception':
       return describeException(entry);
+    case 'merge-group': {
+      const parsed = MergeGroupRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      const g = parsed.data;
+      return {
+        summary: `merge group ${g.state}: ${g.description}`,
+        facts: [
+          ['group', g.headRef],
+          ['pull requests', g.pulls.map((p) => `#${p.number} ${p.state}`).join(', ')],
+        ],
+        list: [...g.pulls.flatMap((p) => p.failing.map((f) => `#${p.number} ${f}`)), ...g.problems],
+      };
+    }
+    case 'merge-group-destroyed': {
+      const parsed = MergeGroupDestroyedRecord.safeParse(entry.data);
+      if (!parsed.success) return null;
+      return { summary: `merge group removed (${parsed.data.reason ?? 'no reason given'})`, facts: [['group', parsed.data.headRef]] };
+    }
     case 'status-overwritten': {
       const parsed = StatusOverwrittenData.safeParse(entry.data);
       if (!parsed.success) return null;

@@ -104,6 +104,13 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       ) STRICT`,
     ],
   },
+  {
+    // The write budget shared by replicas lives in PostgreSQL only (github_write_sends); a SQLite store keeps the
+    // budget in the process. The version is taken here too so that both backends number their migrations alike.
+    version: 7,
+    name: 'write budget sends (PostgreSQL: shared by replicas)',
+    statements: [],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
@@ -200,6 +207,15 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
         error text NOT NULL,
         moved_ms bigint NOT NULL
       )`,
+    ],
+  },
+  {
+    // GitHub's content-creating requests per installation, counted for every replica (store/postgres-write-sends.ts).
+    version: 7,
+    name: 'write budget sends (PostgreSQL: shared by replicas)',
+    statements: [
+      'CREATE TABLE github_write_sends (installation text NOT NULL, sent_ms bigint NOT NULL)',
+      'CREATE INDEX github_write_sends_installation ON github_write_sends (installation, sent_ms)',
     ],
   },
 ];

@@ -68,6 +68,28 @@ export const MergeClaim = z.object({
 });
 export type MergeClaim = z.infer<typeof MergeClaim>;
 
+/**
+ * A push to a branch as its `push` webhook reported it, to check in order (src/app/pushes/check-push.ts). Only the
+ * refs, the flags and who pushed come from the delivery; which commits it brought is read back from GitHub.
+ */
+export const ReportedPush = z.object({
+  deliveryId: z.string(),
+  /** The branch, without `refs/heads/`. */
+  branch: z.string().min(1),
+  before: z.string().regex(/^[0-9a-f]{40}$/),
+  after: z.string().regex(/^[0-9a-f]{40}$/),
+  created: z.boolean(),
+  deleted: z.boolean(),
+  forced: z.boolean(),
+  /** The authenticated user or app that pushed (the delivery's `sender`). */
+  sender: z.string().nullable(),
+  /** The git identity GitHub names as the pusher. */
+  pusher: z.object({ name: z.string(), email: z.string().nullable() }),
+  /** When the app accepted the delivery (the push has no time of its own in the payload). */
+  receivedAt: z.string(),
+});
+export type ReportedPush = z.infer<typeof ReportedPush>;
+
 const Common = {
   installationId: z.number().int().positive(),
   owner: z.string().min(1),
@@ -82,9 +104,9 @@ const Common = {
 /**
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
- * and queues a `pull` for each. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
+ * and queues a `pull` for each. `merge-group`: one merge group's head commit. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
  * `merge`: the full evidence of a merged PR (its claim already recorded).
- * `command` and `deployment-status` hold a list, run one item per claim in order (oldest comment or status first), so
+ * `push`: the pushes to one branch, checked for direct changes. `command`, `deployment-status` and `push` hold a list, run one item per claim in order (oldest comment or status first), so
  * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
 export const WorkRequest = z.discriminatedUnion('kind', [
@@ -141,6 +163,26 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     /** Why the merge is recorded now: its `closed` delivery, or a later sweep (recorded late). */
     recordedBy: z.enum(['webhook', 'reconciliation']),
   }),
+  /** Pushes to one branch, each checked for commits that no merged PR brought (src/app/pushes/check-push.ts). */
+  z.object({
+    kind: z.literal('push'),
+    ...Common,
+    branch: z.string().min(1),
+    pushes: z.array(ReportedPush),
+  }),
+  /**
+   * A merge queue asked for checks on a merge group's head commit (`merge_group.checks_requested`): find the PRs
+   * the group holds, assess each as it stands now and publish one verdict on the group's head (src/evaluation/evaluate-merge-group.ts).
+   * The payload's refs and SHAs say where to look; which PRs the group holds is read back from GitHub.
+   */
+  z.object({
+    kind: z.literal('merge-group'),
+    ...Common,
+    headSha: z.string().regex(/^[0-9a-f]{40}$/),
+    headRef: z.string().min(1),
+    baseSha: z.string().regex(/^[0-9a-f]{40}$/),
+    baseRef: z.string().min(1),
+  }),
 ]);
 export type WorkRequest = z.infer<typeof WorkRequest>;
 
@@ -158,6 +200,9 @@ export function workKey(request: WorkRequest): string {
   if (request.kind === 'merge') return `merge:${repo}#${request.merge.number}`;
   // GitHub's environment names ignore case, like its repository names.
   if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
+  if (request.kind === 'push') return `push:${repo}:${request.branch}`;
+  // One verdict per group head: a redelivered or repeated request for the same group coalesces into one row.
+  if (request.kind === 'merge-group') return `merge-group:${repo}@${request.headSha}`;
   return request.kind === 'pull' ? `pull:${repo}#${request.number}` : `commit:${repo}@${request.sha}`;
 }
 
@@ -200,6 +245,8 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
   }
   if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
     merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
+  // Pushes have no id that grows with time: kept in the order they were accepted, each delivery once.
+  if (merged.kind === 'push' && earlier.kind === 'push') merged.pushes = union(earlier.pushes, merged.pushes, (p) => p.deliveryId);
   return merged;
 }
 

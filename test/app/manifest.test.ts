@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { ENFORCEMENT_EVENTS } from '../../src/app/enforcement/on-enforcement-event.js';
+import { MERGE_GROUP_EVENTS } from '../../src/app/webhooks/on-merge-group.js';
 
 const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
   default_events: string[];
@@ -26,5 +27,13 @@ describe('app.yml and the security control', () => {
     expect(manifest.default_permissions.security_events).toBe('read');
     // Dependency review (GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}) needs Contents: read.
     expect(manifest.default_permissions.contents).toBe('read');
+  });
+});
+
+describe('app.yml and merge queues', () => {
+  it('subscribes to merge_group with the permission GitHub requires for it, read only', () => {
+    expect(new Set(MERGE_GROUP_EVENTS.map((name) => name.split('.')[0]))).toEqual(new Set(['merge_group']));
+    expect(manifest.default_events).toContain('merge_group');
+    expect(manifest.default_permissions.merge_queues).toBe('read');
   });
 });

@@ -50,7 +50,10 @@ describe('parseChangeFilter', () => {
 
   it.each([
     ['verdict=passed', 'verdict must be one of success, pending, failure, error, none, got "passed"'],
-    ['exception=late', 'exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, got "late"'],
+    [
+      'exception=late',
+      'exception must be one of any, none, bypass, emergency, emergency-overdue, deployment-bypass, direct-push, got "late"',
+    ],
     ['repo=payments', 'repo must be OWNER/NAME like acme/payments, got "payments"'],
     ['since=yesterday', 'since must be a date like 2026-01-31, got "yesterday"'],
     ['ticket=PAY', 'ticket must be a key like PAY-12, got "PAY"'],

@@ -352,6 +352,39 @@ describe('formatEntry', () => {
       ),
       ['command - — /change-control emergency by mallory, refused: not a member of emergency.teams'],
     ],
+    [
+      'a merge group that failed',
+      stored(
+        {
+          kind: 'merge-group',
+          at: '2026-02-03T09:00:00.000Z',
+          deliveryId: 'd-g',
+          repo: 'acme/payments',
+          prNumber: null,
+          headSha: 'e'.repeat(40),
+          data: {
+            headRef: `refs/heads/gh-readonly-queue/main/pr-52-${'f'.repeat(40)}`,
+            baseRef: 'main',
+            baseSha: 'f'.repeat(40),
+            commits: ['e'.repeat(40)],
+            pulls: [
+              { number: 51, headSha: 'a'.repeat(40), state: 'success', description: 'All controls passed', failing: [] },
+              { number: 52, headSha: 'b'.repeat(40), state: 'pending', description: 'Waiting', failing: ['approval: Needs 1 more'] },
+            ],
+            state: 'failure',
+            description: 'Not passing: #52 approval: Needs 1 more',
+            problems: [],
+            published: { wroteStatus: true, checkRunUrl: null },
+          },
+        },
+        6,
+      ),
+      [
+        'merge-group eeeeeee — merge group failure: Not passing: #52 approval: Needs 1 more',
+        '    pull requests: #51 success, #52 pending',
+        '      - #52 approval: Needs 1 more',
+      ],
+    ],
   ])('shows %s with its key facts', (_case, entry, expected) => {
     const text = formatEntry('seq' in entry ? (entry as AuditEntry) : stored(entry, 5));
 

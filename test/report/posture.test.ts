@@ -29,7 +29,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
   it('counts merged, passed and each exception per repository and in total', async () => {
     const changes = await readChanges({ store, filter: filter(), now: NOW });
-    const posture = computePosture({ changes, since: filter().since, until: filter().until, gaps: [] });
+    const posture = computePosture({ changes, since: filter().since, until: filter().until, gaps: [], directPushes: [] });
     expect(posture.repos).toEqual([
       { repo: 'acme/ledger', merged: 3, passed: 3, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0 },
       { repo: 'acme/payments', merged: 5, passed: 2, rate: 0.4, bypass: 1, emergency: 2, emergencyOverdue: 1 },
@@ -41,7 +41,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
 
   it('gives the weekly rate, weeks starting on Monday, a week without merges having no rate', async () => {
     const changes = await readChanges({ store, filter: filter(), now: NOW });
-    const { weeks } = computePosture({ changes, since: filter().since, until: filter().until, gaps: [] });
+    const { weeks } = computePosture({ changes, since: filter().since, until: filter().until, gaps: [], directPushes: [] });
     expect(weeks).toEqual([
       { weekStart: '2026-01-26', merged: 0, passed: 0, rate: null },
       { weekStart: '2026-02-02', merged: 4, passed: 4, rate: 1 },

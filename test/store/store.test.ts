@@ -209,6 +209,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
       { version: 4, name: 'ticket key to pull request index' },
       { version: 5, name: 'dashboard: entries by kind and time' },
       { version: 6, name: 'queue dead letters' },
+      { version: 7, name: 'write budget sends (PostgreSQL: shared by replicas)' },
     ]);
     await again.close();
   });

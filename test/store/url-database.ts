@@ -40,14 +40,15 @@ async function openServerSchema(serverUrl: string): Promise<UrlDatabase> {
 /**
  * PGlite is one session shared by every socket connection (pglite-socket multiplexes them): it ignores the
  * startup `options`, so a search_path per URL is impossible and each database is an instance of its own.
- * The multiplexer keeps a transaction on its connection but may interleave the messages of concurrent
- * statements, so tests use it one statement at a time. It refuses connections beyond `maxConnections`
+ * The multiplexer keeps a transaction on its connection, and (keepStatementsWhole below) a statement's
+ * extended-protocol messages together. It refuses connections beyond `maxConnections`
  * rather than queueing them; the limit leaves room for the test's connection, the store's pool and a
  * closing pool's socket that the server has not seen close yet.
  */
 async function openPgliteServer(maxConnections: number): Promise<UrlDatabase> {
   const db = await PGlite.create();
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  keepStatementsWhole(server, db);
   await server.start();
   // getServerConn() is host:port once started; port 0 asked the OS for a free one.
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
@@ -61,5 +62,79 @@ async function openPgliteServer(maxConnections: number): Promise<UrlDatabase> {
       await server.stop();
       await db.close();
     },
+  };
+}
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/** pglite-socket's query queue (0.2.x), which its types do not expose. */
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Extended-protocol messages that leave a statement open until the connection's Sync: Parse, Bind, Describe, Execute, Close, Flush. */
+const OPENS_STATEMENT = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48].map((byte) => byte));
+const SYNC = 0x53;
+
+/**
+ * pglite-socket runs one protocol message at a time, from whichever connection sent it: between one connection's
+ * Parse and its Sync, another connection's statement can run on the one session and replace the unnamed statement
+ * ("unnamed prepared statement does not exist"). Serve a connection whose statement is open until its Sync, as the
+ * queue already does for a connection in a transaction. (Two replicas writing at once send such statements.)
+ */
+function keepStatementsWhole(server: PGLiteSocketServer, db: PGlite): void {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let open: number | null = null;
+  queue.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const holder = db.isInTransaction() && this.lastHandlerId !== null ? this.lastHandlerId : open;
+        const index = holder === null ? 0 : this.queue.findIndex((item) => item.handlerId === holder);
+        if (index === -1) break; // the holder's next message has not arrived yet
+        const [item] = this.queue.splice(index, 1);
+        if (!item) break;
+        let bytes = 0;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(item.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0] ?? 0;
+        open = type === SYNC ? null : OPENS_STATEMENT.has(type) ? item.handlerId : open;
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    // A connection that closed mid-statement: serve the others.
+    if (open === handlerId) {
+      open = null;
+      void queue.processQueue();
+    }
   };
 }

@@ -150,6 +150,28 @@ describe('workKey: one row per PR or issue for commands, per environment for dep
     expect(workKey(request)).toBe(key);
   });
 
+  it('a merge group is one row per group head (a redelivery or a repeat coalesces), apart from its PRs', () => {
+    const group = (headSha: string, deliveryIds: string[]): WorkRequest => ({
+      kind: 'merge-group',
+      installationId: 1,
+      owner: 'Acme',
+      repo: 'Payments',
+      deliveryIds,
+      force: 'none',
+      statusWrites: [],
+      headSha,
+      headRef: `refs/heads/gh-readonly-queue/main/pr-7-${'b'.repeat(40)}`,
+      baseSha: 'b'.repeat(40),
+      baseRef: 'refs/heads/main',
+    });
+    expect(workKey(group('a'.repeat(40), ['d1']))).toBe(`merge-group:acme/payments@${'a'.repeat(40)}`);
+    expect(workKey(group('c'.repeat(40), ['d1']))).not.toBe(workKey(group('a'.repeat(40), ['d1'])));
+    expect(workKey(group('a'.repeat(40), ['d1']))).not.toBe(workKey(pull()));
+    expect(mergeRequests(group('a'.repeat(40), ['d1']), group('a'.repeat(40), ['d2'])).deliveryIds).toEqual(['d1', 'd2']);
+    expect(parseStoredRequest(JSON.stringify(group('a'.repeat(40), ['d1'])))).toEqual(group('a'.repeat(40), ['d1']));
+    expect(() => parseStoredRequest(JSON.stringify(group('not-a-sha', ['d1'])))).toThrow();
+  });
+
   it('a command and an evaluation of the same PR are separate rows', () => {
     expect(workKey(command([1]))).not.toBe(workKey(pull()));
   });
@@ -220,5 +242,45 @@ describe('the merge work kind: one row per merged PR', () => {
     expect(parseStoredRequest(JSON.stringify(mergeWork()))).toEqual(mergeWork());
     const { merge: _merge, ...bad } = mergeWork();
     expect(() => parseStoredRequest(JSON.stringify(bad))).toThrow();
+  });
+});
+
+describe('push work', () => {
+  const reported = (deliveryId: string) => ({
+    deliveryId,
+    branch: 'main',
+    before: 'a'.repeat(40),
+    after: 'b'.repeat(40),
+    created: false,
+    deleted: false,
+    forced: false,
+    sender: 'admin',
+    pusher: { name: 'admin', email: null },
+    receivedAt: '2026-11-01T12:00:00.000Z',
+  });
+  const push = (ids: string[], branch = 'main'): WorkRequest => ({
+    kind: 'push',
+    installationId: 1,
+    owner: 'Acme',
+    repo: 'Payments',
+    branch,
+    deliveryIds: ids,
+    force: 'none',
+    statusWrites: [],
+    pushes: ids.map(reported),
+  });
+
+  it('is one queue item per branch (repository names ignore case, branch names do not)', () => {
+    expect(workKey(push(['d1']))).toBe('push:acme/payments:main');
+    expect(workKey(push(['d1'], 'Main'))).not.toBe(workKey(push(['d1'])));
+  });
+
+  it('keeps every push, each delivery once, in the order accepted', () => {
+    const merged = mergeRequests(push(['d1', 'd2']), push(['d2', 'd3']));
+    expect(merged.kind === 'push' && merged.pushes.map((p) => p.deliveryId)).toEqual(['d1', 'd2', 'd3']);
+  });
+
+  it('round-trips through the store', () => {
+    expect(parseStoredRequest(JSON.stringify(push(['d1'])))).toEqual(push(['d1']));
   });
 });

@@ -1,7 +1,13 @@
 import type { Logger } from 'probot';
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { mergeEvidenceOf } from '../../audit/current-merges.js';
-import { isFinalEvidence, type ExceptionRecord, type MergeEvidence, type MergeRecord } from '../../audit/evidence-records.js';
+import {
+  isFinalEvidence,
+  MergeGroupRecord,
+  type ExceptionRecord,
+  type MergeEvidence,
+  type MergeRecord,
+} from '../../audit/evidence-records.js';
 import { openExceptionIssue } from '../../github/open-exception-issue.js';
 import type { RestClient } from '../../github/rest-client.js';
 import { UnreadableFactError } from '../../github/unreadable-fact-error.js';
@@ -40,6 +46,23 @@ async function gateOf(run: MergeRun, headSha: string): Promise<AuditEntry | unde
     limit: 100,
   });
   return recent.find((e) => e.headSha === headSha);
+}
+
+/**
+ * The merge queue group whose commits hold the PR's merge commit, with the verdict the app published on it; null
+ * when the merge did not come from a merge queue (or the app judged no group holding it).
+ */
+async function mergeGroupOf(run: MergeRun, mergeSha: string): Promise<MergeRecord['mergeGroup'] | null> {
+  const { owner, repo, merge } = run.request;
+  const groups = await run.deps.audit.list({ repo: `${owner}/${repo}`, kinds: ['merge-group'], newestFirst: true, limit: 200 });
+  for (const entry of groups) {
+    const group = MergeGroupRecord.safeParse(entry.data);
+    if (!group.success || entry.headSha === null) continue;
+    const holds = group.data.pulls.some((p) => p.number === merge.number);
+    if (holds && (entry.headSha === mergeSha || group.data.commits.includes(mergeSha)))
+      return { headSha: entry.headSha, headRef: group.data.headRef, state: group.data.state, seq: entry.seq };
+  }
+  return null;
 }
 
 /** What every merge record of this work shares: the claim's link and why it is recorded now. */
@@ -155,6 +178,7 @@ async function recordVerified(run: MergeRun, assessment: Extract<Assessment, { k
   const gate = await gateOf(run, read.headSha);
   const gateVerdict = gate?.data.verdict as Verdict | undefined;
   const bypass = gateVerdict?.state !== 'success';
+  const mergeGroup = await mergeGroupOf(run, mergeSha);
   const atMerge = assessment.verdict;
   const missing = bypass ? missingAtMerge(gate, atMerge) : [];
   const record: MergeRecord = {
@@ -170,6 +194,7 @@ async function recordVerified(run: MergeRun, assessment: Extract<Assessment, { k
     // An emergency passed the gate: not a bypass, but still an exception to the controls (docs/emergency-changes.md).
     exceptions: [...(bypass ? ['bypass'] : []), ...(gateVerdict?.state === 'success' && gateVerdict.emergency ? ['emergency'] : [])],
     policy: atMerge.policy ? `${atMerge.policy.repo}:${atMerge.policy.path}@${atMerge.policy.blobSha}` : null,
+    ...(mergeGroup ? { mergeGroup } : {}),
     evidence: 'verified',
     ...provenance(request),
   };

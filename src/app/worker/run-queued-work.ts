@@ -7,6 +7,8 @@ import type { WorkResult } from '../../queue/worker.js';
 import type { StatusWrite, WorkRequest } from '../../store/work-request.js';
 import type { AppDeps } from '../../evaluation/app-deps.js';
 import { evaluatePullRequest, type EvaluationOutcome } from '../../evaluation/evaluate-pull-request.js';
+import { evaluateMergeGroup } from '../../evaluation/evaluate-merge-group.js';
+import { liveGroupAt, liveGroupsHolding, type LiveMergeGroup } from '../../evaluation/live-merge-groups.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { answerRecheck } from '../commands/recheck-command.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
@@ -16,9 +18,11 @@ import { recordDeploymentStatus } from '../deployments/record-deployment-status.
 import { checkEnforcement } from '../enforcement/check-enforcement.js';
 import { sweepInstallation } from '../enforcement/sweep-installation.js';
 import { recordMergeEvidence } from '../webhooks/record-merge-evidence.js';
+import { checkPush } from '../pushes/check-push.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
+type MergeGroupWork = Extract<WorkRequest, { kind: 'merge-group' }>;
 
 interface Run {
   deps: AppDeps;
@@ -34,11 +38,39 @@ async function othersWrites(deps: AppDeps, writes: StatusWrite[]): Promise<Statu
   return writes.filter((write) => write.login !== bot);
 }
 
+/**
+ * An event on a merge group's head the app judged (no PR has it as head; the group is found in the audit store, no
+ * GitHub call). Someone else's write of our status is recorded and the group judged again with its status and
+ * check run rewritten, as is a "Re-run" of our check run there (`force: all`); anything else (the group's CI
+ * finishing) needs nothing, since `checks.required` is judged on the PRs' heads (docs/merge-queue.md).
+ */
+async function dispatchGroupHead(run: Run, request: CommitWork, writes: StatusWrite[], group: LiveMergeGroup): Promise<WorkResult> {
+  const { owner, repo, sha, installationId } = request;
+  for (const write of writes) {
+    run.log.warn({ group: group.headRef, overwrittenBy: write.login }, 'our status on a merge group was overwritten');
+    const data = { overwrittenBy: write.login, state: write.state, description: write.description };
+    await recordEvidence(run.deps, {
+      kind: 'status-overwritten',
+      deliveryId: write.deliveryId,
+      repo: `${owner}/${repo}`,
+      prNumber: null,
+      headSha: sha,
+      data,
+    });
+  }
+  if (writes.length === 0 && request.force !== 'all') return { kind: 'done', outcome: 'skipped' };
+  const common = { installationId, owner, repo, deliveryIds: request.deliveryIds, statusWrites: [] };
+  await run.deps.queue.enqueue([{ kind: 'merge-group', ...common, force: 'all', ...group }], Date.now());
+  return { kind: 'done', outcome: 'dispatched' };
+}
+
 /** A commit's event named no PR: find the open PRs whose head it is and queue each (one REST call). */
 async function dispatchCommit(run: Run, request: CommitWork): Promise<WorkResult> {
   const statusWrites = await othersWrites(run.deps, request.statusWrites);
   if (!request.evaluate && statusWrites.length === 0) return { kind: 'done', outcome: 'skipped' };
   const { owner, repo, sha } = request;
+  const group = await liveGroupAt(run.deps, { repo: `${owner}/${repo}`, sha });
+  if (group !== null) return dispatchGroupHead(run, request, statusWrites, group);
   const numbers = await findOpenPullRequests({ octokit: run.octokit, owner, repo, sha });
   const pulls: WorkRequest[] = numbers.map((number) => ({ ...request, kind: 'pull', number, headSha: sha, statusWrites }));
   await run.deps.queue.enqueue(pulls, Date.now());
@@ -81,6 +113,25 @@ async function answerRechecks(run: Run, request: PullWork, outcome: EvaluationOu
   }
 }
 
+/**
+ * The PR's verdict changed to something other than `success`: the merge groups that passed holding it are judged
+ * again (queued, keyed by their head), so a ticket withdrawn or an approval dismissed while queued fails the group.
+ */
+async function rejudgeGroups(run: Run, request: PullWork, outcome: EvaluationOutcome): Promise<void> {
+  if (outcome.kind !== 'published' || outcome.verdict.state === 'success' || !outcome.publish.wroteStatus) return;
+  const { owner, repo, number, installationId } = request;
+  const groups = await liveGroupsHolding(run.deps, { repo: `${owner}/${repo}`, number });
+  if (groups.length === 0) return;
+  // No delivery id: the audit store keeps one `merge-group` entry per delivery and repository, and one PR's change
+  // may fail several groups.
+  const common = { installationId, owner, repo, deliveryIds: [], force: 'none' as const, statusWrites: [] };
+  await run.deps.queue.enqueue(
+    groups.map((group) => ({ kind: 'merge-group', ...common, ...group })),
+    Date.now(),
+  );
+  run.log.info({ pr: `${owner}/${repo}#${number}`, groups: groups.map((g) => g.headRef) }, 'merge groups holding the PR are judged again');
+}
+
 async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   const { deps, octokit, log } = run;
   const { owner, repo, number } = request;
@@ -105,9 +156,27 @@ async function evaluatePull(run: Run, request: PullWork): Promise<WorkResult> {
   // The trail comment shows the tampering now, not only at the next verdict change.
   if (overwrites.length > 0) await refreshTrail({ deps, octokit, log, owner, repo, number });
   await answerRechecks(run, request, outcome);
+  await rejudgeGroups(run, request, outcome);
   if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
   verdicts.inc({ state: outcome.verdict.state });
   return outcome.retryable === undefined ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
+}
+
+/** A merge queue's group: one verdict on its head, from every PR it holds as each stands now. */
+async function evaluateGroup(run: Run, request: MergeGroupWork): Promise<WorkResult> {
+  const { owner, repo, headSha, headRef, baseSha, baseRef } = request;
+  const outcome = await evaluateMergeGroup({
+    octokit: run.octokit,
+    log: run.log,
+    deps: run.deps,
+    group: { owner, repo, headSha, headRef, baseSha, baseRef },
+    // As for a PR: a retry may decide differently, so it is recorded without the delivery id.
+    deliveryId: run.work.attempts === 1 ? (request.deliveryIds.at(-1) ?? null) : null,
+    force: request.force,
+  });
+  if (outcome.kind === 'skipped') return { kind: 'done', outcome: 'skipped' };
+  verdicts.inc({ state: outcome.verdict.state });
+  return outcome.retryable === null ? { kind: 'done', outcome: 'published' } : { kind: 'retryable', reason: outcome.retryable };
 }
 
 /**
@@ -157,6 +226,16 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
         runItem: (status) => recordDeploymentStatus({ deps: input.deps, octokit, log, owner, repo, environment, status }),
       });
     }
+    if (request.kind === 'push') {
+      const { owner, repo } = request;
+      return firstThenRest({
+        run,
+        items: request.pushes,
+        rest: (pushes) => ({ ...request, pushes, deliveryIds: pushes.map((push) => push.deliveryId) }),
+        runItem: (push) => checkPush({ deps: input.deps, octokit, log, owner, repo, push }),
+      });
+    }
+    if (request.kind === 'merge-group') return evaluateGroup(run, request);
     return request.kind === 'commit' ? dispatchCommit(run, request) : evaluatePull(run, request);
   };
 }

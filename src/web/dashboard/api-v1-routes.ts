@@ -2,6 +2,7 @@ import { EXCEPTION_COLUMNS } from '../../report/export-row.js';
 import { parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
 import type { ChangeSummary } from '../../report/change-summary.js';
 import { computePosture } from '../../report/compute-posture.js';
+import { readDirectPushes } from '../../report/read-direct-pushes.js';
 import { readChanges } from '../../report/read-changes.js';
 import { readExportRows } from '../../report/read-export.js';
 import { bearerToken, matchesApiToken } from './api-tokens.js';
@@ -77,7 +78,8 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
   if (path === '/api/v1/posture') {
     const changes = await readChanges({ store, filter, now });
     const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
-    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps }) });
+    const directPushes = await readDirectPushes({ store: ctx.deps.store, filter });
+    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes }) });
   }
   if (path === '/api/v1/changes') {
     const { items, ...paging } = page(filter, await readChanges({ store, filter, now }));

@@ -2,6 +2,7 @@ import type { ExportFormat } from '../../report/build-export.js';
 import { formatExport } from '../../report/build-export.js';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
 import { computePosture } from '../../report/compute-posture.js';
+import { readDirectPushes } from '../../report/read-direct-pushes.js';
 import { readChanges, readChangeTimeline } from '../../report/read-changes.js';
 import { readExportRows } from '../../report/read-export.js';
 import { summariseChanges } from '../../report/summarise-changes.js';
@@ -42,10 +43,9 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const orgs = [...new Set(all.map((change) => change.repo.split('/')[0] ?? ''))].sort((a, b) => a.localeCompare(b));
   const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
   const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
-  return html(
-    200,
-    renderPosturePage({ filter, orgs, posture: computePosture({ changes, since: filter.since, until: filter.until, gaps }), login }),
-  );
+  const directPushes = await readDirectPushes({ store: ctx.deps.store, filter });
+  const posture = computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes });
+  return html(200, renderPosturePage({ filter, orgs, posture, login }));
 }
 
 export async function changesPage(ctx: RequestContext, login: string): Promise<Reply> {

@@ -36,7 +36,15 @@ export function renderFilterForm(input: { action: string; filter: ChangeFilter; 
   if (input.full) {
     fields.push(
       select('verdict', 'Verdict', filter.verdict, ['success', 'pending', 'failure', 'error', 'none']),
-      select('exception', 'Exception', filter.exception, ['any', 'none', 'bypass', 'emergency', 'emergency-overdue', 'deployment-bypass']),
+      select('exception', 'Exception', filter.exception, [
+        'any',
+        'none',
+        'bypass',
+        'emergency',
+        'emergency-overdue',
+        'deployment-bypass',
+        'direct-push',
+      ]),
       textInput('ticket', 'Ticket', filter.ticket, 'PAY-12'),
       textInput('person', 'Person', filter.person, 'login'),
     );

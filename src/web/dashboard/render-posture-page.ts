@@ -14,7 +14,7 @@ function card(value: string, label: string, id: string): string {
   return `<div class="card" data-metric="${id}"><div class="value">${value}</div><div class="label">${label}</div></div>`;
 }
 
-function cards(total: PostureCounts, gaps: number): string {
+function cards(total: PostureCounts, gaps: number, directPushes: number): string {
   const exceptions = total.merged - total.passed;
   return `<div class="cards">${[
     card(String(total.merged), 'merged changes', 'merged'),
@@ -24,6 +24,7 @@ function cards(total: PostureCounts, gaps: number): string {
     card(String(total.emergency), 'emergency changes', 'emergency'),
     card(String(total.emergencyOverdue), 'overdue retrospective reviews', 'emergency-overdue'),
     card(String(gaps), 'enforcement gaps (gate not in force)', 'enforcement-gaps'),
+    card(String(directPushes), 'direct pushes (no merged pull request)', 'direct-push'),
   ].join('')}</div>`;
 }
 
@@ -64,6 +65,20 @@ function gapTable(posture: Posture): string {
   return `<table class="gaps"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Pushes to controlled branches that no merged PR brought: each an exception with its issue. */
+function directPushTable(posture: Posture): string {
+  if (posture.directPushes.length === 0) return '<p class="muted">No direct push to a controlled branch recorded in this period.</p>';
+  const rows = posture.directPushes.map((push) => {
+    const how = push.deleted ? 'deleted' : push.forced ? 'force-push' : 'push';
+    const commits = push.commits === null ? '' : `${push.commits}${push.complete ? '' : ' (incomplete)'}`;
+    const issue = push.issueUrl ? `<a href="${escapeHtml(push.issueUrl)}">issue</a>` : 'not opened';
+    return `<tr data-direct-push="${push.seq}"><td>${escapeHtml(push.repo)}</td><td>${escapeHtml(push.branch)}</td><td>${escapeHtml(how)}</td><td>${escapeHtml(push.sender ?? 'unknown')}</td><td>${escapeHtml(push.at)}</td><td class="num">${escapeHtml(commits)}</td><td>${issue}</td><td class="num">${push.seq}</td></tr>`;
+  });
+  const head =
+    '<tr><th>Repository</th><th>Branch</th><th>What</th><th>Pushed by</th><th>When</th><th class="num">Commits</th><th>Issue</th><th class="num">Entry</th></tr>';
+  return `<table class="direct-pushes"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /**
  * The Posture page. A change "passed every control" when the gate's last verdict before the merge was success and
  * it was neither merged past the gate nor authorised as an emergency change (docs/dashboard.md).
@@ -75,13 +90,15 @@ export function renderPosturePage(input: { filter: ChangeFilter; orgs: readonly 
     '<h1>Compliance posture</h1>',
     `<p class="muted">Changes merged into controlled branches from ${escapeHtml(filter.since.slice(0, 10))} (inclusive) to ${escapeHtml(filter.until.slice(0, 10))} (exclusive), ${scope}.</p>`,
     renderFilterForm({ action: '/dashboard', filter, full: false, orgs: input.orgs }),
-    cards(posture.total, posture.enforcementGaps.length),
+    cards(posture.total, posture.enforcementGaps.length, posture.directPushes.length),
     '<h2>Compliance rate per week</h2>',
     `<div class="panel">${renderRateChart(posture.weeks)}</div>`,
     '<h2>By repository</h2>',
     repoTable(filter, posture),
     '<h2>Enforcement gaps</h2>',
     gapTable(posture),
+    '<h2>Direct pushes</h2>',
+    directPushTable(posture),
     renderDownloads(filter),
   ].join('\n');
   return renderLayout({ title: 'Compliance posture', body, login: input.login, section: 'posture' });

@@ -51,7 +51,7 @@ export interface E2E {
   /** Opens a PR by alice whose title names `ticket`; returns it as a webhook target. */
   openPullRequest(
     repo: RepoTarget,
-    input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string; body?: string },
+    input?: { ticket?: string; author?: string; commits?: CommitInput[]; title?: string; body?: string; headRef?: string },
   ): PullTarget;
   /**
    * Arranges the facts of the three controls; by default all pass: CHG-1 Approved in Jira, bob's approval on the
@@ -136,7 +136,7 @@ export async function startE2E(options: { env?: Record<string, string> } = {}): 
         title: input.title ?? `${ticket}: rotate the TLS certificates`,
         body: input.body ?? 'Rotates the certificates before they expire.',
         author: input.author ?? 'alice',
-        headRef: 'rotate-certs',
+        headRef: input.headRef ?? 'rotate-certs',
         commits: input.commits,
       });
       return { github, ...repo, number: pr.number };

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import type { SimComment, SimStatus } from '../../simulators/github/model.js';
+import type { SimMergeGroup } from '../../simulators/github/state.js';
 import { restLogin } from '../../simulators/github/rest-shapes.js';
 import type { GitHubSimulator } from '../../simulators/index.js';
 
@@ -212,6 +213,29 @@ export function statusEvent(target: PullTarget, status: SimStatus): Example<'sta
   });
   setRepository(payload, target);
   Object.assign(payload.sender, { login: restLogin(status.creator), type: status.creator.type });
+  return payload;
+}
+
+/**
+ * A `merge_group` event for a group the simulator built (`github.createMergeGroup`): `checks_requested`, or
+ * `destroyed` with its reason (the examples have only `checks_requested`; GitHub's `destroyed` adds `reason`).
+ */
+export function mergeGroupEvent(
+  target: Omit<PullTarget, 'number'>,
+  group: SimMergeGroup,
+  action: 'checks_requested' | 'destroyed' = 'checks_requested',
+  reason: 'merged' | 'invalidated' | 'dequeued' = 'merged',
+): Example<'merge_group'> {
+  const payload = example('merge_group', 'checks_requested');
+  Object.assign(payload, { action, installation: installation(target.installationId), ...(action === 'destroyed' ? { reason } : {}) });
+  setRepository(payload, { ...target, number: 0 });
+  Object.assign(payload.merge_group, {
+    head_sha: group.headSha,
+    head_ref: group.headRef,
+    base_sha: group.baseSha,
+    base_ref: group.baseRef,
+  });
+  payload.merge_group.head_commit.id = group.headSha;
   return payload;
 }
 

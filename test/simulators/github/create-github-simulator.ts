@@ -54,6 +54,11 @@ export interface GitHubRequest extends RecordedRequest {
   injected: boolean;
   /** When the answer was sent (epoch ms), null while unanswered: with `at`, the time the app waited on it. */
   answeredAt: number | null;
+  /**
+   * Which installation token authenticated it (1 for the first the simulator issued, …), null for other
+   * credentials: each app process asks for a token of its own, so this tells replicas apart.
+   */
+  tokenNumber: number | null;
 }
 
 export interface CallCounts {
@@ -115,7 +120,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   // OAuth codes and user tokens outlive reset() too: a signed-in browser keeps its session across tests.
   const oauth = new OAuthState(options.oauth ?? DEFAULT_OAUTH_CLIENT);
   // Installation tokens outlive reset(): the app under test caches them, as it would against GitHub.
-  const tokens = new Map<string, { installationId: number }>();
+  const tokens = new Map<string, { installationId: number; number: number }>();
   let log: GitHubRequest[] = [];
   let unexpected: UnexpectedRequest[] = [];
   let failures: (FailureRule & { remaining: number })[] = [];
@@ -131,7 +136,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
 
   function issueToken(installationId: number) {
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
-    tokens.set(token, { installationId });
+    tokens.set(token, { installationId, number: tokens.size + 1 });
     return { token, expiresAt: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
   }
 
@@ -162,6 +167,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       variables: null,
       injected: false,
       answeredAt: null,
+      tokenNumber: null,
     };
     log.push(record);
     inFlight += 1;
@@ -243,6 +249,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (token === undefined || !tokens.has(token)) return answer(401, { message: 'Bad credentials' }, 'no valid installation token');
         installationId = tokens.get(token)?.installationId ?? null;
+        record.tokenNumber = tokens.get(token)?.number ?? null;
         const limit = options.secondaryLimit;
         if (limit && !isGraphql && method !== 'GET' && method !== 'HEAD') {
           const now = Date.now();
@@ -321,6 +328,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     rebasePullRequest: (input: Parameters<typeof state.rebasePullRequest>[1]) => state.rebasePullRequest(data, input),
     /** Merges the PR (merge commit on the base branch); returns the merge commit SHA. */
     mergePullRequest: (input: Parameters<typeof state.mergePullRequest>[1]) => state.mergePullRequest(data, input),
+    /** Commits straight onto a branch, no PR (a direct push); returns the push. */
+    pushToBranch: (input: Parameters<typeof state.pushToBranch>[1]) => state.pushToBranch(data, input),
+    /** Resets a branch and pushes commits on top (a force-push rewriting history); returns the push. */
+    forcePushBranch: (input: Parameters<typeof state.forcePushBranch>[1]) => state.forcePushBranch(data, input),
+    /** Builds a merge queue's group of open PRs (merge commits on the base head, on a gh-readonly-queue branch); returns it. */
+    createMergeGroup: (input: Parameters<typeof state.createMergeGroup>[1]) => state.createMergeGroup(data, input),
+    /** The merge queue merges a group: the base branch moves to its head, each PR is merged by its merge commit. */
+    mergeMergeGroup: (input: Parameters<typeof state.mergeMergeGroup>[1]) => state.mergeMergeGroup(data, input),
     addReview: (input: Parameters<typeof state.addReview>[1]) => state.addReview(data, input),
     dismissReviews: (input: Parameters<typeof state.dismissReviews>[1]) => state.dismissReviews(data, input),
     setPullRequest: (input: Parameters<typeof state.setPullRequest>[1]) => state.setPullRequest(data, input),

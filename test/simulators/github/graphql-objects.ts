@@ -101,6 +101,14 @@ export function commitObject(ctx: GraphqlContext, repo: SimRepository, commit: S
       return { name: path.split('/').at(-1), path, type: 'blob', mode: 33188, object: blobObject(text) };
     },
     statusCheckRollup: () => rollupObject(ctx, repo, commit.oid),
+    // The PRs that contain the commit or whose merge put it on their base branch (GitHub's association), oldest first.
+    associatedPullRequests: (args: Args) =>
+      connection(
+        [...repo.pulls.values()].filter((pr) => pr.commits.includes(commit.oid) || pr.merge?.commitOid === commit.oid),
+        args,
+        'associatedPullRequests',
+        (pr) => pullRequestObject(ctx, repo, pr),
+      ),
   };
 }
 

@@ -452,6 +452,24 @@ export const REST_ROUTES: RestRoute[] = [
   },
   {
     method: 'GET',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/pulls$/,
+    auth: 'token',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      if (!repo) return notFound(`repository ${ctx.params.join('/')}`);
+      const state = ctx.query.state ?? 'open';
+      const base = ctx.query.base ?? null;
+      // GitHub's `state=open` is GraphQL's OPEN; `closed` holds closed and merged PRs; newest first by default.
+      const listed = [...repo.pulls.values()]
+        .filter((pr) => state === 'all' || (state === 'open') === (pr.state === 'OPEN'))
+        .filter((pr) => base === null || pr.baseRef === base)
+        .sort((a, b) => b.number - a.number);
+      const { page, headers } = paginate(ctx, `/repos/${repo.owner}/${repo.name}/pulls`, listed);
+      return { status: 200, body: page.map((pr) => restPullRequestSimple(ctx.data, ctx.urls, repo, pr)), headers };
+    },
+  },
+  {
+    method: 'GET',
     pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/pulls$/,
     auth: 'token',
     handle(ctx) {

@@ -334,6 +334,67 @@ export function mergePullRequest(data: GitHubData, input: PullRef & { mergedBy: 
   return commit.oid;
 }
 
+/** A merge queue's group as GitHub describes it in `merge_group` events (full refs). */
+export interface SimMergeGroup {
+  headSha: string;
+  headRef: string;
+  baseSha: string;
+  baseRef: string;
+  /** Each PR's merge commit in the group, in queue order. */
+  merges: { number: number; commitOid: string }[];
+}
+
+/**
+ * What a merge queue (merge method "merge commit") builds for the PRs `numbers`, in queue order: on the base
+ * branch's head, one merge commit per PR whose second parent is the PR's head, on a temporary branch
+ * `gh-readonly-queue/<base>/pr-<last>-<sha the last entry was built on>`. The base branch does not move.
+ */
+export function createMergeGroup(data: GitHubData, input: RepoRef & { numbers: number[] }): SimMergeGroup {
+  const repo = findRepo(data, input);
+  const first = findPull(data, { ...input, number: input.numbers[0] ?? 0 }).pr;
+  const baseSha = repo.branches.get(first.baseRef) ?? '';
+  let previous = findCommit(repo, baseSha);
+  let builtOn = baseSha;
+  const merges: SimMergeGroup['merges'] = [];
+  for (const number of input.numbers) {
+    const { pr } = findPull(data, { ...input, number });
+    if (pr.state !== 'OPEN' || pr.baseRef !== first.baseRef) throw new Error(`simulator: #${number} cannot join this merge group`);
+    const head = findCommit(repo, headOid(pr));
+    const fork = findCommit(repo, mergeBase(repo, head.oid, baseSha) ?? baseSha);
+    const changes: Record<string, string | null> = {};
+    for (const diff of diffTrees(fork.tree, head.tree)) {
+      changes[diff.filename] = head.tree.get(diff.filename) ?? null;
+      if (diff.previousFilename !== null) changes[diff.previousFilename] = null;
+    }
+    const commit = makeCommit(data, {
+      parents: [previous.oid, head.oid],
+      tree: applyFiles(previous.tree, changes),
+      input: { author: 'web-flow', committedViaWeb: true, message: `Merge pull request #${number} from ${repo.owner}/${pr.headRef}` },
+    });
+    repo.commits.set(commit.oid, commit);
+    merges.push({ number, commitOid: commit.oid });
+    builtOn = previous.oid;
+    previous = commit;
+  }
+  const branch = `gh-readonly-queue/${first.baseRef}/pr-${input.numbers.at(-1)}-${builtOn}`;
+  repo.branches.set(branch, previous.oid);
+  return { headSha: previous.oid, headRef: `refs/heads/${branch}`, baseSha, baseRef: `refs/heads/${first.baseRef}`, merges };
+}
+
+/** The merge queue merges a group: the base branch moves to its head and each PR is merged by its own merge commit. */
+export function mergeMergeGroup(data: GitHubData, input: RepoRef & { group: SimMergeGroup; mergedBy: string }): void {
+  const repo = findRepo(data, input);
+  const base = input.group.baseRef.replace(/^refs\/heads\//, '');
+  if (repo.branches.get(base) !== input.group.baseSha) throw new Error(`simulator: ${base} moved since the merge group was built`);
+  repo.branches.set(base, input.group.headSha);
+  repo.branches.delete(input.group.headRef.replace(/^refs\/heads\//, ''));
+  const at = tick(data);
+  for (const { number, commitOid } of input.group.merges) {
+    const { pr } = findPull(data, { ...input, number });
+    Object.assign(pr, { state: 'MERGED', merge: { commitOid, mergedBy: input.mergedBy, mergedAt: at }, updatedAt: at });
+  }
+}
+
 export function addCheckRun(
   data: GitHubData,
   input: RepoRef & { sha: string; name: string; status?: CheckRunStatus; conclusion?: CheckRunConclusion; appId?: number },
@@ -441,4 +502,51 @@ export function addComment(data: GitHubData, input: PullRef & { author: string; 
   };
   repo.comments.push(comment);
   return comment;
+}
+
+/** A ref update as GitHub's `push` webhook reports it: which branch moved from which commit to which. */
+export interface SimPush {
+  branch: string;
+  before: string;
+  after: string;
+  forced: boolean;
+}
+
+/**
+ * Commits straight onto a branch, no pull request (an admin or a bypass actor pushing to `main`): each commit on top
+ * of the last, oldest first. Returns the push (the branch's head before and after).
+ */
+export function pushToBranch(
+  data: GitHubData,
+  input: RepoRef & { branch: string; commits: Array<CommitInput & { message: string }> },
+): SimPush {
+  const repo = findRepo(data, input);
+  const before = repo.branches.get(input.branch);
+  if (before === undefined) throw new Error(`simulator: no branch ${input.branch} in ${input.owner}/${input.repo}`);
+  let head = findCommit(repo, before);
+  for (const commitInput of input.commits) {
+    const commit = makeCommit(data, { parents: [head.oid], tree: applyFiles(head.tree, commitInput.files ?? {}), input: commitInput });
+    repo.commits.set(commit.oid, commit);
+    head = commit;
+  }
+  repo.branches.set(input.branch, head.oid);
+  return { branch: input.branch, before, after: head.oid, forced: false };
+}
+
+/**
+ * A force-push: the branch reset to `onto` (an ancestor of its head, default its head's first parent) with `commits`
+ * on top, dropping what was above it. Returns the push.
+ */
+export function forcePushBranch(
+  data: GitHubData,
+  input: RepoRef & { branch: string; onto?: string; commits: Array<CommitInput & { message: string }> },
+): SimPush {
+  const repo = findRepo(data, input);
+  const before = repo.branches.get(input.branch);
+  if (before === undefined) throw new Error(`simulator: no branch ${input.branch} in ${input.owner}/${input.repo}`);
+  const onto = input.onto ?? findCommit(repo, before).parents[0];
+  if (onto === undefined) throw new Error(`simulator: ${before} has no parent to force-push onto`);
+  repo.branches.set(input.branch, onto);
+  const pushed = pushToBranch(data, { ...input, commits: input.commits });
+  return { ...pushed, before, forced: true };
 }
