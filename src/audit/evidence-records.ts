@@ -34,6 +34,21 @@ export const SecurityCountsRecord = z.object({
 });
 export type SecurityCountsRecord = z.infer<typeof SecurityCountsRecord>;
 
+/**
+ * How far a `merge` entry's evidence goes (docs/audit.md#merge-evidence): `unverified`, the claim written from the
+ * `pull_request.closed` delivery alone before anything was read back from GitHub (no verdict, no facts); `verified`,
+ * the full evidence read back from GitHub; `incomplete`, facts GitHub can never give (an `evidence-incomplete`
+ * exception says why); `refuted`, GitHub says the PR was not merged: the claim is void, and the PR is not in the
+ * population of merges. Absent in records written before the claim existed: those are verified.
+ */
+export const MergeEvidence = z.enum(['unverified', 'verified', 'incomplete', 'refuted']);
+export type MergeEvidence = z.infer<typeof MergeEvidence>;
+
+/** Evidence that ends a merge's story: what a claim, a retry or a sweep never writes again. */
+export function isFinalEvidence(evidence: MergeEvidence): boolean {
+  return evidence === 'verified' || evidence === 'incomplete';
+}
+
 export const MergeRecord = z.object({
   pr: z.object({ number: z.number(), title: z.string(), url: z.string(), author: z.string() }),
   baseRef: z.string(),
@@ -54,6 +69,12 @@ export const MergeRecord = z.object({
   exceptions: z.array(z.string()),
   /** The policy applied (repo:path@blob). */
   policy: z.string().nullable(),
+  /** How far the evidence goes; absent (older records): verified. */
+  evidence: MergeEvidence.optional(),
+  /** The `unverified` claim this record completes (its audit entry number); null when none was written. */
+  claimSeq: z.number().int().nullable().optional(),
+  /** What recorded the merge: its `closed` delivery, or a later reconciliation sweep (recorded late). Absent: the delivery. */
+  recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
   /** The merge queue group the merge commit came from, with the verdict the app published on it (absent: not through a merge queue). */
   mergeGroup: z.object({ headSha: z.string(), headRef: z.string(), state: z.string(), seq: z.number() }).optional(),
 });
@@ -92,10 +113,11 @@ export const MergeGroupDestroyedRecord = z.object({ headRef: z.string(), baseRef
 export type MergeGroupDestroyedRecord = z.infer<typeof MergeGroupDestroyedRecord>;
 
 export const ExceptionRecord = z.object({
-  type: z.literal('bypass'),
+  /** `bypass`: merged past a non-passing verdict; `evidence-incomplete`: the merge's facts can never be read back. */
+  type: z.enum(['bypass', 'evidence-incomplete']),
   mergeSha: z.string().nullable(),
   mergedBy: z.string().nullable(),
-  /** What was missing when the PR merged, one line each. */
+  /** What was missing when the PR merged (for `evidence-incomplete`: why the facts cannot be read), one line each. */
   missing: z.array(z.string()),
   gateState: z.string().nullable(),
   /** The issue opened for the exception, when it could be opened. */

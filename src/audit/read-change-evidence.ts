@@ -3,6 +3,7 @@ import type { ChangeEvidence } from '../policy/decide-deployment.js';
 import type { AuditEntry, AuditStore } from './audit-entry.js';
 import { findRetroApproval, retroStatus } from './emergency-status.js';
 import { EmergencyRecord, MergeRecord } from './evidence-records.js';
+import { currentMerges } from './current-merges.js';
 
 /** The PR's commits as the merge entry's facts list them (the facts the verdict at merge used). */
 const MergeFacts = z.object({
@@ -68,7 +69,7 @@ export async function readChangeEvidence(input: {
     store.list({ repo, kinds: ['emergency'] }),
     store.list({ repo, kinds: ['retro-approval'] }),
   ]);
-  return merges.map((merge) => {
+  return currentMerges(merges).map((merge) => {
     const parsed = MergeRecord.safeParse(merge.data);
     if (!parsed.success) throw new EvidenceShapeError(merge, parsed.error);
     check(merge);

@@ -3,6 +3,7 @@ import type { AuditEntry, AuditStore } from '../audit/audit-entry.js';
 import { controlsAt, type ControlAt } from '../report/enforcement-at.js';
 import { DeploymentGateRecord, DeploymentRecord, DeploymentStatusRecord, type DeployedChange } from '../audit/deployment-records.js';
 import { MergeRecord } from '../audit/evidence-records.js';
+import { currentMerges } from '../audit/current-merges.js';
 import { DirectPushRecord } from '../audit/push-records.js';
 import { readChangeEvidence } from '../audit/read-change-evidence.js';
 import type { ChangeEvidence } from '../policy/decide-deployment.js';
@@ -162,7 +163,8 @@ export async function buildTrace(input: { store: AuditStore; sha: string; repo?:
   const broughtBy = new Set(deployments.filter((d) => d.state === 'success').flatMap((d) => (d.changes ?? []).map((c) => c.prNumber)));
   const evidence = new Map((await readChangeEvidence({ store, repo, now })).map((e) => [e.mergeSeq, e]));
   const changes: TracedChange[] = [];
-  for (const entry of entries.filter((e) => e.kind === 'merge')) {
+  // One change per merged PR: its evidence, or its unverified claim while the evidence is being read.
+  for (const entry of currentMerges(entries)) {
     const record = parse(MergeRecord, entry);
     const own = mergeShas(entry).includes(sha);
     if (!own && !broughtBy.has(record.pr.number)) continue;

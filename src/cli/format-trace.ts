@@ -38,7 +38,7 @@ function changeLines(change: TracedChange): string[] {
     `      approvers: ${record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'}`,
     `      checks: ${record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'}`,
     `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})`,
-    `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
+    `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; evidence: ${record.evidence ?? 'verified'}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
   ];
   const gate = change.gateInForce;
   lines.push(

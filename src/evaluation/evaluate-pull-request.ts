@@ -8,6 +8,7 @@ import { decideVerdict } from './decide.js';
 import { gatherFacts } from './gather.js';
 import { publishOutcome } from './publish.js';
 import { readPullRequest, type ReadResult } from './read.js';
+import { UnreadableFactError } from '../github/unreadable-fact-error.js';
 import { recordOutcome } from './record.js';
 
 export type { AppDeps } from './app-deps.js';
@@ -59,6 +60,8 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
   const publish = await publishOutcome({ octokit, verdict, published: null, force: 'none' });
   const { deliveryId, installationId } = input;
   await recordOutcome({ deps, octokit, log, verdict, facts: null, configError: false, publish, deliveryId, installationId });
+  // A fact GitHub can never give (more than 100 co-authors…) is not asked for again until a new event.
+  if (error instanceof UnreadableFactError) return { kind: 'published', verdict, publish };
   return { kind: 'published', verdict, publish, retryable: errors.join('; ') };
 }
 

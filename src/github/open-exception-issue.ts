@@ -1,9 +1,11 @@
 import { muteMentions } from './mute-mentions.js';
 import type { RestClient } from './rest-client.js';
 
-/** Opens an issue for a merge that bypassed the gate. Returns its URL. */
+/** Opens an issue for a merge that bypassed the gate, or whose evidence cannot be read (`evidence-incomplete`). Returns its URL. */
 export async function openExceptionIssue(input: {
   octokit: RestClient;
+  /** Absent: `bypass`. */
+  type?: 'bypass' | 'evidence-incomplete';
   /** `owner/name` where the issue goes. */
   target: string;
   pr: { repo: string; number: number; title: string; url: string };
@@ -14,13 +16,17 @@ export async function openExceptionIssue(input: {
 }): Promise<string> {
   const [owner, repo] = input.target.split('/') as [string, string];
   const merger = input.mergedBy ? `@${input.mergedBy}` : 'an unknown user';
+  const incomplete = input.type === 'evidence-incomplete';
+  const link = `${input.pr.repo}#${input.pr.number} ([${input.pr.title.replace(/[[\]\\]/g, '\\$&')}](${input.pr.url}))`;
   const body = [
-    `${input.pr.repo}#${input.pr.number} ([${input.pr.title.replace(/[[\]\\]/g, '\\$&')}](${input.pr.url})) was merged by ${merger} while its \`change-control\` verdict was not \`success\`: branch protection was bypassed.`,
+    incomplete
+      ? `${link} was merged by ${merger}, and the facts its evidence needs cannot be read from GitHub: whether the change met its controls is not on record.`
+      : `${link} was merged by ${merger} while its \`change-control\` verdict was not \`success\`: branch protection was bypassed.`,
     '',
     `- Merge commit: \`${input.mergeSha ?? 'unknown'}\``,
     `- Audit entry: ${input.auditSeq ?? 'not recorded'}`,
     '',
-    '**What was missing**',
+    incomplete ? '**Why the evidence is incomplete**' : '**What was missing**',
     '',
     ...input.missing.map((m) => `- ${m.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`),
     '',
@@ -29,7 +35,9 @@ export async function openExceptionIssue(input: {
   const { data } = await input.octokit.request('POST /repos/{owner}/{repo}/issues', {
     owner,
     repo,
-    title: `Change control exception: ${input.pr.repo}#${input.pr.number} merged without a passing verdict`,
+    title: incomplete
+      ? `Change control exception: ${input.pr.repo}#${input.pr.number} merged; its evidence is incomplete`
+      : `Change control exception: ${input.pr.repo}#${input.pr.number} merged without a passing verdict`,
     body,
   });
   return data.html_url;

@@ -1,4 +1,5 @@
 import type { CommitFact, GitIdentity, PullRequestReadFacts, ReviewFact } from '../policy/facts.js';
+import { UnreadableFactError } from './unreadable-fact-error.js';
 import { graphqlAllowingMissing, type GraphqlClient } from './graphql-client.js';
 import { CHECK_RUN_NAME, STATUS_CONTEXT } from './names.js';
 import {
@@ -80,7 +81,9 @@ function toCommitFact(node: CommitNode): CommitFact {
   const { commit } = node;
   if (commit.authors.nodes.length < commit.authors.totalCount) {
     // A co-author we cannot see could be the approver: never decide on a truncated list.
-    throw new Error(`commit ${commit.oid} has ${commit.authors.totalCount} authors; GitHub returned ${commit.authors.nodes.length}`);
+    throw new UnreadableFactError(
+      `commit ${commit.oid} has ${commit.authors.totalCount} authors; GitHub returned ${commit.authors.nodes.length}`,
+    );
   }
   const identities: GitIdentity[] = commit.authors.nodes.map((actor, index) => ({
     role: index === 0 ? 'author' : 'co-author',
@@ -97,7 +100,7 @@ function toCommitFact(node: CommitNode): CommitFact {
     });
   }
   if (commit.parents.nodes.length < commit.parents.totalCount) {
-    throw new Error(`commit ${commit.oid} has ${commit.parents.totalCount} parents; only 2 are supported`);
+    throw new UnreadableFactError(`commit ${commit.oid} has ${commit.parents.totalCount} parents; only 2 are supported`);
   }
   return { sha: commit.oid, parents: commit.parents.nodes.map((p) => p.oid), committedViaWeb: commit.committedViaWeb, identities };
 }
@@ -155,7 +158,7 @@ export async function readPullRequestFacts(input: {
   if (!repository) return { found: false, reason: `repository ${owner}/${repo} not found` };
   const pr = repository.pullRequest;
   if (!pr) return { found: false, reason: `pull request #${number} not found in ${owner}/${repo}` };
-  if (!pr.author) throw new Error(`pull request #${number} has no author (deleted account): independence cannot be checked`);
+  if (!pr.author) throw new UnreadableFactError(`pull request #${number} has no author (deleted account): independence cannot be checked`);
 
   const commits = [...pr.commits.nodes];
   for (let page = pr.commits.pageInfo; page.hasNextPage;) {

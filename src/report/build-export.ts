@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditFilter, AuditStore } from '../audit/audit-entry.js';
+import { currentMerges } from '../audit/current-merges.js';
 import { findRetroApproval } from '../audit/emergency-status.js';
 import type { AuditSigner } from '../audit/signing.js';
 import { readEnforcementGaps } from './enforcement-gaps.js';
@@ -76,7 +77,7 @@ async function emergencyExceptionRow(store: AuditStore, entry: AuditEntry, now: 
     store.list({ repo: entry.repo, ...pr, kinds: ['merge'] }),
   ]);
   // The merge of the head the emergency covered, if it was merged.
-  const merge = merges.find((candidate) => candidate.seq > entry.seq && candidate.headSha === entry.headSha) ?? null;
+  const merge = currentMerges(merges).find((candidate) => candidate.seq > entry.seq && candidate.headSha === entry.headSha) ?? null;
   return emergencyRow(entry, { approval: findRetroApproval({ emergencySeq: entry.seq, approvals, now }), merge, now });
 }
 
@@ -86,7 +87,7 @@ export async function buildExportRows(input: { store: AuditStore; query: ExportQ
   const filter: AuditFilter = { since: query.since, until: query.until, ...(query.repo ? { repo: query.repo } : {}) };
   const listed = query.exceptions
     ? await exceptionRows(store, filter, now)
-    : (await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
+    : currentMerges(await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
   // A change may be deployed after the period ends: its deployments are read whatever their time.
   return withDeployments(listed, await store.list({ ...(query.repo ? { repo: query.repo } : {}), kinds: ['deployment-status'] }));
 }

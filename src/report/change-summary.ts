@@ -1,3 +1,5 @@
+import type { MergeEvidence } from '../audit/evidence-records.js';
+
 /** What makes a merged change an exception: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
 export type ChangeException = 'bypass' | 'emergency' | 'emergency-overdue';
 
@@ -20,6 +22,8 @@ export interface ChangeSummary {
   /** The last verdict the gate published before the merge (`none`: no verdict recorded). */
   gateState: string;
   atMergeState: string;
+  /** How far the merge's evidence goes (`unverified`: only the claim from the delivery so far). */
+  evidence: MergeEvidence;
   /** Every control passed: the gate's last verdict was `success` and nothing was bypassed or waived. */
   passed: boolean;
   exceptions: ChangeException[];

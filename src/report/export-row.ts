@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
 import { DeploymentBypassRecord } from '../audit/deployment-records.js';
-import { EmergencyRecord, ExceptionRecord, MergeRecord } from '../audit/evidence-records.js';
+import { EmergencyRecord, ExceptionRecord, MergeRecord, type MergeEvidence } from '../audit/evidence-records.js';
 import { DirectPushRecord } from '../audit/push-records.js';
 import { formatSecurityCounts, securityCounts, type SecurityCountsItem } from './security-counts.js';
 
@@ -26,6 +26,7 @@ export const EXPORT_COLUMNS = [
   'security',
   'gate_state',
   'verdict_at_merge',
+  'evidence',
   'exceptions',
   'policy',
   'deployed_to',
@@ -49,7 +50,8 @@ export const EXCEPTION_COLUMNS = [
  * approve, an emergency change (overdue: no retrospective approval by its due time), a time when a controlled
  * branch's gate was not in force (src/report/gap-row.ts), or a push to a controlled branch that no merged PR brought.
  */
-export type ExceptionType = 'bypass' | 'emergency' | 'emergency-overdue' | 'deployment-bypass' | 'enforcement-gap' | 'direct-push';
+export type ExceptionType =
+  'bypass' | 'evidence-incomplete' | 'emergency' | 'emergency-overdue' | 'deployment-bypass' | 'enforcement-gap' | 'direct-push';
 export type ExportColumn = (typeof EXCEPTION_COLUMNS)[number];
 
 /** One merged PR (or one exception) as exported. Lists stay lists here; CSV and HTML flatten them. */
@@ -73,6 +75,11 @@ export interface ExportRow {
   security: SecurityCountsItem[];
   gate_state: string | null;
   verdict_at_merge: string | null;
+  /**
+   * How far the merge's evidence goes: `verified` (read back from GitHub), `unverified` (only the claim from the
+   * `closed` delivery so far), `incomplete` (facts GitHub cannot give); null on a row without a merge.
+   */
+  evidence: MergeEvidence | null;
   /** Merge rows: the record's exception types (`bypass`). Exception rows: what was missing, one line each. */
   exceptions: string[];
   policy: string | null;
@@ -126,6 +133,7 @@ function fromMergeRecord(record: MergeRecord | null): Omit<ExportRow, 'repo' | '
     security: securityCounts(record?.security),
     gate_state: record?.gate?.state ?? null,
     verdict_at_merge: record?.atMerge.state ?? null,
+    evidence: record ? (record.evidence ?? 'verified') : null,
     exceptions: record?.exceptions ?? [],
     policy: record?.policy ?? null,
   };
@@ -156,7 +164,7 @@ export function exceptionRow(entry: AuditEntry, merge: AuditEntry | null): Expor
     audit_seq: entry.seq,
     entry_hash: entry.hash,
     issue_url: exception.issueUrl,
-    type: 'bypass',
+    type: exception.type,
     authorised_by: null,
     reason: null,
     due_at: null,

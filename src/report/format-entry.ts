@@ -57,9 +57,12 @@ function describeMerge(entry: AuditEntry): Described | null {
   const ticket = record.ticket
     ? `${record.ticket.key} (${record.ticket.status ?? 'status unknown'}; approver ${record.ticket.approver ?? 'unknown'})`
     : 'none';
+  const evidence = record.evidence ?? 'verified';
+  const state = evidence === 'verified' ? '' : ` [evidence ${evidence}]`;
   return {
-    summary: `merged by ${record.mergedBy ?? 'unknown'} as ${short(record.mergeSha)}: ${record.pr.title}`,
+    summary: `merged by ${record.mergedBy ?? 'unknown'} as ${short(record.mergeSha)}: ${record.pr.title}${state}`,
     facts: [
+      ['evidence', record.claimSeq ? `${evidence} (claim #${record.claimSeq})` : evidence],
       ['merged by', record.mergedBy ?? 'unknown'],
       ['merge sha', record.mergeSha ?? 'unknown'],
       ['merged at', record.mergedAt],
@@ -141,12 +144,15 @@ function describeException(entry: AuditEntry): Described | null {
   if (!parsed.success) return null;
   const exception = parsed.data;
   return {
-    summary: `merged without a passing verdict (gate ${exception.gateState ?? 'none'})`,
+    summary:
+      exception.type === 'evidence-incomplete'
+        ? 'merged; its evidence cannot be read from GitHub (evidence incomplete)'
+        : `merged without a passing verdict (gate ${exception.gateState ?? 'none'})`,
     facts: [
       ['merged by', exception.mergedBy ?? 'unknown'],
       ['merge sha', exception.mergeSha ?? 'unknown'],
       ['issue', exception.issueUrl ?? 'not opened'],
-      ['missing', ''],
+      [exception.type === 'evidence-incomplete' ? 'why' : 'missing', ''],
     ],
     list: exception.missing,
   };

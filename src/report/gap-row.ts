@@ -26,6 +26,7 @@ export function gapRow(gap: EnforcementGap): ExportRow {
     security: [],
     gate_state: null,
     verdict_at_merge: null,
+    evidence: null,
     exceptions: gap.reasons,
     policy: null,
     audit_seq: gap.seq,

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { findRetroApproval, retroStatus } from '../audit/emergency-status.js';
+import { currentMerges } from '../audit/current-merges.js';
 import { EmergencyRecord, MergeRecord } from '../audit/evidence-records.js';
 import { RecordShapeError } from './export-row.js';
 import type { ChangeException, ChangeSummary } from './change-summary.js';
@@ -54,7 +55,7 @@ function emergencyException(input: {
 export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSummary[] {
   const bypasses = groupByPr(entries.exceptions);
   const emergencies = groupByPr(entries.emergencies);
-  return entries.merges.map((merge) => {
+  return currentMerges([...entries.merges]).map((merge) => {
     const parsed = MergeRecord.safeParse(merge.data);
     if (!parsed.success) throw new RecordShapeError(merge, parsed.error);
     const record = parsed.data;
@@ -73,6 +74,7 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
     });
     if (emergency) exceptions.push(emergency);
     const gateState = record.gate?.state ?? 'none';
+    const evidence = record.evidence ?? 'verified';
     return {
       repo: merge.repo,
       prNumber: record.pr.number,
@@ -89,7 +91,9 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
       security: securityCounts(record.security).map(formatSecurityCounts),
       gateState,
       atMergeState: record.atMerge.state,
-      passed: gateState === 'success' && exceptions.length === 0,
+      evidence,
+      // An unverified claim or incomplete evidence proves nothing: never shown as passed.
+      passed: gateState === 'success' && exceptions.length === 0 && evidence === 'verified',
       exceptions,
       mergeSeq: merge.seq,
       at: merge.at,

@@ -52,6 +52,23 @@ export const ReportedDeploymentStatus = DeploymentStatusRecord.pick({
 export type ReportedDeploymentStatus = z.infer<typeof ReportedDeploymentStatus>;
 
 /**
+ * A merge as its `pull_request.closed` delivery reported it (or, later, as a reconciliation sweep found it): what the
+ * `unverified` claim records. Never decides anything: the worker reads the merge back from GitHub.
+ */
+export const MergeClaim = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  url: z.string(),
+  author: z.string(),
+  baseRef: z.string(),
+  headSha: z.string(),
+  mergeSha: z.string().nullable(),
+  mergedBy: z.string().nullable(),
+  mergedAt: z.string(),
+});
+export type MergeClaim = z.infer<typeof MergeClaim>;
+
+/**
  * A push to a branch as its `push` webhook reported it, to check in order (src/app/pushes/check-push.ts). Only the
  * refs, the flags and who pushed come from the delivery; which commits it brought is read back from GitHub.
  */
@@ -88,6 +105,7 @@ const Common = {
  * One unit of queued work. `pull`: evaluate one PR. `commit`: a status or check event that named no PR;
  * the worker finds the open PRs whose head is `sha` (a GitHub call the webhook handler must not wait for)
  * and queues a `pull` for each. `merge-group`: one merge group's head commit. `enforcement` and `installation-sweep`: the enforcement checks (src/app/enforcement/check-enforcement.ts).
+ * `merge`: the full evidence of a merged PR (its claim already recorded).
  * `push`: the pushes to one branch, checked for direct changes. `command`, `deployment-status` and `push` hold a list, run one item per claim in order (oldest comment or status first), so
  * the row's lease serialises them across replicas and a retry never repeats an item that was done.
  */
@@ -135,6 +153,16 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     environment: z.string().min(1),
     statuses: z.array(ReportedDeploymentStatus),
   }),
+  /** The full evidence of a merged PR, retried until GitHub answers (src/app/webhooks/record-merge-evidence.ts). */
+  z.object({
+    kind: z.literal('merge'),
+    ...Common,
+    merge: MergeClaim,
+    /** The audit entry of the `unverified` claim the evidence completes; null when none was written. */
+    claimSeq: z.number().int().nullable(),
+    /** Why the merge is recorded now: its `closed` delivery, or a later sweep (recorded late). */
+    recordedBy: z.enum(['webhook', 'reconciliation']),
+  }),
   /** Pushes to one branch, each checked for commits that no merged PR brought (src/app/pushes/check-push.ts). */
   z.object({
     kind: z.literal('push'),
@@ -168,6 +196,8 @@ export function workKey(request: WorkRequest): string {
   const repo = `${request.owner}/${request.repo}`.toLowerCase();
   if (request.kind === 'enforcement') return `enforcement:${repo}`;
   if (request.kind === 'command') return `command:${repo}#${request.number}`;
+  // A PR merges once: its evidence is one row, whatever delivered it.
+  if (request.kind === 'merge') return `merge:${repo}#${request.merge.number}`;
   // GitHub's environment names ignore case, like its repository names.
   if (request.kind === 'deployment-status') return `deployment-status:${repo}:${request.environment.toLowerCase()}`;
   if (request.kind === 'push') return `push:${repo}:${request.branch}`;
@@ -208,6 +238,11 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
   if (merged.kind === 'commit' && earlier.kind === 'commit') merged.evaluate = merged.evaluate || earlier.evaluate;
   if (merged.kind === 'command' && earlier.kind === 'command')
     merged.asks = unionOldestFirst(earlier.asks, merged.asks, (a) => a.comment.id);
+  // The first claim written is the one the evidence completes; a redelivery or a sweep adds none.
+  if (merged.kind === 'merge' && earlier.kind === 'merge') {
+    merged.claimSeq = earlier.claimSeq ?? merged.claimSeq;
+    if (earlier.recordedBy === 'webhook') merged.recordedBy = 'webhook';
+  }
   if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
     merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
   // Pushes have no id that grows with time: kept in the order they were accepted, each delivery once.

@@ -128,9 +128,13 @@ describe('merge evidence', () => {
 
     await receive(newProbot(), 'pull_request', mergedPayload());
 
-    const [merge, ...rest] = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
+    // The claim from the delivery at once, then the evidence read back from GitHub, linked to it.
+    const [claim, merge, ...rest] = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
     expect(rest).toEqual([]);
+    expect(claim?.data).toMatchObject({ evidence: 'unverified', mergeSha: 'f'.repeat(40), gate: null, atMerge: { state: 'unverified' } });
     expect(merge?.data).toMatchObject({
+      evidence: 'verified',
+      claimSeq: claim?.seq,
       mergeSha: 'f'.repeat(40),
       mergedBy: 'octo-admin',
       gate: { state: 'success' },
@@ -155,10 +159,7 @@ describe('merge evidence', () => {
     nock(GITHUB).post(`${REPO_PATH}/issues/2/comments`).reply(201, { id: 556 });
 
     await receive(newProbot(), 'pull_request', mergedPayload(), 'merge-delivery');
-    // GitHub redelivers the same delivery: nothing is added and no second issue is opened.
-    mockToken();
-    mockFacts({ ...WAITING, state: 'MERGED', repoConfig: policy });
-    mockJira('CHG-1', 'Approved');
+    // GitHub redelivers the same delivery: nothing is queued (no GitHub call), nothing added, no second issue.
     await receive(newProbot(), 'pull_request', mergedPayload(), 'merge-delivery');
 
     expect(issues).toHaveLength(1);
@@ -173,5 +174,36 @@ describe('merge evidence', () => {
       gateState: 'pending',
       issueUrl: 'https://github.com/Codertocat/compliance/issues/7',
     });
+  });
+
+  it('a merge GitHub cannot be read for: the claim is on record at once, the evidence stays queued for a retry', async () => {
+    await evaluate(WAITING);
+    mockToken();
+    nock(GITHUB).post('/graphql').reply(502, 'Bad Gateway');
+
+    await receive(newProbot(), 'pull_request', mergedPayload());
+
+    const entries = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
+    expect(entries.map((e) => e.data.evidence)).toEqual(['unverified']);
+    expect(entries[0]?.data).toMatchObject({ mergeSha: 'f'.repeat(40), mergedBy: 'octo-admin', gate: null, exceptions: [] });
+    await expect(audit.queue.stats()).resolves.toMatchObject({ depth: 1, retrying: 1 });
+  });
+
+  it('a merge of a PR the app never evaluated: no claim (its branch may be uncontrolled), the evidence once read', async () => {
+    mockToken();
+    mockFacts({ ...PASSING, state: 'MERGED' });
+    mockJira('CHG-1', 'Approved');
+    nock(GITHUB)
+      .post('/repos/Codertocat/Hello-World/issues')
+      .reply(201, { number: 8, html_url: 'https://github.com/Codertocat/Hello-World/issues/8' });
+    nock(GITHUB).post(`${REPO_PATH}/issues/2/comments`).reply(201, { id: 557 });
+
+    await receive(newProbot(), 'pull_request', mergedPayload());
+
+    const [merge, exception, ...rest] = await audit.list({ repo: REPO, prNumber: 2, kinds: ['merge', 'exception'] });
+    expect(rest).toEqual([]);
+    // No verdict was recorded before the merge: a bypass of the gate, decided from the store, never from the payload.
+    expect(merge?.data).toMatchObject({ evidence: 'verified', claimSeq: null, gate: null, exceptions: ['bypass'] });
+    expect(exception?.data).toMatchObject({ type: 'bypass', issueUrl: 'https://github.com/Codertocat/Hello-World/issues/8' });
   });
 });

@@ -83,10 +83,13 @@ describe('merge_group', () => {
     await e2e.send('merge_group', mergeGroupEvent({ github: e2e.github, ...repo }, group, 'destroyed', 'merged'));
     await e2e.send('pull_request', pullRequestMergedEvent(pr));
     await e2e.quiet();
-    const [merge] = await auditOf(repo, 'merge');
-    expect(merge?.data).toMatchObject({
+    // The unverified claim first, then the verified evidence read back by the queued `merge` work, naming the group.
+    const merges = await auditOf(repo, 'merge');
+    expect(merges.map((e) => e.data.evidence)).toEqual(['unverified', 'verified']);
+    expect(merges[1]?.data).toMatchObject({
       mergeSha: group.merges[0]?.commitOid,
       exceptions: [],
+      evidence: 'verified',
       mergeGroup: { headSha: group.headSha, headRef: group.headRef, state: 'success' },
     });
     expect((await auditOf(repo, 'merge-group-destroyed')).map((e) => e.data)).toEqual([

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { CONFIG_PATH, OWNER, STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
+import { runCli } from './harness/run-cli.js';
 import { issueCommentEvent, pullRequestEvent, pullRequestMergedEvent } from './harness/webhooks.js';
 
 /** The smaller holes of issue 16 (docs/security.md), through the real process and the simulators. */
@@ -108,10 +109,12 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     await e2e.quiet();
 
     const rows = await e2e.app.query<{ data: string }>(
-      `SELECT data FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}'`,
+      `SELECT data FROM audit_entries WHERE kind = 'merge' AND repo = '${pr.owner}/${pr.repo}' ORDER BY seq`,
     );
+    // The claim keeps the delivery's word, marked unverified and deciding nothing; the evidence is GitHub's.
     expect(rows.map((row) => JSON.parse(row.data) as { mergeSha: string; mergedBy: string })).toEqual([
-      expect.objectContaining({ mergeSha, mergedBy: 'admin' }),
+      expect.objectContaining({ evidence: 'unverified', mergeSha: 'f'.repeat(40), mergedBy: 'bob', gate: null, exceptions: [] }),
+      expect.objectContaining({ evidence: 'verified', mergeSha, mergedBy: 'admin', exceptions: ['bypass'] }),
     ]);
     expect(
       e2e.github
@@ -121,7 +124,7 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     ).toContain('admin');
   });
 
-  it('a merge delivery for a pull request GitHub says is open records nothing and opens no issue', async () => {
+  it('a merge delivery for a pull request GitHub says is open: its claim is refuted, no exception, no issue, no merge in the export', async () => {
     const repo = e2e.newRepo();
     const pr = e2e.openPullRequest(repo);
     e2e.makeReady(pr);
@@ -139,10 +142,25 @@ describe('facts that decide are read back from GitHub, not taken from the delive
     await e2e.send('pull_request', payload);
     await e2e.quiet();
 
-    expect(
-      await e2e.app.query(`SELECT seq FROM audit_entries WHERE kind IN ('merge', 'exception') AND repo = '${pr.owner}/${pr.repo}'`),
-    ).toEqual([]);
+    const rows = await e2e.app.query<{ kind: string; data: string }>(
+      `SELECT kind, data FROM audit_entries WHERE kind IN ('merge', 'exception') AND repo = '${pr.owner}/${pr.repo}' ORDER BY seq`,
+    );
+    expect(rows.map((row) => [row.kind, (JSON.parse(row.data) as { evidence: string }).evidence])).toEqual([
+      ['merge', 'unverified'],
+      ['merge', 'refuted'],
+    ]);
     expect(e2e.github.issues(repo)).toEqual([]);
+    const exported = await runCli(e2e, [
+      'audit',
+      'export',
+      '--since',
+      '2000-01-01',
+      '--until',
+      '2100-01-01',
+      '--repo',
+      `${pr.owner}/${pr.repo}`,
+    ]);
+    expect(exported.stdout.trim().split('\r\n')).toHaveLength(1); // the header alone
   });
 
   it('a command delivery naming another author or body: GitHub’s comment decides', async () => {

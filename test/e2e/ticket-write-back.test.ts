@@ -74,9 +74,10 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
     expect(text).toContain('Checks: build=success');
     expect(text).toContain('Change control at merge: success');
 
+    // The unverified claim, the verified merge evidence, then the write-back.
     const entries = await writeBackEntries(pr.number, `${pr.owner}/${pr.repo}`);
-    expect(entries.map((e) => e.kind)).toEqual(['merge', 'ticket-write-back']);
-    expect(entries[1]?.data).toMatchObject({ key: 'CHG-51', provider: 'jira', ok: true, mergeSha });
+    expect(entries.map((e) => e.kind)).toEqual(['merge', 'merge', 'ticket-write-back']);
+    expect(entries[2]?.data).toMatchObject({ key: 'CHG-51', provider: 'jira', ok: true, mergeSha });
   });
 
   it('records a refused write-back in the audit trail; the merge evidence and the verdict stand', async () => {
@@ -86,9 +87,9 @@ describe('ticket write-back on merge (Jira Cloud)', () => {
 
     expect(e2e.jira.writes()).toEqual([]);
     const entries = await writeBackEntries(pr.number, `${pr.owner}/${pr.repo}`);
-    expect(entries.map((e) => e.kind)).toEqual(['merge', 'ticket-write-back']);
-    expect(entries[0]?.data).toMatchObject({ atMerge: { state: 'success' }, exceptions: [] });
-    expect(entries[1]?.data).toEqual({
+    expect(entries.map((e) => e.kind)).toEqual(['merge', 'merge', 'ticket-write-back']);
+    expect(entries[1]?.data).toMatchObject({ evidence: 'verified', atMerge: { state: 'success' }, exceptions: [] });
+    expect(entries[2]?.data).toEqual({
       key: 'CHG-52',
       provider: 'jira',
       ok: false,

@@ -64,6 +64,7 @@ describe('mergeRow and exceptionRow', () => {
       security: [],
       gate_state: 'success',
       verdict_at_merge: 'success',
+      evidence: 'verified',
       exceptions: [],
       policy: `acme/payments:.github/change-control.yml@${sha('c')}`,
       audit_seq: 4,
@@ -148,7 +149,7 @@ describe('formatCsv', () => {
     const [header, line, rest] = csv.split('\r\n');
 
     expect(header).toBe(EXPORT_COLUMNS.join(','));
-    expect(line).toContain(',dave@aaaaaaa,ci/build=success;ci/test=success,,success,success,,');
+    expect(line).toContain(',dave@aaaaaaa,ci/build=success;ci/test=success,,success,success,verified,,');
     expect(rest).toBe('');
   });
 

@@ -183,6 +183,68 @@ describe('workKey: one row per PR or issue for commands, per environment for dep
   });
 });
 
+type MergeWork = Extract<WorkRequest, { kind: 'merge' }>;
+
+function mergeWork(overrides: Partial<MergeWork> = {}): MergeWork {
+  return {
+    kind: 'merge',
+    installationId: 1,
+    owner: 'acme',
+    repo: 'payments',
+    deliveryIds: ['d1'],
+    force: 'none',
+    statusWrites: [],
+    merge: {
+      number: 7,
+      title: 'PAY-1 rotate keys',
+      url: 'https://github.com/acme/payments/pull/7',
+      author: 'alice',
+      baseRef: 'main',
+      headSha: 'a'.repeat(40),
+      mergeSha: 'f'.repeat(40),
+      mergedBy: 'bob',
+      mergedAt: '2026-03-01T10:00:00Z',
+    },
+    claimSeq: 3,
+    recordedBy: 'webhook',
+    ...overrides,
+  };
+}
+
+describe('the merge work kind: one row per merged PR', () => {
+  it.each([
+    { case: 'a merge', request: mergeWork(), key: 'merge:acme/payments#7' },
+    { case: 'repository names ignore case', request: mergeWork({ owner: 'Acme', repo: 'PAYMENTS' }), key: 'merge:acme/payments#7' },
+  ])('workKey: $case', ({ request, key }) => {
+    expect(workKey(request)).toBe(key);
+  });
+
+  it('is a row of its own, apart from the evaluation and the commands of the same PR', () => {
+    expect(new Set([workKey(mergeWork()), workKey(pull()), workKey(command([1]))]).size).toBe(3);
+  });
+
+  it.each([
+    { case: 'a redelivery after the claim (none written again)', earlier: 3, later: null, merged: 3 },
+    { case: 'a sweep that found no claim, then the claim', earlier: null, later: 5, merged: 5 },
+    { case: 'two claims: the first is the one completed', earlier: 3, later: 9, merged: 3 },
+  ])('mergeRequests keeps the claim: $case', ({ earlier, later, merged }) => {
+    const result = mergeRequests(mergeWork({ claimSeq: earlier }), mergeWork({ claimSeq: later, deliveryIds: ['d2'] }));
+    expect(result.kind === 'merge' ? result.claimSeq : 'not a merge').toBe(merged);
+    expect(result.deliveryIds).toEqual(['d1', 'd2']);
+  });
+
+  it('mergeRequests: a webhook and a reconciliation sweep for the same merge are recorded as by the webhook', () => {
+    const result = mergeRequests(mergeWork(), mergeWork({ recordedBy: 'reconciliation', deliveryIds: [] }));
+    expect(result.kind === 'merge' ? result.recordedBy : 'not a merge').toBe('webhook');
+  });
+
+  it('round-trips through the stored JSON; a row without the merge facts does not parse', () => {
+    expect(parseStoredRequest(JSON.stringify(mergeWork()))).toEqual(mergeWork());
+    const { merge: _merge, ...bad } = mergeWork();
+    expect(() => parseStoredRequest(JSON.stringify(bad))).toThrow();
+  });
+});
+
 describe('push work', () => {
   const reported = (deliveryId: string) => ({
     deliveryId,

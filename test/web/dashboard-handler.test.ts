@@ -358,6 +358,7 @@ describe('the dashboard handler on a seeded store', () => {
         security: [],
         gateState: 'pending',
         atMergeState: 'pending',
+        evidence: 'verified',
         passed: false,
         exceptions: ['bypass'],
         mergeSeq: 12,

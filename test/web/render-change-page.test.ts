@@ -18,6 +18,7 @@ const CHANGE: ChangeSummary = {
   security: [],
   gateState: 'success',
   atMergeState: 'success',
+  evidence: 'verified',
   passed: true,
   exceptions: [],
   mergeSeq: 3,

@@ -17,6 +17,7 @@ import { runQueuedCommand } from '../commands/run-queued-command.js';
 import { recordDeploymentStatus } from '../deployments/record-deployment-status.js';
 import { checkEnforcement } from '../enforcement/check-enforcement.js';
 import { sweepInstallation } from '../enforcement/sweep-installation.js';
+import { recordMergeEvidence } from '../webhooks/record-merge-evidence.js';
 import { checkPush } from '../pushes/check-push.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
@@ -208,6 +209,7 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
       const { owner, repo, installationId, trigger } = request;
       return checkEnforcement({ deps: input.deps, octokit, log, owner, repo, installationId, trigger });
     }
+    if (request.kind === 'merge') return recordMergeEvidence({ deps: input.deps, octokit, log, request });
     if (request.kind === 'command')
       return firstThenRest({
         run,

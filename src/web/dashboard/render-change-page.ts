@@ -61,6 +61,16 @@ function summaryPanel(change: ChangeSummary | null): string {
     ...(change.security.length > 0
       ? [['Security findings at merge', change.security.map(escapeHtml).join('<br>')] as [string, string]]
       : []),
+    [
+      'Merge evidence',
+      change.evidence === 'unverified'
+        ? 'unverified: only the claim from the merge webhook so far; the evidence is being read from GitHub'
+        : change.evidence === 'incomplete'
+          ? 'incomplete: GitHub cannot give the facts it needs (see the evidence-incomplete exception)'
+          : change.evidence === 'refuted'
+            ? 'refuted: GitHub says the pull request was not merged'
+            : 'verified: read back from GitHub',
+    ],
     ['Last verdict before merge', `<span class="badge ${escapeHtml(change.gateState)}">${escapeHtml(change.gateState)}</span>`],
     [
       'Passed every control',

@@ -22,7 +22,10 @@ function row(change: ChangeSummary): string {
     escapeHtml(change.ticket ?? 'none'),
     escapeHtml(change.approvers.join(', ') || 'none'),
     badge(change.gateState),
-    change.exceptions.length === 0 ? (change.passed ? badge('ok') : '') : change.exceptions.map(badge).join(' '),
+    [
+      ...(change.evidence === 'verified' ? [] : [badge(`evidence ${change.evidence}`)]),
+      ...(change.exceptions.length === 0 ? (change.passed ? [badge('ok')] : []) : change.exceptions.map(badge)),
+    ].join(' '),
   ];
   return `<tr data-change="${escapeHtml(`${change.repo}#${change.prNumber}`)}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
 }
