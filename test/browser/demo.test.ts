@@ -151,7 +151,8 @@ describe('npm run demo -- --serve', () => {
         .evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
       expect(emergencyKinds.filter((kind) => ['emergency', 'merge', 'retro-approval', 'deployment-status'].includes(kind ?? ''))).toEqual([
         'emergency',
-        'merge',
+        'merge', // the claim recorded from the delivery (evidence unverified)
+        'merge', // the evidence read back from GitHub (verified)
         'retro-approval',
         'deployment-status',
       ]);
