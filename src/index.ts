@@ -72,7 +72,7 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     wake.now = () => worker.wake();
     setQueueStatsSource(queueStatsSource(appDeps.queue));
     const gate = createShutdownGate();
-    // Evaluation triggers are queued (docs/operations.md, the evaluation queue); merges, commands and deployments are handled inline.
+    // Every trigger is queued (docs/queue.md); only the deployment gate answers inline (it must reject even when the store is down), and explain reads without publishing.
     app.on([...PULL_REQUEST_EVENTS], gated(gate, onPullRequest(appDeps)));
     app.on('pull_request.closed', gated(gate, onPullRequestClosed(appDeps)));
     app.on('push', gated(gate, onPush(appDeps)));
