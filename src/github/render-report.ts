@@ -15,6 +15,7 @@ import type {
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
 import { securityEvidence } from './render-security.js';
+import { keyOrigin, renderStandardChangeSection } from './render-standard-change.js';
 
 export interface CheckRunReport {
   title: string;
@@ -49,8 +50,8 @@ function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several
   const provider = PROVIDER[e.provider];
   const lookup = t.lookup;
   const head = several
-    ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (found in the PR ${t.source}): ${md(t.summary)}`
-    : `- Key: **${t.key}** (found in the PR ${t.source})`;
+    ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (${keyOrigin(t.source)}): ${md(t.summary)}`
+    : `- Key: **${t.key}** (${keyOrigin(t.source)})`;
   if (!lookup?.found) return [head, ...(lookup ? [`- ${provider}: [${md(lookup.requestedKey)}](${lookup.url}) was not found`] : [])];
   const lines = [
     head,
@@ -73,7 +74,7 @@ function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several
 function publicTicketLines(t: TicketKeyResult, several: boolean): string[] {
   const state = t.lookup?.found ? `status **${md(t.lookup.status)}**` : t.lookup ? 'not found' : 'not looked up';
   const icon = several ? `${t.outcome === 'success' ? '✅' : '❌'} ` : '';
-  return [`- ${icon}Key: **${t.key}** (found in the PR ${t.source}): ${state}`];
+  return [`- ${icon}Key: **${t.key}** (${keyOrigin(t.source)}): ${state}`];
 }
 
 /** The ticket control's one-line summary on a public repository: keys and statuses only. */
@@ -247,6 +248,7 @@ export function renderReport(verdict: Verdict): CheckRunReport {
     );
   }
   const tables = verdict.controls.length > 0 ? [table.join('\n')] : [];
-  const summary = [...emergency, ...tables, ...verdict.controls.map((c) => section(c, hidden)), ...floor].join('\n\n');
+  const standard = verdict.standardChange ? [renderStandardChangeSection(verdict.standardChange)] : [];
+  const summary = [...emergency, ...tables, ...standard, ...verdict.controls.map((c) => section(c, hidden)), ...floor].join('\n\n');
   return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };
 }

@@ -1,3 +1,4 @@
+import type { StandardChangeMatch } from './match-standard-change.js';
 import type { EmergencyOverride, VoidedEmergency } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
 import type { CheckFact, CheckState, OpaDecision, TicketLookup } from './facts.js';
@@ -25,7 +26,8 @@ interface ControlResultBase {
   nextStep: string | null;
 }
 
-export type TicketKeySource = 'title' | 'branch' | 'body';
+/** Where a key was found: the PR's title, head branch or body, or (`standard-change`) the policy's standard change class. */
+export type TicketKeySource = 'title' | 'branch' | 'body' | 'standard-change';
 
 /** One ticket key of the PR, as the control judged it. */
 export interface TicketKeyResult {
@@ -188,6 +190,8 @@ export type Verdict =
       ticketDetailsHidden?: true;
       /** Set when the latest emergency authorisation was for an earlier head: a push voided it. */
       voidedEmergency?: VoidedEmergency;
+      /** Set when the policy has standard change classes: which one covers the PR (if any), and how each was judged. */
+      standardChange?: StandardChangeMatch;
     }
   | {
       state: 'error';
