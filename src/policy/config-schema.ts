@@ -340,9 +340,9 @@ export const SecurityConfig = z
 export type SecurityConfig = z.infer<typeof SecurityConfig>;
 
 /** A Jira key (`CHG-1000`) or a ServiceNow change number (`CHG0030001`): the standing ticket of a standard change class. */
-const StandingTicketKey = z
-  .string()
-  .regex(/^(?:[A-Z][A-Z0-9_]+-\d+|[A-Z]{2,8}\d{7,})$/, { error: 'must be a Jira key such as CHG-1000 or a ServiceNow number such as CHG0030001' });
+const StandingTicketKey = z.string().regex(/^(?:[A-Z][A-Z0-9_]+-\d+|[A-Z]{2,8}\d{7,})$/, {
+  error: 'must be a Jira key such as CHG-1000 or a ServiceNow number such as CHG0030001',
+});
 
 /**
  * One standard (pre-approved) change class (docs/tickets.md#standard-changes): a PR that meets every condition is
@@ -488,11 +488,7 @@ export const FloorConfig = z
         approval: z
           .object({
             /** The least approval count a class may lower to (default: the floor's approval.count). */
-            count: z
-              .int()
-              .min(0)
-              .optional()
-              .describe("The least approval count a class may lower to; default the floor's approval.count."),
+            count: z.int().min(0).optional().describe("The least approval count a class may lower to; default the floor's approval.count."),
           })
           .strict()
           .optional()
@@ -522,7 +518,11 @@ function standardChangeIssues(
     if (config.ticket.provider === 'none')
       ctx.addIssue({ code: 'custom', path, message: 'needs a ticket provider to check its standing ticket (ticket.provider is none)' });
     if (config.ticket.provider === 'jira' && !/^[A-Z][A-Z0-9_]+-\d+$/.test(entry.ticket))
-      ctx.addIssue({ code: 'custom', path: [...path, 'ticket'], message: `must be a Jira key such as CHG-1000 with ticket.provider jira, got ${entry.ticket}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'ticket'],
+        message: `must be a Jira key such as CHG-1000 with ticket.provider jira, got ${entry.ticket}`,
+      });
     if (config.ticket.provider === 'servicenow' && !/^[A-Z]{2,8}\d{7,}$/.test(entry.ticket))
       ctx.addIssue({
         code: 'custom',
@@ -554,13 +554,15 @@ export const ChangeControlConfig = z
       'Security findings as a control: code scanning alerts and vulnerable dependencies the PR adds.',
     ),
     opa: OpaConfig.prefault({}).describe("Policy as code: a decision of the organisation's OPA server every PR must pass (docs/opa.md)."),
-    standard_changes: z
-      .array(StandardChangeClass)
-      .default([])
-      .describe('Standard (pre-approved) change classes: a PR meeting every condition is covered by the standing ticket (docs/tickets.md).'),
     floor: FloorConfig.optional().describe(
       'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',
     ),
+    standard_changes: z
+      .array(StandardChangeClass)
+      .default([])
+      .describe(
+        'Standard (pre-approved) change classes: a PR meeting every condition is covered by the standing ticket (docs/tickets.md).',
+      ),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no

@@ -30,7 +30,9 @@ function stateProblem(
   const problem = (text: string) => ({ problem: text });
   // ServiceNow marks pre-approved changes by their type: a standing ticket of another type was never pre-approved.
   if (standard !== null && config.provider === 'servicenow' && !sameText(lookup.issueType, 'standard')) {
-    return problem(`Ticket ${lookup.key} is a ${lookup.issueType || 'change of no type'} change, not a standard change (class ${standard.className})`);
+    return problem(
+      `Ticket ${lookup.key} is a ${lookup.issueType || 'change of no type'} change, not a standard change (class ${standard.className})`,
+    );
   }
   if (config.provider === 'jira' && !config.projects.includes(projectOf(lookup.key))) {
     return problem(`Ticket ${lookup.requestedKey} is now ${lookup.key}, outside ${config.projects.join(', ')}`);

@@ -79,7 +79,8 @@ function judgeAuthors(entry: StandardChangeClass, pr: StandardChangeFacts): Auth
     const bot = botOfEmail(identity.email, listed);
     if (bot === null) {
       const who = identity.email ?? identity.name ?? 'an unnamed identity';
-      return { problem: `commit ${identity.commitSha.slice(0, 7)} has a ${identity.role} (${who}) GitHub cannot tie to a listed author`, ...none };
+      const role = `${identity.role === 'author' ? 'an' : 'a'} ${identity.role}`;
+      return { problem: `commit ${identity.commitSha.slice(0, 7)} has ${role} (${who}) GitHub cannot tie to a listed author`, ...none };
     }
     authors.add(bot);
   }
@@ -90,7 +91,8 @@ function judgeAuthors(entry: StandardChangeClass, pr: StandardChangeFacts): Auth
 /** Every changed file (both paths of a rename) must match one of the class's globs; null: they all do. */
 function judgePaths(entry: StandardChangeClass, pr: StandardChangeFacts): { problem: string } | { reason: string } {
   const files = pr.changedFiles;
-  if (files === null) return { problem: `the changed files could not be read (more than ${MAX_STANDARD_CHANGE_FILES}, or GitHub did not list them)` };
+  if (files === null)
+    return { problem: `the changed files could not be read (more than ${MAX_STANDARD_CHANGE_FILES}, or GitHub did not list them)` };
   if (files.length === 0) return { problem: 'the PR changes no file' };
   if (files.length > MAX_STANDARD_CHANGE_FILES) return { problem: `${files.length} changed files, more than ${MAX_STANDARD_CHANGE_FILES}` };
   const matches = picomatch(entry.paths, { dot: true });
@@ -138,7 +140,8 @@ function approvalOf(
 ): { approvalCount: number | null; approvalNote: string | null } {
   const count = entry.approval?.count;
   if (count === undefined) return { approvalCount: null, approvalNote: null };
-  if (authors.allBots) return { approvalCount: count, approvalNote: `approval.count ${count} of the class applies: every author is a listed bot` };
+  if (authors.allBots)
+    return { approvalCount: count, approvalNote: `approval.count ${count} of the class applies: every author is a listed bot` };
   if (count > policyCount) return { approvalCount: count, approvalNote: `approval.count ${count} of the class applies` };
   return {
     approvalCount: null,
@@ -164,7 +167,12 @@ export function matchStandardChange(input: {
     const { authors, ...check } = judgeClass(entry, input.pr);
     checks.push(check);
     if (check.matched && matched === null)
-      matched = { name: entry.name, ticket: entry.ticket, reasons: check.reasons, ...approvalOf(entry, authors, input.policyApprovalCount) };
+      matched = {
+        name: entry.name,
+        ticket: entry.ticket,
+        reasons: check.reasons,
+        ...approvalOf(entry, authors, input.policyApprovalCount),
+      };
   }
   return { matched, checks };
 }
