@@ -169,7 +169,7 @@ describe('a standard change in the verdict', () => {
         },
       ],
     });
-    expect(ticketOf(verdict)?.evidence.tickets[0]?.source).toBe('standard-change');
+    expect(ticketOf(verdict)?.evidence.tickets?.[0]?.source).toBe('standard-change');
   });
 
   it('a human in a class keeps the policy approval count: without a review the PR waits', () => {
