@@ -1,0 +1,210 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { CommitInput } from '../simulators/github/state.js';
+import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
+import { STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
+import { unescapeMarkdown } from './harness/unescape-markdown.js';
+import { useE2E } from './harness/use-e2e.js';
+import { pullRequestEvent, type PullTarget } from './harness/webhooks.js';
+
+/**
+ * Standard (pre-approved) change classes through the real app (docs/tickets.md#standard-changes): a Dependabot
+ * lockfile update covered by its class's standing ticket in Jira and in ServiceNow, and the cases that must not pass.
+ */
+
+const JIRA_SECRET = 'jira-webhook-secret-for-tests';
+const sn = await startServiceNowSimulator();
+afterAll(() => sn.stop());
+afterEach(() => {
+  expect(sn.unexpectedRequests()).toEqual([]);
+  sn.reset();
+});
+
+let e2e: E2E;
+useE2E((started) => (e2e = started), {
+  env: {
+    JIRA_WEBHOOK_SECRET: JIRA_SECRET,
+    SERVICENOW_INSTANCE_URL: sn.url,
+    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
+    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+  },
+});
+
+const CLASS = (ticket: string) =>
+  [
+    'standard_changes:',
+    '  - name: dependency-updates',
+    `    ticket: ${ticket}`,
+    '    authors: ["dependabot[bot]", "renovate[bot]"]',
+    '    paths: ["package.json", "package-lock.json", "**/go.sum"]',
+    '    max_changed_lines: 400',
+    '    approval: { count: 0 }',
+    '',
+  ].join('\n');
+
+const JIRA_POLICY = `${STANDARD_POLICY}${CLASS('CHG-1000')}`;
+const SERVICENOW_POLICY = `${STANDARD_POLICY.replace('  projects: [CHG]', '  provider: servicenow')}${CLASS('CHG0001000')}`;
+
+/** A Dependabot commit as GitHub shows it: authored with the bot's no-reply address (tied to no user), committed by GitHub. */
+function dependabotCommit(files: Record<string, string>): CommitInput {
+  return {
+    author: { name: 'dependabot[bot]', email: '49699333+dependabot[bot]@users.noreply.github.com', login: null },
+    committedViaWeb: true,
+    message: 'Bump lodash from 4.17.20 to 4.17.21',
+    files,
+  };
+}
+
+const LOCKFILE = { 'package-lock.json': '{\n  "lodash": "4.17.21"\n}\n' };
+
+/** A PR Dependabot opened (a Bot author), with its checks green and no review. */
+function openDependabotPr(repo: RepoTarget, files: Record<string, string> = LOCKFILE): PullTarget {
+  const pr = e2e.github.openPullRequest({
+    ...repo,
+    title: 'Bump lodash from 4.17.20 to 4.17.21',
+    author: 'dependabot',
+    authorIsBot: true,
+    headRef: 'dependabot/npm_and_yarn/lodash-4.17.21',
+    commits: [dependabotCommit(files)],
+  });
+  const target = { github: e2e.github, ...repo, number: pr.number };
+  e2e.github.addCheckRun({ ...target, sha: e2e.github.pullRequest(target).headSha, name: 'build', conclusion: 'success' });
+  return target;
+}
+
+/** `pull_request.opened` as GitHub sends it for Dependabot: the sender is the app's bot user. */
+function openedByDependabot(pr: PullTarget) {
+  const payload = pullRequestEvent(pr, 'opened', 'dependabot[bot]');
+  Object.assign(payload.sender, { type: 'Bot' });
+  return payload;
+}
+
+function issueUpdated(key: string, status: string): string {
+  return JSON.stringify({
+    timestamp: 1_767_000_000_000,
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: 'issue_generic',
+    user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Cara Change' },
+    issue: { id: '10001', key, fields: { status: { name: status } } },
+    changelog: { id: '10300', items: [{ field: 'status', fieldtype: 'jira', fromString: 'Approved', toString: status }] },
+  });
+}
+
+describe('standard changes with Jira', () => {
+  it('passes a Dependabot lockfile PR under its class, with no ticket of its own and no review, and says why', async () => {
+    e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved', summary: 'Standard change: dependency updates' });
+    const pr = openDependabotPr(e2e.newRepo({ policy: JIRA_POLICY }));
+    const jiraBefore = e2e.jira.requests().length;
+
+    const { status, checkRun } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status.state).toBe('success');
+    expect(status.description).toMatch(/^All controls passed: Standard change dependency-updates: CHG-1000 is Approved; /);
+    const summary = unescapeMarkdown(checkRun?.output.summary);
+    expect(summary).toContain('### Standard change: dependency-updates (standing ticket CHG-1000)');
+    expect(summary).toContain(
+      '`dependency-updates` matches: all 1 changed file match package.json, package-lock.json, **/go.sum; 3 changed lines (at most 400); author dependabot[bot]',
+    );
+    expect(summary).toContain('approval.count 0 of the class applies: every author is a listed bot');
+    expect(summary).toContain('Key: **CHG-1000** (standing ticket of the standard change class, from the policy)');
+    // Jira calls for one evaluation of a standard change: the standing ticket and its changelog (as for any ticket).
+    const calls = e2e.jira
+      .requests()
+      .slice(jiraBefore)
+      .map((r) => `${r.method} ${r.path}`);
+    expect(calls).toEqual(['GET /rest/api/3/issue/CHG-1000', 'GET /rest/api/3/issue/CHG-1000/changelog']);
+    await e2e.quiet();
+  });
+
+  it('does not cover the same bot touching src/: the PR needs its own ticket and fails without one', async () => {
+    e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
+    const pr = openDependabotPr(e2e.newRepo({ policy: JIRA_POLICY }), { ...LOCKFILE, 'src/index.ts': 'export {};\n' });
+
+    const { status, checkRun } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status.state).toBe('failure');
+    expect(status.description).toMatch(/^No CHG ticket in the title, branch or body/);
+    const summary = unescapeMarkdown(checkRun?.output.summary);
+    expect(summary).toContain('### Standard change: no class matches (the PR needs a ticket of its own)');
+    expect(summary).toContain('`dependency-updates` does not match: src/index.ts outside package.json, package-lock.json, **/go.sum');
+    expect(e2e.jira.requests()).toEqual([]);
+  });
+
+  it('does not cover a human opening the same lockfile change', async () => {
+    e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
+    const repo = e2e.newRepo({ policy: JIRA_POLICY });
+    const pr = e2e.openPullRequest(repo, { title: 'Bump lodash', commits: [{ files: LOCKFILE }] });
+    e2e.github.addCheckRun({ ...pr, sha: e2e.github.pullRequest(pr).headSha, name: 'build', conclusion: 'success' });
+
+    const { status, checkRun } = await e2e.evaluate(pr);
+
+    expect(status.state).toBe('failure');
+    expect(unescapeMarkdown(checkRun?.output.summary)).toContain(
+      '`dependency-updates` does not match: author alice is not one of dependabot[bot], renovate[bot]',
+    );
+  });
+
+  it('fails every PR of the class once the standing ticket leaves Approved (a Jira webhook re-evaluates them)', async () => {
+    // A standing ticket of its own: the app's ticket index still holds the other tests' PRs of CHG-1000.
+    e2e.jira.addIssue({ key: 'CHG-1001', status: 'Approved' });
+    const repo = e2e.newRepo({ policy: `${STANDARD_POLICY}${CLASS('CHG-1001')}` });
+    const first = openDependabotPr(repo);
+    const second = openDependabotPr(repo, { 'services/api/go.sum': 'golang.org/x/net v0.30.0 h1:abc=\n' });
+    const before = [await e2e.evaluate(first, { payload: openedByDependabot(first) })];
+    before.push(await e2e.evaluate(second, { payload: openedByDependabot(second) }));
+    expect(before.map((v) => v.status.state)).toEqual(['success', 'success']);
+    await e2e.quiet();
+
+    e2e.jira.setStatus('CHG-1001', 'In Progress');
+    const mark = e2e.github.mark();
+    const body = issueUpdated('CHG-1001', 'In Progress');
+    const signature = `sha256=${createHmac('sha256', JIRA_SECRET).update(body).digest('hex')}`;
+    const answer = await fetch(`${e2e.app.url}/api/jira/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'wh-standing' },
+      body,
+    });
+    expect(answer.status).toBe(202);
+
+    const after = [await e2e.verdict(first, before[0]!.headSha, mark), await e2e.verdict(second, before[1]!.headSha, mark)];
+    expect(after.map((v) => [v.status.state, v.status.description])).toEqual([
+      ['failure', 'Ticket CHG-1001 is In Progress; it needs Approved'],
+      ['failure', 'Ticket CHG-1001 is In Progress; it needs Approved'],
+    ]);
+    await e2e.quiet();
+  });
+});
+
+describe('standard changes with ServiceNow', () => {
+  it('passes a Dependabot lockfile PR whose standing change is a scheduled standard change (no approval record)', async () => {
+    sn.addChange({ number: 'CHG0001000', state: 'Scheduled', type: 'Standard', approval: 'approved', approvedBy: [] });
+    const pr = openDependabotPr(e2e.newRepo({ policy: SERVICENOW_POLICY }));
+
+    const { status } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status.state).toBe('success');
+    expect(status.description).toMatch(/^All controls passed: Standard change dependency-updates: CHG0001000 is Scheduled; /);
+    // ServiceNow calls for one evaluation: the change, then its approval records (none for a standard change).
+    expect(sn.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/now/table/change_request',
+      'GET /api/now/table/sysapproval_approver',
+    ]);
+    expect(e2e.jira.requests()).toEqual([]);
+    await e2e.quiet();
+  });
+
+  it('fails when the standing change is not of type standard', async () => {
+    sn.addChange({ number: 'CHG0001000', state: 'Scheduled', type: 'Normal' });
+    const pr = openDependabotPr(e2e.newRepo({ policy: SERVICENOW_POLICY }));
+
+    const { status, checkRun } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status).toMatchObject({
+      state: 'failure',
+      description: 'Ticket CHG0001000 is a Normal change, not a standard change (class dependency-updates)',
+    });
+    expect(unescapeMarkdown(checkRun?.output.summary)).toContain(
+      'Fix the standing ticket CHG0001000 of standard change class dependency-updates',
+    );
+  });
+});
