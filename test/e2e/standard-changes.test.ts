@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import type { CommitInput } from '../simulators/github/state.js';
 import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
 import { STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
-import { pullRequestEvent, type PullTarget } from './harness/webhooks.js';
+import { dependencyUpdatesClass, LOCKFILE, openDependabotPr as openDependabot, openedByDependabot } from './harness/dependabot.js';
+import type { PullTarget } from './harness/webhooks.js';
 
 /**
  * Standard (pre-approved) change classes through the real app (docs/tickets.md#standard-changes): a Dependabot
@@ -30,54 +30,10 @@ useE2E((started) => (e2e = started), {
   },
 });
 
-const CLASS = (ticket: string) =>
-  [
-    'standard_changes:',
-    '  - name: dependency-updates',
-    `    ticket: ${ticket}`,
-    '    authors: ["dependabot[bot]", "renovate[bot]"]',
-    '    paths: ["package.json", "package-lock.json", "**/go.sum"]',
-    '    max_changed_lines: 400',
-    '    approval: { count: 0 }',
-    '',
-  ].join('\n');
-
+const CLASS = dependencyUpdatesClass;
 const JIRA_POLICY = `${STANDARD_POLICY}${CLASS('CHG-1000')}`;
 const SERVICENOW_POLICY = `${STANDARD_POLICY.replace('  projects: [CHG]', '  provider: servicenow')}${CLASS('CHG0001000')}`;
-
-/** A Dependabot commit as GitHub shows it: authored with the bot's no-reply address (tied to no user), committed by GitHub. */
-function dependabotCommit(files: Record<string, string>): CommitInput {
-  return {
-    author: { name: 'dependabot[bot]', email: '49699333+dependabot[bot]@users.noreply.github.com', login: null },
-    committedViaWeb: true,
-    message: 'Bump lodash from 4.17.20 to 4.17.21',
-    files,
-  };
-}
-
-const LOCKFILE = { 'package-lock.json': '{\n  "lodash": "4.17.21"\n}\n' };
-
-/** A PR Dependabot opened (a Bot author), with its checks green and no review. */
-function openDependabotPr(repo: RepoTarget, files: Record<string, string> = LOCKFILE): PullTarget {
-  const pr = e2e.github.openPullRequest({
-    ...repo,
-    title: 'Bump lodash from 4.17.20 to 4.17.21',
-    author: 'dependabot',
-    authorIsBot: true,
-    headRef: 'dependabot/npm_and_yarn/lodash-4.17.21',
-    commits: [dependabotCommit(files)],
-  });
-  const target = { github: e2e.github, ...repo, number: pr.number };
-  e2e.github.addCheckRun({ ...target, sha: e2e.github.pullRequest(target).headSha, name: 'build', conclusion: 'success' });
-  return target;
-}
-
-/** `pull_request.opened` as GitHub sends it for Dependabot: the sender is the app's bot user. */
-function openedByDependabot(pr: PullTarget) {
-  const payload = pullRequestEvent(pr, 'opened', 'dependabot[bot]');
-  Object.assign(payload.sender, { type: 'Bot' });
-  return payload;
-}
+const openDependabotPr = (repo: RepoTarget, files: Record<string, string> = LOCKFILE): PullTarget => openDependabot(e2e, repo, files);
 
 function issueUpdated(key: string, status: string): string {
   return JSON.stringify({
