@@ -36,11 +36,16 @@ describe('the ServiceNow poll (SERVICENOW_POLL_MINUTES)', () => {
     expect(before.status).toMatchObject({ state: 'failure', description: 'Ticket CHG0050001: approval "Requested" is pending' });
 
     // While the change waits, each poll reads it once (the change only: its approvals are read once it is approved).
+    await e2e.idle();
     const waiting = sn.requests().length;
+    const quietMark = e2e.github.mark();
     await waitFor('two polls to read the waiting change', () => sn.requests().length >= waiting + 2, { timeoutMs: 20_000 });
     const reads = sn.requests().slice(waiting, waiting + 2);
     expect(reads.map((r) => r.path)).toEqual(['/api/now/table/change_request', '/api/now/table/change_request']);
     expect(reads[1]!.at - reads[0]!.at).toBeGreaterThanOrEqual(POLL_MS * 0.9 - 50);
+    await e2e.idle();
+    // An unchanged verdict is written nowhere: the polls cost GitHub reads only.
+    expect(e2e.github.callCounts(quietMark)).toMatchObject({ tokenRequests: 0, restWrites: 0 });
 
     const mark = e2e.github.mark();
     change.approval = 'approved';
