@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Logger } from 'probot';
+import type { Logger, Probot } from 'probot';
 import { POLL_CURSOR_KEY, POLL_META_KEY, pollServiceNowChanges } from '../../src/app/polls/poll-servicenow-changes.js';
 import { readServiceNowPollEnv } from '../../src/app/polls/read-servicenow-poll-env.js';
+import { startServiceNowPoll } from '../../src/app/polls/start-servicenow-poll.js';
+import { createShutdownGate } from '../../src/app/shutdown-gate.js';
 import type { AppDeps } from '../../src/evaluation/app-deps.js';
 import type { BatchingAuditStore } from '../../src/store/batching-audit-store.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
@@ -170,5 +172,31 @@ describe('pollServiceNowChanges', () => {
     expect(result).toMatchObject({ ran: true, changes: [], queued: 0 });
     expect(await queued()).toEqual([]);
     expect(forgotten).toEqual([]);
+  });
+});
+
+describe('startServiceNowPoll', () => {
+  const app = { log: { child: () => ({}) } } as unknown as Probot;
+  const reader = { reader: { provider: 'servicenow', lookup: async () => Promise.reject(new Error('unused')) } };
+  it.each([
+    { case: 'the poll is off', serviceNow: reader, intervalMs: null, starts: false },
+    { case: 'ServiceNow is not configured', serviceNow: undefined, intervalMs: 300_000, starts: false },
+    {
+      case: 'ServiceNow is misconfigured (no verdict can wait on a change)',
+      serviceNow: { unavailable: 'SERVICENOW_INSTANCE_URL is not set' },
+      intervalMs: 300_000,
+      starts: false,
+    },
+    { case: 'ServiceNow is configured', serviceNow: reader, intervalMs: 300_000, starts: true },
+  ])('$case: starts $starts', ({ serviceNow, intervalMs, starts }) => {
+    const deps = { serviceNow } as unknown as AppDeps;
+
+    const timer = startServiceNowPoll({ deps, app, settings: { intervalMs, maxChanges: 50 }, gate: createShutdownGate() });
+
+    expect(timer !== null).toBe(starts);
+    if (timer) {
+      expect(timer.hasRef()).toBe(false);
+      clearInterval(timer);
+    }
   });
 });
