@@ -1,11 +1,15 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { runCli } from '../../src/cli/run-cli.js';
 import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
 import { STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
 import { dependencyUpdatesClass, LOCKFILE, openDependabotPr as openDependabot, openedByDependabot } from './harness/dependabot.js';
-import type { PullTarget } from './harness/webhooks.js';
+import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
 
 /**
  * Standard (pre-approved) change classes through the real app (docs/tickets.md#standard-changes): a Dependabot
@@ -20,9 +24,15 @@ afterEach(() => {
   sn.reset();
 });
 
+// A file the CLI can read too: `audit export` counts the merged standard change apart.
+const dir = mkdtempSync(join(tmpdir(), 'standard-changes-'));
+const database = `sqlite:${join(dir, 'audit.db')}`;
+
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
+  afterStop: () => rmSync(dir, { recursive: true, force: true }),
   env: {
+    DATABASE_URL: database,
     JIRA_WEBHOOK_SECRET: JIRA_SECRET,
     SERVICENOW_INSTANCE_URL: sn.url,
     SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
@@ -34,6 +44,20 @@ const CLASS = dependencyUpdatesClass;
 const JIRA_POLICY = `${STANDARD_POLICY}${CLASS('CHG-1000')}`;
 const SERVICENOW_POLICY = `${STANDARD_POLICY.replace('  projects: [CHG]', '  provider: servicenow')}${CLASS('CHG0001000')}`;
 const openDependabotPr = (repo: RepoTarget, files: Record<string, string> = LOCKFILE): PullTarget => openDependabot(e2e, repo, files);
+
+async function exportMerges(pr: PullTarget): Promise<Array<Record<string, unknown>>> {
+  let out = '';
+  let err = '';
+  const io = { env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, now: () => new Date() };
+  const args = ['audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl'];
+  const code = await runCli([...args, '--repo', `${pr.owner}/${pr.repo}`, '--database', database], io);
+  expect({ code, err }).toEqual({ code: 0, err: '' });
+  return out
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 function issueUpdated(key: string, status: string): string {
   return JSON.stringify({
@@ -70,6 +94,13 @@ describe('standard changes with Jira', () => {
       .map((r) => `${r.method} ${r.path}`);
     expect(calls).toEqual(['GET /rest/api/3/issue/CHG-1000', 'GET /rest/api/3/issue/CHG-1000/changelog']);
     await e2e.quiet();
+
+    // Merged, it is exported as a standard change of its class.
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await e2e.quiet();
+    const rows = await exportMerges(pr);
+    expect(rows.find((r) => r.pr === pr.number)).toMatchObject({ change_type: 'standard', standard_class: 'dependency-updates' });
   });
 
   it('does not cover the same bot touching src/: the PR needs its own ticket and fails without one', async () => {

@@ -1,4 +1,4 @@
-import { diffTrees, mergeBase } from './git-graph.js';
+import { diffTrees, pullRequestBase } from './git-graph.js';
 import { connection, type Args } from './graphql-connection.js';
 import {
   blobOid,
@@ -198,7 +198,7 @@ function pullRequestObject(ctx: GraphqlContext, repo: SimRepository, pr: SimPull
     headRefOid: pr.commits.at(-1),
     changedFiles: () => {
       const head = repo.commits.get(pr.commits.at(-1)!)!;
-      const base = mergeBase(repo, repo.branches.get(pr.baseRef) ?? '', head.oid);
+      const base = pullRequestBase(repo, pr, head.oid);
       return diffTrees(base === null ? new Map() : repo.commits.get(base)!.tree, head.tree).length;
     },
     createdAt: pr.createdAt,
