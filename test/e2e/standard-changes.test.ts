@@ -45,13 +45,20 @@ const JIRA_POLICY = `${STANDARD_POLICY}${CLASS('CHG-1000')}`;
 const SERVICENOW_POLICY = `${STANDARD_POLICY.replace('  projects: [CHG]', '  provider: servicenow')}${CLASS('CHG0001000')}`;
 const openDependabotPr = (repo: RepoTarget, files: Record<string, string> = LOCKFILE): PullTarget => openDependabot(e2e, repo, files);
 
-async function exportMerges(pr: PullTarget): Promise<Array<Record<string, unknown>>> {
+async function cli(args: string[]): Promise<string> {
   let out = '';
   let err = '';
   const io = { env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, now: () => new Date() };
-  const args = ['audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl'];
-  const code = await runCli([...args, '--repo', `${pr.owner}/${pr.repo}`, '--database', database], io);
+  const code = await runCli(args, io);
   expect({ code, err }).toEqual({ code: 0, err: '' });
+  return out;
+}
+
+const headOf = (rows: Array<Record<string, unknown>>, pr: PullTarget): string => String(rows.find((r) => r.pr === pr.number)?.head_sha);
+
+async function exportMerges(pr: PullTarget): Promise<Array<Record<string, unknown>>> {
+  const args = ['audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl'];
+  const out = await cli([...args, '--repo', `${pr.owner}/${pr.repo}`, '--database', database]);
   return out
     .trimEnd()
     .split('\n')
@@ -101,6 +108,10 @@ describe('standard changes with Jira', () => {
     await e2e.quiet();
     const rows = await exportMerges(pr);
     expect(rows.find((r) => r.pr === pr.number)).toMatchObject({ change_type: 'standard', standard_class: 'dependency-updates' });
+    // `audit trace` of the merged head gives the change's type and the count per type.
+    const trace = await cli(['audit', 'trace', headOf(rows, pr), '--repo', `${pr.owner}/${pr.repo}`, '--database', database]);
+    expect(trace).toContain('Changes (1 standard, 0 normal, 0 emergency):');
+    expect(trace).toContain('      change type: standard (class dependency-updates, standing ticket CHG-1000)');
   });
 
   it('does not cover the same bot touching src/: the PR needs its own ticket and fails without one', async () => {
