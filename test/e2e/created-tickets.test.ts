@@ -1,0 +1,179 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { STANDARD_POLICY, startE2E, type E2E } from './harness/start-e2e.js';
+import type { RunningApp } from './harness/start-app.js';
+import { waitFor } from './harness/wait.js';
+import { deliver, pullRequestEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
+
+/**
+ * `ticket.create` and `ticket.close_on: merge` (docs/tickets.md#tickets-created-for-you): a PR that names no ticket gets
+ * exactly one created for it, whatever the redeliveries and whichever of two replicas (one SQLite file) works it; it
+ * waits for that ticket's approval, passes after Jira's webhook, and the ticket is closed on merge. A failed create is
+ * `error`, retried by the queue, and never leaves a second ticket behind.
+ */
+
+const SECRET = 'jira-webhook-secret-for-tests';
+/** Failed work is retried after 200 ms instead of the harness's minutes. */
+const ENV = {
+  JIRA_WEBHOOK_SECRET: SECRET,
+  CHANGE_CONTROL_QUEUE_POLL_MS: '100',
+  CHANGE_CONTROL_QUEUE_LEASE_MS: '10000',
+  CHANGE_CONTROL_RETRY_BASE_MS: '200',
+};
+const CREATE_POLICY = STANDARD_POLICY.replace(
+  '  projects: [CHG]',
+  ['  projects: [CHG]', '  create:', '    project: CHG', '    type: Change', '    when: missing', '  close_on: merge'].join('\n'),
+);
+const TITLE = 'Rotate the TLS certificates';
+
+let e2e: E2E;
+let second: RunningApp;
+beforeAll(async () => {
+  e2e = await startE2E({ env: ENV });
+  second = await e2e.startAnother();
+}, 180_000);
+afterAll(async () => {
+  await e2e?.stop();
+});
+beforeEach(() => e2e.reset());
+
+const sendTo = (app: RunningApp, event: string, payload: unknown, deliveryId?: string) =>
+  deliver({ appUrl: app.url, secret: app.webhookSecret, event, payload, deliveryId });
+
+/** A PR into main that names no ticket, with an independent approval and a green build. */
+function openUnticketed(): PullTarget {
+  const pr = e2e.openPullRequest(e2e.newRepo({ policy: CREATE_POLICY }), { title: TITLE, headRef: 'rotate-certs' });
+  e2e.makeReady(pr, { ticketStatus: null });
+  return pr;
+}
+
+/** The latest change-control status on the PR's head once it is in `state`. */
+async function statusIn(pr: PullTarget, state: string) {
+  const { headSha } = e2e.github.pullRequest(pr);
+  const latest = () => e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).at(-1);
+  await waitFor(`a ${state} change-control status on #${pr.number}`, () => latest()?.state === state, { timeoutMs: 30_000 }).catch((error: unknown) => {
+    throw new Error(`${String(error)}: ${JSON.stringify(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.description))} ${JSON.stringify(jiraCalls(0))}`);
+  });
+  return latest()!;
+}
+
+function issueUpdated(key: string): string {
+  return JSON.stringify({
+    timestamp: 1_767_000_000_000,
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: 'issue_generic',
+    user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Cara Change' },
+    issue: { id: '10001', key, fields: { status: { name: 'Approved' } } },
+    changelog: { id: '10300', items: [{ field: 'status', fieldtype: 'jira', fromString: 'Awaiting Approval', toString: 'Approved' }] },
+  });
+}
+
+async function postJira(body: string): Promise<number> {
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': `wh-${randomUUID()}`, 'x-hub-signature': signature };
+  return (await fetch(`${e2e.app.url}/api/jira/webhooks`, { method: 'POST', headers, body })).status;
+}
+
+const jiraCalls = (from: number) =>
+  e2e.jira
+    .requests()
+    .slice(from)
+    .map((r) => `${r.method} ${r.path}`);
+
+describe('ticket.create (Jira)', () => {
+  it('creates exactly one ticket across a redelivery and two replicas, waits for it, passes after the webhook, closes it on merge', async () => {
+    const pr = openUnticketed();
+    const opened = pullRequestEvent(pr, 'opened');
+    const id = randomUUID();
+
+    // The same delivery to both replicas, its redelivery, and another event at the same time.
+    const answers = await Promise.all([
+      sendTo(e2e.app, 'pull_request', opened, id),
+      sendTo(second, 'pull_request', opened, id),
+      sendTo(second, 'pull_request', opened, id),
+      sendTo(second, 'pull_request', pullRequestEvent(pr, 'reopened')),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    await e2e.quiet();
+
+    const created = e2e.jira.created();
+    expect(created).toHaveLength(1);
+    const key = created[0]!.key;
+    expect(created[0]).toMatchObject({ summary: TITLE, type: 'Change', labels: [`change-control-pr:acme/${pr.repo}#${pr.number}`] });
+    expect(JSON.stringify(created[0]!.description)).toContain(`Author: alice`);
+    expect(e2e.github.pullRequest(pr).body).toContain(`<!-- change-control:ticket -->Change ticket: ${key} (created by Change Control)`);
+    const patches = e2e.github.requests().filter((r) => r.method === 'PATCH' && r.path.endsWith(`/pulls/${pr.number}`));
+    expect(patches).toHaveLength(1);
+    const waiting = await statusIn(pr, 'pending');
+    expect(waiting.description).toContain(`waiting for approval of ${key} — created for this PR`);
+
+    // Editing the marked line does not swap another (approved) ticket in: the created one is read from the store.
+    e2e.jira.addIssue({ key: 'CHG-7', status: 'Approved' });
+    const body = e2e.github.pullRequest(pr).body.replace(key, 'CHG-7');
+    e2e.github.editPullRequest({ ...pr, body });
+    const edited = e2e.github.mark();
+    await e2e.send('pull_request', pullRequestEvent(pr, 'edited'));
+    await e2e.quiet();
+    expect((await statusIn(pr, 'pending')).description).toContain(`waiting for approval of ${key}`);
+    expect(e2e.github.requests().filter((r) => r.seq > edited && r.method === 'PATCH' && r.path.includes('/pulls/'))).toEqual([]);
+
+    e2e.jira.setStatus(key, 'Approved');
+    const from = e2e.jira.requests().length;
+    expect(await postJira(issueUpdated(key))).toBe(202);
+    const passed = await statusIn(pr, 'success');
+    expect(passed.description).toContain(`Ticket ${key} is Approved`);
+    await e2e.quiet();
+    // One evaluation after the webhook: the issue and its history, nothing created.
+    expect(jiraCalls(from)).toEqual([`GET /rest/api/3/issue/${key}`, `GET /rest/api/3/issue/${key}/changelog`]);
+
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await e2e.quiet();
+    const transitions = e2e.jira.writes().filter((w) => w.kind === 'transition');
+    expect(transitions).toEqual([expect.objectContaining({ key, body: { transition: { id: '41' } } })]);
+    expect(e2e.jira.unexpectedRequests()).toEqual([]);
+    expect(e2e.github.unexpectedRequests()).toEqual([]);
+    expect(e2e.jira.created()).toHaveLength(1);
+  }, 90_000);
+
+  it('a create Jira answers 500 is `error`, retried by the queue, and leaves exactly one ticket', async () => {
+    const pr = openUnticketed();
+    e2e.jira.failNextCreates({ status: 500 });
+
+    await e2e.send('pull_request', pullRequestEvent(pr, 'opened'));
+    const failed = await statusIn(pr, 'error');
+    expect(failed.description).toContain('could not create the change ticket: Jira failed to answer');
+    const waiting = await statusIn(pr, 'pending');
+    await e2e.quiet();
+
+    const created = e2e.jira.created();
+    expect(created).toHaveLength(1);
+    expect(waiting.description).toContain(`waiting for approval of ${created[0]!.key}`);
+  }, 60_000);
+
+  it('a create whose answer is lost (Jira made it, then 502) is found by its label on the retry, not made twice', async () => {
+    const pr = openUnticketed();
+    e2e.jira.failNextCreates({ status: 502, afterCreating: true });
+
+    await e2e.send('pull_request', pullRequestEvent(pr, 'opened'));
+    await statusIn(pr, 'error');
+    const waiting = await statusIn(pr, 'pending');
+    await e2e.quiet();
+
+    const created = e2e.jira.created();
+    expect(created).toHaveLength(1);
+    expect(waiting.description).toContain(`waiting for approval of ${created[0]!.key}`);
+    expect(e2e.jira.requests().filter((r) => r.path === '/rest/api/3/search/jql')).toHaveLength(1);
+    expect(e2e.github.pullRequest(pr).body).toContain(`Change ticket: ${created[0]!.key}`);
+  }, 60_000);
+
+  it('a PR that names a ticket gets none created', async () => {
+    const pr = e2e.openPullRequest(e2e.newRepo({ policy: CREATE_POLICY }), { ticket: 'CHG-5' });
+    e2e.makeReady(pr, { ticket: 'CHG-5' });
+
+    expect((await e2e.evaluate(pr)).status.state).toBe('success');
+    await e2e.quiet();
+
+    expect(e2e.jira.created()).toEqual([]);
+  }, 60_000);
+});
