@@ -48,7 +48,15 @@ async function closeWith(input: {
       repo,
       prNumber,
       headSha: input.headSha,
-      data: { action: closed ? 'closed' : 'close-failed', key, provider, ok: closed && steps.every((s) => s.ok), steps, event: request.on, close: request },
+      data: {
+        action: closed ? 'closed' : 'close-failed',
+        key,
+        provider,
+        ok: closed && steps.every((s) => s.ok),
+        steps,
+        event: request.on,
+        close: request,
+      },
     })
     .catch((error: unknown) => log.error({ err: error, ticket: key }, 'ticket close outcome could not be recorded'));
   return closed ? { kind: 'closed', key } : { kind: 'failed', key, reason: `closing ${key} failed: ${reason}` };
@@ -73,7 +81,8 @@ export async function closeCreatedTicket(input: {
   if (!ticket.create || ticket.close_on !== on || ticket.provider === 'none' || !deps.createdTickets) return { kind: 'none' };
   const created = await deps.createdTickets.get(repo, prNumber);
   if (created?.key == null || created.closedAt !== null) return { kind: 'none' };
-  const request: CloseRequest = { on, status: ticket.close_status, closeCode: ticket.close_code, lines: input.lines };
+  const status = ticket.close_status ?? (ticket.provider === 'servicenow' ? 'Closed' : 'Done');
+  const request: CloseRequest = { on, status, closeCode: ticket.close_code ?? 'successful', lines: input.lines };
   return closeWith({ ...input, provider: created.provider, key: created.key, request });
 }
 

@@ -133,7 +133,14 @@ export async function ensureCreatedTicket(input: {
     );
   }
   const token = randomUUID();
-  const claim = await store.claim({ repo: repoName, prNumber: number, provider, token, nowMs: deps.now().getTime(), staleMs: CLAIM_STALE_MS });
+  const claim = await store.claim({
+    repo: repoName,
+    prNumber: number,
+    provider,
+    token,
+    nowMs: deps.now().getTime(),
+    staleMs: CLAIM_STALE_MS,
+  });
   if (claim.kind === 'created') {
     await writeTicketLine({ octokit, store, read, ticket: claim.ticket, log });
     return null;

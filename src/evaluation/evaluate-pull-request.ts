@@ -70,10 +70,7 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
  * `ticket.create`: the PR's created ticket, made (once) before the facts are gathered, so the lookup finds it. A
  * store that cannot be read is a failure to create, never "no ticket needed".
  */
-async function createdTicketStep(
-  input: EvaluateInput,
-  found: Extract<ReadResult, { kind: 'read' }>,
-): Promise<CreationFailure | null> {
+async function createdTicketStep(input: EvaluateInput, found: Extract<ReadResult, { kind: 'read' }>): Promise<CreationFailure | null> {
   const { octokit, log, deps, deliveryId } = input;
   try {
     return await ensureCreatedTicket({ config: found.config, read: found.read, octokit, deps, log, deliveryId });

@@ -110,7 +110,7 @@ export const TicketConfig = z
     close_code: z
       .string()
       .min(1)
-      .default('successful')
+      .optional()
       .describe('ServiceNow only: the close code set when close_on closes the change (default successful).'),
     /** Seconds a ticket answer is reused, so a burst of events does not ask the provider each time (0: never). */
     cache_seconds: z
@@ -124,7 +124,6 @@ export const TicketConfig = z
   .transform((ticket) => ({
     ...ticket,
     statuses: ticket.statuses ?? (ticket.provider === 'servicenow' ? ['Scheduled', 'Implement'] : ['Approved']),
-    close_status: ticket.close_status ?? (ticket.provider === 'servicenow' ? 'Closed' : 'Done'),
   }));
 export type TicketConfig = z.infer<typeof TicketConfig>;
 
@@ -529,7 +528,11 @@ export const ChangeControlConfig = z
     if (config.ticket.create && config.ticket.provider === 'none')
       ctx.addIssue({ code: 'custom', path: ['ticket', 'create'], message: 'must not be set with ticket.provider none (no ticket system)' });
     if (config.ticket.close_on && !config.ticket.create)
-      ctx.addIssue({ code: 'custom', path: ['ticket', 'close_on'], message: 'needs ticket.create (only a ticket the app created is closed)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ticket', 'close_on'],
+        message: 'must not be set without ticket.create (only a ticket the app created is closed)',
+      });
     const create = config.ticket.create;
     if (create && config.ticket.provider === 'jira' && ![...config.ticket.projects, ...floorProjects].includes(create.project))
       ctx.addIssue({

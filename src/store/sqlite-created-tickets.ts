@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import { claimOnRow, toCreatedTicket, type ClaimInput, type CreatedTicketRow, type CreatedTicketStore, type CreationClaim } from './created-ticket-store.js';
+import {
+  claimOnRow,
+  toCreatedTicket,
+  type ClaimInput,
+  type CreatedTicketRow,
+  type CreatedTicketStore,
+  type CreationClaim,
+} from './created-ticket-store.js';
 
 const COLUMNS = 'repo, pr_number, provider, ticket_key, claim, claimed_ms, attempts, body_written, closed_at';
 

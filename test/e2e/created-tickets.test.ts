@@ -51,9 +51,13 @@ function openUnticketed(): PullTarget {
 async function statusIn(pr: PullTarget, state: string) {
   const { headSha } = e2e.github.pullRequest(pr);
   const latest = () => e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).at(-1);
-  await waitFor(`a ${state} change-control status on #${pr.number}`, () => latest()?.state === state, { timeoutMs: 30_000 }).catch((error: unknown) => {
-    throw new Error(`${String(error)}: ${JSON.stringify(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.description))} ${JSON.stringify(jiraCalls(0))}`);
-  });
+  await waitFor(`a ${state} change-control status on #${pr.number}`, () => latest()?.state === state, { timeoutMs: 30_000 }).catch(
+    (error: unknown) => {
+      throw new Error(
+        `${String(error)}: ${JSON.stringify(e2e.github.statuses({ ...pr, sha: headSha, context: 'change-control' }).map((s) => s.description))} ${JSON.stringify(jiraCalls(0))}`,
+      );
+    },
+  );
   return latest()!;
 }
 
@@ -70,7 +74,11 @@ function issueUpdated(key: string): string {
 
 async function postJira(body: string): Promise<number> {
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  const headers = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': `wh-${randomUUID()}`, 'x-hub-signature': signature };
+  const headers = {
+    'content-type': 'application/json',
+    'x-atlassian-webhook-identifier': `wh-${randomUUID()}`,
+    'x-hub-signature': signature,
+  };
   return (await fetch(`${e2e.app.url}/api/jira/webhooks`, { method: 'POST', headers, body })).status;
 }
 

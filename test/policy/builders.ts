@@ -137,8 +137,6 @@ export function aTicketConfig(overrides: Partial<TicketConfig> = {}): TicketConf
     unmapped_approver: 'warn',
     require: 'any',
     write_back: false,
-    close_status: 'Done',
-    close_code: 'successful',
     ...overrides,
   };
 }

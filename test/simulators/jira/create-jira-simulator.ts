@@ -266,7 +266,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     }
     if (labelList.some((l) => /\s/.test(l))) return answer(400, { errorMessages: [], errors: { labels: 'Labels cannot contain spaces.' } });
     const failure = createFailures.shift();
-    if (failure && !failure.afterCreating) return answer(failure.status, { errorMessages: [`simulated HTTP ${failure.status}`], errors: {} });
+    if (failure && !failure.afterCreating)
+      return answer(failure.status, { errorMessages: [`simulated HTTP ${failure.status}`], errors: {} });
     const highest = Math.max(
       nextCreatedNumber.get(project) ?? 100,
       ...[...issues.keys()].filter((k) => k.startsWith(`${project}-`)).map((k) => Number(k.slice(project.length + 1))),
@@ -299,7 +300,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     if (!match) unexpected.push({ method: 'GET', path: 'search', reason: `JQL the simulator does not understand: ${jql}` });
     const [project, label] = [match?.[1] ?? '', (match?.[2] ?? '').replace(/\\(.)/g, '$1')];
     const found = [...issues.values()].filter((i) => i.key.startsWith(`${project}-`) && (labels.get(i.key) ?? []).includes(label));
-    const shaped = found.map((i) => ({ id: i.id, key: i.key, self: `${baseUrl}/rest/api/${apiVersion}/issue/${i.id}`, fields: { summary: i.summary } }));
+    const shaped = found.map((i) => ({
+      id: i.id,
+      key: i.key,
+      self: `${baseUrl}/rest/api/${apiVersion}/issue/${i.id}`,
+      fields: { summary: i.summary },
+    }));
     if (apiVersion === '3') return { issues: shaped, isLast: true };
     return { startAt: 0, maxResults: Number(query.maxResults ?? 50), total: shaped.length, issues: shaped };
   }
@@ -467,7 +473,8 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     created: () => [...created],
     /** Fails the next `count` creates with `status`; `afterCreating`: the issue is made, then the answer is lost. */
     failNextCreates(input: { status: number; count?: number; afterCreating?: boolean }): void {
-      for (let n = 0; n < (input.count ?? 1); n += 1) createFailures.push({ status: input.status, afterCreating: input.afterCreating ?? false });
+      for (let n = 0; n < (input.count ?? 1); n += 1)
+        createFailures.push({ status: input.status, afterCreating: input.afterCreating ?? false });
     },
     /** Moves an issue to another key (another project); the old key keeps answering with the moved issue. */
     moveIssue(fromKey: string, toKey: string): void {
