@@ -107,6 +107,8 @@ describe('ticket.create (Jira)', () => {
     const created = e2e.jira.created();
     expect(created).toHaveLength(1);
     const key = created[0]!.key;
+    // Per created ticket: one create, no search (nothing to reconcile), one PR description write.
+    expect(jiraCalls(0).filter((c) => c.startsWith('POST') || c.includes('/search'))).toEqual(['POST /rest/api/3/issue']);
     expect(created[0]).toMatchObject({ summary: TITLE, type: 'Change', labels: [`change-control-pr:acme/${pr.repo}#${pr.number}`] });
     expect(JSON.stringify(created[0]!.description)).toContain(`Author: alice`);
     expect(e2e.github.pullRequest(pr).body).toContain(`<!-- change-control:ticket -->Change ticket: ${key} (created by Change Control)`);
@@ -135,8 +137,16 @@ describe('ticket.create (Jira)', () => {
     expect(jiraCalls(from)).toEqual([`GET /rest/api/3/issue/${key}`, `GET /rest/api/3/issue/${key}/changelog`]);
 
     e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    const merging = e2e.jira.requests().length;
     expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
     await e2e.quiet();
+    // Closing: the open transitions, the one to Done, and the evidence comment.
+    expect(jiraCalls(merging).filter((c) => !c.startsWith('GET /rest/api/3/issue/' + key) || c.endsWith('/transitions'))).toEqual([
+      `GET /rest/api/3/issue/${key}/transitions`,
+      `POST /rest/api/3/issue/${key}/transitions`,
+      `POST /rest/api/3/issue/${key}/comment`,
+    ]);
+    expect(e2e.jira.writes().find((w) => w.kind === 'transition')?.key).toBe(key);
     const transitions = e2e.jira.writes().filter((w) => w.kind === 'transition');
     expect(transitions).toEqual([expect.objectContaining({ key, body: { transition: { id: '41' } } })]);
     expect(e2e.jira.unexpectedRequests()).toEqual([]);
