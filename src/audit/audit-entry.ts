@@ -118,6 +118,17 @@ export interface AuditStore {
   indexTicketKeys(input: TicketIndexUpdate): Promise<void>;
   /** The open pull requests whose last evaluation found `key` (compared ignoring case). */
   pullRequestsForTicket(key: string): Promise<TicketPullRequest[]>;
+  /**
+   * One page of the whole ticket key → open pull request index, ordered by key, repo and number, from the first key
+   * after `afterKey` (null: from the start): the ServiceNow poll walks it a page at a time.
+   */
+  ticketIndexPage(input: { afterKey: string | null; limit: number }): Promise<IndexedTicketPullRequest[]>;
+}
+
+/** A row of the ticket key → open pull request index. */
+export interface IndexedTicketPullRequest extends TicketPullRequest {
+  /** Upper-case. */
+  ticketKey: string;
 }
 
 export interface TicketPullRequest {
