@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { STANDARD_POLICY, startE2E, type E2E } from './harness/start-e2e.js';
+import { CONFIG_PATH, STANDARD_POLICY, startE2E, type E2E } from './harness/start-e2e.js';
+import { deploymentProtectionRuleEvent, deploymentStatusEvent } from './harness/deployment-webhooks.js';
 import type { RunningApp } from './harness/start-app.js';
 import { waitFor } from './harness/wait.js';
 import { deliver, pullRequestEvent, pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
@@ -193,5 +194,75 @@ describe('ticket.create (Jira)', () => {
     await e2e.quiet();
 
     expect(e2e.jira.created()).toEqual([]);
+  }, 60_000);
+
+  it('close_on: deploy closes the created ticket after a successful gated deployment, not at merge', async () => {
+    // Production runs the default branch head (the baseline, in the organisation's policy so it adds no commit).
+    const repo = e2e.newRepo({ policy: null });
+    const base = e2e.github.defaultBranchHead(repo);
+    const policy = CREATE_POLICY.replace('close_on: merge', 'close_on: deploy');
+    e2e.github.addRepository({
+      owner: repo.owner,
+      repo: '.github',
+      installationId: repo.installationId,
+      files: { [CONFIG_PATH]: `${policy}deployments:\n  baseline: '${base}'\n` },
+    });
+    const pr = e2e.openPullRequest(repo, { title: TITLE });
+    e2e.makeReady(pr, { ticketStatus: null });
+    await e2e.send('pull_request', pullRequestEvent(pr, 'opened'));
+    await statusIn(pr, 'pending');
+    await e2e.quiet();
+    const key = e2e.jira.created()[0]!.key;
+    e2e.jira.setStatus(key, 'Approved');
+    expect(await postJira(issueUpdated(key))).toBe(202);
+    await statusIn(pr, 'success');
+    await e2e.quiet();
+    const mergeSha = e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await e2e.quiet();
+    expect(e2e.jira.writes().filter((w) => w.kind === 'transition')).toEqual([]);
+
+    const deployment = e2e.github.createDeployment({ ...repo, environment: 'production', sha: mergeSha, creator: 'release-bot' });
+    const gate = e2e.github.requestDeploymentGate({ ...repo, environment: 'production', sha: mergeSha, deploymentId: deployment.id });
+    await e2e.send('deployment_protection_rule', deploymentProtectionRuleEvent({ github: e2e.github, ...repo }, gate));
+    expect((await waitFor('the gate answer', () => gate.reviews[0])).state).toBe('approved');
+    e2e.github.addDeploymentStatus({ ...repo, deploymentId: deployment.id, state: 'success' });
+    await e2e.send('deployment_status', deploymentStatusEvent({ github: e2e.github, ...repo }, deployment));
+    await e2e.quiet();
+
+    expect(
+      e2e.jira
+        .writes()
+        .filter((w) => w.kind === 'transition')
+        .map((w) => w.key),
+    ).toEqual([key]);
+    const comment = e2e.jira
+      .writes()
+      .filter((w) => w.kind === 'comment' && w.key === key)
+      .at(-1);
+    expect(JSON.stringify(comment?.body)).toContain(`Deployed commit: ${mergeSha} (deployment ${deployment.id}`);
+    expect(e2e.jira.unexpectedRequests()).toEqual([]);
+  }, 90_000);
+
+  it('a close Jira refuses (503) is retried by the queue until the ticket is closed, once', async () => {
+    const pr = openUnticketed();
+    await e2e.send('pull_request', pullRequestEvent(pr, 'opened'));
+    await statusIn(pr, 'pending');
+    await e2e.quiet();
+    const key = e2e.jira.created()[0]!.key;
+    e2e.jira.setStatus(key, 'Approved');
+    expect(await postJira(issueUpdated(key))).toBe(202);
+    await statusIn(pr, 'success');
+    await e2e.quiet();
+    e2e.github.mergePullRequest({ ...pr, mergedBy: 'bob' });
+    e2e.jira.failNextWrites(503);
+
+    expect((await e2e.send('pull_request', pullRequestMergedEvent(pr))).status).toBe(200);
+    await waitFor('the created ticket closed', () => e2e.jira.writes().some((w) => w.kind === 'transition'), { timeoutMs: 30_000 });
+    await e2e.quiet();
+
+    const attempts = e2e.jira.requests().filter((r) => r.method === 'POST' && r.path === `/rest/api/3/issue/${key}/transitions`);
+    expect(attempts.map((r) => r.status)).toEqual([503, 204]);
+    expect(e2e.jira.writes().filter((w) => w.kind === 'transition')).toHaveLength(1);
   }, 60_000);
 });
