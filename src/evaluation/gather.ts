@@ -17,6 +17,7 @@ import type { CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } f
 import type { PatchFact } from '../policy/patch-id.js';
 import type { AppDeps } from './app-deps.js';
 import { askOpa } from './ask-opa.js';
+import type { CreationFailure } from './ensure-created-ticket.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import type { ReadResult } from './read.js';
 import { readPushers } from './read-pushers.js';
@@ -145,6 +146,8 @@ export async function gatherFacts(input: {
   deps: AppDeps;
   /** Ask the ticket provider again instead of reusing a cached answer (`/change-control recheck`). */
   reread?: boolean;
+  /** `ticket.create` could not create the PR's ticket: the verdict is `error` with this reason. */
+  creation?: CreationFailure | null;
 }): Promise<Gathered> {
   const { found, octokit, deps } = input;
   const { read } = found;
@@ -162,6 +165,8 @@ export async function gatherFacts(input: {
   }
   const { config, policy, floor } = found;
   try {
+    const { creation } = input;
+    if (creation) throw new EvaluationError(creation.message, creation.nextStep, creation.retryable);
     const [facts, ticket, teamMembers] = await Promise.all([
       completeFacts(read, config, octokit, deps),
       lookupTickets({ config, read, pr: read.facts, deps, reread: input.reread ?? false }),

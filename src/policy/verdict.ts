@@ -25,7 +25,8 @@ interface ControlResultBase {
   nextStep: string | null;
 }
 
-export type TicketKeySource = 'title' | 'branch' | 'body';
+/** Where a ticket key was found; `created`: the ticket the app created for the PR (`ticket.create`, from its store). */
+export type TicketKeySource = 'title' | 'branch' | 'body' | 'created';
 
 /** One ticket key of the PR, as the control judged it. */
 export interface TicketKeyResult {

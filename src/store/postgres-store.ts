@@ -4,6 +4,7 @@ import { chainEntry, validateNewEntry } from '../audit/chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
 import { createPostgresQueueStore } from './postgres-queue-store.js';
+import { createPostgresCreatedTickets } from './postgres-created-tickets.js';
 import { migratePostgres } from './migrations.js';
 import type { AuditSigner } from '../audit/signing.js';
 import type { SqlDatabase, SqlQueryable } from './sql-database.js';
@@ -85,6 +86,7 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
     append: async (entry) => (await appendMany([entry]))[0] ?? null,
     appendMany,
     queue: createPostgresQueueStore(db),
+    createdTickets: createPostgresCreatedTickets(db, now),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, (index) => `$${index}`);
       return (await db.query<EntryRow>(sql, params)).rows.map(rowToEntry);

@@ -13,6 +13,7 @@ import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
 import { groupCommit } from './group-commit.js';
 import { createSqliteQueueStore } from './sqlite-queue-store.js';
+import { createSqliteCreatedTickets } from './sqlite-created-tickets.js';
 import { migrateSqlite } from './migrations.js';
 import type { AuditSigner } from '../audit/signing.js';
 
@@ -104,6 +105,7 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     append: async (entry) => (await appendGrouped(entry)) ?? null,
     appendMany: async (entries) => appendMany(entries),
     queue: createSqliteQueueStore(db),
+    createdTickets: createSqliteCreatedTickets(db, now),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, () => '?');
       return (db.prepare(sql).all(...params) as EntryRow[]).map(rowToEntry);

@@ -210,6 +210,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
       { version: 5, name: 'dashboard: entries by kind and time' },
       { version: 6, name: 'queue dead letters' },
       { version: 7, name: 'write budget sends (PostgreSQL: shared by replicas)' },
+      { version: 8, name: 'created tickets (one per pull request)' },
     ]);
     await again.close();
   });
