@@ -1,3 +1,4 @@
+import type { ReconciliationWatermark } from './reconciliation-watermark.js';
 import { z } from 'zod';
 
 /**
@@ -118,6 +119,10 @@ export interface AuditStore {
   indexTicketKeys(input: TicketIndexUpdate): Promise<void>;
   /** The open pull requests whose last evaluation found `key` (compared ignoring case). */
   pullRequestsForTicket(key: string): Promise<TicketPullRequest[]>;
+  /** How far each repository's population is reconciled with GitHub (src/app/reconciliation/), by repository name. */
+  reconciliationWatermarks(repo?: string): Promise<ReconciliationWatermark[]>;
+  /** Stores a repository's watermark (computed with `extendWatermark`), replacing the one before. */
+  setReconciliationWatermark(watermark: ReconciliationWatermark): Promise<void>;
 }
 
 export interface TicketPullRequest {

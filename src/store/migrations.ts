@@ -111,6 +111,14 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'write budget sends (PostgreSQL: shared by replicas)',
     statements: [],
   },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 8,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo TEXT PRIMARY KEY, reconciled_from TEXT NOT NULL, reconciled_up_to TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
@@ -216,6 +224,14 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     statements: [
       'CREATE TABLE github_write_sends (installation text NOT NULL, sent_ms bigint NOT NULL)',
       'CREATE INDEX github_write_sends_installation ON github_write_sends (installation, sent_ms)',
+    ],
+  },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 8,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo text PRIMARY KEY, reconciled_from text NOT NULL, reconciled_up_to text NOT NULL, updated_at text NOT NULL)',
     ],
   },
 ];
