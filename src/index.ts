@@ -29,6 +29,9 @@ import type { Simulate } from './web/dashboard/dashboard-context.js';
 import { dryRunWithProbot } from './evaluation/dry-run.js';
 import { healthzHandler } from './web/healthz.js';
 import { jiraWebhookHandler } from './app/webhooks/jira-webhook.js';
+import { serviceNowWebhookHandler } from './app/webhooks/servicenow-webhook.js';
+import { readServiceNowPollEnv } from './app/polls/read-servicenow-poll-env.js';
+import { startServiceNowPoll } from './app/polls/start-servicenow-poll.js';
 import { createMetricsHandler, readMetricsToken } from './web/metrics.js';
 import { readinessChecks } from './web/readiness-checks.js';
 import { createReadyzHandler } from './web/readyz.js';
@@ -96,6 +99,8 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
       startEnforcementSweep({ deps: appDeps, app, intervalMs: readEnforcementInterval(process.env) });
       // Merges and pushes whose deliveries never arrived (docs/audit-and-evidence.md#reconciliation).
       startReconcileSweep({ deps: appDeps, app, ...readReconcileSettings(process.env) });
+      // The fallback for a missed ServiceNow webhook (docs/tickets.md, "ServiceNow: re-evaluation").
+      startServiceNowPoll({ deps: appDeps, app, settings: readServiceNowPollEnv(process.env), gate });
     }
     // The chain head, published outside the database (docs/audit.md, the witness); a bad setting stops the start.
     const witness = deps ? null : readWitnessEnv(process.env);
@@ -117,6 +122,8 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     options.addHandler(dashboardHandler(dashboardDepsFromEnv({ app, env: process.env, store: appDeps.audit, now: appDeps.now, simulate })));
     // Jira's issue webhooks re-evaluate the PRs that reference the issue (docs/tickets.md).
     options.addHandler(jiraWebhookHandler({ app, deps: appDeps, secret: process.env.JIRA_WEBHOOK_SECRET }));
+    // ServiceNow's business rule (or Flow Designer step) re-evaluates the PRs of a change whose state or approval moved.
+    options.addHandler(serviceNowWebhookHandler({ app, deps: appDeps, secret: process.env.SERVICENOW_WEBHOOK_SECRET, gate }));
     // Operations (docs/operations.md): readiness, Prometheus metrics, webhook and GitHub request counts.
     options.addHandler(createReadyzHandler(readinessChecks({ app, audit: appDeps.audit })));
     options.addHandler(createMetricsHandler({ registry, token: readMetricsToken(process.env) }));

@@ -119,10 +119,21 @@ export interface AuditStore {
   indexTicketKeys(input: TicketIndexUpdate): Promise<void>;
   /** The open pull requests whose last evaluation found `key` (compared ignoring case). */
   pullRequestsForTicket(key: string): Promise<TicketPullRequest[]>;
+  /**
+   * One page of the whole ticket key → open pull request index, ordered by key, repo and number, from the first key
+   * after `afterKey` (null: from the start): the ServiceNow poll walks it a page at a time.
+   */
+  ticketIndexPage(input: { afterKey: string | null; limit: number }): Promise<IndexedTicketPullRequest[]>;
   /** How far each repository's population is reconciled with GitHub (src/app/reconciliation/), by repository name. */
   reconciliationWatermarks(repo?: string): Promise<ReconciliationWatermark[]>;
   /** Stores a repository's watermark (computed with `extendWatermark`), replacing the one before. */
   setReconciliationWatermark(watermark: ReconciliationWatermark): Promise<void>;
+}
+
+/** A row of the ticket key → open pull request index. */
+export interface IndexedTicketPullRequest extends TicketPullRequest {
+  /** Upper-case. */
+  ticketKey: string;
 }
 
 export interface TicketPullRequest {

@@ -20,6 +20,7 @@ function readOnlyAudit(store: AuditStore): AuditStore {
     iterate: (batchSize) => store.iterate(batchSize),
     getMeta: (key) => store.getMeta(key),
     pullRequestsForTicket: (key) => store.pullRequestsForTicket(key),
+    ticketIndexPage: (input) => store.ticketIndexPage(input),
     append: refuse('an audit entry'),
     setMeta: refuse('a meta value'),
     reconciliationWatermarks: (repo) => store.reconciliationWatermarks(repo),

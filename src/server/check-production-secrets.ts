@@ -13,7 +13,8 @@ function problemOf(name: string, value: string): string | null {
 /**
  * Why the app must not start (empty when it may). Only with `NODE_ENV=production`: without WEBHOOK_SECRET
  * Probot verifies signatures with `development`, so anyone could forge merges, pushes and emergency
- * authorisations. JIRA_WEBHOOK_SECRET is checked when set, i.e. when the Jira route is on.
+ * authorisations. JIRA_WEBHOOK_SECRET and SERVICENOW_WEBHOOK_SECRET are checked when set, i.e. when
+ * their route is on.
  */
 export function checkProductionSecrets(env: NodeJS.ProcessEnv): string[] {
   if (env.NODE_ENV !== 'production') return [];
@@ -25,9 +26,9 @@ export function checkProductionSecrets(env: NodeJS.ProcessEnv): string[] {
     const problem = problemOf('WEBHOOK_SECRET', webhook);
     if (problem) problems.push(problem);
   }
-  const jira = env.JIRA_WEBHOOK_SECRET?.trim() ?? '';
-  if (jira !== '') {
-    const problem = problemOf('JIRA_WEBHOOK_SECRET', jira);
+  for (const name of ['JIRA_WEBHOOK_SECRET', 'SERVICENOW_WEBHOOK_SECRET']) {
+    const value = env[name]?.trim() ?? '';
+    const problem = value === '' ? null : problemOf(name, value);
     if (problem) problems.push(problem);
   }
   return problems;

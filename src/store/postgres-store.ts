@@ -163,5 +163,27 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
         [w.repo, w.from, w.upTo, now().toISOString()],
       );
     },
+    ticketIndexPage: async ({ afterKey, limit }) => {
+      const { rows } = await db.query<{
+        ticket_key: string;
+        repo: string;
+        pr_number: number;
+        installation_id: string | number;
+        head_sha: string;
+        updated_at: string;
+      }>(
+        // COLLATE "C": byte order, as SQLite compares, so the page cursor means the same on both stores.
+        'SELECT ticket_key, repo, pr_number, installation_id, head_sha, updated_at FROM ticket_pull_requests WHERE ticket_key COLLATE "C" > $1 ORDER BY ticket_key COLLATE "C", repo, pr_number LIMIT $2',
+        [afterKey ?? '', limit],
+      );
+      return rows.map((r) => ({
+        ticketKey: r.ticket_key,
+        repo: r.repo,
+        prNumber: r.pr_number,
+        installationId: Number(r.installation_id),
+        headSha: r.head_sha,
+        updatedAt: r.updated_at,
+      }));
+    },
   };
 }

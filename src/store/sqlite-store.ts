@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3';
-import { GENESIS_HASH, type AuditEntry, type NewAuditEntry, type TicketIndexUpdate, type TicketPullRequest } from '../audit/audit-entry.js';
+import {
+  GENESIS_HASH,
+  type AuditEntry,
+  type NewAuditEntry,
+  type IndexedTicketPullRequest,
+  type TicketIndexUpdate,
+  type TicketPullRequest,
+} from '../audit/audit-entry.js';
 import type { BatchingAuditStore } from './batching-audit-store.js';
 import { chainEntry, validateNewEntry } from '../audit/chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
@@ -60,6 +67,9 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
   );
   const ticketPulls = db.prepare(
     'SELECT repo, pr_number AS prNumber, installation_id AS installationId, head_sha AS headSha, updated_at AS updatedAt FROM ticket_pull_requests WHERE ticket_key = ? ORDER BY repo, pr_number',
+  );
+  const ticketIndexPage = db.prepare(
+    'SELECT ticket_key AS ticketKey, repo, pr_number AS prNumber, installation_id AS installationId, head_sha AS headSha, updated_at AS updatedAt FROM ticket_pull_requests WHERE ticket_key > ? ORDER BY ticket_key, repo, pr_number LIMIT ?',
   );
   const replaceTicketKeys = db.transaction((input: TicketIndexUpdate, at: string) => {
     dropTicketKeys.run(input.repo, input.prNumber);
@@ -137,5 +147,6 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     setReconciliationWatermark: async (w) => {
       setWatermark.run(w.repo, w.from, w.upTo, now().toISOString());
     },
+    ticketIndexPage: async ({ afterKey, limit }) => ticketIndexPage.all(afterKey ?? '', limit) as IndexedTicketPullRequest[],
   };
 }

@@ -76,6 +76,11 @@ describe('start in production', () => {
       env: { WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters', JIRA_WEBHOOK_SECRET: 'development' },
       says: 'JIRA_WEBHOOK_SECRET is "development"',
     },
+    {
+      case: 'with the ServiceNow route on and a short SERVICENOW_WEBHOOK_SECRET',
+      env: { WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters', SERVICENOW_WEBHOOK_SECRET: 'snow-secret' },
+      says: 'SERVICENOW_WEBHOOK_SECRET has 11 characters',
+    },
   ])('refuses $case: exit 1, the reason, never a listening server or a store', async ({ env, says }) => {
     const outcome = await start(env);
 
