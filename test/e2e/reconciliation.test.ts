@@ -152,6 +152,13 @@ describe('reconciliation', () => {
       ['direct-push', 'reconciliation', first.upTo],
     ]);
 
+    // `audit show` and `audit trace` say so too.
+    const show = await runCli(e2e, ['audit', 'show', `${OWNER}/${repo.repo}#${pr.number}`]);
+    expect(show.stdout).toContain('(recorded late by reconciliation)');
+    const trace = await runCli(e2e, ['audit', 'trace', push.after.slice(0, 10), '--repo', `${OWNER}/${repo.repo}`]);
+    expect(trace.code).toBe(0);
+    expect(trace.stdout).toContain('(recorded late by reconciliation)');
+
     // A second sweep over the same window finds everything on record: nothing new, no second issue. Its cost is the
     // installations and repositories listed (as the app), the policy and one page of merged PRs and commits.
     const mark = e2e.github.mark();
