@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Probot } from 'probot';
 import { RECONCILE_ASK_META_KEY } from '../../src/audit/reconcile-ask.js';
-import { readReconcileSettings, reconcileIfDue } from '../../src/app/reconciliation/start-reconcile-sweep.js';
+import { readReconcileSettings, reconcileIfDue, startReconcileSweep } from '../../src/app/reconciliation/start-reconcile-sweep.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
 import type { WorkRequest } from '../../src/store/work-request.js';
 
@@ -85,6 +85,36 @@ describe('reconcileIfDue', () => {
         expect.objectContaining({ kind: 'reconcile-installation', installationId: 9, since: ask.since, repo: 'ledger' }),
       ]);
     } finally {
+      await audit.close();
+    }
+  });
+});
+
+describe('startReconcileSweep', () => {
+  it('answers an `audit reconcile` request at the next poll, but looks for a periodic sweep only from an hour after start', async () => {
+    const audit = await openAuditStore({ databaseUrl: 'sqlite::memory:' });
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    let listed = 0;
+    const app = {
+      auth: async () => ({ paginate: async () => (listed++, [{ id: 7, account: { login: 'acme' }, suspended_at: null }]) }),
+      log: { error: () => undefined },
+    } as unknown as Probot;
+    const deps = { audit, queue: audit.queue, now: () => new Date(clock) } as unknown as Parameters<typeof startReconcileSweep>[0]['deps'];
+    const timer = startReconcileSweep({ deps, app, intervalMs: 360 * 60_000, pollMs: 20 });
+    const polls = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 120));
+    try {
+      await polls();
+      // Never swept, but the process just started: no periodic sweep yet.
+      expect(listed).toBe(0);
+      await audit.setMeta(RECONCILE_ASK_META_KEY, JSON.stringify({ since: '2025-12-01T00:00:00.000Z', repo: null, askedAt: 'a1' }));
+      await polls();
+      expect(listed).toBe(1);
+      clock += 3_600_000;
+      await polls();
+      // An hour after start the periodic sweep is due (none recorded), and queued once.
+      expect(listed).toBe(2);
+    } finally {
+      clearInterval(timer);
       await audit.close();
     }
   });

@@ -105,13 +105,18 @@ export async function reconcileIfDue(input: {
 }
 
 /**
- * Looks every `pollMs` whether a periodic sweep is due or `audit reconcile` asked for one; the timer does not keep the
- * process alive. The first look is one poll after start.
+ * Looks every `pollMs` whether `audit reconcile` asked for a sweep, and whether a periodic sweep is due; the timer does
+ * not keep the process alive. Periodic sweeps are looked for from `min(interval, 1 h)` after start, not at start (as the
+ * enforcement sweep): a process that restarts in a loop does not sweep at each start, and one that was down past its
+ * sweep catches up within the hour.
  */
 export function startReconcileSweep(input: { deps: AppDeps; app: Probot; intervalMs: number; pollMs: number }): NodeJS.Timeout {
   const { deps, app, intervalMs } = input;
+  const started = deps.now().getTime();
   const run = (): void => {
-    reconcileIfDue({ deps, app, intervalMs, now: deps.now() }).catch((error: unknown) =>
+    const now = deps.now();
+    const periodic = now.getTime() - started >= Math.min(intervalMs, 3_600_000) ? intervalMs : 0;
+    reconcileIfDue({ deps, app, intervalMs: periodic, now }).catch((error: unknown) =>
       app.log.error({ err: error }, 'reconciliation sweep could not be queued; trying again later'),
     );
   };
