@@ -24,6 +24,8 @@ function readOnlyAudit(store: AuditStore): AuditStore {
     ticketIndexPage: (input) => store.ticketIndexPage(input),
     append: refuse('an audit entry'),
     setMeta: refuse('a meta value'),
+    reconciliationWatermarks: (repo) => store.reconciliationWatermarks(repo),
+    setReconciliationWatermark: refuse('a reconciliation watermark'),
     indexTicketKeys: refuse('the ticket key index'),
     // The store is the caller's (the app's, or the CLI's): the dry run does not close it.
     close: refuse('closing the audit store'),

@@ -132,6 +132,14 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       'CREATE UNIQUE INDEX created_tickets_key ON created_tickets (ticket_key) WHERE ticket_key IS NOT NULL',
     ],
   },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 9,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo TEXT PRIMARY KEY, reconciled_from TEXT NOT NULL, reconciled_up_to TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
@@ -257,6 +265,14 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
         PRIMARY KEY (repo, pr_number)
       )`,
       'CREATE UNIQUE INDEX created_tickets_key ON created_tickets (ticket_key) WHERE ticket_key IS NOT NULL',
+    ],
+  },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 9,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo text PRIMARY KEY, reconciled_from text NOT NULL, reconciled_up_to text NOT NULL, updated_at text NOT NULL)',
     ],
   },
 ];

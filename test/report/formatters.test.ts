@@ -67,6 +67,7 @@ describe('mergeRow and exceptionRow', () => {
       evidence: 'verified',
       exceptions: [],
       policy: `acme/payments:.github/change-control.yml@${sha('c')}`,
+      recorded_by: 'webhook',
       audit_seq: 4,
       entry_hash: cleanMerge.hash,
     });

@@ -388,6 +388,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       if (ref.body !== undefined) pr.body = ref.body;
     },
     defaultBranchHead: (ref: state.RepoRef) => repoOf(ref).branches.get(repoOf(ref).defaultBranch) ?? '',
+    /** When a commit was committed (GitHub's `committedDate`). */
+    commitDate: (ref: state.RepoRef & { sha: string }): string => state.findCommit(repoOf(ref), ref.sha).committedDate,
     /** Commit statuses on a commit, oldest first. */
     statuses: (ref: state.RepoRef & { sha: string; context?: string }): SimStatus[] =>
       repoOf(ref).statuses.filter((s) => s.sha === ref.sha && (ref.context === undefined || s.context === ref.context)),
