@@ -37,6 +37,7 @@ import { readinessChecks } from './web/readiness-checks.js';
 import { createReadyzHandler } from './web/readyz.js';
 import { ENFORCEMENT_EVENTS, onEnforcementEvent } from './app/enforcement/on-enforcement-event.js';
 import { readEnforcementInterval, startEnforcementSweep } from './app/enforcement/start-enforcement-sweep.js';
+import { readReconcileSettings, startReconcileSweep } from './app/reconciliation/start-reconcile-sweep.js';
 
 /** The parts of a started app that its server entry (shutdown) and tests (drain) need. */
 export interface StartedApp {
@@ -96,6 +97,8 @@ export function createApp(deps?: AppDeps, hooks: AppHooks = {}): ApplicationFunc
     if (!deps) {
       startOverdueSweep({ deps: appDeps, app });
       startEnforcementSweep({ deps: appDeps, app, intervalMs: readEnforcementInterval(process.env) });
+      // Merges and pushes whose deliveries never arrived (docs/audit-and-evidence.md#reconciliation).
+      startReconcileSweep({ deps: appDeps, app, ...readReconcileSettings(process.env) });
       // The fallback for a missed ServiceNow webhook (docs/tickets.md, "ServiceNow: re-evaluation").
       startServiceNowPoll({ deps: appDeps, app, settings: readServiceNowPollEnv(process.env), gate });
     }

@@ -37,6 +37,7 @@ export async function createDepsFromEnv(app: Probot, env: NodeJS.ProcessEnv): Pr
     botLogin: botLoginOf(app),
     now: () => new Date(),
     queue: audit.queue,
+    createdTickets: audit.createdTickets,
     queueSettings,
   };
 }

@@ -1,3 +1,4 @@
+import type { ReconciliationWatermark } from './reconciliation-watermark.js';
 import { z } from 'zod';
 
 /**
@@ -123,6 +124,10 @@ export interface AuditStore {
    * after `afterKey` (null: from the start): the ServiceNow poll walks it a page at a time.
    */
   ticketIndexPage(input: { afterKey: string | null; limit: number }): Promise<IndexedTicketPullRequest[]>;
+  /** How far each repository's population is reconciled with GitHub (src/app/reconciliation/), by repository name. */
+  reconciliationWatermarks(repo?: string): Promise<ReconciliationWatermark[]>;
+  /** Stores a repository's watermark (computed with `extendWatermark`), replacing the one before. */
+  setReconciliationWatermark(watermark: ReconciliationWatermark): Promise<void>;
 }
 
 /** A row of the ticket key → open pull request index. */

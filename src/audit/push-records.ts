@@ -42,5 +42,7 @@ export const DirectPushRecord = z.object({
   policy: z.string().nullable(),
   /** The issue opened for the exception, when it could be opened. */
   issueUrl: z.string().nullable(),
+  /** What found the push: its `push` delivery, or a reconciliation sweep (recorded late; the sender is unknown). Absent: the delivery. */
+  recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
 });
 export type DirectPushRecord = z.infer<typeof DirectPushRecord>;

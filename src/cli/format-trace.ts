@@ -47,7 +47,7 @@ function changeLines(change: TracedChange): string[] {
     `      change type: ${typeOf(change)}${record.standardChange ? ` (class ${record.standardChange.name}, standing ticket ${record.standardChange.ticket})` : ''}`,
     `      approvers: ${record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'}`,
     `      checks: ${record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'}`,
-    `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})`,
+    `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})${record.recordedBy === 'reconciliation' ? ' (recorded late by reconciliation)' : ''}`,
     `      verdict: gate ${record.gate?.state ?? 'none'}, at merge ${record.atMerge.state}; evidence: ${record.evidence ?? 'verified'}; exceptions: ${record.exceptions.join(', ') || 'none'}`,
   ];
   const gate = change.gateInForce;
@@ -69,7 +69,7 @@ function directPushLines(push: TracedDirectPush): string[] {
   const { record } = push;
   const how = record.deleted ? 'deleted' : record.forced ? 'force-pushed' : 'pushed directly';
   const lines = [
-    `  #${push.seq} ${push.at} ${record.branch}: ${how} by ${record.sender ?? 'unknown'} (git pusher ${record.pusher.name}), ${short(record.before)}..${short(record.after)}${record.complete ? '' : ' (evidence incomplete)'}`,
+    `  #${push.seq} ${push.at} ${record.branch}: ${how} by ${record.sender ?? 'unknown'} (git pusher ${record.pusher.name}), ${short(record.before)}..${short(record.after)}${record.complete ? '' : ' (evidence incomplete)'}${record.recordedBy === 'reconciliation' ? ' (recorded late by reconciliation)' : ''}`,
   ];
   for (const c of record.commits)
     lines.push(

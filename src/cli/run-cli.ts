@@ -3,6 +3,7 @@ import type { CliIo, ExitCode } from './cli-io.js';
 import { atCommand } from './controls-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { exportCommand } from './export-command.js';
+import { reconcileCommand } from './reconcile-command.js';
 import { showCommand } from './show-command.js';
 import { traceCommand } from './trace-command.js';
 import { verifyCommand } from './verify-command.js';
@@ -106,6 +107,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         code = await atCommand(name)(options, io);
       });
   }
+
+  audit
+    .command('reconcile')
+    .description('ask the running app to find on GitHub the merges and pushes the store lacks since DATE, and record them (recorded late)')
+    .option('--since <date>', 'where the sweep starts (required): YYYY-MM-DD is 00:00 UTC that day')
+    .option('--repo <owner/name>', 'only this repository')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (options: Record<string, unknown>) => {
+      code = await reconcileCommand(options, io);
+    });
 
   program
     .command('evaluate')

@@ -2,6 +2,7 @@ import type { AuditStore } from '../audit/audit-entry.js';
 import type { AuditSigner } from '../audit/signing.js';
 import type { OpaClient } from '../opa/create-opa-client.js';
 import type { QueueSettings } from '../queue/queue-settings.js';
+import type { CreatedTicketStore } from '../store/created-ticket-store.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { TicketReader } from '../tickets/ticket-reader.js';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   now: () => Date;
   /** The durable work queue (in the audit database): webhooks queue evaluations, the worker runs them. */
   queue: QueueStore;
+  /** The tickets the app created (`ticket.create`), in the audit database; absent: a policy that sets it gets `error`. */
+  createdTickets?: CreatedTicketStore;
   /** The worker's settings (CHANGE_CONTROL_* variables); defaults when unset. */
   queueSettings?: QueueSettings;
 }

@@ -5,6 +5,7 @@ import { decide } from '../policy/decide.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AppDeps } from './app-deps.js';
 import { decideVerdict } from './decide.js';
+import { ensureCreatedTicket, type CreationFailure } from './ensure-created-ticket.js';
 import { gatherFacts } from './gather.js';
 import { publishOutcome } from './publish.js';
 import { readPullRequest, type ReadResult } from './read.js';
@@ -66,7 +67,22 @@ async function publishReadFailure(input: EvaluateInput, error: unknown): Promise
 }
 
 /**
- * What happens to a pull request: read -> gather -> decide -> publish -> record. The status and check run are
+ * `ticket.create`: the PR's created ticket, made (once) before the facts are gathered, so the lookup finds it. A
+ * store that cannot be read is a failure to create, never "no ticket needed".
+ */
+async function createdTicketStep(input: EvaluateInput, found: Extract<ReadResult, { kind: 'read' }>): Promise<CreationFailure | null> {
+  const { octokit, log, deps, deliveryId } = input;
+  try {
+    return await ensureCreatedTicket({ config: found.config, read: found.read, octokit, deps, log, deliveryId });
+  } catch (error) {
+    log.error({ err: error, pr: `${input.owner}/${input.repo}#${input.number}` }, 'created ticket step failed');
+    const message = `could not create the change ticket: ${error instanceof Error ? error.message : String(error)}`;
+    return { message, nextStep: 'The check is retried; if it persists, see the app logs.', retryable: true };
+  }
+}
+
+/**
+ * What happens to a pull request: read -> (create its ticket) -> gather -> decide -> publish -> record. The status and check run are
  * written only when they changed; the audit store records the verdict when it differs from the last recorded
  * one. The queue worker is its only caller: the queue's lease runs the evaluations of one PR one at a time,
  * across replicas too.
@@ -83,7 +99,8 @@ export async function evaluatePullRequest(input: EvaluateInput): Promise<Evaluat
     log.info({ pr: `${owner}/${repo}#${number}`, reason: found.reason }, 'pull request not evaluated');
     return found;
   }
-  const gathered = await gatherFacts({ found, octokit, deps, reread: input.reread });
+  const creation = found.kind === 'read' ? await createdTicketStep(input, found) : null;
+  const gathered = await gatherFacts({ found, octokit, deps, reread: input.reread, creation });
   const verdict = await decideVerdict({ gathered, deps });
   const publish = await publishOutcome({ octokit, verdict, published: found.read.published, force: input.force ?? 'none' });
   const { facts, config } = gathered;

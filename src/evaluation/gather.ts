@@ -18,6 +18,7 @@ import { MAX_STANDARD_CHANGE_FILES } from '../policy/match-standard-change.js';
 import type { PatchFact } from '../policy/patch-id.js';
 import type { AppDeps } from './app-deps.js';
 import { askOpa } from './ask-opa.js';
+import type { CreationFailure } from './ensure-created-ticket.js';
 import { EvaluationError, lookupTickets } from './lookup-tickets.js';
 import type { ReadResult } from './read.js';
 import { readPushers } from './read-pushers.js';
@@ -168,6 +169,8 @@ export async function gatherFacts(input: {
   deps: AppDeps;
   /** Ask the ticket provider again instead of reusing a cached answer (`/change-control recheck`). */
   reread?: boolean;
+  /** `ticket.create` could not create the PR's ticket: the verdict is `error` with this reason. */
+  creation?: CreationFailure | null;
 }): Promise<Gathered> {
   const { found, octokit, deps } = input;
   const { read } = found;
@@ -185,6 +188,8 @@ export async function gatherFacts(input: {
   }
   const { config, policy, floor } = found;
   try {
+    const { creation } = input;
+    if (creation) throw new EvaluationError(creation.message, creation.nextStep, creation.retryable);
     const reread = input.reread ?? false;
     const completing = completeFacts(read, config, octokit, deps);
     // A standard change class decides which ticket to read: its standing ticket, once the facts say it matches.

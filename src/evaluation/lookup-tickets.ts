@@ -48,6 +48,24 @@ function readPeople(read: FoundPullRequest): PeopleMap {
   return parsed.people;
 }
 
+/**
+ * `ticket.create`: the ticket the app created for the PR, read from the store, is the PR's one ticket. Keys in the
+ * title, branch or description (the marked line included, which the author can edit) are not looked up then, so
+ * nobody can swap another ticket in for it (docs/tickets.md#tickets-created-for-you).
+ */
+async function withCreatedTicket(input: {
+  config: ChangeControlConfig;
+  pr: PullRequestReadFacts;
+  deps: AppDeps;
+  named: TicketKeySearch;
+}): Promise<TicketKeySearch> {
+  const { config, pr, deps, named } = input;
+  if (!config.ticket.create || !deps.createdTickets) return named;
+  const created = await deps.createdTickets.get(`${pr.owner}/${pr.repo}`, pr.number);
+  if (created?.key == null) return named;
+  return { key: created.key, source: 'created', keys: [{ key: created.key, source: 'created' }], otherProjectKeys: named.otherProjectKeys };
+}
+
 /** Finds the PR's ticket keys and asks the policy's provider about each (in parallel, each cached and retried). */
 export async function lookupTickets(input: {
   config: ChangeControlConfig;
@@ -62,7 +80,9 @@ export async function lookupTickets(input: {
   const { config, read, pr, deps } = input;
   const provider = config.ticket.provider;
   const style = provider === 'servicenow' ? 'servicenow' : 'jira';
-  const own = findTicketKeys({ title: pr.title, headRef: pr.headRef, body: pr.body, projects: config.ticket.projects, style });
+  const named = findTicketKeys({ title: pr.title, headRef: pr.headRef, body: pr.body, projects: config.ticket.projects, style });
+  const own = await withCreatedTicket({ config, pr, deps, named });
+  // A PR a standard change class covers is judged by the class's standing ticket alone (from the policy).
   const search = input.standard ? applyStandardChange({ config, pr: input.standard, ticketSearch: own }).ticketSearch : own;
   const keys = search.keys ?? [];
   if (provider === 'none' || keys.length === 0) return { search, lookups: [], people: { source: null, entries: [] } };

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-entry.js';
+import type { CreatedTicketStore } from '../store/created-ticket-store.js';
 import type { QueueStore } from '../store/queue-store.js';
 import type { AppDeps, TicketSource } from './app-deps.js';
 
@@ -23,6 +24,8 @@ function readOnlyAudit(store: AuditStore): AuditStore {
     ticketIndexPage: (input) => store.ticketIndexPage(input),
     append: refuse('an audit entry'),
     setMeta: refuse('a meta value'),
+    reconciliationWatermarks: (repo) => store.reconciliationWatermarks(repo),
+    setReconciliationWatermark: refuse('a reconciliation watermark'),
     indexTicketKeys: refuse('the ticket key index'),
     // The store is the caller's (the app's, or the CLI's): the dry run does not close it.
     close: refuse('closing the audit store'),
@@ -41,6 +44,19 @@ const NO_QUEUE: QueueStore = {
   stats: refuse('reading the queue'),
   pruneDeliveries: refuse('pruning deliveries'),
 };
+
+/** The created tickets as they are (the PR's created ticket is looked up as the app would); no claim, no write. */
+function readOnlyCreatedTickets(store: CreatedTicketStore): CreatedTicketStore {
+  return {
+    get: (repo, prNumber) => store.get(repo, prNumber),
+    byKey: (key) => store.byKey(key),
+    claim: refuse('creating a ticket'),
+    recordKey: refuse('creating a ticket'),
+    release: refuse('creating a ticket'),
+    markBodyWritten: refuse('writing the PR description'),
+    markClosed: refuse('closing a ticket'),
+  };
+}
 
 /** The provider's reader without its write-back: lookups only. */
 function lookupsOnly(source: TicketSource): TicketSource {
@@ -67,5 +83,6 @@ export function readOnlyDeps(deps: DryRunDeps): AppDeps {
     botLogin: () => Promise.reject(new Error('a dry run answers no comment and works no queue: it never needs the bot login')),
     tickets: lookupsOnly(deps.tickets),
     ...(deps.serviceNow ? { serviceNow: lookupsOnly(deps.serviceNow) } : {}),
+    ...(deps.createdTickets ? { createdTickets: readOnlyCreatedTickets(deps.createdTickets) } : {}),
   };
 }

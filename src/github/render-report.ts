@@ -46,12 +46,17 @@ function approvalLine(lookup: Extract<TicketLookup, { found: true }>): string {
   return `- Approval (${how} ${md(approval.detail)}): **${approval.decision}**${approval.at ? ` at ${md(approval.at)}` : ''}`;
 }
 
+/** Where the key came from: the PR's text, or the store of tickets the app created for it. */
+function foundWhere(source: TicketKeyResult['source']): string {
+  return source === 'created' ? 'created for this PR by Change Control' : keyOrigin(source);
+}
+
 function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several: boolean): string[] {
   const provider = PROVIDER[e.provider];
   const lookup = t.lookup;
   const head = several
-    ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (${keyOrigin(t.source)}): ${md(t.summary)}`
-    : `- Key: **${t.key}** (${keyOrigin(t.source)})`;
+    ? `- ${t.outcome === 'success' ? '✅' : '❌'} Key: **${t.key}** (${foundWhere(t.source)}): ${md(t.summary)}`
+    : `- Key: **${t.key}** (${foundWhere(t.source)})`;
   if (!lookup?.found) return [head, ...(lookup ? [`- ${provider}: [${md(lookup.requestedKey)}](${lookup.url}) was not found`] : [])];
   const lines = [
     head,
@@ -74,7 +79,7 @@ function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several
 function publicTicketLines(t: TicketKeyResult, several: boolean): string[] {
   const state = t.lookup?.found ? `status **${md(t.lookup.status)}**` : t.lookup ? 'not found' : 'not looked up';
   const icon = several ? `${t.outcome === 'success' ? '✅' : '❌'} ` : '';
-  return [`- ${icon}Key: **${t.key}** (${keyOrigin(t.source)}): ${state}`];
+  return [`- ${icon}Key: **${t.key}** (${foundWhere(t.source)}): ${state}`];
 }
 
 /** The ticket control's one-line summary on a public repository: keys and statuses only. */

@@ -3,7 +3,7 @@ import type { TicketKeySource } from '../policy/verdict.js';
 import { escapeMarkdown as md } from './escape-markdown.js';
 
 /** Where a ticket key came from, for the report: the PR, or the policy's standard change class. */
-export function keyOrigin(source: TicketKeySource): string {
+export function keyOrigin(source: Exclude<TicketKeySource, 'created'>): string {
   return source === 'standard-change' ? 'standing ticket of the standard change class, from the policy' : `found in the PR ${source}`;
 }
 

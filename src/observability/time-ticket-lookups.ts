@@ -25,5 +25,8 @@ export function timeTicketLookups(reader: TicketReader, now: () => number = perf
   };
   if (reader.forget) timed.forget = reader.forget.bind(reader);
   if (reader.writeBack) timed.writeBack = reader.writeBack.bind(reader);
+  if (reader.create) timed.create = reader.create.bind(reader);
+  if (reader.findByMarker) timed.findByMarker = reader.findByMarker.bind(reader);
+  if (reader.close) timed.close = reader.close.bind(reader);
   return timed;
 }

@@ -19,6 +19,29 @@ export const TicketWindowConfig = z
   .strict();
 export type TicketWindowConfig = z.infer<typeof TicketWindowConfig>;
 
+/** `ticket.create`: the app files the change request itself for a PR that names none (docs/tickets.md). */
+export const TicketCreateConfig = z
+  .object({
+    /**
+     * Jira: the project the change request is created in. ServiceNow: the table is always `change_request`; this is
+     * the number prefix shown in the report (CHG).
+     */
+    project: ProjectKey.describe('Jira project key the change request is created in (ServiceNow: the number prefix, CHG).'),
+    /** Jira: the issue type (name) of the created issue, default `Change`. ServiceNow: the change type, default `normal`. */
+    type: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Jira issue type of the created ticket (default Change); ServiceNow: the change type (default normal).'),
+    /** When a ticket is created: `missing`, for a PR into a controlled branch that names no ticket. */
+    when: z
+      .enum(['missing'])
+      .default('missing')
+      .describe('When a ticket is created: missing, for a PR into a controlled branch that names no ticket.'),
+  })
+  .strict();
+export type TicketCreateConfig = z.infer<typeof TicketCreateConfig>;
+
 export const TicketConfig = z
   .object({
     /** Where change tickets live. `none` switches the ticket control off (it then passes with that noted). */
@@ -68,6 +91,27 @@ export const TicketConfig = z
       .boolean()
       .default(false)
       .describe('On merge, add a link to the PR and an evidence comment to each ticket (default false).'),
+    /** Off unless set: the app creates the change ticket for a PR that names none (docs/tickets.md#tickets-created-for-you). */
+    create: TicketCreateConfig.optional().describe(
+      'The app creates a change ticket for a PR that names none, and the PR waits for its approval (off unless set).',
+    ),
+    /** Close the ticket the app created once the change is merged (`merge`) or deployed (`deploy`). */
+    close_on: z
+      .enum(['merge', 'deploy'])
+      .optional()
+      .describe('Close the ticket the app created on merge or after a successful deployment (off unless set).'),
+    /** The status the created ticket is closed to: a Jira transition's target status, or a ServiceNow state. */
+    close_status: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Status the created ticket is moved to by close_on (Jira transition target; ServiceNow state); default Done / Closed.'),
+    /** ServiceNow only: the close code written with close_on (`successful`). */
+    close_code: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('ServiceNow only: the close code set when close_on closes the change (default successful).'),
     /** Seconds a ticket answer is reused, so a burst of events does not ask the provider each time (0: never). */
     cache_seconds: z
       .int()
@@ -586,6 +630,21 @@ export const ChangeControlConfig = z
         });
     }
     standardChangeIssues(config, ctx);
+    if (config.ticket.create && config.ticket.provider === 'none')
+      ctx.addIssue({ code: 'custom', path: ['ticket', 'create'], message: 'must not be set with ticket.provider none (no ticket system)' });
+    if (config.ticket.close_on && !config.ticket.create)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ticket', 'close_on'],
+        message: 'must not be set without ticket.create (only a ticket the app created is closed)',
+      });
+    const create = config.ticket.create;
+    if (create && config.ticket.provider === 'jira' && ![...config.ticket.projects, ...floorProjects].includes(create.project))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ticket', 'create', 'project'],
+        message: `must be one of ticket.projects (${config.ticket.projects.join(', ') || 'none listed'}), got ${create.project}`,
+      });
     if (config.ticket.provider === 'jira' && config.ticket.projects.length === 0 && floorProjects.length === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -117,6 +117,17 @@ export function evaluateTicket(input: {
     };
   }
   const { outcome, summary, failed } = overall(config, tickets);
+  const awaiting = failed?.source === 'created' && failed.lookup?.found === true ? failed.lookup : null;
+  if (outcome === 'failure' && awaiting !== null && !config.statuses.some((s) => sameText(s, awaiting.status))) {
+    // The ticket the app filed for this PR is still on its way through approval: the PR waits, it has not failed.
+    return {
+      control: 'ticket',
+      outcome: 'pending',
+      summary: `waiting for approval of ${awaiting.key} — created for this PR (${awaiting.status})`,
+      nextStep: `Get ${awaiting.key} approved (${config.statuses.join(' or ')}) in ${PROVIDER_NAME[config.provider]}; the check is re-run when it changes.`,
+      evidence,
+    };
+  }
   return {
     control: 'ticket',
     outcome,

@@ -26,8 +26,11 @@ interface ControlResultBase {
   nextStep: string | null;
 }
 
-/** Where a key was found: the PR's title, head branch or body, or (`standard-change`) the policy's standard change class. */
-export type TicketKeySource = 'title' | 'branch' | 'body' | 'standard-change';
+/**
+ * Where a ticket key was found; `created`: the ticket the app created for the PR (`ticket.create`, from its store);
+ * `standard-change`: the standing ticket of the standard change class covering the PR (from the policy).
+ */
+export type TicketKeySource = 'title' | 'branch' | 'body' | 'created' | 'standard-change';
 
 /** One ticket key of the PR, as the control judged it. */
 export interface TicketKeyResult {

@@ -89,7 +89,9 @@ export async function buildExportRows(input: { store: AuditStore; query: ExportQ
     ? await exceptionRows(store, filter, now)
     : currentMerges(await store.list({ ...filter, kinds: ['merge'] })).map(mergeRow);
   // A change may be deployed after the period ends: its deployments are read whatever their time.
-  return withDeployments(listed, await store.list({ ...(query.repo ? { repo: query.repo } : {}), kinds: ['deployment-status'] }));
+  const deployed = withDeployments(listed, await store.list({ ...(query.repo ? { repo: query.repo } : {}), kinds: ['deployment-status'] }));
+  const reconciled = new Map((await store.reconciliationWatermarks(query.repo)).map((w) => [w.repo, w.upTo]));
+  return deployed.map((row) => ({ ...row, reconciled_up_to: reconciled.get(row.repo) ?? null }));
 }
 
 /** The rows as the CLI prints them; the HTML report verifies the whole chain (and signatures when a signer is given). */

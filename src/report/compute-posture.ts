@@ -1,6 +1,7 @@
 import type { EnforcementGap } from './enforcement-gaps.js';
 import type { ChangeSummary } from './change-summary.js';
 import type { DirectPushSummary } from './read-direct-pushes.js';
+import type { ReconciledRepo } from './read-reconciled.js';
 
 export interface PostureCounts {
   /** Merged changes in the period. */
@@ -43,6 +44,8 @@ export interface Posture {
   enforcementGaps: EnforcementGap[];
   /** Pushes to controlled branches in the period that no merged PR brought (`direct-push` exceptions), in audit order. */
   directPushes: DirectPushSummary[];
+  /** Up to when each repository's population is reconciled with GitHub (when read). */
+  reconciled?: ReconciledRepo[];
 }
 
 const DAY_MS = 86_400_000;
@@ -94,6 +97,7 @@ export function computePosture(input: {
   until: string;
   gaps: readonly EnforcementGap[];
   directPushes: readonly DirectPushSummary[];
+  reconciled?: readonly ReconciledRepo[];
 }): Posture {
   const byRepo = new Map<string, ChangeSummary[]>();
   for (const change of input.changes) byRepo.set(change.repo, [...(byRepo.get(change.repo) ?? []), change]);
@@ -106,6 +110,7 @@ export function computePosture(input: {
     weeks: weeks(input.changes, input.since, input.until),
     enforcementGaps: [...input.gaps].sort((a, b) => a.from.localeCompare(b.from) || a.seq - b.seq),
     directPushes: [...input.directPushes],
+    ...(input.reconciled ? { reconciled: [...input.reconciled] } : {}),
   };
 }
 

@@ -40,6 +40,8 @@ export const EXPORT_COLUMNS = [
   'policy',
   'deployed_to',
   'deployed_at',
+  'recorded_by',
+  'reconciled_up_to',
   'audit_seq',
   'entry_hash',
 ] as const;
@@ -99,6 +101,13 @@ export interface ExportRow {
   /** The first successful deployment to a gated environment that brought the change (filled in by the export). */
   deployed_to?: string | null;
   deployed_at?: string | null;
+  /**
+   * What recorded the change: `webhook` (its delivery) or `reconciliation` (recorded late by a reconciliation sweep:
+   * its delivery never arrived); null on a row without a merge or push.
+   */
+  recorded_by?: 'webhook' | 'reconciliation' | null;
+  /** Up to when the repository's population was reconciled with GitHub (filled in by the export); null: never. */
+  reconciled_up_to?: string | null;
   audit_seq: number;
   entry_hash: string;
   /** Exception rows only: the issue opened about it (for an emergency, its follow-up issue). */
@@ -151,6 +160,7 @@ function fromMergeRecord(record: MergeRecord | null): Omit<ExportRow, 'repo' | '
     change_type: record ? changeTypeOf(record) : null,
     standard_class: record?.standardChange?.name ?? null,
     policy: record?.policy ?? null,
+    recorded_by: record ? (record.recordedBy ?? 'webhook') : null,
   };
 }
 
@@ -229,6 +239,7 @@ export function directPushRow(entry: AuditEntry): ExportRow {
     policy: record.policy,
     audit_seq: entry.seq,
     entry_hash: entry.hash,
+    recorded_by: record.recordedBy ?? 'webhook',
     issue_url: record.issueUrl,
     type: 'direct-push',
     authorised_by: null,

@@ -59,8 +59,9 @@ function describeMerge(entry: AuditEntry): Described | null {
     : 'none';
   const evidence = record.evidence ?? 'verified';
   const state = evidence === 'verified' ? '' : ` [evidence ${evidence}]`;
+  const late = record.recordedBy === 'reconciliation' ? ' (recorded late by reconciliation)' : '';
   return {
-    summary: `merged by ${record.mergedBy ?? 'unknown'} as ${short(record.mergeSha)}: ${record.pr.title}${state}`,
+    summary: `merged by ${record.mergedBy ?? 'unknown'} as ${short(record.mergeSha)}: ${record.pr.title}${state}${late}`,
     facts: [
       ['evidence', record.claimSeq ? `${evidence} (claim #${record.claimSeq})` : evidence],
       ['merged by', record.mergedBy ?? 'unknown'],
@@ -106,7 +107,7 @@ function describeException(entry: AuditEntry): Described | null {
     const d = direct.data;
     const how = d.deleted ? 'deleted' : d.forced ? 'force-pushed to' : 'pushed directly to';
     return {
-      summary: `direct-push: ${d.sender ?? 'an unknown account'} ${how} ${d.branch}${d.complete ? '' : ' (evidence incomplete)'}`,
+      summary: `direct-push: ${d.sender ?? 'an unknown account'} ${how} ${d.branch}${d.complete ? '' : ' (evidence incomplete)'}${d.recordedBy === 'reconciliation' ? ' (recorded late by reconciliation)' : ''}`,
       facts: [
         ['pushed by', `${d.sender ?? 'unknown'} (git pusher ${d.pusher.name})`],
         ['before', d.before],

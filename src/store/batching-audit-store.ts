@@ -1,3 +1,4 @@
+import type { CreatedTicketStore } from './created-ticket-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { AuditEntry, AuditStore, NewAuditEntry } from '../audit/audit-entry.js';
 
@@ -14,4 +15,6 @@ export interface BatchingAuditStore extends AuditStore {
   appendMany(entries: readonly NewAuditEntry[]): Promise<Array<AuditEntry | null>>;
   /** The work queue and delivery record in the same database (its own tables; not evidence). */
   readonly queue: QueueStore;
+  /** The tickets the app created, one per PR (`ticket.create`; its own table, not evidence). */
+  readonly createdTickets: CreatedTicketStore;
 }

@@ -111,6 +111,35 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     name: 'write budget sends (PostgreSQL: shared by replicas)',
     statements: [],
   },
+  {
+    // Tickets the app created (ticket.create): one row per PR, written with a claim BEFORE the provider is called.
+    version: 8,
+    name: 'created tickets (one per pull request)',
+    statements: [
+      `CREATE TABLE created_tickets (
+        repo TEXT NOT NULL,
+        pr_number INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        ticket_key TEXT,
+        claim TEXT,
+        claimed_ms INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        body_written INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        PRIMARY KEY (repo, pr_number)
+      ) STRICT`,
+      'CREATE UNIQUE INDEX created_tickets_key ON created_tickets (ticket_key) WHERE ticket_key IS NOT NULL',
+    ],
+  },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 9,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo TEXT PRIMARY KEY, reconciled_from TEXT NOT NULL, reconciled_up_to TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT',
+    ],
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
@@ -216,6 +245,34 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     statements: [
       'CREATE TABLE github_write_sends (installation text NOT NULL, sent_ms bigint NOT NULL)',
       'CREATE INDEX github_write_sends_installation ON github_write_sends (installation, sent_ms)',
+    ],
+  },
+  {
+    version: 8,
+    name: 'created tickets (one per pull request)',
+    statements: [
+      `CREATE TABLE created_tickets (
+        repo text NOT NULL,
+        pr_number integer NOT NULL,
+        provider text NOT NULL,
+        ticket_key text,
+        claim text,
+        claimed_ms bigint NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        body_written boolean NOT NULL DEFAULT false,
+        created_at text NOT NULL,
+        closed_at text,
+        PRIMARY KEY (repo, pr_number)
+      )`,
+      'CREATE UNIQUE INDEX created_tickets_key ON created_tickets (ticket_key) WHERE ticket_key IS NOT NULL',
+    ],
+  },
+  {
+    // How far each repository's population is reconciled with GitHub (src/app/reconciliation/). Not evidence: it moves.
+    version: 9,
+    name: 'reconciliation watermarks',
+    statements: [
+      'CREATE TABLE reconciliation_watermarks (repo text PRIMARY KEY, reconciled_from text NOT NULL, reconciled_up_to text NOT NULL, updated_at text NOT NULL)',
     ],
   },
 ];

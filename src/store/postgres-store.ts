@@ -4,7 +4,9 @@ import { chainEntry, validateNewEntry } from '../audit/chain-entry.js';
 import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
 import { createPostgresQueueStore } from './postgres-queue-store.js';
+import { createPostgresCreatedTickets } from './postgres-created-tickets.js';
 import { migratePostgres } from './migrations.js';
+import type { ReconciliationWatermark } from '../audit/reconciliation-watermark.js';
 import type { AuditSigner } from '../audit/signing.js';
 import type { SqlDatabase, SqlQueryable } from './sql-database.js';
 
@@ -85,6 +87,7 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
     append: async (entry) => (await appendMany([entry]))[0] ?? null,
     appendMany,
     queue: createPostgresQueueStore(db),
+    createdTickets: createPostgresCreatedTickets(db, now),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, (index) => `$${index}`);
       return (await db.query<EntryRow>(sql, params)).rows.map(rowToEntry);
@@ -147,6 +150,20 @@ export async function createPostgresAuditStore(options: PostgresAuditStoreOption
         headSha: r.head_sha,
         updatedAt: r.updated_at,
       }));
+    },
+    reconciliationWatermarks: async (repo) => {
+      const { rows } = await db.query<ReconciliationWatermark>(
+        'SELECT repo, reconciled_from AS "from", reconciled_up_to AS "upTo" FROM reconciliation_watermarks WHERE ($1::text IS NULL OR repo = $1) ORDER BY repo',
+        [repo ?? null],
+      );
+      return rows.map((r) => ({ repo: r.repo, from: r.from, upTo: r.upTo }));
+    },
+    setReconciliationWatermark: async (w) => {
+      await db.query(
+        `INSERT INTO reconciliation_watermarks (repo, reconciled_from, reconciled_up_to, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (repo) DO UPDATE SET reconciled_from = excluded.reconciled_from, reconciled_up_to = excluded.reconciled_up_to, updated_at = excluded.updated_at`,
+        [w.repo, w.from, w.upTo, now().toISOString()],
+      );
     },
     ticketIndexPage: async ({ afterKey, limit }) => {
       const { rows } = await db.query<{

@@ -13,7 +13,9 @@ import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './entry-row.js';
 import { filterToSql } from './filter-sql.js';
 import { groupCommit } from './group-commit.js';
 import { createSqliteQueueStore } from './sqlite-queue-store.js';
+import { createSqliteCreatedTickets } from './sqlite-created-tickets.js';
 import { migrateSqlite } from './migrations.js';
+import type { ReconciliationWatermark } from '../audit/reconciliation-watermark.js';
 import type { AuditSigner } from '../audit/signing.js';
 
 export interface SqliteAuditStoreOptions {
@@ -50,6 +52,14 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
   const getMeta = db.prepare('SELECT value FROM audit_meta WHERE key = ?').pluck();
   const setMeta = db.prepare(
     'INSERT INTO audit_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  );
+
+  const watermarks = db.prepare(
+    'SELECT repo, reconciled_from AS "from", reconciled_up_to AS upTo FROM reconciliation_watermarks WHERE (? IS NULL OR repo = ?) ORDER BY repo',
+  );
+  const setWatermark = db.prepare(
+    `INSERT INTO reconciliation_watermarks (repo, reconciled_from, reconciled_up_to, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (repo) DO UPDATE SET reconciled_from = excluded.reconciled_from, reconciled_up_to = excluded.reconciled_up_to, updated_at = excluded.updated_at`,
   );
 
   const dropTicketKeys = db.prepare('DELETE FROM ticket_pull_requests WHERE repo = ? AND pr_number = ?');
@@ -104,6 +114,7 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
     append: async (entry) => (await appendGrouped(entry)) ?? null,
     appendMany: async (entries) => appendMany(entries),
     queue: createSqliteQueueStore(db),
+    createdTickets: createSqliteCreatedTickets(db, now),
     list: async (filter) => {
       const { sql, params } = filterToSql(filter, () => '?');
       return (db.prepare(sql).all(...params) as EntryRow[]).map(rowToEntry);
@@ -134,6 +145,10 @@ export function createSqliteAuditStore(options: SqliteAuditStoreOptions): Batchi
       replaceTicketKeys(input, now().toISOString());
     },
     pullRequestsForTicket: async (key) => ticketPulls.all(key.toUpperCase()) as TicketPullRequest[],
+    reconciliationWatermarks: async (repo) => watermarks.all(repo ?? null, repo ?? null) as ReconciliationWatermark[],
+    setReconciliationWatermark: async (w) => {
+      setWatermark.run(w.repo, w.from, w.upTo, now().toISOString());
+    },
     ticketIndexPage: async ({ afterKey, limit }) => ticketIndexPage.all(afterKey ?? '', limit) as IndexedTicketPullRequest[],
   };
 }

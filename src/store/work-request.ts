@@ -87,6 +87,11 @@ export const ReportedPush = z.object({
   pusher: z.object({ name: z.string(), email: z.string().nullable() }),
   /** When the app accepted the delivery (the push has no time of its own in the payload). */
   receivedAt: z.string(),
+  /**
+   * Why the push is checked now: its `push` delivery, or a reconciliation sweep that found commits on the branch no
+   * delivery brought (recorded late; `sender` is then unknown). Absent: the delivery.
+   */
+  recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
 });
 export type ReportedPush = z.infer<typeof ReportedPush>;
 
@@ -137,6 +142,29 @@ export const WorkRequest = z.discriminatedUnion('kind', [
     force: Common.force,
     statusWrites: Common.statusWrites,
     trigger: z.string(),
+  }),
+  /**
+   * Queue a `reconcile` of every repository of the installation (or only `repo`): the periodic reconciliation sweep,
+   * or `change-control audit reconcile --since DATE` (src/app/reconciliation/).
+   */
+  z.object({
+    kind: z.literal('reconcile-installation'),
+    installationId: Common.installationId,
+    owner: Common.owner,
+    deliveryIds: Common.deliveryIds,
+    force: Common.force,
+    statusWrites: Common.statusWrites,
+    /** Where the sweep starts (ISO-8601); null: from each repository's watermark. */
+    since: z.string().datetime({ offset: true }).nullable(),
+    /** Only this repository (`name`, of `owner`); null: every repository of the installation. */
+    repo: z.string().min(1).nullable(),
+  }),
+  /** List what GitHub holds on the repository's controlled branches since `since` and record what the store lacks (src/app/reconciliation/reconcile-repository.ts). */
+  z.object({
+    kind: z.literal('reconcile'),
+    ...Common,
+    /** Where the sweep starts (ISO-8601); null: from the repository's watermark. */
+    since: z.string().datetime({ offset: true }).nullable(),
   }),
   /** Commands that change what a PR's verdict rests on, one PR or issue at a time (src/app/commands/run-queued-command.ts). */
   z.object({
@@ -193,8 +221,10 @@ const FORCE_ORDER: Force[] = ['none', 'status', 'all'];
 /** The queue key: one item per PR (or per commit waiting for its PR lookup), case-insensitive like GitHub names. */
 export function workKey(request: WorkRequest): string {
   if (request.kind === 'installation-sweep') return `installation:${request.installationId}`;
+  if (request.kind === 'reconcile-installation') return `reconcile-installation:${request.installationId}`;
   const repo = `${request.owner}/${request.repo}`.toLowerCase();
   if (request.kind === 'enforcement') return `enforcement:${repo}`;
+  if (request.kind === 'reconcile') return `reconcile:${repo}`;
   if (request.kind === 'command') return `command:${repo}#${request.number}`;
   // A PR merges once: its evidence is one row, whatever delivered it.
   if (request.kind === 'merge') return `merge:${repo}#${request.merge.number}`;
@@ -221,6 +251,13 @@ function unionOldestFirst<T>(earlier: T[], later: T[], id: (item: T) => number):
   return union(earlier, later, id).sort((a, b) => id(a) - id(b));
 }
 
+/** The earlier of two sweep starts; null (from the watermark) only when neither names one. */
+function earlierSince(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
 /**
  * Two requests for the same key as one: the later one's head, every delivery, the stronger force, every
  * status write. `later` arrived after `earlier`. Commands and deployment statuses are kept, every one, oldest first
@@ -243,6 +280,15 @@ export function mergeRequests(earlier: WorkRequest, later: WorkRequest): WorkReq
     merged.claimSeq = earlier.claimSeq ?? merged.claimSeq;
     if (earlier.recordedBy === 'webhook') merged.recordedBy = 'webhook';
   }
+  // Two sweeps asked for: the one reaching further back covers both (null, the watermark, is the latest start).
+  if (
+    (merged.kind === 'reconcile' && earlier.kind === 'reconcile') ||
+    (merged.kind === 'reconcile-installation' && earlier.kind === 'reconcile-installation')
+  ) {
+    merged.since = earlierSince(earlier.since, merged.since);
+  }
+  if (merged.kind === 'reconcile-installation' && earlier.kind === 'reconcile-installation' && merged.repo !== earlier.repo)
+    merged.repo = null;
   if (merged.kind === 'deployment-status' && earlier.kind === 'deployment-status')
     merged.statuses = unionOldestFirst(earlier.statuses, merged.statuses, (s) => s.statusId);
   // Pushes have no id that grows with time: kept in the order they were accepted, each delivery once.

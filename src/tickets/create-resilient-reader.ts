@@ -46,6 +46,13 @@ export function createResilientReader(input: {
     },
     // Writes are not retried: a comment sent twice would be posted twice.
     ...(reader.writeBack ? { writeBack: reader.writeBack.bind(reader) } : {}),
+    // A create is not retried here either (a lost answer would make a second ticket): the caller's claim and marker
+    // search make the queue's retry safe. The search is a read: retried.
+    ...(reader.create ? { create: reader.create.bind(reader) } : {}),
+    ...(reader.close ? { close: reader.close.bind(reader) } : {}),
+    ...(reader.findByMarker
+      ? { findByMarker: (search: { marker: string; project: string }) => withRetries(() => reader.findByMarker!(search), retries) }
+      : {}),
     forget(key: string): void {
       const prefix = JSON.stringify([reader.provider, key.toUpperCase()]).slice(0, -1);
       for (const cacheKey of cache.keys()) if (cacheKey.startsWith(`${prefix},`)) cache.delete(cacheKey);

@@ -24,6 +24,37 @@ export interface TicketReader {
   forget?(key: string): void;
   /** Writes the merge evidence to the ticket (`ticket.write_back`); reports each step, never throws for the provider's failures. */
   writeBack?(input: WriteBackInput): Promise<WriteBackResult>;
+  /** `ticket.create`: files a change request; resolves to its key. Rejects with {@link TicketProviderError}. */
+  create?(input: CreateTicketInput): Promise<{ key: string }>;
+  /**
+   * The key of a ticket carrying `marker` (a Jira label, a ServiceNow `correlation_id`), or null: how a retry after a
+   * crash between the create call and the store's update finds the ticket already made. Rejects when it cannot tell.
+   */
+  findByMarker?(input: { marker: string; project: string }): Promise<string | null>;
+  /** `ticket.close_on`: moves the ticket to `status` with the evidence lines; reports each step, never throws. */
+  close?(input: CloseTicketInput): Promise<WriteBackResult>;
+}
+
+export interface CreateTicketInput {
+  /** Jira project key (ServiceNow: unused, the table is change_request). */
+  project: string;
+  /** Jira issue type name; ServiceNow change type. */
+  type: string;
+  summary: string;
+  /** The description, one line each. */
+  lines: string[];
+  /** The PR's unique marker (`change-control-pr:owner/repo#12`), searched by {@link TicketReader.findByMarker}. */
+  marker: string;
+}
+
+export interface CloseTicketInput {
+  key: string;
+  /** Jira: the status the transition leads to; ServiceNow: the state (display value or number). */
+  status: string;
+  /** ServiceNow: the close code. */
+  closeCode: string;
+  /** The closing evidence (ServiceNow close notes; Jira comment). */
+  lines: string[];
 }
 
 export interface WriteBackInput {
@@ -35,7 +66,7 @@ export interface WriteBackInput {
 }
 
 export interface WriteBackResult {
-  steps: { step: 'remote-link' | 'comment' | 'work-note'; ok: boolean; error: string | null }[];
+  steps: { step: 'remote-link' | 'comment' | 'work-note' | 'transition' | 'close'; ok: boolean; error: string | null }[];
 }
 
 /**

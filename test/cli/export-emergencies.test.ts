@@ -104,7 +104,7 @@ describe('audit export --exceptions: emergency changes', () => {
 
     expect(code).toBe(0);
     expect(captured.stdout().split('\r\n')[0]).toMatch(
-      /,policy,deployed_to,deployed_at,audit_seq,entry_hash,issue_url,type,authorised_by,reason,due_at,retro_approved_by,retro_approved_at$/,
+      /,policy,deployed_to,deployed_at,recorded_by,reconciled_up_to,audit_seq,entry_hash,issue_url,type,authorised_by,reason,due_at,retro_approved_by,retro_approved_at$/,
     );
     expect(captured.stdout()).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
   });

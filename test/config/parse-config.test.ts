@@ -154,7 +154,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: 'ticket.status',
         message:
-          'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, cache_seconds',
+          'is not a known key; allowed keys: provider, projects, statuses, types, jsm_approvals, unmapped_approver, window, require, write_back, create, close_on, close_status, close_code, cache_seconds',
         line: 3,
       },
     },
@@ -456,5 +456,59 @@ describe('parseConfig: Jira-only ticket settings', () => {
     const result = parseConfig('ticket:\n  provider: servicenow\n', SOURCE);
 
     expect(result.ok && result.config.ticket.statuses).toEqual(['Scheduled', 'Implement']);
+  });
+});
+
+describe('parseConfig: tickets created for you (ticket.create, ticket.close_on)', () => {
+  it('accepts ticket.create and ticket.close_on, with nothing added when they are unset', () => {
+    const text =
+      'ticket:\n  projects: [CHG]\n  create:\n    project: CHG\n    type: Change\n    when: missing\n  close_on: merge\n  close_status: Closed\n';
+
+    const result = parseConfig(text, SOURCE);
+
+    expect(result.ok && result.config.ticket).toMatchObject({
+      create: { project: 'CHG', type: 'Change', when: 'missing' },
+      close_on: 'merge',
+      close_status: 'Closed',
+    });
+    const plain = parseConfig(MINIMAL, SOURCE);
+    expect(plain.ok && Object.keys(plain.config.ticket)).not.toContain('create');
+  });
+
+  it.each([
+    {
+      name: 'a project outside ticket.projects',
+      text: 'ticket:\n  projects: [CHG]\n  create: {project: OPS}\n',
+      path: 'ticket.create.project',
+      message: /must be one of ticket.projects \(CHG\), got OPS/,
+    },
+    {
+      name: 'close_on without create',
+      text: 'ticket:\n  projects: [CHG]\n  close_on: deploy\n',
+      path: 'ticket.close_on',
+      message: /must not be set without ticket.create/,
+    },
+    {
+      name: 'create with provider none',
+      text: 'ticket:\n  provider: none\n  create: {project: CHG}\n',
+      path: 'ticket.create',
+      message: /must not be set with ticket.provider none/,
+    },
+    {
+      name: 'an unknown when',
+      text: 'ticket:\n  projects: [CHG]\n  create: {project: CHG, when: always}\n',
+      path: 'ticket.create.when',
+      message: /missing/,
+    },
+    {
+      name: 'an unknown close_on',
+      text: 'ticket:\n  projects: [CHG]\n  create: {project: CHG}\n  close_on: approve\n',
+      path: 'ticket.close_on',
+      message: /merge.*deploy/,
+    },
+  ])('refuses $name', ({ text, path, message }) => {
+    const errors = errorsOf(parseConfig(text, SOURCE));
+
+    expect(errors).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
   });
 });

@@ -172,3 +172,40 @@ describe('evaluateTicket', () => {
     });
   });
 });
+
+describe('evaluateTicket: the ticket the app created (ticket.create)', () => {
+  const created = aKeySearch({ key: 'CHG-101', source: 'created', keys: [{ key: 'CHG-101', source: 'created' }] });
+
+  it.each([
+    {
+      name: 'awaiting approval: the PR waits (pending)',
+      lookup: aFoundTicket({ key: 'CHG-101', requestedKey: 'CHG-101', status: 'Awaiting Approval', approval: null }),
+      outcome: 'pending',
+      summary: 'waiting for approval of CHG-101 — created for this PR (Awaiting Approval)',
+    },
+    {
+      name: 'approved: passes like any ticket',
+      lookup: aFoundTicket({ key: 'CHG-101', requestedKey: 'CHG-101' }),
+      outcome: 'success',
+      summary: 'Ticket CHG-101 is Approved',
+    },
+    {
+      name: 'deleted from Jira: fails',
+      lookup: aMissingTicket('CHG-101'),
+      outcome: 'failure',
+      summary: 'Ticket CHG-101 does not exist in Jira',
+    },
+  ])('$name', ({ lookup, outcome, summary }) => {
+    const result = evaluateTicket({ config: aTicketConfig(), search: created, lookups: [lookup], pr: aPullRequest(), now: NOW });
+
+    expect(result).toMatchObject({ outcome, summary });
+  });
+
+  it('a ticket named in the PR that is not approved still fails (only the created one waits)', () => {
+    const lookup = aFoundTicket({ status: 'Awaiting Approval', approval: null });
+
+    const result = evaluateTicket({ config: aTicketConfig(), search: aKeySearch(), lookups: [lookup], pr: aPullRequest(), now: NOW });
+
+    expect(result.outcome).toBe('failure');
+  });
+});

@@ -69,6 +69,7 @@ describe('mergeRow and exceptionRow', () => {
       change_type: 'normal',
       standard_class: null,
       policy: `acme/payments:.github/change-control.yml@${sha('c')}`,
+      recorded_by: 'webhook',
       audit_seq: 4,
       entry_hash: cleanMerge.hash,
     });

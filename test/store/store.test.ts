@@ -194,6 +194,25 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
     expect(await store.list({})).toEqual([]);
   });
 
+  it('keeps one reconciliation watermark per repository outside the chain, replaced on each sweep', async () => {
+    const { store } = await backend.fresh();
+    expect(await store.reconciliationWatermarks()).toEqual([]);
+
+    await store.setReconciliationWatermark({ repo: 'acme/payments', from: '2026-01-01T00:00:00.000Z', upTo: '2026-01-02T00:00:00.000Z' });
+    await store.setReconciliationWatermark({ repo: 'acme/ledger', from: '2026-01-01T00:00:00.000Z', upTo: '2026-01-01T06:00:00.000Z' });
+    await store.setReconciliationWatermark({ repo: 'acme/payments', from: '2025-12-01T00:00:00.000Z', upTo: '2026-01-03T00:00:00.000Z' });
+
+    expect(await store.reconciliationWatermarks()).toEqual([
+      { repo: 'acme/ledger', from: '2026-01-01T00:00:00.000Z', upTo: '2026-01-01T06:00:00.000Z' },
+      { repo: 'acme/payments', from: '2025-12-01T00:00:00.000Z', upTo: '2026-01-03T00:00:00.000Z' },
+    ]);
+    expect(await store.reconciliationWatermarks('acme/ledger')).toEqual([
+      { repo: 'acme/ledger', from: '2026-01-01T00:00:00.000Z', upTo: '2026-01-01T06:00:00.000Z' },
+    ]);
+    expect(await store.reconciliationWatermarks('acme/unknown')).toEqual([]);
+    expect(await store.list({})).toEqual([]);
+  });
+
   it('runs migrations once: opening the database again keeps the entries and applies nothing twice', async () => {
     const db = await backend.fresh({ now: () => new Date('2025-01-01T00:00:00Z') });
     await appendNumbered(db.store, 2);
@@ -210,6 +229,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('audit store
       { version: 5, name: 'dashboard: entries by kind and time' },
       { version: 6, name: 'queue dead letters' },
       { version: 7, name: 'write budget sends (PostgreSQL: shared by replicas)' },
+      { version: 8, name: 'created tickets (one per pull request)' },
+      { version: 9, name: 'reconciliation watermarks' },
     ]);
     await again.close();
   });

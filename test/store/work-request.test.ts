@@ -284,3 +284,41 @@ describe('push work', () => {
     expect(parseStoredRequest(JSON.stringify(push(['d1'])))).toEqual(push(['d1']));
   });
 });
+
+describe('reconciliation work', () => {
+  type ReconcileWork = Extract<WorkRequest, { kind: 'reconcile' }>;
+  type InstallationWork = Extract<WorkRequest, { kind: 'reconcile-installation' }>;
+  const common = { installationId: 1, owner: 'acme', deliveryIds: [], force: 'none' as const, statusWrites: [] };
+  const repoSweep = (since: string | null, repo = 'payments'): ReconcileWork => ({ kind: 'reconcile', ...common, repo, since });
+  const installationSweep = (since: string | null, repo: string | null): InstallationWork => ({
+    kind: 'reconcile-installation',
+    ...common,
+    since,
+    repo,
+  });
+
+  it('is one row per repository, and one per installation for the listing, apart from its enforcement sweep', () => {
+    expect(workKey(repoSweep(null, 'Payments'))).toBe(workKey(repoSweep('2026-01-01T00:00:00.000Z')));
+    expect(workKey(repoSweep(null))).toBe('reconcile:acme/payments');
+    expect(workKey(installationSweep(null, null))).toBe('reconcile-installation:1');
+  });
+
+  it.each([
+    ['two from the watermark stay so', null, null, null],
+    ['an asked start wins over the watermark, whichever came first', '2026-01-05T00:00:00.000Z', null, '2026-01-05T00:00:00.000Z'],
+    ['the watermark after an asked start keeps it', null, '2026-01-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z'],
+    ['of two asked starts, the earlier covers both', '2026-02-01T00:00:00.000Z', '2026-01-05T00:00:00+02:00', '2026-01-05T00:00:00+02:00'],
+  ])('mergeRequests: %s', (_case, earlier, later, since) => {
+    expect(mergeRequests(repoSweep(earlier), repoSweep(later))).toMatchObject({ since });
+    expect(mergeRequests(installationSweep(earlier, 'payments'), installationSweep(later, 'payments'))).toMatchObject({ since });
+  });
+
+  it('mergeRequests: sweeps of two repositories of an installation become one of all its repositories', () => {
+    expect(mergeRequests(installationSweep(null, 'payments'), installationSweep(null, 'ledger'))).toMatchObject({ repo: null });
+  });
+
+  it('round-trips through the store; a start without its offset does not parse', () => {
+    expect(parseStoredRequest(JSON.stringify(repoSweep('2026-01-05T00:00:00.000Z')))).toEqual(repoSweep('2026-01-05T00:00:00.000Z'));
+    expect(() => parseStoredRequest(JSON.stringify(repoSweep('2026-01-05T00:00:00')))).toThrow();
+  });
+});

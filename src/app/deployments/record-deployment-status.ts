@@ -10,6 +10,7 @@ import { gateApprovalOf } from './gate-approval-of.js';
 import { readDeploymentPolicy } from './read-deployment-policy.js';
 import { recordDeploymentBypass } from './record-deployment-bypass.js';
 import { tellDeployedTickets } from './tell-deployed-tickets.js';
+import { closeDeployedTickets } from './close-deployed-tickets.js';
 
 type Changes = Pick<DeploymentStatusRecord, 'previous' | 'changes' | 'uncovered' | 'changesError'>;
 
@@ -92,5 +93,10 @@ export async function recordDeploymentStatus(input: {
   // A retry finds the deployment recorded: its tickets were told then.
   if (recorded !== null && policy.kind === 'gated')
     await tellDeployedTickets({ deps, log, ticket: policy.ticket, record, repo: `${owner}/${repo}`, deliveryId });
+  if (policy.kind === 'gated') {
+    // Also on a retry: only tickets still open are closed again.
+    const failures = await closeDeployedTickets({ deps, log, ticket: policy.ticket, record, repo: `${owner}/${repo}` });
+    if (failures.length > 0) return { kind: 'retryable', reason: failures.join('; ') };
+  }
   return { kind: 'done', outcome: 'published' };
 }

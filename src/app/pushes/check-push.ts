@@ -145,6 +145,7 @@ export async function checkPush(check: PushCheck): Promise<WorkResult> {
     totalCommits: push.deleted ? null : added.total,
     policy,
     issueUrl,
+    recordedBy: push.recordedBy ?? 'webhook',
   };
   await recordEvidence(deps, {
     kind: 'exception',

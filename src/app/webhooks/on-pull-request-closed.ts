@@ -9,8 +9,11 @@ import { acceptWork } from '../accept-work.js';
 import { ClosedPullRequestPayload, parsePayload } from '../payloads.js';
 import { installationOf } from './installation-of.js';
 
-/** The claim as a merge record: what the delivery said, no verdict and no facts (nothing was read from GitHub). */
-function claimRecord(claim: MergeClaim): MergeRecord {
+/**
+ * The claim as a merge record: what the delivery (or a reconciliation sweep's listing) said, no verdict and no facts
+ * (nothing was read back from GitHub yet).
+ */
+export function claimRecord(claim: MergeClaim, recordedBy: MergeRecord['recordedBy'] = 'webhook'): MergeRecord {
   return {
     pr: { number: claim.number, title: claim.title, url: claim.url, author: claim.author },
     baseRef: claim.baseRef,
@@ -19,7 +22,13 @@ function claimRecord(claim: MergeClaim): MergeRecord {
     mergedBy: claim.mergedBy,
     mergedAt: claim.mergedAt,
     gate: null,
-    atMerge: { state: 'unverified', description: 'reported by the pull_request.closed delivery; not yet read back from GitHub' },
+    atMerge: {
+      state: 'unverified',
+      description:
+        recordedBy === 'reconciliation'
+          ? 'recorded late by reconciliation: no pull_request.closed delivery was recorded; not yet read back from GitHub'
+          : 'reported by the pull_request.closed delivery; not yet read back from GitHub',
+    },
     ticket: null,
     approvers: [],
     checks: [],
@@ -27,7 +36,7 @@ function claimRecord(claim: MergeClaim): MergeRecord {
     policy: null,
     evidence: 'unverified',
     claimSeq: null,
-    recordedBy: 'webhook',
+    recordedBy,
   };
 }
 

@@ -19,6 +19,8 @@ import { assessPullRequest, type Assessment } from '../../evaluation/assess-pull
 import { recordEvidence } from '../../evaluation/record-evidence.js';
 import { refreshTrail } from '../../evaluation/record-verdict.js';
 import { writeBackTickets } from '../../evaluation/write-back-tickets.js';
+import { closeCreatedTicket, retryCloseCreatedTicket } from '../../evaluation/close-created-ticket.js';
+import { renderWriteBack } from '../../tickets/render-write-back.js';
 import { mergeEvidence, missingAtMerge } from './merge-evidence.js';
 
 type MergeWork = Extract<WorkRequest, { kind: 'merge' }>;
@@ -217,8 +219,22 @@ async function recordVerified(run: MergeRun, assessment: Extract<Assessment, { k
     deliveryId: request.deliveryIds[0] ?? `merge:${repoName}#${read.number}`,
     repo: repoName,
   });
+  // ticket.close_on: merge: the ticket the app created is closed with the merge's evidence; a failure is retried.
+  const closing = assessment.config
+    ? await closeCreatedTicket({
+        deps,
+        log,
+        ticket: assessment.config.ticket,
+        on: 'merge',
+        repo: repoName,
+        prNumber: read.number,
+        headSha: read.headSha,
+        lines: renderWriteBack(record),
+      })
+    : ({ kind: 'none' } as const);
   const target = assessment.config?.audit.exceptions_repo ?? null;
   await followUp(run, { entry, record, missing, gateState: gateVerdict?.state ?? null, target });
+  if (closing.kind === 'failed') return { kind: 'retryable', reason: closing.reason };
   return { kind: 'done', outcome: 'published' };
 }
 
@@ -244,6 +260,9 @@ export async function recordMergeEvidence(run: MergeRun): Promise<WorkResult> {
       gateState: (done.data as MergeRecord).gate?.state ?? null,
       target: null,
     });
+    // A close that failed after the evidence was recorded is tried again (with what that attempt asked).
+    const closing = await retryCloseCreatedTicket({ deps, log, repo: repoName, prNumber: merge.number, headSha: done.headSha });
+    if (closing.kind === 'failed') return { kind: 'retryable', reason: closing.reason };
     return { kind: 'done', outcome: 'skipped' };
   }
 

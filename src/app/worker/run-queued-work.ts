@@ -19,6 +19,8 @@ import { checkEnforcement } from '../enforcement/check-enforcement.js';
 import { sweepInstallation } from '../enforcement/sweep-installation.js';
 import { recordMergeEvidence } from '../webhooks/record-merge-evidence.js';
 import { checkPush } from '../pushes/check-push.js';
+import { reconcileRepository } from '../reconciliation/reconcile-repository.js';
+import { sweepReconcileInstallation } from '../reconciliation/sweep-reconcile-installation.js';
 
 type PullWork = Extract<WorkRequest, { kind: 'pull' }>;
 type CommitWork = Extract<WorkRequest, { kind: 'commit' }>;
@@ -210,6 +212,8 @@ export function runQueuedWork(input: { deps: AppDeps; app: Probot }) {
       return checkEnforcement({ deps: input.deps, octokit, log, owner, repo, installationId, trigger });
     }
     if (request.kind === 'merge') return recordMergeEvidence({ deps: input.deps, octokit, log, request });
+    if (request.kind === 'reconcile-installation') return sweepReconcileInstallation({ octokit, queue: input.deps.queue, request });
+    if (request.kind === 'reconcile') return reconcileRepository({ deps: input.deps, octokit, log, request });
     if (request.kind === 'command')
       return firstThenRest({
         run,

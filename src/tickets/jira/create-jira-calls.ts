@@ -14,6 +14,14 @@ export interface JiraCalls {
   addRemoteLink(key: string, link: { globalId: string; url: string; title: string; summary: string }): Promise<unknown>;
   /** `POST /rest/api/{3,2}/issue/{key}/comment`: an ADF document on Cloud (v3), plain text on Data Center (v2). */
   addComment(key: string, lines: string[]): Promise<unknown>;
+  /** `POST /rest/api/{3,2}/issue`: description in ADF on Cloud, plain text on Data Center. */
+  createIssue(input: { project: string; type: string; summary: string; lines: string[]; labels: string[] }): Promise<unknown>;
+  /** Cloud: `GET /rest/api/3/search/jql`; Data Center: `GET /rest/api/2/search` (the first page only). */
+  searchIssues(jql: string, maxResults: number): Promise<unknown>;
+  /** `GET /rest/api/{3,2}/issue/{key}/transitions`. */
+  getTransitions(key: string): Promise<unknown>;
+  /** `POST /rest/api/{3,2}/issue/{key}/transitions`. */
+  doTransition(key: string, transitionId: string): Promise<unknown>;
 }
 
 /** Atlassian Document Format: one paragraph per line (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/). */
@@ -76,6 +84,22 @@ export function createJiraCalls(settings: JiraSettings): JiraCalls {
       cloud
         ? new Version3Client(config).issueComments.addComment<unknown>({ issueIdOrKey: id(key), comment: toAdf(lines) })
         : new Version2Client(config).issueComments.addComment<unknown>({ issueIdOrKey: id(key), comment: lines.join('\n') }),
+    createIssue: ({ project, type, summary, lines, labels }) => {
+      const fields = { project: { key: project }, issuetype: { name: type }, summary, labels };
+      return cloud
+        ? new Version3Client(config).issues.createIssue<unknown>({ fields: { ...fields, description: toAdf(lines) } })
+        : dataCenter.createIssue<unknown>({ fields: { ...fields, description: lines.join('\n') } });
+    },
+    searchIssues: (jql, maxResults) =>
+      cloud
+        ? new Version3Client(config).issueSearch.searchForIssuesUsingJqlEnhancedSearch<unknown>({ jql, maxResults, fields: ['summary'] })
+        : new Version2Client(config).issueSearch.searchForIssuesUsingJql<unknown>({ jql, maxResults, fields: ['summary'] }),
+    getTransitions: (key) =>
+      cloud ? cloud.getTransitions<unknown>({ issueIdOrKey: id(key) }) : dataCenter.getTransitions<unknown>({ issueIdOrKey: id(key) }),
+    doTransition: (key, transitionId) =>
+      cloud
+        ? cloud.doTransition<unknown>({ issueIdOrKey: id(key), transition: { id: transitionId } })
+        : dataCenter.doTransition<unknown>({ issueIdOrKey: id(key), transition: { id: transitionId } }),
     getApprovalPage: (key, start) => serviceDesk.request.getApprovals<unknown>({ issueIdOrKey: id(key), start, limit: APPROVAL_PAGE_SIZE }),
   };
 }

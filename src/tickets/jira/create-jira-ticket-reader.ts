@@ -3,6 +3,7 @@ import type { TicketApproval, TicketLookup, TicketWindowValue } from '../../poli
 import { TicketProviderError, type TicketQuery, type TicketReader, type WriteBackInput, type WriteBackResult } from '../ticket-reader.js';
 import { createJiraCalls, type JiraCalls } from './create-jira-calls.js';
 import { findApprovalTransition } from './find-approval-transition.js';
+import { jiraTicketWriter } from './jira-ticket-writer.js';
 import type { JiraSettings } from './jira-env.js';
 import { isJiraNotFound, toJiraProviderError } from './jira-failure.js';
 import { readJsmApproval } from './read-jsm-approval.js';
@@ -103,6 +104,7 @@ export function createJiraTicketReader(settings: JiraSettings, calls: JiraCalls 
 
   return {
     provider: 'jira',
+    ...jiraTicketWriter({ calls, call, settings }),
     async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
       const { key, link, lines } = input;
       const steps = [];

@@ -86,3 +86,14 @@ export const JsmApprovalPage = z.object({
   ),
 });
 export type JsmApproval = z.infer<typeof JsmApprovalPage>['values'][number];
+
+/** `POST /rest/api/{3,2}/issue`'s answer (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post). */
+export const JiraCreatedIssue = z.object({ id: z.string(), key: z.string().min(1) });
+
+/** The issues of a JQL search: Cloud's `/search/jql` and Data Center's `/search` both answer `issues[].key`. */
+export const JiraSearchResult = z.object({ issues: z.array(z.object({ key: z.string().min(1) })) });
+
+/** `GET /rest/api/{3,2}/issue/{key}/transitions`: the transitions open to the app now, each with its target status. */
+export const JiraTransitions = z.object({
+  transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })),
+});

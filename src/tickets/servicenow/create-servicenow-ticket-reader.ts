@@ -3,6 +3,7 @@ import { TicketProviderError, type TicketQuery, type TicketReader, type WriteBac
 import { ApprovalList, type ApprovalRecord, type ChangeRequest, ChangeRequestList, UpdatedRecord } from './schema.js';
 import type { ServiceNowSettings } from './servicenow-env.js';
 import { serviceNowRequest, type Fetch } from './servicenow-request.js';
+import { serviceNowTicketWriter } from './servicenow-ticket-writer.js';
 
 const CHANGE_FIELDS = 'sys_id,number,state,approval,type,short_description';
 const APPROVAL_FIELDS = 'state,sys_updated_on,approver.user_name,approver.email,approver.name';
@@ -65,6 +66,7 @@ export function createServiceNowTicketReader(settings: ServiceNowSettings, fetch
 
   return {
     provider: 'servicenow',
+    ...serviceNowTicketWriter(request),
     /** ServiceNow has no remote links: the evidence goes into the change's work notes (PATCH work_notes). */
     async writeBack(input: WriteBackInput): Promise<WriteBackResult> {
       const { key, link, lines } = input;

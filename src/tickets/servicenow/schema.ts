@@ -43,3 +43,8 @@ export const ServiceNowError = z.object({
 
 /** The answer to a PATCH of a record: the record itself under `result`. */
 export const UpdatedRecord = z.object({ result: z.object({}).loose() });
+
+/** A created or found change: its sys_id and number (`sysparm_fields=sys_id,number`, `sysparm_display_value=all`). */
+export const ChangeNumber = z.object({ sys_id: Field, number: Field });
+export const CreatedChange = z.object({ result: ChangeNumber });
+export const ChangeNumberList = z.object({ result: z.array(ChangeNumber) });

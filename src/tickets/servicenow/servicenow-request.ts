@@ -48,7 +48,7 @@ async function send(input: { fetch: Fetch; url: URL; init: RequestInit; what: st
 export async function serviceNowRequest<T>(input: {
   fetch: Fetch;
   settings: ServiceNowSettings;
-  method?: 'GET' | 'PATCH';
+  method?: 'GET' | 'PATCH' | 'POST';
   path: string;
   query?: Record<string, string>;
   body?: unknown;

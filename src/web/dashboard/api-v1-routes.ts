@@ -1,3 +1,4 @@
+import { readReconciled } from '../../report/read-reconciled.js';
 import { EXCEPTION_COLUMNS } from '../../report/export-row.js';
 import { parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
 import type { ChangeSummary } from '../../report/change-summary.js';
@@ -79,7 +80,8 @@ async function route(ctx: RequestContext, path: string): Promise<Reply> {
     const changes = await readChanges({ store, filter, now });
     const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
     const directPushes = await readDirectPushes({ store: ctx.deps.store, filter });
-    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes }) });
+    const reconciled = await readReconciled({ store: ctx.deps.store, filter });
+    return json(200, { filter, ...computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes, reconciled }) });
   }
   if (path === '/api/v1/changes') {
     const { items, ...paging } = page(filter, await readChanges({ store, filter, now }));

@@ -1,3 +1,4 @@
+import { readReconciled } from '../../report/read-reconciled.js';
 import type { ExportFormat } from '../../report/build-export.js';
 import { formatExport } from '../../report/build-export.js';
 import { matchesChange, parseChangeFilter, type ChangeFilter } from '../../report/change-filter.js';
@@ -44,7 +45,8 @@ export async function posturePage(ctx: RequestContext, login: string): Promise<R
   const changes = org === undefined ? all : all.filter((change) => matchesChange(filter, change));
   const gaps = await readPostureGaps({ store: ctx.deps.store, filter });
   const directPushes = await readDirectPushes({ store: ctx.deps.store, filter });
-  const posture = computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes });
+  const reconciled = await readReconciled({ store: ctx.deps.store, filter });
+  const posture = computePosture({ changes, since: filter.since, until: filter.until, gaps, directPushes, reconciled });
   return html(200, renderPosturePage({ filter, orgs, posture, login }));
 }
 

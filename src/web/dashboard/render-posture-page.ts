@@ -81,6 +81,19 @@ function directPushTable(posture: Posture): string {
   return `<table class="direct-pushes"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Up to when each repository's population was checked against GitHub by a reconciliation sweep. */
+function reconciledTable(posture: Posture): string {
+  const reconciled = posture.reconciled ?? [];
+  if (reconciled.length === 0)
+    return '<p class="muted">No repository has been reconciled with GitHub yet: merges and pushes whose deliveries never arrived are not yet checked for.</p>';
+  const rows = reconciled.map(
+    (r) =>
+      `<tr data-reconciled="${escapeHtml(r.repo)}"><td>${escapeHtml(r.repo)}</td><td>${escapeHtml(r.from)}</td><td>${escapeHtml(r.upTo)}</td><td>${r.coversPeriod ? 'yes' : '<strong>no</strong>'}</td></tr>`,
+  );
+  const head = '<tr><th>Repository</th><th>Reconciled from</th><th>Up to</th><th>Covers the period</th></tr>';
+  return `<table class="reconciled"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /**
  * The Posture page. A change "passed every control" when the gate's last verdict before the merge was success and
  * it was neither merged past the gate nor authorised as an emergency change (docs/dashboard.md).
@@ -101,6 +114,8 @@ export function renderPosturePage(input: { filter: ChangeFilter; orgs: readonly 
     gapTable(posture),
     '<h2>Direct pushes</h2>',
     directPushTable(posture),
+    '<h2>Reconciled with GitHub</h2>',
+    reconciledTable(posture),
     renderDownloads(filter),
   ].join('\n');
   return renderLayout({ title: 'Compliance posture', body, login: input.login, section: 'posture' });

@@ -381,7 +381,15 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       const { pr } = state.findPull(data, ref);
       return { ...pr, headSha: headOid(pr) };
     },
+    /** Someone edits the PR's title or description on GitHub (no webhook is sent: the test sends one if it wants). */
+    editPullRequest(ref: state.PullRef & { title?: string; body?: string }): void {
+      const { pr } = state.findPull(data, ref);
+      if (ref.title !== undefined) pr.title = ref.title;
+      if (ref.body !== undefined) pr.body = ref.body;
+    },
     defaultBranchHead: (ref: state.RepoRef) => repoOf(ref).branches.get(repoOf(ref).defaultBranch) ?? '',
+    /** When a commit was committed (GitHub's `committedDate`). */
+    commitDate: (ref: state.RepoRef & { sha: string }): string => state.findCommit(repoOf(ref), ref.sha).committedDate,
     /** Commit statuses on a commit, oldest first. */
     statuses: (ref: state.RepoRef & { sha: string; context?: string }): SimStatus[] =>
       repoOf(ref).statuses.filter((s) => s.sha === ref.sha && (ref.context === undefined || s.context === ref.context)),

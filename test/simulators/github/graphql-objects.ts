@@ -1,4 +1,4 @@
-import { diffTrees, pullRequestBase } from './git-graph.js';
+import { ancestors, diffTrees, pullRequestBase } from './git-graph.js';
 import { connection, type Args } from './graphql-connection.js';
 import {
   blobOid,
@@ -101,6 +101,12 @@ export function commitObject(ctx: GraphqlContext, repo: SimRepository, commit: S
       return { name: path.split('/').at(-1), path, type: 'blob', mode: 33188, object: blobObject(text) };
     },
     statusCheckRollup: () => rollupObject(ctx, repo, commit.oid),
+    // The commit and its ancestors, nearest first, committed at or after `since` (GitHub's `history`).
+    history: (args: Args) => {
+      const since = typeof args.since === 'string' ? Date.parse(args.since) : Number.NEGATIVE_INFINITY;
+      const oids = ancestors(repo, commit.oid).filter((oid) => Date.parse(repo.commits.get(oid)!.committedDate) >= since);
+      return connection(oids, args, 'history', (oid) => commitObject(ctx, repo, repo.commits.get(oid)!));
+    },
     // The PRs that contain the commit or whose merge put it on their base branch (GitHub's association), oldest first.
     associatedPullRequests: (args: Args) =>
       connection(
@@ -243,6 +249,18 @@ export function repositoryObject(ctx: GraphqlContext, repo: SimRepository): GqlO
     owner: { __typename: 'Organization', login: repo.owner },
     defaultBranchRef: refObject(repo.defaultBranch),
     ref: (args: Args) => refObject(String(args.qualifiedName).replace(/^refs\/heads\//, '')),
+    // `states` and `baseRefName` filter; `orderBy` UPDATED_AT or CREATED_AT (default: creation, oldest first).
+    pullRequests: (args: Args) => {
+      const states = Array.isArray(args.states) ? (args.states as string[]) : null;
+      const orderBy = (args.orderBy ?? null) as { field: string; direction: string } | null;
+      const pulls = [...repo.pulls.values()].filter(
+        (pr) => (states === null || states.includes(pr.state)) && (typeof args.baseRefName !== 'string' || pr.baseRef === args.baseRefName),
+      );
+      const field = orderBy?.field === 'UPDATED_AT' ? 'updatedAt' : 'createdAt';
+      pulls.sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]) || a.number - b.number);
+      if (orderBy?.direction === 'DESC') pulls.reverse();
+      return connection(pulls, args, 'pullRequests', (pr) => pullRequestObject(ctx, repo, pr));
+    },
     pullRequest: (args: Args) => {
       const pr = repo.pulls.get(Number(args.number));
       if (!pr) throw new NotFoundError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`);

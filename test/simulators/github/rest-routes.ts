@@ -62,6 +62,17 @@ export interface RestRoute {
   handle(ctx: RouteContext): RouteAnswer;
 }
 
+/** The documented fields of "Update a pull request" (https://docs.github.com/rest/pulls/pulls#update-a-pull-request). */
+const UpdatePullRequest = z
+  .object({
+    title: z.string().optional(),
+    body: z.string().max(65536).nullable().optional(),
+    state: z.enum(['open', 'closed']).optional(),
+    base: z.string().optional(),
+    maintainer_can_modify: z.boolean().optional(),
+  })
+  .strict();
+
 const CheckRunOutput = z
   .object({
     title: z.string().max(1000),
@@ -448,6 +459,21 @@ export const REST_ROUTES: RestRoute[] = [
         files: firstPage ? files.map((d) => restDiffEntry(ctx.urls, repo, head, d)) : [],
       };
       return { status: 200, body, headers };
+    },
+  },
+  {
+    // `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`: the app writes only the description (its ticket line).
+    method: 'PATCH',
+    pattern: /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+    auth: 'token',
+    handle(ctx) {
+      const repo = repoOf(ctx);
+      const pr = repo?.pulls.get(Number(ctx.params[2]));
+      if (!repo || !pr) return notFound(`pull request ${ctx.params.join('/')}`);
+      const body = UpdatePullRequest.safeParse(ctx.body);
+      if (!body.success) return validationFailed(body.error);
+      if (body.data.body !== undefined) Object.assign(pr, { body: body.data.body ?? '', updatedAt: tick(ctx.data) });
+      return { status: 200, body: restPullRequestSimple(ctx.data, ctx.urls, repo, pr) };
     },
   },
   {

@@ -34,9 +34,9 @@ export interface JiraRequest extends RecordedRequest {
   body?: unknown;
 }
 
-/** What the app wrote to an issue (write-back). */
+/** What the app wrote to an issue (write-back, a transition). */
 export interface JiraWrite {
-  kind: 'remotelink' | 'comment';
+  kind: 'remotelink' | 'comment' | 'transition';
   key: string;
   apiVersion: '2' | '3';
   body: unknown;
@@ -46,7 +46,19 @@ export type JiraSimulator = Awaited<ReturnType<typeof startJiraSimulator>>;
 
 export const DEFAULT_JIRA_CLOUD = { email: 'change-control@acme.test', apiToken: 'jira-api-token-for-tests' } as const;
 
-const ISSUE_PATH = /^\/rest\/api\/(2|3)\/issue\/([^/]+)(?:\/(changelog|remotelink|comment))?$/;
+const ISSUE_PATH = /^\/rest\/api\/(2|3)\/issue\/([^/]+)(?:\/(changelog|remotelink|comment|transitions))?$/;
+/** `POST /rest/api/{3,2}/issue` (create) and the searches: Cloud's `/rest/api/3/search/jql`, Data Center's `/rest/api/2/search`. */
+const CREATE_PATH = /^\/rest\/api\/(2|3)\/issue$/;
+const SEARCH_PATH = /^\/rest\/api\/(?:(3)\/search\/jql|(2)\/search)$/;
+/** The workflow's statuses: a transition leads to each one but the current (named after its target). */
+const WORKFLOW = [
+  { id: '11', name: 'Request approval', to: 'Awaiting Approval' },
+  { id: '21', name: 'Approve', to: 'Approved' },
+  { id: '31', name: 'Decline', to: 'Declined' },
+  { id: '41', name: 'Close', to: 'Done' },
+];
+/** The user the app's credentials belong to, as a history author. */
+const APP_USER: SimUser = { accountId: '712020:change-control-app', name: 'change-control', displayName: 'Change Control', email: null };
 const APPROVAL_PATH = /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval$/;
 /** Jira Cloud answers at most 100 changelog entries and 50 approvals a page, whatever maxResults asks. */
 const DEFAULT_PAGE_SIZE = 100;
@@ -74,6 +86,12 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
   let injected: { status: number; retryAfter: string | null }[] = [];
   /** Answers for the next writes (remote link, comment) only. */
   let writeFailures: number[] = [];
+  /** Answers for the next creates: `afterCreating` creates the issue, then answers the failure (a lost answer). */
+  let createFailures: { status: number; afterCreating: boolean }[] = [];
+  /** The issues the app created, in order, with the labels and description it sent. */
+  let created: { key: string; apiVersion: '2' | '3'; labels: string[]; summary: string; description: unknown; type: string }[] = [];
+  const labels = new Map<string, string[]>();
+  const nextCreatedNumber = new Map<string, number>();
   let nextHistoryId = 50000;
   let clock = Date.parse('2026-05-01T09:00:00.000Z');
   const nextTime = (): string => new Date((clock += 60_000)).toISOString().replace('Z', '+0000');
@@ -133,6 +151,16 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       const headers: Record<string, string> = injectedAnswer.retryAfter === null ? {} : { 'retry-after': injectedAnswer.retryAfter };
       return answer(injectedAnswer.status, { errorMessages: [`simulated HTTP ${injectedAnswer.status}`], errors: {} }, headers);
     }
+    const createMatch = CREATE_PATH.exec(path);
+    const searchMatch = SEARCH_PATH.exec(path);
+    if ((createMatch && method === 'POST') || (searchMatch && method === 'GET')) {
+      const version = (createMatch?.[1] ?? searchMatch?.[1] ?? searchMatch?.[2]) as '2' | '3';
+      record.auth = authOf(req, version);
+      if (record.auth === 'none' || record.auth === 'refused') return answer(401, { errorMessages: ['Unauthorized'], errors: {} });
+      const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
+      if (searchMatch) return answer(200, search({ query, apiVersion: version, baseUrl }));
+      return createIssue({ req, record, apiVersion: version, baseUrl, answer });
+    }
     const issueMatch = ISSUE_PATH.exec(path);
     const approvalMatch = APPROVAL_PATH.exec(path);
     const route = routeOf(method, issueMatch, approvalMatch);
@@ -164,13 +192,36 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     }
     if (route === 'changelog') return answer(200, changelogPage({ issue, apiVersion, baseUrl, query }));
     if (route === 'approval') return answer(200, approvalPage({ issue, baseUrl, query }));
+    if (route === 'transitions') {
+      const transitions = WORKFLOW.filter((t) => t.to !== issue.status).map((t) => ({
+        id: t.id,
+        name: t.name,
+        to: { self: `${baseUrl}/rest/api/${apiVersion}/status/${t.id}`, name: t.to, id: t.id },
+        hasScreen: false,
+        isGlobal: true,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+      }));
+      return answer(200, { expand: 'transitions', transitions });
+    }
     const writeFailure = writeFailures.shift();
     if (writeFailure !== undefined)
       return answer(writeFailure, { errorMessages: ['You do not have permission to add comments to this issue.'], errors: {} });
     const body = await readJson(req);
     record.body = body;
     if (body === undefined) return answer(400, { errorMessages: ['Unexpected character in the request body'], errors: {} });
-    writes.push({ kind: route, key: issue.key, apiVersion, body });
+    writes.push({ kind: route === 'doTransition' ? 'transition' : route, key: issue.key, apiVersion, body });
+    if (route === 'doTransition') {
+      const id = (body as { transition?: { id?: unknown } }).transition?.id;
+      const transition = WORKFLOW.find((t) => t.id === id && t.to !== issue.status);
+      if (!transition) return answer(400, { errorMessages: [`Transition id '${String(id)}' is not valid for this issue.`], errors: {} });
+      issue.histories.push(historyOf(issue.status, transition.to, APP_USER));
+      Object.assign(issue, { status: transition.to, statusCategory: defaultCategory(transition.to) });
+      record.status = 204;
+      res.writeHead(204).end();
+      return done();
+    }
     if (route === 'remotelink') {
       const linkId = 10000 + writes.length;
       return answer(201, { id: linkId, self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.key}/remotelink/${linkId}` });
@@ -189,7 +240,74 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     const sub = issueMatch[3];
     if (sub === undefined) return method === 'GET' ? ('issue' as const) : null;
     if (sub === 'changelog') return method === 'GET' && issueMatch[1] === '3' ? ('changelog' as const) : null;
+    if (sub === 'transitions') return method === 'GET' ? ('transitions' as const) : method === 'POST' ? ('doTransition' as const) : null;
     return method === 'POST' ? (sub as 'remotelink' | 'comment') : null;
+  }
+
+  /** `POST /rest/api/{3,2}/issue`: a new issue in `Awaiting Approval`, numbered after the project's last one. */
+  async function createIssue(input: {
+    req: IncomingMessage;
+    record: JiraRequest;
+    apiVersion: '2' | '3';
+    baseUrl: string;
+    answer: (status: number, body: unknown) => void;
+  }): Promise<void> {
+    const { req, record, apiVersion, baseUrl, answer } = input;
+    const body = await readJson(req);
+    record.body = body;
+    const fields = (body as { fields?: Record<string, unknown> } | undefined)?.fields;
+    const project = (fields?.project as { key?: unknown } | undefined)?.key;
+    const type = (fields?.issuetype as { name?: unknown } | undefined)?.name;
+    const summary = fields?.summary;
+    const labelList = Array.isArray(fields?.labels) ? (fields.labels as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+    if (typeof project !== 'string' || typeof type !== 'string' || typeof summary !== 'string') {
+      unexpected.push({ method: 'POST', path: `/rest/api/${apiVersion}/issue`, reason: 'create without project, issuetype or summary' });
+      return answer(400, { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } });
+    }
+    if (labelList.some((l) => /\s/.test(l))) return answer(400, { errorMessages: [], errors: { labels: 'Labels cannot contain spaces.' } });
+    const failure = createFailures.shift();
+    if (failure && !failure.afterCreating)
+      return answer(failure.status, { errorMessages: [`simulated HTTP ${failure.status}`], errors: {} });
+    const highest = Math.max(
+      nextCreatedNumber.get(project) ?? 100,
+      ...[...issues.keys()].filter((k) => k.startsWith(`${project}-`)).map((k) => Number(k.slice(project.length + 1))),
+    );
+    nextCreatedNumber.set(project, highest + 1);
+    const key = `${project}-${highest + 1}`;
+    const issue: SimIssue = {
+      id: String(++nextIssueId),
+      key,
+      summary,
+      status: 'Awaiting Approval',
+      statusCategory: defaultCategory('Awaiting Approval'),
+      issueType: type,
+      histories: [],
+      approvals: [],
+      extraFields: {},
+    };
+    issues.set(key, issue);
+    labels.set(key, labelList);
+    created.push({ key, apiVersion, labels: labelList, summary, description: fields?.description, type });
+    if (failure) return answer(failure.status, { errorMessages: [`simulated HTTP ${failure.status}`], errors: {} });
+    return answer(201, { id: issue.id, key, self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.id}` });
+  }
+
+  /** The JQL the app sends to find its ticket: `project = "P" AND labels = "marker"` (anything else is unexpected). */
+  function search(input: { query: Record<string, string>; apiVersion: '2' | '3'; baseUrl: string }) {
+    const { query, apiVersion, baseUrl } = input;
+    const jql = query.jql ?? '';
+    const match = /^project = "([^"]+)" AND labels = "((?:[^"\\]|\\.)*)"/.exec(jql);
+    if (!match) unexpected.push({ method: 'GET', path: 'search', reason: `JQL the simulator does not understand: ${jql}` });
+    const [project, label] = [match?.[1] ?? '', (match?.[2] ?? '').replace(/\\(.)/g, '$1')];
+    const found = [...issues.values()].filter((i) => i.key.startsWith(`${project}-`) && (labels.get(i.key) ?? []).includes(label));
+    const shaped = found.map((i) => ({
+      id: i.id,
+      key: i.key,
+      self: `${baseUrl}/rest/api/${apiVersion}/issue/${i.id}`,
+      fields: { summary: i.summary },
+    }));
+    if (apiVersion === '3') return { issues: shaped, isLast: true };
+    return { startAt: 0, maxResults: Number(query.maxResults ?? 50), total: shaped.length, issues: shaped };
   }
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -349,8 +467,15 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     failNextWrites(status: number, count = 1): void {
       for (let n = 0; n < count; n += 1) writeFailures.push(status);
     },
-    /** Remote links and comments the app added. */
+    /** Remote links, comments and transitions the app made. */
     writes: (): JiraWrite[] => [...writes],
+    /** The issues the app created (`ticket.create`), in order. */
+    created: () => [...created],
+    /** Fails the next `count` creates with `status`; `afterCreating`: the issue is made, then the answer is lost. */
+    failNextCreates(input: { status: number; count?: number; afterCreating?: boolean }): void {
+      for (let n = 0; n < (input.count ?? 1); n += 1)
+        createFailures.push({ status: input.status, afterCreating: input.afterCreating ?? false });
+    },
     /** Moves an issue to another key (another project); the old key keeps answering with the moved issue. */
     moveIssue(fromKey: string, toKey: string): void {
       const issue = find(fromKey);
@@ -378,6 +503,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
       writes = [];
       injected = [];
       writeFailures = [];
+      createFailures = [];
+      created = [];
+      labels.clear();
+      // Jira never hands out a key twice, not even across tests: the app's store (not reset) holds the keys it made.
       log = [];
       unexpected = [];
       outage = false;

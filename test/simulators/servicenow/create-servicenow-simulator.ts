@@ -26,6 +26,11 @@ export interface SimChange {
   shortDescription: string;
   approvals: { approver: SimUserRecord; state: 'approved' | 'rejected' | 'requested'; updatedOn: string }[];
   workNotes: string[];
+  /** Set by the app on a change it created (`ticket.create`): the PR's marker. */
+  correlationId?: string;
+  description?: string;
+  closeCode?: string;
+  closeNotes?: string;
 }
 
 export interface ServiceNowRequest extends RecordedRequest {
@@ -76,6 +81,9 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
   let injected: { status: number; retryAfter: string | null }[] = [];
   let seq = 0;
   let nextId = 1;
+  /** ServiceNow numbers changes itself; never twice, not even across tests (the app's store keeps the numbers). */
+  let nextNumber = 9_000_001;
+  let created: string[] = [];
 
   function authOf(req: IncomingMessage): ServiceNowRequest['auth'] {
     const header = req.headers.authorization ?? '';
@@ -134,7 +142,11 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
     let rows: Record<string, unknown>[];
     if (table === 'change_request') {
       rows = [...changes.values()]
-        .filter((c) => [...where].every(([k, v]) => (k === 'number' ? c.number === v : k === 'sys_id' ? c.sysId === v : false)))
+        .filter((c) =>
+          [...where].every(([k, v]) =>
+            k === 'number' ? c.number === v : k === 'sys_id' ? c.sysId === v : k === 'correlation_id' ? c.correlationId === v : false,
+          ),
+        )
         .map(changeRecord);
     } else {
       const change = [...changes.values()].find((c) => c.sysId === where.get('sysapproval'));
@@ -171,6 +183,26 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
       if (status !== 200) unexpected.push({ method, path, reason: JSON.stringify(body) });
       return answer(status, body);
     }
+    if (method === 'POST' && path === '/api/now/table/change_request') {
+      const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+      if (!text('short_description') || !text('correlation_id')) {
+        unexpected.push({ method, path, reason: 'create without short_description or correlation_id' });
+        return answer(400, {
+          error: { message: 'simulator: short_description and correlation_id expected', detail: '' },
+          status: 'failure',
+        });
+      }
+      const number = `CHG${String(nextNumber++).padStart(7, '0')}`;
+      const change = addChange({ number, state: 'New', approval: 'requested', type: text('type') ?? 'normal', approvedBy: [] });
+      Object.assign(change, {
+        shortDescription: text('short_description'),
+        description: text('description') ?? '',
+        correlationId: text('correlation_id'),
+      });
+      created.push(number);
+      return answer(201, { result: pick(changeRecord(change), query.sysparm_fields) });
+    }
     const patchMatch = /^\/api\/now\/table\/change_request\/(\w+)$/.exec(path);
     if (method === 'PATCH' && patchMatch) {
       const change = [...changes.values()].find((c) => c.sysId === patchMatch[1]);
@@ -179,7 +211,21 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
           error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
           status: 'failure',
         });
-      const body = JSON.parse(await readBody(req)) as { work_notes?: unknown };
+      const body = JSON.parse(await readBody(req)) as {
+        work_notes?: unknown;
+        state?: unknown;
+        close_code?: unknown;
+        close_notes?: unknown;
+      };
+      if (typeof body.state === 'string') {
+        // A close (ticket.close_on): the state by its name, as sysparm_input_display_value=true lets the app send it.
+        if (query.sysparm_input_display_value !== 'true' || !(body.state in STATE_VALUES)) {
+          unexpected.push({ method, path, reason: `state ${body.state} without sysparm_input_display_value=true or unknown` });
+          return answer(400, { error: { message: 'simulator: invalid state', detail: '' }, status: 'failure' });
+        }
+        Object.assign(change, { state: body.state, closeCode: body.close_code, closeNotes: body.close_notes });
+        return answer(200, { result: changeRecord(change) });
+      }
       if (typeof body.work_notes !== 'string') {
         unexpected.push({ method, path, reason: 'PATCH without work_notes' });
         return answer(400, { error: { message: 'simulator: only work_notes may be written', detail: '' }, status: 'failure' });
@@ -191,34 +237,38 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
     return answer(500, { error: { message: `simulator: no route for ${method} ${path}`, detail: '' }, status: 'failure' });
   }
 
+  function addChange(input: {
+    number: string;
+    state?: string;
+    approval?: string;
+    type?: string;
+    shortDescription?: string;
+    approvedBy?: SimUserRecord[];
+  }): SimChange {
+    const change: SimChange = {
+      sysId: `c0ffee${String(nextId++).padStart(26, '0')}`,
+      number: input.number,
+      state: input.state ?? 'Scheduled',
+      approval: input.approval ?? 'approved',
+      type: input.type ?? 'Normal',
+      shortDescription: input.shortDescription ?? `Change ${input.number}`,
+      approvals: (input.approvedBy ?? [CHANGE_MANAGER_RECORD]).map((approver, n) => ({
+        approver,
+        state: 'approved' as const,
+        updatedOn: `2026-05-01 09:0${n}:00`,
+      })),
+      workNotes: [],
+    };
+    changes.set(change.number, change);
+    return change;
+  }
+
   const server = await listen(handle);
   return {
     url: server.url,
-    addChange(input: {
-      number: string;
-      state?: string;
-      approval?: string;
-      type?: string;
-      shortDescription?: string;
-      approvedBy?: SimUserRecord[];
-    }): SimChange {
-      const change: SimChange = {
-        sysId: `c0ffee${String(nextId++).padStart(26, '0')}`,
-        number: input.number,
-        state: input.state ?? 'Scheduled',
-        approval: input.approval ?? 'approved',
-        type: input.type ?? 'Normal',
-        shortDescription: input.shortDescription ?? `Change ${input.number}`,
-        approvals: (input.approvedBy ?? [CHANGE_MANAGER_RECORD]).map((approver, n) => ({
-          approver,
-          state: 'approved' as const,
-          updatedOn: `2026-05-01 09:0${n}:00`,
-        })),
-        workNotes: [],
-      };
-      changes.set(change.number, change);
-      return change;
-    },
+    addChange,
+    /** The change requests the app created (`ticket.create`), by number, in order. */
+    created: (): string[] => [...created],
     change: (number: string): SimChange | undefined => changes.get(number),
     failNext(input: { status: number; count?: number; retryAfter?: string }): void {
       for (let n = 0; n < (input.count ?? 1); n += 1) injected.push({ status: input.status, retryAfter: input.retryAfter ?? null });
@@ -227,6 +277,7 @@ export async function startServiceNowSimulator(options: { token?: string } = {})
     unexpectedRequests: (): UnexpectedRequest[] => [...unexpected],
     reset(): void {
       changes.clear();
+      created = [];
       log = [];
       unexpected = [];
       injected = [];
