@@ -226,7 +226,7 @@ describe('audit export: deployment columns', () => {
     );
 
     const [header = '', , , third = ''] = stdout.split('\r\n');
-    expect(header).toContain(',policy,deployed_to,deployed_at,audit_seq,');
-    expect(third).toMatch(/^acme\/payments,3,.*,acme\/payments:\.github\/change-control\.yml@c{40},,,9,[0-9a-f]{64}$/);
+    expect(header).toContain(',change_type,standard_class,policy,deployed_to,deployed_at,recorded_by,reconciled_up_to,audit_seq,');
+    expect(third).toMatch(/^acme\/payments,3,.*,normal,,acme\/payments:\.github\/change-control\.yml@c{40},,,[^,]*,[^,]*,9,[0-9a-f]{64}$/);
   });
 });
