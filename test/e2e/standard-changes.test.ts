@@ -114,6 +114,18 @@ describe('standard changes with Jira', () => {
     expect(trace).toContain('      change type: standard (class dependency-updates, standing ticket CHG-1000)');
   });
 
+  it('with ticket.create on, creates no ticket for a PR the class covers (its standing ticket covers it)', async () => {
+    e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
+    const create = '  projects: [CHG]\n  create: { project: CHG, type: Change, when: missing }';
+    const pr = openDependabotPr(e2e.newRepo({ policy: JIRA_POLICY.replace('  projects: [CHG]', create) }));
+
+    const { status } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status.state).toBe('success');
+    expect(e2e.jira.requests().filter((r) => r.method === 'POST')).toEqual([]);
+    await e2e.quiet();
+  });
+
   it('does not cover the same bot touching src/: the PR needs its own ticket and fails without one', async () => {
     e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
     const pr = openDependabotPr(e2e.newRepo({ policy: JIRA_POLICY }), { ...LOCKFILE, 'src/index.ts': 'export {};\n' });
