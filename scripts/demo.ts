@@ -2,12 +2,14 @@
  * `npm run demo`: a full PR evaluation with no GitHub account. Starts the real app process (as
  * `npm start` does) against the built-in GitHub and Jira simulators, plays one pull request through
  * opened → ticket and review approved → checks green, and prints the verdict and the check run report
- * after each step, then the GitHub calls the app made. `npm run demo -- --serve`: the dashboard over a seeded history.
+ * after each step, then the GitHub calls the app made; then a Dependabot lockfile update passing as a standard
+ * change (docs/tickets.md#standard-changes). `npm run demo -- --serve`: the dashboard over a seeded history.
  */
 import { ACTIONS_APP } from '../test/simulators/index.js';
 import { unescapeMarkdown } from '../test/e2e/harness/unescape-markdown.js';
 import { STANDARD_POLICY, startE2E, type E2E, type Verdict } from '../test/e2e/harness/start-e2e.js';
 import { checkRunEvent, pullRequestReviewEvent, type PullTarget } from '../test/e2e/harness/webhooks.js';
+import { dependencyUpdatesClass, openDependabotPr, openedByDependabot } from '../test/e2e/harness/dependabot.js';
 
 const rule = '─'.repeat(78);
 
@@ -57,6 +59,30 @@ async function play(e2e: E2E): Promise<void> {
   const calls = github.callCounts(mark);
   console.log(`\n${rule}\nGitHub calls the app made for these 3 evaluations: ${JSON.stringify(calls)}`);
   console.log(`Jira calls: ${jira.requests().length}`);
+
+  await playStandardChange(e2e);
+}
+
+/**
+ * 4. A standard change: Dependabot bumps a lockfile in a repository whose policy has the `dependency-updates`
+ * class. No ticket of its own and no review: the class's standing ticket CHG-1000, approved once, covers it.
+ */
+async function playStandardChange(e2e: E2E): Promise<void> {
+  const { github, jira } = e2e;
+  const policy = `${STANDARD_POLICY}${dependencyUpdatesClass('CHG-1000')}`;
+  const repo = e2e.newRepo({ policy });
+  console.log(`\n${rule}\nPolicy on the default branch of ${repo.owner}/${repo.repo}, with a standard change class:\n\n${policy}`);
+  jira.addIssue({ key: 'CHG-1000', status: 'Approved', summary: 'Standard change: dependency updates (Dependabot, Renovate)' });
+  const pr = openDependabotPr(e2e, repo);
+  const mark = github.mark();
+  const jiraBefore = jira.requests().length;
+  show(
+    '4. dependabot[bot] opens "Bump lodash from 4.17.20 to 4.17.21" (package-lock.json only): a standard change',
+    await e2e.evaluate(pr, { payload: openedByDependabot(pr) }),
+  );
+  await e2e.quiet();
+  console.log(`\n${rule}\nGitHub calls for this evaluation: ${JSON.stringify(github.callCounts(mark))}`);
+  console.log(`Jira calls for this evaluation: ${jira.requests().length - jiraBefore} (the standing ticket and its changelog)`);
 }
 
 if (process.argv.includes('--serve')) {

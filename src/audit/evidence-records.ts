@@ -75,10 +75,24 @@ export const MergeRecord = z.object({
   claimSeq: z.number().int().nullable().optional(),
   /** What recorded the merge: its `closed` delivery, or a later reconciliation sweep (recorded late). Absent: the delivery. */
   recordedBy: z.enum(['webhook', 'reconciliation']).optional(),
+  /**
+   * The standard change class that covered the merged head (docs/tickets.md#standard-changes), with its standing
+   * ticket; absent: a normal change (or an emergency one), or a record written before standard changes existed.
+   */
+  standardChange: z.object({ name: z.string(), ticket: z.string() }).optional(),
   /** The merge queue group the merge commit came from, with the verdict the app published on it (absent: not through a merge queue). */
   mergeGroup: z.object({ headSha: z.string(), headRef: z.string(), state: z.string(), seq: z.number() }).optional(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
+
+/** How a change was governed: a standard (pre-approved) change, an emergency change, or a normal one with its own ticket. */
+export type ChangeType = 'standard' | 'normal' | 'emergency';
+
+/** A merge record's change type: an emergency waiver first (it is why the gate passed), then a standard change class. */
+export function changeTypeOf(record: Pick<MergeRecord, 'exceptions' | 'standardChange'>, emergency = false): ChangeType {
+  if (emergency || record.exceptions.includes('emergency')) return 'emergency';
+  return record.standardChange ? 'standard' : 'normal';
+}
 
 /** One PR of a merge group as it was judged for the group: its head then, its verdict, the controls that did not pass. */
 export const MergeGroupPullRecord = z.object({

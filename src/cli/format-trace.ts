@@ -1,4 +1,5 @@
 import type { DeployedChange } from '../audit/deployment-records.js';
+import { changeTypeOf, type ChangeType } from '../audit/evidence-records.js';
 import type { Trace, TracedChange, TracedDeployment, TracedDirectPush } from './build-trace.js';
 import { terminalSafe } from '../report/format-entry.js';
 
@@ -25,6 +26,14 @@ function deploymentLines(d: TracedDeployment): string[] {
   return lines;
 }
 
+const typeOf = (change: TracedChange): ChangeType => changeTypeOf(change.record, change.emergency !== null);
+
+/** The changes counted apart by how they were governed. */
+function typeCounts(changes: TracedChange[]): string {
+  const count = (type: ChangeType) => changes.filter((c) => typeOf(c) === type).length;
+  return `${count('standard')} standard, ${count('normal')} normal, ${count('emergency')} emergency`;
+}
+
 function changeLines(change: TracedChange): string[] {
   const { record, emergency } = change;
   const ticket = record.ticket
@@ -35,6 +44,7 @@ function changeLines(change: TracedChange): string[] {
     `      url: ${record.pr.url}`,
     `      author: ${record.pr.author}`,
     `      ticket: ${ticket}`,
+    `      change type: ${typeOf(change)}${record.standardChange ? ` (class ${record.standardChange.name}, standing ticket ${record.standardChange.ticket})` : ''}`,
     `      approvers: ${record.approvers.map((a) => `${a.login}@${short(a.commitSha)}`).join(', ') || 'none'}`,
     `      checks: ${record.checks.map((c) => `${c.name}=${c.state}`).join(', ') || 'none'}`,
     `      merged by: ${record.mergedBy ?? 'unknown'} at ${record.mergedAt} as ${short(record.mergeSha)} (head ${short(record.headSha)}; merge entry #${change.mergeSeq})${record.recordedBy === 'reconciliation' ? ' (recorded late by reconciliation)' : ''}`,
@@ -80,7 +90,7 @@ export function formatTrace(trace: Trace): string {
     lines.push('', 'Deployment gate:');
     for (const g of trace.gates) lines.push(`  #${g.seq} ${g.at} ${g.environment} ${g.state}: ${g.comment.split('\n')[0] ?? ''}`);
   }
-  lines.push('', 'Changes:');
+  lines.push('', trace.changes.length === 0 ? 'Changes:' : `Changes (${typeCounts(trace.changes)}):`);
   if (trace.changes.length === 0) lines.push('  none recorded');
   for (const change of trace.changes) lines.push(...changeLines(change));
   if (trace.directPushes.length > 0) {

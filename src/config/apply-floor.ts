@@ -7,6 +7,7 @@ import type {
   OpaConfig,
   RequiredCheck,
   SecurityConfig,
+  StandardChangeClass,
   TicketConfig,
 } from '../policy/config-schema.js';
 import { CODE_SCANNING_SEVERITIES, DEPENDENCY_SEVERITIES } from '../policy/config-schema.js';
@@ -235,6 +236,43 @@ function floorOpa(opa: OpaConfig, floor: FloorConfig['opa'], notes: string[]): O
 }
 
 /**
+ * Standard change classes under the floor: `allowed: false` drops them all (every PR then needs a ticket of its
+ * own); a class's approval count is raised to the floor's least (`standard_changes.approval.count`, else the floor's
+ * `approval.count`, which a class could otherwise go below); a class's changed lines are capped at the floor's.
+ */
+function floorStandardChanges(
+  classes: StandardChangeClass[],
+  floor: Pick<FloorConfig, 'standard_changes' | 'approval'>,
+  notes: string[],
+): StandardChangeClass[] {
+  if (classes.length === 0) return classes;
+  const own = floor.standard_changes;
+  if (own?.allowed === false) {
+    notes.push(`standard_changes ${classes.map((c) => c.name).join(', ')}: the organisation floor allows no standard change class`);
+    return [];
+  }
+  const least = own?.approval?.count ?? floor.approval?.count;
+  const maxLines = own?.max_changed_lines;
+  return classes.map((entry, index) => {
+    const key = `standard_changes[${index}] (${entry.name})`;
+    let result = entry;
+    if (least !== undefined && entry.approval !== undefined && entry.approval.count < least) {
+      notes.push(`${key} approval.count ${entry.approval.count} is below the organisation floor ${least}: ${least} applies`);
+      result = { ...result, approval: { count: least } };
+    }
+    if (maxLines !== undefined && (entry.max_changed_lines === undefined || entry.max_changed_lines > maxLines)) {
+      notes.push(
+        entry.max_changed_lines === undefined
+          ? `${key} has no max_changed_lines: the organisation floor's ${maxLines} applies`
+          : `${key} max_changed_lines ${entry.max_changed_lines} is above the organisation floor's ${maxLines}: ${maxLines} applies`,
+      );
+      result = { ...result, max_changed_lines: maxLines };
+    }
+    return result;
+  });
+}
+
+/**
  * The repository's policy under the organisation's floor. It can only tighten: a count below the floor is
  * raised, a switched-off ticket control is switched back on, lists the floor restricts may only be narrowed,
  * the floor's required checks are added, the floor's approval teams become a requirement of their own, the
@@ -249,5 +287,6 @@ export function applyFloor(config: ChangeControlConfig, floor: FloorConfig): Flo
   const checks = floorChecks(config.checks, floor.checks, loosened);
   const security = floorSecurity(config.security, floor.security, loosened);
   const opa = floorOpa(config.opa, floor.opa, loosened);
-  return { config: { ...config, ticket, approval, checks, ...(security ? { security } : {}), opa }, loosened };
+  const standard_changes = floorStandardChanges(config.standard_changes, floor, loosened);
+  return { config: { ...config, ticket, approval, checks, ...(security ? { security } : {}), opa, standard_changes }, loosened };
 }

@@ -10,6 +10,7 @@ import type { CreatedTicket, CreatedTicketStore } from '../store/created-ticket-
 import { TicketProviderError, type TicketReader } from '../tickets/ticket-reader.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import type { AppDeps } from './app-deps.js';
+import { coveredByStandardChange } from './covered-by-standard-change.js';
 
 /**
  * A claim older than this is taken over: its holder crashed or hung between claiming and recording the key. Longer
@@ -124,6 +125,8 @@ export async function ensureCreatedTicket(input: {
   const style = provider === 'servicenow' ? 'servicenow' : 'jira';
   const named = findTicketKeys({ title, headRef, body, projects: config.ticket.projects, style }).keys ?? [];
   if (named.length > 0) return null;
+  // A PR a standard change class covers is judged by the class's standing ticket: none of its own is created.
+  if (await coveredByStandardChange({ config, read, octokit, deps })) return null;
   const reader = creatorOf(deps, provider);
   if (typeof reader === 'string') {
     return failure(

@@ -13,7 +13,8 @@ import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { ErrorGrounds, FactGrounds } from '../policy/decide.js';
 import { pullRequestRef } from '../policy/evaluate.js';
 import { approvedHeadsToCompare } from '../policy/evaluate-approvals.js';
-import type { CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
+import type { ChangedFile, CheckFact, PullRequestFacts, PullRequestReadFacts, TeamMembers } from '../policy/facts.js';
+import { MAX_STANDARD_CHANGE_FILES } from '../policy/match-standard-change.js';
 import type { PatchFact } from '../policy/patch-id.js';
 import type { AppDeps } from './app-deps.js';
 import { askOpa } from './ask-opa.js';
@@ -99,16 +100,38 @@ async function completeFacts(
   const [pushers, checks, changedFiles, cleanBaseMerges, patches, security] = await Promise.all([
     readPushers({ deps, owner, repo, number }),
     withStatusHistory({ facts, config, octokit }),
-    // OPA's input always lists the changed files: its policies decide by path.
-    config.approval.rules.some((rule) => !coversEveryPath(rule)) || config.opa.decisions.length > 0
-      ? readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount })
-      : null,
+    changedFilesFor({ config, read, octokit }),
     merges,
     // After the clean merges: an approval they already carry to the head needs no comparison.
     merges.then((clean) => rebasedPatches({ config, facts: { ...facts, cleanBaseMerges: clean }, base: comparedBase(read), compare })),
     config.security ? readSecurityFacts({ security: config.security, facts, octokit }) : null,
   ]);
   return { ...facts, pushers, checks, changedFiles, cleanBaseMerges, patches, ...(security ? { security } : {}) };
+}
+
+/**
+ * The changed files, read when a control decides by path: OPA's input always lists them, path rules other than
+ * `**` need them, and standard change classes (every file must match a class's paths). For classes alone, a PR of
+ * more than MAX_STANDARD_CHANGE_FILES files or a list GitHub does not give means "no class matches" (null): the PR
+ * then needs a ticket of its own, which is the fail-closed answer, so it costs no call and is no error.
+ */
+async function changedFilesFor(input: {
+  config: ChangeControlConfig;
+  read: FoundPullRequest;
+  octokit: RestClient;
+}): Promise<ChangedFile[] | null> {
+  const { config, read, octokit } = input;
+  const { owner, repo, number } = read.facts;
+  const listing = () => readChangedFiles({ octokit, owner, repo, number, expected: read.changedFilesCount });
+  if (config.approval.rules.some((rule) => !coversEveryPath(rule)) || config.opa.decisions.length > 0) return listing();
+  if (config.standard_changes.length === 0 || config.ticket.provider === 'none') return null;
+  if (read.changedFilesCount > MAX_STANDARD_CHANGE_FILES) return null;
+  try {
+    return await listing();
+  } catch {
+    // No class can be proven to match: the PR is judged as a normal change (the report says why no class matched).
+    return null;
+  }
 }
 
 /**
@@ -167,11 +190,14 @@ export async function gatherFacts(input: {
   try {
     const { creation } = input;
     if (creation) throw new EvaluationError(creation.message, creation.nextStep, creation.retryable);
-    const [facts, ticket, teamMembers] = await Promise.all([
-      completeFacts(read, config, octokit, deps),
-      lookupTickets({ config, read, pr: read.facts, deps, reread: input.reread ?? false }),
-      readTeams(config, read.facts, octokit),
-    ]);
+    const reread = input.reread ?? false;
+    const completing = completeFacts(read, config, octokit, deps);
+    // A standard change class decides which ticket to read: its standing ticket, once the facts say it matches.
+    const ticketLookup =
+      config.standard_changes.length > 0
+        ? completing.then((complete) => lookupTickets({ config, read, pr: read.facts, deps, reread, standard: complete }))
+        : lookupTickets({ config, read, pr: read.facts, deps, reread });
+    const [facts, ticket, teamMembers] = await Promise.all([completing, ticketLookup, readTeams(config, read.facts, octokit)]);
     const now = deps.now();
     const controlGrounds = {
       config,

@@ -1,7 +1,8 @@
 import { parsePeople } from '../config/parse-people.js';
 import type { ChangeControlConfig } from '../policy/config-schema.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
-import type { PeopleMap, PullRequestReadFacts, TicketLookup } from '../policy/facts.js';
+import { applyStandardChange } from '../policy/apply-standard-change.js';
+import type { PeopleMap, PullRequestFacts, PullRequestReadFacts, TicketLookup } from '../policy/facts.js';
 import { findTicketKeys, type TicketKeySearch } from '../policy/find-ticket-keys.js';
 import { PROVIDER_NAME } from '../policy/judge-ticket-key.js';
 import { TicketProviderError, type TicketQuery } from '../tickets/ticket-reader.js';
@@ -73,12 +74,16 @@ export async function lookupTickets(input: {
   deps: AppDeps;
   /** Drop the cached answers first, so each ticket is asked again (`/change-control recheck`). */
   reread?: boolean;
+  /** The complete facts, when the policy has standard change classes: a matching class's standing ticket is read instead. */
+  standard?: PullRequestFacts;
 }): Promise<TicketFacts> {
   const { config, read, pr, deps } = input;
   const provider = config.ticket.provider;
   const style = provider === 'servicenow' ? 'servicenow' : 'jira';
   const named = findTicketKeys({ title: pr.title, headRef: pr.headRef, body: pr.body, projects: config.ticket.projects, style });
-  const search = await withCreatedTicket({ config, pr, deps, named });
+  const own = await withCreatedTicket({ config, pr, deps, named });
+  // A PR a standard change class covers is judged by the class's standing ticket alone (from the policy).
+  const search = input.standard ? applyStandardChange({ config, pr: input.standard, ticketSearch: own }).ticketSearch : own;
   const keys = search.keys ?? [];
   if (provider === 'none' || keys.length === 0) return { search, lookups: [], people: { source: null, entries: [] } };
   const people = readPeople(read);

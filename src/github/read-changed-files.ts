@@ -23,5 +23,10 @@ export async function readChangedFiles(input: {
       `GitHub listed ${files.length} of the ${input.expected} changed files of #${input.number}; path rules cannot be decided on a partial list`,
     );
   }
-  return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null }));
+  return files.map((f) => ({
+    path: f.filename,
+    previousPath: f.previous_filename ?? null,
+    additions: f.additions,
+    deletions: f.deletions,
+  }));
 }

@@ -15,6 +15,7 @@ import type {
 import { escapeMarkdown as md } from './escape-markdown.js';
 import { renderEmergencySection } from './render-emergency.js';
 import { securityEvidence } from './render-security.js';
+import { keyOrigin, renderStandardChangeSection } from './render-standard-change.js';
 
 export interface CheckRunReport {
   title: string;
@@ -47,7 +48,7 @@ function approvalLine(lookup: Extract<TicketLookup, { found: true }>): string {
 
 /** Where the key came from: the PR's text, or the store of tickets the app created for it. */
 function foundWhere(source: TicketKeyResult['source']): string {
-  return source === 'created' ? 'created for this PR by Change Control' : `found in the PR ${source}`;
+  return source === 'created' ? 'created for this PR by Change Control' : keyOrigin(source);
 }
 
 function ticketKeyLines(t: TicketKeyResult, e: TicketResult['evidence'], several: boolean): string[] {
@@ -252,6 +253,7 @@ export function renderReport(verdict: Verdict): CheckRunReport {
     );
   }
   const tables = verdict.controls.length > 0 ? [table.join('\n')] : [];
-  const summary = [...emergency, ...tables, ...verdict.controls.map((c) => section(c, hidden)), ...floor].join('\n\n');
+  const standard = verdict.standardChange ? [renderStandardChangeSection(verdict.standardChange)] : [];
+  const summary = [...emergency, ...tables, ...standard, ...verdict.controls.map((c) => section(c, hidden)), ...floor].join('\n\n');
   return { title: `${TITLE[verdict.state]}: ${verdict.description}`.slice(0, 250), summary, text: footer };
 }

@@ -383,6 +383,54 @@ export const SecurityConfig = z
   .strict();
 export type SecurityConfig = z.infer<typeof SecurityConfig>;
 
+/** A Jira key (`CHG-1000`) or a ServiceNow change number (`CHG0030001`): the standing ticket of a standard change class. */
+const StandingTicketKey = z.string().regex(/^(?:[A-Z][A-Z0-9_]+-\d+|[A-Z]{2,8}\d{7,})$/, {
+  error: 'must be a Jira key such as CHG-1000 or a ServiceNow number such as CHG0030001',
+});
+
+/**
+ * One standard (pre-approved) change class (docs/tickets.md#standard-changes): a PR that meets every condition is
+ * covered by the class's standing ticket instead of a ticket of its own. Read from the default branch only.
+ */
+export const StandardChangeClass = z
+  .object({
+    /** The class's name, shown in the report and the evidence. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]*$/, { error: 'must be letters, digits, ".", "_" or "-", such as dependency-updates' })
+      .describe('Name of the class, shown in the report and the evidence (letters, digits, ".", "_", "-").'),
+    /** The standing, approved standard-change ticket (Jira key or ServiceNow number). */
+    ticket: StandingTicketKey.describe(
+      'The standing approved standard-change ticket: a Jira key (CHG-1000) or a ServiceNow number (CHG0030001).',
+    ),
+    /** Who may author a change of the class: the PR author and every commit author, committer and pusher must be listed. */
+    authors: z
+      .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\[bot\])?$/, { error: 'must be a GitHub login, such as dependabot[bot]' }))
+      .min(1)
+      .describe(
+        'GitHub logins allowed to author the change (a bot as dependabot[bot]); the PR author and every commit author, committer and pusher must be listed.',
+      ),
+    /** Globs: every changed file (both paths of a rename) must match one. */
+    paths: z.array(z.string().min(1)).min(1).describe('Globs every changed file must match (both paths of a rename).'),
+    /** The most lines (additions + deletions) a change of the class may change. */
+    max_changed_lines: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('The most changed lines (additions + deletions) a change of the class may have; no limit when absent.'),
+    /** May lower `approval.count`, only when every author of the PR is a listed bot. */
+    approval: z
+      .object({
+        /** The approvals a change of the class needs when every author is a listed bot. */
+        count: z.int().min(0).describe('Approvals needed when every author is a listed bot (may be below approval.count).'),
+      })
+      .strict()
+      .optional()
+      .describe('May lower approval.count, only when every author of the PR is a listed bot.'),
+  })
+  .strict();
+export type StandardChangeClass = z.infer<typeof StandardChangeClass>;
+
 /**
  * The organisation's floor (only in the org `.github` repository's policy): a repository's own policy can
  * tighten it, never loosen it (src/config/apply-floor.ts). Every key is optional; an absent key imposes nothing.
@@ -477,9 +525,59 @@ export const FloorConfig = z
       .strict()
       .optional()
       .describe('An OPA decision repositories cannot remove.'),
+    standard_changes: z
+      .object({
+        /** `false`: no repository may use standard change classes (every PR needs a ticket of its own). */
+        allowed: z.boolean().optional().describe('false: repositories cannot use standard change classes (true imposes nothing).'),
+        approval: z
+          .object({
+            /** The least approval count a class may lower to (default: the floor's approval.count). */
+            count: z.int().min(0).optional().describe("The least approval count a class may lower to; default the floor's approval.count."),
+          })
+          .strict()
+          .optional()
+          .describe('The least approvals a standard change needs.'),
+        /** The most changed lines any class may allow; a class without a limit gets this one. */
+        max_changed_lines: z
+          .int()
+          .min(0)
+          .optional()
+          .describe('The most changed lines a class may allow; a class without a limit gets this one.'),
+      })
+      .strict()
+      .optional()
+      .describe('Whether repositories may use standard change classes, and their limits.'),
   })
   .strict();
 export type FloorConfig = z.infer<typeof FloorConfig>;
+
+/** The classes' keys must suit the provider, and names must be unique (the evidence names the class). */
+function standardChangeIssues(
+  config: { ticket: { provider: string }; standard_changes: StandardChangeClass[] },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  config.standard_changes.forEach((entry, index) => {
+    const path = ['standard_changes', index];
+    if (config.ticket.provider === 'none')
+      ctx.addIssue({ code: 'custom', path, message: 'needs a ticket provider to check its standing ticket (ticket.provider is none)' });
+    if (config.ticket.provider === 'jira' && !/^[A-Z][A-Z0-9_]+-\d+$/.test(entry.ticket))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'ticket'],
+        message: `must be a Jira key such as CHG-1000 with ticket.provider jira, got ${entry.ticket}`,
+      });
+    if (config.ticket.provider === 'servicenow' && !/^[A-Z]{2,8}\d{7,}$/.test(entry.ticket))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'ticket'],
+        message: `must be a ServiceNow change number such as CHG0030001 with ticket.provider servicenow, got ${entry.ticket}`,
+      });
+    if (seen.has(entry.name.toLowerCase()))
+      ctx.addIssue({ code: 'custom', path: [...path, 'name'], message: `must be unique; ${entry.name} is used twice` });
+    seen.add(entry.name.toLowerCase());
+  });
+}
 
 /** The schema of `.github/change-control.yml`. Strict: a misspelt key is an error, not a silent default. */
 export const ChangeControlConfig = z
@@ -503,6 +601,12 @@ export const ChangeControlConfig = z
     floor: FloorConfig.optional().describe(
       'Organisation floor, only in the org .github repository: repositories may tighten it, never loosen it.',
     ),
+    standard_changes: z
+      .array(StandardChangeClass)
+      .default([])
+      .describe(
+        'Standard (pre-approved) change classes: a PR meeting every condition is covered by the standing ticket (docs/tickets.md).',
+      ),
   })
   .strict()
   // On the whole file, so that an empty file (jira by default) is an error too: a policy that names no
@@ -525,6 +629,7 @@ export const ChangeControlConfig = z
           message: 'must not be set with ticket.provider servicenow (a Jira Service Management setting)',
         });
     }
+    standardChangeIssues(config, ctx);
     if (config.ticket.create && config.ticket.provider === 'none')
       ctx.addIssue({ code: 'custom', path: ['ticket', 'create'], message: 'must not be set with ticket.provider none (no ticket system)' });
     if (config.ticket.close_on && !config.ticket.create)

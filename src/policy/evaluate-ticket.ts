@@ -2,7 +2,7 @@ import type { TicketConfig } from './config-schema.js';
 import type { PeopleMap, PullRequestFacts, TicketLookup } from './facts.js';
 import { findContributors } from './find-contributors.js';
 import type { FoundTicketKey, TicketKeySearch } from './find-ticket-keys.js';
-import { judgeTicketKey, PROVIDER_NAME } from './judge-ticket-key.js';
+import { judgeTicketKey, PROVIDER_NAME, type StandardTicket } from './judge-ticket-key.js';
 import type { TicketKeyResult, TicketResult } from './verdict.js';
 
 const NO_PEOPLE: PeopleMap = { source: null, entries: [] };
@@ -18,8 +18,11 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** What to do next about the first failing key. */
-function nextStepFor(config: TicketConfig, failed: TicketKeyResult): string {
+function nextStepFor(config: TicketConfig, failed: TicketKeyResult, standard: StandardTicket | null): string {
   const lookup = failed.lookup;
+  if (standard !== null) {
+    return `Fix the standing ticket ${failed.key} of standard change class ${standard.className} in ${PROVIDER_NAME[config.provider]}, or standard_changes in the policy (a PR the class covers is judged by its standing ticket).`;
+  }
   const projects = config.projects.join(', ') || 'change';
   const provider = PROVIDER_NAME[config.provider];
   if (!lookup?.found) return `Check the key ${failed.key}; link an existing ${projects} ticket.`;
@@ -67,6 +70,8 @@ export function evaluateTicket(input: {
   lookups: TicketLookup[];
   pr: Pick<PullRequestFacts, 'commits' | 'author' | 'pushers' | 'cleanBaseMerges'>;
   people?: PeopleMap;
+  /** Set when the keys are the standing ticket of the standard change class that covers the PR. */
+  standard?: StandardTicket;
   now: Date;
 }): TicketResult {
   const { config, search, lookups, pr } = input;
@@ -80,6 +85,7 @@ export function evaluateTicket(input: {
       pr,
       contributors,
       people,
+      standard: input.standard ?? null,
       now: input.now,
     }),
   );
@@ -126,7 +132,7 @@ export function evaluateTicket(input: {
     control: 'ticket',
     outcome,
     summary,
-    nextStep: failed === null || outcome === 'success' ? null : nextStepFor(config, failed),
+    nextStep: failed === null || outcome === 'success' ? null : nextStepFor(config, failed, input.standard ?? null),
     evidence,
   };
 }

@@ -1,3 +1,4 @@
+import { applyStandardChange } from './apply-standard-change.js';
 import type { ChangeControlConfig } from './config-schema.js';
 import { evaluateApprovals } from './evaluate-approvals.js';
 import { evaluateChecks } from './evaluate-checks.js';
@@ -7,6 +8,7 @@ import { evaluateTicket } from './evaluate-ticket.js';
 import { findContributors } from './find-contributors.js';
 import type { OpaDecision, PeopleMap, PullRequestFacts, TeamMembers, TicketLookup } from './facts.js';
 import type { TicketKeySearch } from './find-ticket-keys.js';
+import type { StandardChangeMatch } from './match-standard-change.js';
 import type { AppliedFloor, ControlResult, ErrorVerdict, PolicySource, PullRequestRef, Verdict } from './verdict.js';
 
 /** GitHub's limit for a commit status description. */
@@ -53,12 +55,18 @@ export interface EvaluateInput {
  * has `security:`): also what OPA's input reports.
  */
 export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): ControlResult[] {
+  return controlsOf({ ...input, ...applyStandardChange(input) });
+}
+
+function controlsOf(input: Omit<EvaluateInput, 'opaDecisions'> & { match: StandardChangeMatch | null }): ControlResult[] {
+  const standard = input.match?.matched ?? null;
   return [
     evaluateTicket({
       config: input.config.ticket,
       search: input.ticketSearch,
       lookups: input.ticketLookups,
       pr: input.pr,
+      ...(standard ? { standard: { className: standard.name } } : {}),
       ...(input.people ? { people: input.people } : {}),
       now: input.now,
     }),
@@ -89,7 +97,8 @@ export function builtInControls(input: Omit<EvaluateInput, 'opaDecisions'>): Con
  * ones; a decision asked for without an answer makes the verdict `error`, never a pass.
  */
 export function evaluate(input: EvaluateInput): Verdict {
-  const controls = builtInControls(input);
+  const applied = applyStandardChange(input);
+  const controls = controlsOf({ ...input, ...applied });
   if (input.config.opa.decisions.length > 0) {
     const opa = evaluateOpa({ required: input.config.opa.decisions, decisions: input.opaDecisions ?? [] });
     if ('missing' in opa) {
@@ -116,6 +125,7 @@ export function evaluate(input: EvaluateInput): Verdict {
     policy: input.policy,
     controls,
     ...(input.floor ? { floor: input.floor } : {}),
+    ...(applied.match ? { standardChange: applied.match } : {}),
     // Anyone can read a public repository's check runs: ticket details stay in the audit store unless the policy says otherwise.
     ...(input.pr.visibility === 'public' && input.config.report.ticket_details !== true ? { ticketDetailsHidden: true as const } : {}),
     evaluatedAt: input.now.toISOString(),

@@ -111,6 +111,9 @@ export interface ChangedFile {
   path: string;
   /** The path before a rename; a rename counts as both paths. */
   previousPath: string | null;
+  /** Lines added and deleted, as GitHub's file list gives them (standard change classes' `max_changed_lines`); absent when not read. */
+  additions?: number;
+  deletions?: number;
 }
 
 /** A person as the ticket provider knows them; any part may be missing (Jira Cloud hides e-mails by default). */

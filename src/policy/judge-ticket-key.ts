@@ -22,8 +22,18 @@ const personName = (check: ApproverCheck): string =>
   check.approver.displayName ?? check.approver.email ?? check.approver.accountId ?? 'an unnamed approver';
 
 /** Why a found ticket is not (yet) an approved change, before looking at who approved it; else its approval. */
-function stateProblem(config: TicketConfig, lookup: FoundLookup): { problem: string } | { approval: TicketApproval } {
+function stateProblem(
+  config: TicketConfig,
+  lookup: FoundLookup,
+  standard: StandardTicket | null,
+): { problem: string } | { approval: TicketApproval } {
   const problem = (text: string) => ({ problem: text });
+  // ServiceNow marks pre-approved changes by their type: a standing ticket of another type was never pre-approved.
+  if (standard !== null && config.provider === 'servicenow' && !sameText(lookup.issueType, 'standard')) {
+    return problem(
+      `Ticket ${lookup.key} is a ${lookup.issueType || 'change of no type'} change, not a standard change (class ${standard.className})`,
+    );
+  }
   if (config.provider === 'jira' && !config.projects.includes(projectOf(lookup.key))) {
     return problem(`Ticket ${lookup.requestedKey} is now ${lookup.key}, outside ${config.projects.join(', ')}`);
   }
@@ -41,7 +51,9 @@ function stateProblem(config: TicketConfig, lookup: FoundLookup): { problem: str
     return problem(`Ticket ${lookup.key} is ${lookup.status} but ${where}`);
   }
   if (approval.decision !== 'approved') return problem(`Ticket ${lookup.key}: approval "${approval.detail}" is ${approval.decision}`);
-  if (approval.approvers.length === 0) return problem(`Ticket ${lookup.key}: the approval names no approver`);
+  // A ServiceNow standard change is approved by its template (its model), with no approval record of its own.
+  if (approval.approvers.length === 0 && !(standard !== null && config.provider === 'servicenow'))
+    return problem(`Ticket ${lookup.key}: the approval names no approver`);
   return { approval };
 }
 
@@ -63,8 +75,15 @@ function approverProblem(config: TicketConfig, key: string, checks: ApproverChec
  * One ticket key against the policy: found, of a configured project and type, in an approved status, approved
  * (with evidence of who did it), by someone independent of the PR, and (with `ticket.window`) now within its window.
  */
+/** The standing ticket of a standard change class, judged as such (ServiceNow: of type standard). */
+export interface StandardTicket {
+  className: string;
+}
+
 export function judgeTicketKey(input: {
   config: TicketConfig;
+  /** Set when the key is the standing ticket of the standard change class that covers the PR. */
+  standard?: StandardTicket | null;
   found: FoundTicketKey;
   lookup: TicketLookup | null;
   pr: Pick<PullRequestFacts, 'commits' | 'author'>;
@@ -81,7 +100,8 @@ export function judgeTicketKey(input: {
     summary,
   });
   if (lookup === null || !lookup.found) return fail(`Ticket ${found.key} does not exist in ${PROVIDER_NAME[config.provider]}`);
-  const state = stateProblem(config, lookup);
+  const standard = input.standard ?? null;
+  const state = stateProblem(config, lookup, standard);
   if ('problem' in state) return fail(state.problem);
   const { approval } = state;
   const approvers = mapTicketApprovers({
@@ -95,5 +115,8 @@ export function judgeTicketKey(input: {
   const window = config.window ? checkChangeWindow({ window: lookup.window ?? { start: null, end: null }, now: input.now }) : null;
   if (window !== null && window.state !== 'inside') return fail(`Ticket ${lookup.key}: ${window.detail}`, { approvers, window });
   // Short: the summary is the commit status description; who approved is in the report and the evidence.
-  return { ...base, approvers, window, warnings, outcome: 'success', summary: `Ticket ${lookup.key} is ${lookup.status}` };
+  const summary = standard
+    ? `Standard change ${standard.className}: ${lookup.key} is ${lookup.status}`
+    : `Ticket ${lookup.key} is ${lookup.status}`;
+  return { ...base, approvers, window, warnings, outcome: 'success', summary };
 }

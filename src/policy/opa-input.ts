@@ -34,7 +34,11 @@ const Approval = z.object({
 
 const Ticket = z.object({
   key: z.string().describe('The key as found in the PR.'),
-  found_in: z.enum(['title', 'branch', 'body', 'created']),
+  found_in: z
+    .enum(['title', 'branch', 'body', 'created', 'standard-change'])
+    .describe(
+      'Where the key was found; created: the ticket the app created for the PR; standard-change: the standing ticket of the standard change class covering the PR.',
+    ),
   found: z.boolean().describe('False: the provider does not know the key.'),
   provider_key: z.string().nullable().describe('The key the provider answered with (differs when a Jira issue moved).'),
   status: z.string().nullable(),
@@ -127,7 +131,7 @@ export const OpaInput = z
 export type OpaInput = z.infer<typeof OpaInput>;
 
 function ticketOf(
-  key: { key: string; source: 'title' | 'branch' | 'body' | 'created' },
+  key: { key: string; source: 'title' | 'branch' | 'body' | 'created' | 'standard-change' },
   lookup: TicketLookup | undefined,
 ): OpaInput['tickets'][number] {
   const base = { key: key.key, found_in: key.source };

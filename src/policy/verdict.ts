@@ -1,3 +1,4 @@
+import type { StandardChangeMatch } from './match-standard-change.js';
 import type { EmergencyOverride, VoidedEmergency } from './emergency-override.js';
 import type { WindowCheck } from './check-change-window.js';
 import type { CheckFact, CheckState, OpaDecision, TicketLookup } from './facts.js';
@@ -25,8 +26,11 @@ interface ControlResultBase {
   nextStep: string | null;
 }
 
-/** Where a ticket key was found; `created`: the ticket the app created for the PR (`ticket.create`, from its store). */
-export type TicketKeySource = 'title' | 'branch' | 'body' | 'created';
+/**
+ * Where a ticket key was found; `created`: the ticket the app created for the PR (`ticket.create`, from its store);
+ * `standard-change`: the standing ticket of the standard change class covering the PR (from the policy).
+ */
+export type TicketKeySource = 'title' | 'branch' | 'body' | 'created' | 'standard-change';
 
 /** One ticket key of the PR, as the control judged it. */
 export interface TicketKeyResult {
@@ -189,6 +193,8 @@ export type Verdict =
       ticketDetailsHidden?: true;
       /** Set when the latest emergency authorisation was for an earlier head: a push voided it. */
       voidedEmergency?: VoidedEmergency;
+      /** Set when the policy has standard change classes: which one covers the PR (if any), and how each was judged. */
+      standardChange?: StandardChangeMatch;
     }
   | {
       state: 'error';

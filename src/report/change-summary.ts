@@ -1,4 +1,4 @@
-import type { MergeEvidence } from '../audit/evidence-records.js';
+import type { ChangeType, MergeEvidence } from '../audit/evidence-records.js';
 
 /** What makes a merged change an exception: a merge past a non-passing verdict, or an emergency change (overdue: no retrospective approval by its due time). */
 export type ChangeException = 'bypass' | 'emergency' | 'emergency-overdue';
@@ -27,6 +27,10 @@ export interface ChangeSummary {
   /** Every control passed: the gate's last verdict was `success` and nothing was bypassed or waived. */
   passed: boolean;
   exceptions: ChangeException[];
+  /** How the change was governed: a standard change class, an emergency waiver, or a normal change with its own ticket. */
+  changeType: ChangeType;
+  /** The standard change class that covered it; null for a normal or emergency change. */
+  standardClass: string | null;
   /** The `merge` entry: the change's evidence. */
   mergeSeq: number;
   /** The time of the merge entry (the period filter applies to it, as in `audit export`). */

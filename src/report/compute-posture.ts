@@ -16,6 +16,10 @@ export interface PostureCounts {
   emergency: number;
   /** Emergency changes whose retrospective approval is overdue. */
   emergencyOverdue: number;
+  /** Changes covered by a standard (pre-approved) change class. */
+  standard: number;
+  /** Changes neither standard nor emergency: each with a ticket of its own. */
+  normal: number;
 }
 
 export interface RepoPosture extends PostureCounts {
@@ -56,6 +60,8 @@ function count(changes: readonly ChangeSummary[]): PostureCounts {
     bypass: changes.filter((change) => change.exceptions.includes('bypass')).length,
     emergency: changes.filter((change) => change.exceptions.some((e) => e === 'emergency' || e === 'emergency-overdue')).length,
     emergencyOverdue: changes.filter((change) => change.exceptions.includes('emergency-overdue')).length,
+    standard: changes.filter((change) => change.changeType === 'standard').length,
+    normal: changes.filter((change) => change.changeType === 'normal').length,
   };
 }
 

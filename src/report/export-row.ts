@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { retroStatus, type RetroApproval } from '../audit/emergency-status.js';
 import { DeploymentBypassRecord } from '../audit/deployment-records.js';
-import { EmergencyRecord, ExceptionRecord, MergeRecord, type MergeEvidence } from '../audit/evidence-records.js';
+import {
+  changeTypeOf,
+  EmergencyRecord,
+  ExceptionRecord,
+  MergeRecord,
+  type ChangeType,
+  type MergeEvidence,
+} from '../audit/evidence-records.js';
 import { DirectPushRecord } from '../audit/push-records.js';
 import { formatSecurityCounts, securityCounts, type SecurityCountsItem } from './security-counts.js';
 
@@ -28,6 +35,8 @@ export const EXPORT_COLUMNS = [
   'verdict_at_merge',
   'evidence',
   'exceptions',
+  'change_type',
+  'standard_class',
   'policy',
   'deployed_to',
   'deployed_at',
@@ -84,6 +93,10 @@ export interface ExportRow {
   evidence: MergeEvidence | null;
   /** Merge rows: the record's exception types (`bypass`). Exception rows: what was missing, one line each. */
   exceptions: string[];
+  /** Merge rows: `standard`, `normal` or `emergency` (docs/tickets.md#standard-changes); null on a row without a merge. */
+  change_type: ChangeType | null;
+  /** The standard change class that covered the change; null for a normal or emergency change. */
+  standard_class: string | null;
   policy: string | null;
   /** The first successful deployment to a gated environment that brought the change (filled in by the export). */
   deployed_to?: string | null;
@@ -144,6 +157,8 @@ function fromMergeRecord(record: MergeRecord | null): Omit<ExportRow, 'repo' | '
     verdict_at_merge: record?.atMerge.state ?? null,
     evidence: record ? (record.evidence ?? 'verified') : null,
     exceptions: record?.exceptions ?? [],
+    change_type: record ? changeTypeOf(record) : null,
+    standard_class: record?.standardChange?.name ?? null,
     policy: record?.policy ?? null,
     recorded_by: record ? (record.recordedBy ?? 'webhook') : null,
   };

@@ -68,7 +68,9 @@ function summaryHtml(report: HtmlReport): string {
     return `<p>${report.rows.length} exception${report.rows.length === 1 ? '' : 's'} in the period.${detail}${gapDetail}</p>`;
   }
   const withExceptions = report.rows.filter((row) => row.exceptions.length > 0).length;
-  return `<p>${report.rows.length} merged change${report.rows.length === 1 ? '' : 's'} in the period; ${withExceptions} with exceptions.</p>`;
+  const byType = (type: string) => report.rows.filter((row) => row.change_type === type).length;
+  const types = `By change type: ${byType('standard')} standard, ${byType('normal')} normal, ${byType('emergency')} emergency.`;
+  return `<p>${report.rows.length} merged change${report.rows.length === 1 ? '' : 's'} in the period; ${withExceptions} with exceptions. ${types}</p>`;
 }
 
 /** A self-contained HTML report: inline CSS, no scripts, nothing loaded from elsewhere; every value escaped. */

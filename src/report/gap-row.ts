@@ -28,6 +28,8 @@ export function gapRow(gap: EnforcementGap): ExportRow {
     verdict_at_merge: null,
     evidence: null,
     exceptions: gap.reasons,
+    change_type: null,
+    standard_class: null,
     policy: null,
     audit_seq: gap.seq,
     entry_hash: gap.hash,

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { findRetroApproval, retroStatus } from '../audit/emergency-status.js';
 import { currentMerges } from '../audit/current-merges.js';
-import { EmergencyRecord, MergeRecord } from '../audit/evidence-records.js';
+import { changeTypeOf, EmergencyRecord, MergeRecord } from '../audit/evidence-records.js';
 import { RecordShapeError } from './export-row.js';
 import type { ChangeException, ChangeSummary } from './change-summary.js';
 import { formatSecurityCounts, securityCounts } from './security-counts.js';
@@ -95,6 +95,8 @@ export function summariseChanges(entries: ChangeEntries, now: Date): ChangeSumma
       // An unverified claim or incomplete evidence proves nothing: never shown as passed.
       passed: gateState === 'success' && exceptions.length === 0 && evidence === 'verified',
       exceptions,
+      changeType: changeTypeOf(record, emergency !== null),
+      standardClass: record.standardChange?.name ?? null,
       mergeSeq: merge.seq,
       at: merge.at,
     };

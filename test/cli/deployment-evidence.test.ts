@@ -106,11 +106,12 @@ describe('audit trace', () => {
         'Deployment gate:',
         '  #6 2026-02-03T12:00:01Z production approved: Change Control approved 2222222 for production: 3 commits new since eeeeeee, all from approved changes.',
         '',
-        'Changes:',
+        'Changes (0 standard, 1 normal, 1 emergency):',
         '  #1 CHG-1: change 1',
         `      url: https://github.com/${REPO}/pull/1`,
         '      author: alice',
         '      ticket: CHG-1 (Approved; approver carol)',
+        '      change type: normal',
         '      approvers: dave@aaaaaaa',
         '      checks: build=success',
         '      merged by: bob at 2026-02-02T10:00:00Z as 1111111 (head aaaaaaa; merge entry #1)',
@@ -121,6 +122,7 @@ describe('audit trace', () => {
         `      url: https://github.com/${REPO}/pull/2`,
         '      author: alice',
         '      ticket: CHG-1 (Approved; approver carol)',
+        '      change type: emergency',
         '      approvers: none',
         '      checks: build=success',
         '      merged by: bob at 2026-02-03T10:00:00Z as 2222222 (head bbbbbbb; merge entry #3)',
@@ -224,7 +226,7 @@ describe('audit export: deployment columns', () => {
     );
 
     const [header = '', , , third = ''] = stdout.split('\r\n');
-    expect(header).toContain(',policy,deployed_to,deployed_at,audit_seq,');
-    expect(third).toMatch(/^acme\/payments,3,.*,acme\/payments:\.github\/change-control\.yml@c{40},,,9,[0-9a-f]{64}$/);
+    expect(header).toContain(',change_type,standard_class,policy,deployed_to,deployed_at,recorded_by,reconciled_up_to,audit_seq,');
+    expect(third).toMatch(/^acme\/payments,3,.*,normal,,acme\/payments:\.github\/change-control\.yml@c{40},,,[^,]*,[^,]*,9,[0-9a-f]{64}$/);
   });
 });

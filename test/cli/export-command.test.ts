@@ -35,7 +35,7 @@ describe('audit export', () => {
 
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.split('\r\n')[0]).toBe(
-      'repo,pr,title,url,author,merged_at,merged_by,merge_sha,head_sha,base,ticket,ticket_status,ticket_approver,approvers,checks,security,gate_state,verdict_at_merge,evidence,exceptions,policy,deployed_to,deployed_at,recorded_by,reconciled_up_to,audit_seq,entry_hash',
+      'repo,pr,title,url,author,merged_at,merged_by,merge_sha,head_sha,base,ticket,ticket_status,ticket_approver,approvers,checks,security,gate_state,verdict_at_merge,evidence,exceptions,change_type,standard_class,policy,deployed_to,deployed_at,recorded_by,reconciled_up_to,audit_seq,entry_hash',
     );
     expect(csvColumn(stdout, 'pr')).toEqual(['40', '41', '7', '42', '43']);
     expect(stdout).toContain(',admin-carol,');

@@ -7,6 +7,7 @@ import type {
   OpaDecisionRef,
   RequiredCheck,
   SecurityConfig,
+  StandardChangeClass,
   TicketConfig,
 } from '../../src/policy/config-schema.js';
 import { aConfig, aRule } from '../policy/builders.js';
@@ -459,6 +460,100 @@ describe('applyFloor: opa', () => {
 
     // Assert
     expect(result.config.opa.decisions).toEqual(expected);
+    expect(result.loosened).toEqual(loosened);
+  });
+});
+
+describe('applyFloor: standard changes', () => {
+  const DEPS: StandardChangeClass = {
+    name: 'deps',
+    ticket: 'CHG-1000',
+    authors: ['dependabot[bot]'],
+    paths: ['package-lock.json'],
+    max_changed_lines: 400,
+    approval: { count: 0 },
+  };
+  it.each<{ name: string; classes: StandardChangeClass[]; floor: FloorConfig; expected: StandardChangeClass[]; loosened: string[] }>([
+    { name: 'no floor: the classes stand', classes: [DEPS], floor: {}, expected: [DEPS], loosened: [] },
+    {
+      name: 'allowed: true imposes nothing',
+      classes: [DEPS],
+      floor: { standard_changes: { allowed: true } },
+      expected: [DEPS],
+      loosened: [],
+    },
+    {
+      name: 'allowed: false drops every class',
+      classes: [DEPS, { ...DEPS, name: 'docs' }],
+      floor: { standard_changes: { allowed: false } },
+      expected: [],
+      loosened: ['standard_changes deps, docs: the organisation floor allows no standard change class'],
+    },
+    {
+      name: 'allowed: false with no class says nothing',
+      classes: [],
+      floor: { standard_changes: { allowed: false } },
+      expected: [],
+      loosened: [],
+    },
+    {
+      name: 'a class approval count below the floor’s least is raised',
+      classes: [DEPS],
+      floor: { standard_changes: { approval: { count: 1 } } },
+      expected: [{ ...DEPS, approval: { count: 1 } }],
+      loosened: ['standard_changes[0] (deps) approval.count 0 is below the organisation floor 1: 1 applies'],
+    },
+    {
+      name: 'without its own least, the floor’s approval.count is the least a class may lower to',
+      classes: [DEPS],
+      floor: { approval: { count: 1 } },
+      expected: [{ ...DEPS, approval: { count: 1 } }],
+      loosened: ['standard_changes[0] (deps) approval.count 0 is below the organisation floor 1: 1 applies'],
+    },
+    {
+      name: 'the standard changes’ own least wins over approval.count (an org may allow 0 for bots only)',
+      classes: [DEPS],
+      floor: { approval: { count: 1 }, standard_changes: { approval: { count: 0 } } },
+      expected: [DEPS],
+      loosened: [],
+    },
+    {
+      name: 'a class that does not lower approvals is left alone',
+      classes: [{ ...DEPS, approval: undefined }],
+      floor: { standard_changes: { approval: { count: 2 } } },
+      expected: [{ ...DEPS, approval: undefined }],
+      loosened: [],
+    },
+    {
+      name: 'max_changed_lines above the floor’s is lowered',
+      classes: [DEPS],
+      floor: { standard_changes: { max_changed_lines: 100 } },
+      expected: [{ ...DEPS, max_changed_lines: 100 }],
+      loosened: ["standard_changes[0] (deps) max_changed_lines 400 is above the organisation floor's 100: 100 applies"],
+    },
+    {
+      name: 'a class without a size limit gets the floor’s',
+      classes: [{ ...DEPS, max_changed_lines: undefined }],
+      floor: { standard_changes: { max_changed_lines: 100 } },
+      expected: [{ ...DEPS, max_changed_lines: 100 }],
+      loosened: ["standard_changes[0] (deps) has no max_changed_lines: the organisation floor's 100 applies"],
+    },
+    {
+      name: 'a class within the floor’s size stands',
+      classes: [{ ...DEPS, max_changed_lines: 50 }],
+      floor: { standard_changes: { max_changed_lines: 100 } },
+      expected: [{ ...DEPS, max_changed_lines: 50 }],
+      loosened: [],
+    },
+  ])('$name', ({ classes, floor, expected, loosened }) => {
+    // Arrange
+    const config = aConfig({ standard_changes: classes });
+
+    // Act
+    const result = applyFloor(config, floor);
+
+    // Assert
+    expect(result.config.standard_changes).toEqual(expected);
     expect(result.loosened).toEqual(loosened);
   });
 });

@@ -37,6 +37,7 @@ const DEFAULTS = {
   emergency: { teams: [], reviewers: [], review_within_hours: 72 },
   deployments: { environments: ['production'] },
   opa: { decisions: [], teams: [] },
+  standard_changes: [],
 };
 
 const NO_PROJECTS = 'must list at least one Jira project key when ticket.provider is jira (or set ticket.provider: none)';
@@ -81,6 +82,7 @@ describe('parseConfig: valid files', () => {
         emergency: { teams: [], reviewers: [], review_within_hours: 72 },
         deployments: { environments: ['production'] },
         opa: { decisions: [], teams: [] },
+        standard_changes: [],
       },
     },
     {
@@ -142,7 +144,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: 'approvals',
         message:
-          'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor',
+          'is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, standard_changes',
         line: 2,
       },
     },
@@ -246,7 +248,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, got ["main","release/*"]',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, standard_changes, got ["main","release/*"]',
         line: 1,
       },
     },
@@ -266,7 +268,7 @@ describe('parseConfig: invalid files', () => {
       error: {
         path: '',
         message:
-          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, got "main"',
+          'the top level must be a mapping with keys branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, standard_changes, got "main"',
         line: 2,
       },
     },
@@ -304,8 +306,89 @@ describe('parseConfig: invalid files', () => {
       'approval.count must be a whole number ≥ 0, got "two" (line 2)',
       'approval.teams[0] must be written org/team-slug, such as acme/release-managers, got "nobody" (line 3)',
       'ticket.provider must be one of jira, servicenow, none, got "bugzilla" (line 5)',
-      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor (line 6)',
+      'extra is not a known key; allowed keys: branches, ticket, approval, checks, audit, report, emergency, deployments, security, opa, floor, standard_changes (line 6)',
     ]);
+  });
+});
+
+describe('parseConfig: standard_changes', () => {
+  const CLASS = `standard_changes:
+  - name: dependency-updates
+    ticket: CHG-1000
+    authors: ["dependabot[bot]", "renovate[bot]"]
+    paths: ["package.json", "package-lock.json", "**/go.sum"]
+    max_changed_lines: 400
+    approval: { count: 0 }
+`;
+  it('parses the class exactly as the issue writes it', () => {
+    const result = parseConfig(`${MINIMAL}${CLASS}`, SOURCE);
+    expect(result.ok && result.config.standard_changes).toEqual([
+      {
+        name: 'dependency-updates',
+        ticket: 'CHG-1000',
+        authors: ['dependabot[bot]', 'renovate[bot]'],
+        paths: ['package.json', 'package-lock.json', '**/go.sum'],
+        max_changed_lines: 400,
+        approval: { count: 0 },
+      },
+    ]);
+  });
+
+  it('parses a ServiceNow standing change number with ticket.provider servicenow', () => {
+    const text =
+      'ticket:\n  provider: servicenow\nstandard_changes:\n  - {name: deps, ticket: CHG0001000, authors: [alice], paths: [docs/**]}\n';
+    const result = parseConfig(text, SOURCE);
+    expect(result.ok && result.config.standard_changes.map((c) => c.ticket)).toEqual(['CHG0001000']);
+  });
+
+  it.each([
+    {
+      name: 'no authors',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1000, authors: [], paths: [a]}\n`,
+      path: 'standard_changes[0].authors',
+    },
+    {
+      name: 'no paths',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1000, authors: [alice]}\n`,
+      path: 'standard_changes[0].paths',
+    },
+    {
+      name: 'a ServiceNow number with jira',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG0001000, authors: [alice], paths: [a]}\n`,
+      path: 'standard_changes[0].ticket',
+    },
+    {
+      name: 'a Jira key with servicenow',
+      text: 'ticket:\n  provider: servicenow\nstandard_changes:\n  - {name: deps, ticket: CHG-1000, authors: [alice], paths: [a]}\n',
+      path: 'standard_changes[0].ticket',
+    },
+    {
+      name: 'a class without a ticket provider',
+      text: 'ticket:\n  provider: none\nstandard_changes:\n  - {name: deps, ticket: CHG-1000, authors: [alice], paths: [a]}\n',
+      path: 'standard_changes[0]',
+    },
+    {
+      name: 'two classes of one name',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1, authors: [a], paths: [a]}\n  - {name: Deps, ticket: CHG-2, authors: [a], paths: [a]}\n`,
+      path: 'standard_changes[1].name',
+    },
+    {
+      name: 'a negative approval count',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1, authors: [a], paths: [a], approval: {count: -1}}\n`,
+      path: 'standard_changes[0].approval.count',
+    },
+    {
+      name: 'a misspelt key',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1, authors: [a], paths: [a], max_lines: 4}\n`,
+      path: 'standard_changes[0].max_lines',
+    },
+    {
+      name: 'an author that is no GitHub login',
+      text: `${MINIMAL}standard_changes:\n  - {name: deps, ticket: CHG-1, authors: ["dependabot bot"], paths: [a]}\n`,
+      path: 'standard_changes[0].authors[0]',
+    },
+  ])('refuses $name', ({ text, path }) => {
+    expect(errorsOf(parseConfig(text, SOURCE)).map((e) => e.path)).toContain(path);
   });
 });
 

@@ -85,7 +85,7 @@ describe('an invalid policy', () => {
     {
       name: 'a misspelt key',
       policy: ['ticket:', '  projects: [CHG]', 'aproval:', '  count: 1', ''].join('\n'),
-      error: /aproval is not a known key; allowed keys: [a-z, ]*\bapproval\b[a-z, ]* \(line 3\)/,
+      error: /aproval is not a known key; allowed keys: [a-z_, ]*\bapproval\b[a-z_, ]* \(line 3\)/,
     },
     {
       name: 'broken YAML',

@@ -244,6 +244,7 @@ describe('/change-control emergency', () => {
       gate_state: 'success',
       verdict_at_merge: 'success',
       exceptions: ['emergency'],
+      change_type: 'emergency',
     });
   });
 });

@@ -161,7 +161,13 @@ export function aChecksConfig(required: RequiredCheck[] = ['build']): ChecksConf
 }
 
 export function aConfig(
-  overrides: { ticket?: Partial<TicketConfig>; approval?: Partial<ApprovalConfig>; checks?: RequiredCheck[]; branches?: string[] } = {},
+  overrides: {
+    ticket?: Partial<TicketConfig>;
+    approval?: Partial<ApprovalConfig>;
+    checks?: RequiredCheck[];
+    branches?: string[];
+    standard_changes?: ChangeControlConfig['standard_changes'];
+  } = {},
 ): ChangeControlConfig {
   return {
     branches: overrides.branches,
@@ -173,6 +179,7 @@ export function aConfig(
     emergency: { teams: [], reviewers: [], review_within_hours: 72 },
     deployments: { environments: ['production'] },
     opa: { decisions: [], teams: [] },
+    standard_changes: overrides.standard_changes ?? [],
   };
 }
 

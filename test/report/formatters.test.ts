@@ -66,6 +66,8 @@ describe('mergeRow and exceptionRow', () => {
       verdict_at_merge: 'success',
       evidence: 'verified',
       exceptions: [],
+      change_type: 'normal',
+      standard_class: null,
       policy: `acme/payments:.github/change-control.yml@${sha('c')}`,
       recorded_by: 'webhook',
       audit_seq: 4,

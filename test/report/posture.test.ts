@@ -31,11 +31,20 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('the posture
     const changes = await readChanges({ store, filter: filter(), now: NOW });
     const posture = computePosture({ changes, since: filter().since, until: filter().until, gaps: [], directPushes: [] });
     expect(posture.repos).toEqual([
-      { repo: 'acme/ledger', merged: 3, passed: 3, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0 },
-      { repo: 'acme/payments', merged: 5, passed: 2, rate: 0.4, bypass: 1, emergency: 2, emergencyOverdue: 1 },
-      { repo: 'globex/site', merged: 1, passed: 1, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0 },
+      { repo: 'acme/ledger', merged: 3, passed: 3, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0, standard: 0, normal: 3 },
+      { repo: 'acme/payments', merged: 5, passed: 2, rate: 0.4, bypass: 1, emergency: 2, emergencyOverdue: 1, standard: 0, normal: 3 },
+      { repo: 'globex/site', merged: 1, passed: 1, rate: 1, bypass: 0, emergency: 0, emergencyOverdue: 0, standard: 0, normal: 1 },
     ]);
-    expect(posture.total).toEqual({ merged: 9, passed: 6, rate: 6 / 9, bypass: 1, emergency: 2, emergencyOverdue: 1 });
+    expect(posture.total).toEqual({
+      merged: 9,
+      passed: 6,
+      rate: 6 / 9,
+      bypass: 1,
+      emergency: 2,
+      emergencyOverdue: 1,
+      standard: 0,
+      normal: 7,
+    });
     expect(formatRate(posture.total.rate)).toBe('66.7 %');
   });
 

@@ -201,6 +201,10 @@ describe('the dashboard handler on a seeded store', () => {
     expect(body).not.toMatch(/<script|style=/i);
     expect(body).toContain('<div class="card" data-metric="merged"><div class="value">9</div>');
     expect(body).toContain('<div class="card" data-metric="rate"><div class="value">66.7 %</div>');
+    // Standard, normal and emergency changes counted apart (the seed has no standard change).
+    expect(body).toContain('<div class="card" data-metric="standard"><div class="value">0</div>');
+    expect(body).toContain('<div class="card" data-metric="normal"><div class="value">7</div>');
+    expect(body).toContain('<div class="card" data-metric="emergency"><div class="value">2</div>');
     expect(body).toMatch(
       /<tr data-repo="acme\/payments">.*?<td class="num"><a [^>]*>5<\/a><\/td><td class="num"><a [^>]*>2<\/a><\/td><td class="num">40.0 %<\/td>/,
     );
@@ -361,6 +365,8 @@ describe('the dashboard handler on a seeded store', () => {
         evidence: 'verified',
         passed: false,
         exceptions: ['bypass'],
+        changeType: 'normal',
+        standardClass: null,
         mergeSeq: 12,
         at: '2026-02-10T15:00:00.000Z',
         evidencePath: '/dashboard/changes/acme/payments/52',
@@ -369,7 +375,16 @@ describe('the dashboard handler on a seeded store', () => {
 
     it('gives the posture and the exceptions', async () => {
       const posture = (await (await get(`/api/v1/posture?${PERIOD}`, bearer)).json()) as { total: unknown; weeks: unknown[] };
-      expect(posture.total).toEqual({ merged: 9, passed: 6, rate: 6 / 9, bypass: 1, emergency: 2, emergencyOverdue: 1 });
+      expect(posture.total).toEqual({
+        merged: 9,
+        passed: 6,
+        rate: 6 / 9,
+        bypass: 1,
+        emergency: 2,
+        emergencyOverdue: 1,
+        standard: 0,
+        normal: 7,
+      });
       expect(posture.weeks).toHaveLength(5);
       const exceptions = (await (await get(`/api/v1/exceptions?${PERIOD}&exception=emergency-overdue`, bearer)).json()) as {
         total: number;

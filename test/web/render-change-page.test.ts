@@ -21,6 +21,8 @@ const CHANGE: ChangeSummary = {
   evidence: 'verified',
   passed: true,
   exceptions: [],
+  changeType: 'normal',
+  standardClass: null,
   mergeSeq: 3,
   at: '2026-03-01T10:00:00.000Z',
 };

@@ -3,7 +3,7 @@ import type { MergeRecord } from '../../audit/evidence-records.js';
 import type { ApprovalResult, ChecksResult, SecurityResult, TicketResult, Verdict } from '../../policy/verdict.js';
 
 /** The evidence of the merge: approvals on the merged head, its checks and the ticket state at merge time. */
-export function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks' | 'security'> {
+export function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'approvers' | 'checks' | 'security' | 'standardChange'> {
   if (verdict.state === 'error') return { ticket: null, approvers: [], checks: [], security: null };
   const ticket = verdict.controls.find((c): c is TicketResult => c.control === 'ticket');
   const approval = verdict.controls.find((c): c is ApprovalResult => c.control === 'approval');
@@ -16,7 +16,9 @@ export function mergeEvidence(verdict: Verdict): Pick<MergeRecord, 'ticket' | 'a
       .map((a) => a.email ?? a.displayName ?? a.accountId)
       .filter((a): a is string => a !== null)
       .join(', ') || null;
+  const standard = verdict.standardChange?.matched;
   return {
+    ...(standard ? { standardChange: { name: standard.name, ticket: standard.ticket } } : {}),
     ticket: ticket?.evidence.key
       ? {
           key: lookup?.found ? lookup.key : ticket.evidence.key,

@@ -57,6 +57,7 @@ function summaryPanel(change: ChangeSummary | null): string {
     ['Author', escapeHtml(change.author)],
     ['Merged', `${escapeHtml(change.mergedAt)} by ${escapeHtml(change.mergedBy ?? 'unknown')}`],
     ['Ticket', escapeHtml(change.ticket ?? 'none')],
+    ['Change type', escapeHtml(change.standardClass ? `${change.changeType} (class ${change.standardClass})` : change.changeType)],
     ['Approvers', escapeHtml(change.approvers.join(', ') || 'none')],
     ...(change.security.length > 0
       ? [['Security findings at merge', change.security.map(escapeHtml).join('<br>')] as [string, string]]

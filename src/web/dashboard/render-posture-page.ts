@@ -23,6 +23,8 @@ function cards(total: PostureCounts, gaps: number, directPushes: number): string
     card(String(total.bypass), 'bypasses', 'bypass'),
     card(String(total.emergency), 'emergency changes', 'emergency'),
     card(String(total.emergencyOverdue), 'overdue retrospective reviews', 'emergency-overdue'),
+    card(String(total.standard), 'standard changes (pre-approved class)', 'standard'),
+    card(String(total.normal), 'normal changes (own ticket)', 'normal'),
     card(String(gaps), 'enforcement gaps (gate not in force)', 'enforcement-gaps'),
     card(String(directPushes), 'direct pushes (no merged pull request)', 'direct-push'),
   ].join('')}</div>`;

@@ -21,6 +21,21 @@ export function mergeBase(repo: SimRepository, a: string, b: string): string | n
   return ancestors(repo, b).find((oid) => ofA.has(oid)) ?? null;
 }
 
+/**
+ * The commit a PR's changes are counted from: the merge base of its head with the base branch, as it was before the
+ * merge for a merged PR (the merge commit's first parent). GitHub keeps a merged PR's files; the base branch now
+ * holding the head would otherwise leave none.
+ */
+export function pullRequestBase(
+  repo: SimRepository,
+  pr: { baseRef: string; merge: { commitOid: string } | null },
+  head: string,
+): string | null {
+  const mergeCommit = pr.merge ? repo.commits.get(pr.merge.commitOid) : undefined;
+  const baseTip = mergeCommit?.parents[0] ?? repo.branches.get(pr.baseRef) ?? '';
+  return mergeBase(repo, baseTip, head);
+}
+
 /** A branch name or a full SHA, as `compare/{base}...{head}` accepts them. */
 export function resolveRef(repo: SimRepository, ref: string): string | null {
   if (repo.commits.has(ref)) return ref;

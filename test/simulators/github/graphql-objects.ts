@@ -1,4 +1,4 @@
-import { ancestors, diffTrees, mergeBase } from './git-graph.js';
+import { ancestors, diffTrees, pullRequestBase } from './git-graph.js';
 import { connection, type Args } from './graphql-connection.js';
 import {
   blobOid,
@@ -204,7 +204,7 @@ function pullRequestObject(ctx: GraphqlContext, repo: SimRepository, pr: SimPull
     headRefOid: pr.commits.at(-1),
     changedFiles: () => {
       const head = repo.commits.get(pr.commits.at(-1)!)!;
-      const base = mergeBase(repo, repo.branches.get(pr.baseRef) ?? '', head.oid);
+      const base = pullRequestBase(repo, pr, head.oid);
       return diffTrees(base === null ? new Map() : repo.commits.get(base)!.tree, head.tree).length;
     },
     createdAt: pr.createdAt,

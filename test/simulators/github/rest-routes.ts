@@ -13,7 +13,7 @@ import {
 } from './model.js';
 import type { OAuthState } from './oauth-routes.js';
 import { restInstallation } from './oauth-shapes.js';
-import { ancestors, diffTrees, mergeBase, resolveRef } from './git-graph.js';
+import { ancestors, diffTrees, mergeBase, pullRequestBase, resolveRef } from './git-graph.js';
 import {
   installationToken,
   integration,
@@ -406,7 +406,7 @@ export const REST_ROUTES: RestRoute[] = [
       const pr = repo?.pulls.get(Number(ctx.params[2]));
       if (!repo || !pr) return notFound(`pull request ${ctx.params.join('/')}`);
       const head = headOid(pr);
-      const base = mergeBase(repo, repo.branches.get(pr.baseRef) ?? '', head);
+      const base = pullRequestBase(repo, pr, head);
       const before = base === null ? new Map<string, string>() : repo.commits.get(base)!.tree;
       const diffs = diffTrees(before, repo.commits.get(head)!.tree);
       // GitHub lists at most 3,000 files of a PR.
