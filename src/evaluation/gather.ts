@@ -4,7 +4,7 @@ import { expectedSource } from '../policy/expected-source.js';
 import { cachedComparisons, type CompareCommits } from '../github/compare-commits.js';
 import { findCleanBaseMerges } from '../github/find-clean-base-merges.js';
 import { readPatchFact } from '../github/read-patch-fact.js';
-import { readChangedFiles } from '../github/read-changed-files.js';
+import { PartialFileListError, readChangedFiles } from '../github/read-changed-files.js';
 import { readSecurityFacts } from './read-security-facts.js';
 import type { FoundPullRequest } from '../github/read-pull-request-facts.js';
 import { readTeamMembers, TeamNotFoundError } from '../github/read-team-members.js';
@@ -112,8 +112,8 @@ async function completeFacts(
 /**
  * The changed files, read when a control decides by path: OPA's input always lists them, path rules other than
  * `**` need them, and standard change classes (every file must match a class's paths). For classes alone, a PR of
- * more than MAX_STANDARD_CHANGE_FILES files or a list GitHub does not give means "no class matches" (null): the PR
- * then needs a ticket of its own, which is the fail-closed answer, so it costs no call and is no error.
+ * more than MAX_STANDARD_CHANGE_FILES files or a partial list means "no class matches" (null): the PR then needs a
+ * ticket of its own, which is the fail-closed answer, so it is no error. GitHub not answering is an error (retried).
  */
 async function changedFilesFor(input: {
   config: ChangeControlConfig;
@@ -128,9 +128,12 @@ async function changedFilesFor(input: {
   if (read.changedFilesCount > MAX_STANDARD_CHANGE_FILES) return null;
   try {
     return await listing();
-  } catch {
-    // No class can be proven to match: the PR is judged as a normal change (the report says why no class matched).
-    return null;
+  } catch (error) {
+    // A partial list: no class can be proven to match, so the PR is judged as a normal change (the report says why no
+    // class matched). GitHub failing to answer (5xx, rate limit) is not an answer: the evaluation is an `error`,
+    // retried, rather than a Dependabot PR failing for want of a ticket of its own.
+    if (error instanceof PartialFileListError) return null;
+    throw error;
   }
 }
 

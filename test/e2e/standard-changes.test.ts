@@ -33,6 +33,8 @@ useE2E((started) => (e2e = started), {
   afterStop: () => rmSync(dir, { recursive: true, force: true }),
   env: {
     DATABASE_URL: database,
+    // An evaluation GitHub fails is retried through the queue: quickly here.
+    CHANGE_CONTROL_RETRY_BASE_MS: '300',
     JIRA_WEBHOOK_SECRET: JIRA_SECRET,
     SERVICENOW_INSTANCE_URL: sn.url,
     SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
@@ -125,6 +127,22 @@ describe('standard changes with Jira', () => {
     expect(e2e.jira.requests().filter((r) => r.method === 'POST')).toEqual([]);
     await e2e.quiet();
   });
+
+  it('is an error, retried, while GitHub cannot list the files: never a failure for want of a ticket of its own', async () => {
+    e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
+    const pr = openDependabotPr(e2e.newRepo({ policy: JIRA_POLICY }));
+    const outage = e2e.github.injectFailure({ path: /\/pulls\/\d+\/files/, status: 503 });
+
+    const { status, headSha } = await e2e.evaluate(pr, { payload: openedByDependabot(pr) });
+
+    expect(status.state).toBe('error');
+    expect(status.description).toMatch(/^Cannot evaluate: evaluation failed: /);
+    const mark = e2e.github.mark();
+    outage.clear();
+    // The queue retries the evaluation (no new webhook) and the class covers the PR once GitHub lists its files.
+    expect((await e2e.verdict(pr, headSha, mark)).status.state).toBe('success');
+    await e2e.quiet();
+  }, 120_000);
 
   it('does not cover the same bot touching src/: the PR needs its own ticket and fails without one', async () => {
     e2e.jira.addIssue({ key: 'CHG-1000', status: 'Approved' });
