@@ -1,7 +1,8 @@
 /**
  * Population export benchmark: a SQLite audit store (temp file) holding BENCH_POP_N merged changes (default 100,000)
  * over a year in 20 repositories, written the way the app writes them since durable merge evidence: an `unverified`
- * claim, then the `verified` record; 1 % recorded late by reconciliation, 0.5 % bypasses (with their exception), and
+ * claim, then the `verified` record; 10 % standard changes of a class, 1 % recorded late by reconciliation, 0.5 %
+ * bypasses (with their exception), and
  * besides the merges 0.2 % as many direct pushes (exception `direct-push`), weekly enforcement checks of each
  * repository with a gap a quarter, and a reconciliation watermark per repository. Times `audit export` of the whole
  * year (CSV and JSON Lines) and `audit export --exceptions`, and prints the rows each gives.
@@ -28,7 +29,13 @@ const NOW = new Date(START + 366 * DAY);
 
 const sha = (seed: number, prefix = '0'): string => `${prefix}${seed.toString(16)}`.padStart(40, '0');
 
-function merge(index: number, repo: string, prNumber: number, kind: { late: boolean; bypass: boolean }, claim: boolean): MergeRecord {
+function merge(
+  index: number,
+  repo: string,
+  prNumber: number,
+  kind: { late: boolean; bypass: boolean; standard: boolean },
+  claim: boolean,
+): MergeRecord {
   const head = sha(index);
   return {
     pr: { number: prNumber, title: `PAY-${prNumber} change ${index}`, url: `https://github.com/${repo}/pull/${prNumber}`, author: 'alice' },
@@ -55,6 +62,7 @@ function merge(index: number, repo: string, prNumber: number, kind: { late: bool
     evidence: claim ? 'unverified' : 'verified',
     ...(claim ? {} : { claimSeq: null }),
     recordedBy: kind.late ? 'reconciliation' : 'webhook',
+    ...(kind.standard && !claim ? { standardChange: { name: 'dependency-updates', ticket: 'CHG-1000' } } : {}),
   };
 }
 
@@ -116,7 +124,7 @@ function changeEntries(index: number): NewAuditEntry[] {
   const prNumber = Math.floor(index / REPOS) + 1;
   const at = (offset: number) => new Date(START + index * STEP_MS + offset).toISOString();
   const base = { repo, prNumber, headSha: sha(index) };
-  const kind = { late: index % 100 === 7, bypass: index % 200 === 3 };
+  const kind = { late: index % 100 === 7, bypass: index % 200 === 3, standard: index % 10 === 5 };
   const list: NewAuditEntry[] = [
     {
       ...base,
