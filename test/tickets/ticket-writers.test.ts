@@ -76,6 +76,15 @@ describe.each([
     ).toEqual([`POST /rest/api/${version}/issue`, `GET ${search}`, `GET ${search}`]);
   });
 
+  it("never finds an issue someone else created, even labelled with the PR marker (only the app account's own)", async () => {
+    sim().addIssue({ key: 'CHG-50', status: 'Approved' });
+    sim().labelIssue('CHG-50', [MARKER]);
+
+    expect(await reader().findByMarker({ marker: MARKER, project: 'CHG' })).toBeNull();
+    const { key } = await reader().create(TICKET);
+    expect(await reader().findByMarker({ marker: MARKER, project: 'CHG' })).toBe(key);
+  });
+
   it('closes through the transition to the close status, then comments the evidence', async () => {
     sim().addIssue({ key: 'CHG-9', status: 'Approved' });
 

@@ -15,7 +15,8 @@ export function jqlString(text: string): string {
 
 /**
  * `ticket.create` and `ticket.close_on` on Jira: create the issue with the PR's marker as a label, find it again by
- * that label, and close it through the transition that leads to the close status.
+ * that label among the issues the integration account created, and close it through the transition that leads to the
+ * close status.
  */
 export function jiraTicketWriter(input: {
   calls: JiraCalls;
@@ -36,7 +37,9 @@ export function jiraTicketWriter(input: {
       return { key: created.key };
     },
     async findByMarker({ marker, project }) {
-      const jql = `project = ${jqlString(project)} AND labels = ${jqlString(marker)} ORDER BY created ASC`;
+      // Only an issue the integration account created: anyone may put a label on an issue, and a ticket someone else
+      // labelled with the PR's marker must never be adopted as the one the app created for the PR.
+      const jql = `project = ${jqlString(project)} AND labels = ${jqlString(marker)} AND creator = currentUser() ORDER BY created ASC`;
       const found = await call(`the ticket labelled ${marker}`, () => calls.searchIssues(jql, 2), JiraSearchResult);
       return found.issues[0]?.key ?? null;
     },

@@ -292,14 +292,20 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     return answer(201, { id: issue.id, key, self: `${baseUrl}/rest/api/${apiVersion}/issue/${issue.id}` });
   }
 
-  /** The JQL the app sends to find its ticket: `project = "P" AND labels = "marker"` (anything else is unexpected). */
+  /**
+   * The JQL the app sends to find its ticket: `project = "P" AND labels = "marker" AND creator = currentUser()`, the
+   * current user being the app's account: only issues it created through the API (anything else is unexpected).
+   */
   function search(input: { query: Record<string, string>; apiVersion: '2' | '3'; baseUrl: string }) {
     const { query, apiVersion, baseUrl } = input;
     const jql = query.jql ?? '';
-    const match = /^project = "([^"]+)" AND labels = "((?:[^"\\]|\\.)*)"/.exec(jql);
+    const match = /^project = "([^"]+)" AND labels = "((?:[^"\\]|\\.)*)" AND creator = currentUser\(\) ORDER BY created ASC$/.exec(jql);
     if (!match) unexpected.push({ method: 'GET', path: 'search', reason: `JQL the simulator does not understand: ${jql}` });
     const [project, label] = [match?.[1] ?? '', (match?.[2] ?? '').replace(/\\(.)/g, '$1')];
-    const found = [...issues.values()].filter((i) => i.key.startsWith(`${project}-`) && (labels.get(i.key) ?? []).includes(label));
+    const byApp = new Set(created.map((c) => c.key));
+    const found = [...issues.values()].filter(
+      (i) => i.key.startsWith(`${project}-`) && (labels.get(i.key) ?? []).includes(label) && byApp.has(i.key),
+    );
     const shaped = found.map((i) => ({
       id: i.id,
       key: i.key,
@@ -471,6 +477,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}) {
     writes: (): JiraWrite[] => [...writes],
     /** The issues the app created (`ticket.create`), in order. */
     created: () => [...created],
+    /** Puts labels on an issue as a person would (the issue need not be one the app created). */
+    labelIssue(key: string, list: string[]): void {
+      labels.set(key, [...(labels.get(key) ?? []), ...list]);
+    },
     /** Fails the next `count` creates with `status`; `afterCreating`: the issue is made, then the answer is lost. */
     failNextCreates(input: { status: number; count?: number; afterCreating?: boolean }): void {
       for (let n = 0; n < (input.count ?? 1); n += 1)
