@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { OWNER, STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { pushEvent } from './harness/push-webhooks.js';
-import { runCli } from './harness/run-cli.js';
+import { exportJsonl, runCli } from './harness/run-cli.js';
 import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
 
@@ -19,27 +19,7 @@ useE2E((started) => (e2e = started), {
 
 const target = (repo: RepoTarget) => ({ github: e2e.github, ...repo });
 
-async function exceptionRows(repo: RepoTarget): Promise<Array<Record<string, unknown>>> {
-  const run = await runCli(e2e, [
-    'audit',
-    'export',
-    '--exceptions',
-    '--since',
-    '2000-01-01',
-    '--until',
-    '2100-01-01',
-    '--format',
-    'jsonl',
-    '--repo',
-    `${OWNER}/${repo.repo}`,
-  ]);
-  expect(run.code).toBe(0);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const exceptionRows = (repo: RepoTarget) => exportJsonl(e2e, repo, { exceptions: true });
 
 describe('a push to a controlled branch', () => {
   it("records an admin's direct commit to main as a direct-push exception with an issue, an export row and a trace", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { OWNER, type E2E, type RepoTarget } from './harness/start-e2e.js';
-import { runCli } from './harness/run-cli.js';
+import { exportJsonl, runCli } from './harness/run-cli.js';
 import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
 
@@ -56,27 +56,7 @@ async function reconcile(repo: RepoTarget, since: string): Promise<void> {
   expect(run.stdout).toContain(`Asked the running app to reconcile ${repo.owner}/${repo.repo} since ${since}`);
 }
 
-async function exportRows(repo: RepoTarget, exceptions: boolean): Promise<Array<Record<string, unknown>>> {
-  const args = [
-    'audit',
-    'export',
-    '--since',
-    '2000-01-01',
-    '--until',
-    '2100-01-01',
-    '--format',
-    'jsonl',
-    '--repo',
-    `${OWNER}/${repo.repo}`,
-  ];
-  const run = await runCli(e2e, exceptions ? [...args, '--exceptions'] : args);
-  expect(run.code).toBe(0);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const exportRows = (repo: RepoTarget, exceptions: boolean) => exportJsonl(e2e, repo, { exceptions });
 
 describe('reconciliation', () => {
   it('records late a bypass merge and a direct push whose deliveries never arrived, once; the export says up to when', async () => {

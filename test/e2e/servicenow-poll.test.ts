@@ -1,25 +1,18 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { useServiceNowSimulator } from './harness/use-servicenow.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
 import { waitFor } from './harness/wait.js';
 
 /** The fallback for a ServiceNow call that never came: the app polls the PRs waiting on a change and re-evaluates them. */
 
-const sn = await startServiceNowSimulator();
-afterAll(() => sn.stop());
-afterEach(() => {
-  expect(sn.unexpectedRequests()).toEqual([]);
-  sn.reset();
-});
+const { sn, env: serviceNowEnv } = await useServiceNowSimulator();
 
 const POLL_MS = 1_200;
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
   env: {
-    SERVICENOW_INSTANCE_URL: sn.url,
-    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
-    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+    ...serviceNowEnv,
     // No SERVICENOW_WEBHOOK_SECRET: the route is off, only the poll can re-evaluate.
     SERVICENOW_POLL_MINUTES: String(POLL_MS / 60_000),
   },

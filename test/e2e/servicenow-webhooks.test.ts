@@ -1,25 +1,18 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { useServiceNowSimulator } from './harness/use-servicenow.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
 
 /** ServiceNow's business rule calls the app when a change moves: the PRs naming it re-evaluate without any GitHub event. */
 
 const SECRET = 'servicenow-webhook-secret-for-tests';
-const sn = await startServiceNowSimulator();
-afterAll(() => sn.stop());
-afterEach(() => {
-  expect(sn.unexpectedRequests()).toEqual([]);
-  sn.reset();
-});
+const { sn, env: serviceNowEnv } = await useServiceNowSimulator();
 
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
   env: {
-    SERVICENOW_INSTANCE_URL: sn.url,
-    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
-    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+    ...serviceNowEnv,
     SERVICENOW_WEBHOOK_SECRET: SECRET,
     // The poll stays out of these tests: only the calls re-evaluate.
     SERVICENOW_POLL_MINUTES: '0',

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { CHANGE_MANAGER_RECORD, DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { CHANGE_MANAGER_RECORD } from '../simulators/index.js';
+import { useServiceNowSimulator } from './harness/use-servicenow.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { STANDARD_POLICY, type E2E } from './harness/start-e2e.js';
 import { useE2E } from './harness/use-e2e.js';
@@ -7,20 +8,12 @@ import { pullRequestMergedEvent } from './harness/webhooks.js';
 
 /** `ticket.provider: servicenow` through the real app, against the ServiceNow simulator (Table API). */
 
-// Started before the app, whose environment names its URL.
-const sn = await startServiceNowSimulator();
-afterAll(() => sn.stop());
-afterEach(() => {
-  expect(sn.unexpectedRequests()).toEqual([]);
-  sn.reset();
-});
+const { sn, env: serviceNowEnv } = await useServiceNowSimulator();
 
 let e2e: E2E;
 useE2E((started) => (e2e = started), {
   env: {
-    SERVICENOW_INSTANCE_URL: sn.url,
-    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
-    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+    ...serviceNowEnv,
   },
 });
 

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_SERVICENOW_USER, startServiceNowSimulator } from '../simulators/index.js';
+import { useServiceNowSimulator } from './harness/use-servicenow.js';
 import { STANDARD_POLICY, type E2E, type RepoTarget } from './harness/start-e2e.js';
 import { unescapeMarkdown } from './harness/unescape-markdown.js';
 import { useE2E } from './harness/use-e2e.js';
@@ -17,12 +17,7 @@ import { pullRequestMergedEvent, type PullTarget } from './harness/webhooks.js';
  */
 
 const JIRA_SECRET = 'jira-webhook-secret-for-tests';
-const sn = await startServiceNowSimulator();
-afterAll(() => sn.stop());
-afterEach(() => {
-  expect(sn.unexpectedRequests()).toEqual([]);
-  sn.reset();
-});
+const { sn, env: serviceNowEnv } = await useServiceNowSimulator();
 
 // A file the CLI can read too: `audit export` counts the merged standard change apart.
 const dir = mkdtempSync(join(tmpdir(), 'standard-changes-'));
@@ -36,9 +31,7 @@ useE2E((started) => (e2e = started), {
     // An evaluation GitHub fails is retried through the queue: quickly here.
     CHANGE_CONTROL_RETRY_BASE_MS: '300',
     JIRA_WEBHOOK_SECRET: JIRA_SECRET,
-    SERVICENOW_INSTANCE_URL: sn.url,
-    SERVICENOW_USERNAME: DEFAULT_SERVICENOW_USER.username,
-    SERVICENOW_PASSWORD: DEFAULT_SERVICENOW_USER.password,
+    ...serviceNowEnv,
   },
 });
 

@@ -42,3 +42,19 @@ export function runCli(e2e: E2E, args: string[], env: Record<string, string | un
     );
   });
 }
+
+/** `audit export --format jsonl` of one repository over all time (`exceptions`: the exceptions export), as rows. */
+export async function exportJsonl(
+  e2e: E2E,
+  repo: { owner: string; repo: string },
+  options: { exceptions?: boolean } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const args = ['audit', 'export', '--since', '2000-01-01', '--until', '2100-01-01', '--format', 'jsonl'];
+  const run = await runCli(e2e, [...args, ...(options.exceptions ? ['--exceptions'] : []), '--repo', `${repo.owner}/${repo.repo}`]);
+  if (run.code !== 0) throw new Error(`audit export exited ${run.code}: ${run.stderr}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
